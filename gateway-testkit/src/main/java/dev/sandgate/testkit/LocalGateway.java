@@ -1,0 +1,224 @@
+package dev.sandgate.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+
+import dev.sandgate.testkit.internal.GatewayServer;
+import dev.sandgate.testkit.internal.GatewaySession;
+import dev.sandgate.testkit.internal.SelfSignedTls;
+import dev.sandgate.testkit.internal.SessionRegistry;
+
+/**
+ * An in-process sandbox gateway that follows gateway contract v1, for tests and demos: the REST API (sessions and
+ * certificate minting), HTTP CONNECT and WebSocket tunnels, and per session a real SSH/SFTP server (MINA SSHD) rooted
+ * in its own directory. Everything binds to 127.0.0.1 on free ports.
+ *
+ * <pre>{@code
+ * try (LocalGateway gateway = LocalGateway.start()) {
+ *     SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build();
+ *     SandboxSession session = api.createSession(NewSession.builder().build());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Two listeners serve the same API: {@link #apiUrl()} over plain HTTP and {@link #tlsApiUrl()} over TLS with a
+ * self-signed certificate ({@link #tlsCertificate()}). A certificate minted through a listener names endpoints on that
+ * same listener, so a client that uses the TLS API also tunnels over TLS ({@code https://} CONNECT, {@code wss://}).
+ */
+public final class LocalGateway implements AutoCloseable {
+    private final Path root;
+    private final boolean ownsRoot;
+    private final SessionRegistry registry;
+    private final SelfSignedTls tls;
+    private final GatewayServer server;
+    private final String token;
+    private volatile boolean closed;
+
+    private LocalGateway(Builder builder) throws IOException {
+        this.ownsRoot = builder.root == null;
+        this.root = ownsRoot ? Files.createTempDirectory("local-gateway-") : Files.createDirectories(builder.root);
+        this.registry = new SessionRegistry(root, builder.impostorHostCa);
+        this.tls = new SelfSignedTls();
+        try {
+            this.server = new GatewayServer(registry, tls);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while starting the LocalGateway", e);
+        }
+        this.token = registry.issueToken();
+    }
+
+    /** Starts a gateway with default settings. */
+    public static LocalGateway start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The API base URL over plain HTTP, e.g. {@code http://127.0.0.1:40123/v1}. */
+    public URI apiUrl() {
+        return URI.create("http://127.0.0.1:" + server.plainPort() + "/v1");
+    }
+
+    /** The API base URL over TLS, e.g. {@code https://127.0.0.1:40124/v1}; trust {@link #tlsCertificate()}. */
+    public URI tlsApiUrl() {
+        return URI.create("https://127.0.0.1:" + server.tlsPort() + "/v1");
+    }
+
+    /** The self-signed certificate of the TLS listener, for the client's trust store. */
+    public X509Certificate tlsCertificate() {
+        return tls.certificate();
+    }
+
+    /** A bearer token the gateway accepts, made at start. */
+    public String token() {
+        return token;
+    }
+
+    /** Makes another accepted token, e.g. a second account that must not see the first one's sessions. */
+    public String issueToken() {
+        return registry.issueToken();
+    }
+
+    /** The public key of the CA that signs user certificates. */
+    public PublicKey userCaPublicKey() {
+        return registry.userCa().publicKey();
+    }
+
+    /** The public key of the CA that signs the sessions' host certificates, as the API reports it. */
+    public PublicKey hostCaPublicKey() {
+        return registry.hostCa().publicKey();
+    }
+
+    /**
+     * Signs a user certificate with the gateway's user CA, with any principals and validity: for tests of what the
+     * session's SSH server refuses. Returns the OpenSSH certificate line.
+     */
+    public String signUserCertificate(PublicKey key, List<String> principals, Instant validAfter, Instant validBefore) {
+        return PublicKeyEntry.toString(registry.userCa().signUser(key, "test-certificate", principals, validAfter,
+                validBefore));
+    }
+
+    /** The user name every session's SSH server expects. */
+    public String sshUsername() {
+        return SessionRegistry.USERNAME;
+    }
+
+    /** The directory that a session's SFTP server and commands see as home. */
+    public Path sessionDirectory(String sessionId) {
+        return session(sessionId).directory();
+    }
+
+    /**
+     * The 127.0.0.1 port of a session's SSH server, for tests that connect to it directly, bypassing the tunnels.
+     * Clients are meant to reach it only through the gateway.
+     */
+    public int sshPortForTests(String sessionId) {
+        return session(sessionId).sshPort();
+    }
+
+    /** What the gateway relayed for a session so far. */
+    public Traffic traffic(String sessionId) {
+        GatewaySession session = session(sessionId);
+        return new Traffic(session.bytesToSession(), session.bytesFromSession(), session.tunnelsOpened(),
+                session.openTunnels());
+    }
+
+    /** Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}. */
+    public void pauseSession(String sessionId) {
+        session(sessionId).setStatus(GatewaySession.Status.PAUSED);
+    }
+
+    public void resumeSession(String sessionId) {
+        session(sessionId).setStatus(GatewaySession.Status.RUNNING);
+    }
+
+    private GatewaySession session(String sessionId) {
+        GatewaySession session = registry.get(Objects.requireNonNull(sessionId, "sessionId"));
+        if (session == null) {
+            throw new IllegalArgumentException("The LocalGateway has no session " + sessionId);
+        }
+        return session;
+    }
+
+    /** Stops the listeners and every session (closing their connections and removing their directories). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        try {
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IllegalStateException("Interrupted while stopping the LocalGateway", e);
+        }
+        try {
+            registry.close();
+            if (ownsRoot) {
+                Files.deleteIfExists(root);
+            }
+        } catch (IOException e) {
+            UncheckedIOException unchecked = new UncheckedIOException("Could not remove the LocalGateway's sessions", e);
+            if (failure == null) {
+                failure = unchecked;
+            } else {
+                failure.addSuppressed(unchecked);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalGateway{api=" + apiUrl() + ", tlsApi=" + tlsApiUrl() + "}";
+    }
+
+    /** Configures a {@link LocalGateway}. */
+    public static final class Builder {
+        private Path root;
+        private boolean impostorHostCa;
+
+        private Builder() {
+        }
+
+        /** Where session directories are made; default a new temporary directory removed on close. */
+        public Builder directory(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Makes the sessions' SSH servers present host certificates signed by a CA that the API does not report,
+         * as an impostor host would: clients must refuse to connect.
+         */
+        public Builder impostorHostCertificates() {
+            this.impostorHostCa = true;
+            return this;
+        }
+
+        public LocalGateway start() {
+            try {
+                return new LocalGateway(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start the LocalGateway", e);
+            }
+        }
+    }
+}

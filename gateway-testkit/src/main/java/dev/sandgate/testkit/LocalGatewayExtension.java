@@ -1,0 +1,64 @@
+package dev.sandgate.testkit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Runs a {@link LocalGateway} for the tests of a class: started before the first test, closed after the last.
+ *
+ * <pre>{@code
+ * class MyTest {
+ *     @RegisterExtension
+ *     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+ *
+ *     @Test
+ *     void connects(LocalGateway gateway) { ... } // or GATEWAY.gateway()
+ * }
+ * }</pre>
+ */
+public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    private final LocalGateway.Builder builder;
+    private LocalGateway gateway;
+
+    public LocalGatewayExtension() {
+        this(LocalGateway.builder());
+    }
+
+    public LocalGatewayExtension(LocalGateway.Builder builder) {
+        this.builder = builder;
+    }
+
+    /** The running gateway. */
+    public LocalGateway gateway() {
+        if (gateway == null) {
+            throw new IllegalStateException("The LocalGateway runs only while the test class runs");
+        }
+        return gateway;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        gateway = builder.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (gateway != null) {
+            gateway.close();
+            gateway = null;
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == LocalGateway.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return gateway();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.sandgate.testkit;
+
+/**
+ * The bytes a {@link LocalGateway} has relayed for one session, over all its tunnels.
+ *
+ * <pre>{@code
+ * Traffic traffic = gateway.traffic(sessionId);
+ * assertTrue(traffic.bytesToSession() > 0);
+ * }</pre>
+ *
+ * @param bytesToSession   bytes from clients to the session's SSH server
+ * @param bytesFromSession bytes from the session's SSH server to clients
+ * @param tunnelsOpened    tunnels (CONNECT or WebSocket) opened so far
+ * @param tunnelsOpen      tunnels open now
+ */
+public record Traffic(long bytesToSession, long bytesFromSession, long tunnelsOpened, int tunnelsOpen) {
+}

@@ -1,0 +1,39 @@
+package dev.sandgate.testkit.internal;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** An HTTP answer of the gateway: status, JSON body (may be empty) and extra headers. */
+record ApiAnswer(int status, String body, Map<String, String> headers) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static ApiAnswer json(int status, Object body) {
+        try {
+            return new ApiAnswer(status, MAPPER.writeValueAsString(body), Map.of());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ApiAnswer noContent() {
+        return new ApiAnswer(204, "", Map.of());
+    }
+
+    /** The contract's error shape: {@code {"error":{"code","message","details"}}}. */
+    static ApiAnswer error(int status, String code, String message) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        error.putObject("details");
+        return new ApiAnswer(status, root.toString(), Map.of());
+    }
+
+    ApiAnswer withHeader(String name, String value) {
+        java.util.HashMap<String, String> all = new java.util.HashMap<>(headers);
+        all.put(name, value);
+        return new ApiAnswer(status, body, Map.copyOf(all));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sandgate.testkit.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import io.netty.channel.Channel;
+
+/** One sandbox session of the LocalGateway: its state, its directory, its SSH server and its open tunnels. */
+public final class GatewaySession {
+    /** The session's life state, as the API reports it. */
+    public enum Status {
+        RUNNING,
+        PAUSED,
+        STOPPED
+    }
+
+    final String id;
+    final String ownerToken;
+    final Instant createdAt;
+    final Instant expiresAt;
+    final String image;
+    final Map<String, String> metadata;
+    final Path directory;
+    final SessionSshServer ssh;
+    volatile Instant lastActivityAt;
+    private volatile Status status = Status.RUNNING;
+
+    final AtomicLong bytesToSession = new AtomicLong();
+    final AtomicLong bytesFromSession = new AtomicLong();
+    final AtomicLong tunnelsOpened = new AtomicLong();
+    private final Set<Channel> tunnels = ConcurrentHashMap.newKeySet();
+
+    GatewaySession(String id, String ownerToken, Instant createdAt, Instant expiresAt, String image,
+            Map<String, String> metadata, Path directory, SessionSshServer ssh) {
+        this.id = id;
+        this.ownerToken = ownerToken;
+        this.createdAt = createdAt;
+        this.expiresAt = expiresAt;
+        this.lastActivityAt = createdAt;
+        this.image = image;
+        this.metadata = Map.copyOf(metadata);
+        this.directory = directory;
+        this.ssh = ssh;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public int sshPort() {
+        return ssh.port();
+    }
+
+    public long bytesToSession() {
+        return bytesToSession.get();
+    }
+
+    public long bytesFromSession() {
+        return bytesFromSession.get();
+    }
+
+    public long tunnelsOpened() {
+        return tunnelsOpened.get();
+    }
+
+    public int openTunnels() {
+        return tunnels.size();
+    }
+
+    public Status status() {
+        if (status == Status.RUNNING && Instant.now().isAfter(expiresAt)) {
+            return Status.STOPPED;
+        }
+        return status;
+    }
+
+    public void setStatus(Status status) {
+        this.status = status;
+    }
+
+    boolean isRunning() {
+        return status() == Status.RUNNING;
+    }
+
+    /** Tracks a gateway-side tunnel channel so that deleting the session cuts it. */
+    void track(Channel channel) {
+        tunnels.add(channel);
+        channel.closeFuture().addListener(f -> tunnels.remove(channel));
+        if (status() == Status.STOPPED) {
+            channel.close();
+        }
+    }
+
+    void touch() {
+        lastActivityAt = Instant.now();
+    }
+
+    /** Stops the session: cuts its tunnels, stops its SSH server and removes its directory. */
+    void stop() throws IOException {
+        status = Status.STOPPED;
+        for (Channel channel : tunnels) {
+            channel.close();
+        }
+        ssh.close();
+        if (Files.exists(directory)) {
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.sandgate.testkit.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+
+/**
+ * The first handler of every gateway connection: a REST call, a CONNECT tunnel, or a WebSocket upgrade.
+ * REST calls run on a separate executor because they start and stop SSH servers and touch the disk.
+ */
+final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final int MAX_WEBSOCKET_MESSAGE = 16 * 1024 * 1024;
+    private static final String WEBSOCKET_PATH_PREFIX = "/v1/sessions/";
+    private static final String WEBSOCKET_PATH_SUFFIX = "/ssh/websocket";
+
+    private final GatewayServer gateway;
+    private final boolean tls;
+    private final Executor blocking;
+
+    HttpEntryHandler(GatewayServer gateway, boolean tls, Executor blocking) {
+        this.gateway = gateway;
+        this.tls = tls;
+        this.blocking = blocking;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            respond(ctx, false, ApiAnswer.error(400, "invalid_request", "Malformed HTTP request"));
+            return;
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            openConnectTunnel(ctx, request);
+        } else if (HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+            openWebSocketTunnel(ctx, request);
+        } else {
+            handleRest(ctx, request);
+        }
+    }
+
+    private void handleRest(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String method = request.method().name();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        int port = ((java.net.InetSocketAddress) ctx.channel().localAddress()).getPort();
+        String httpBase = (tls ? "https" : "http") + "://127.0.0.1:" + port;
+        String wsBase = (tls ? "wss" : "ws") + "://127.0.0.1:" + port;
+        blocking.execute(() -> respond(ctx, keepAlive,
+                gateway.api().handle(method, uri.path(), uri.parameters(), authorization, body, httpBase, wsBase)));
+    }
+
+    private void openConnectTunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String target = request.uri();
+        int colon = target.lastIndexOf(':');
+        String sessionId = colon > 0 ? target.substring(0, colon) : target;
+        String token = Bearer.token(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+        GatewaySession session = gateway.registry().get(sessionId);
+        TunnelAdmission.Refusal refusal = gateway.admission().check(token, sessionId, session);
+        if (refusal != null) {
+            ApiAnswer answer = ApiAnswer.error(refusal.httpStatus(), refusal.code(), refusal.message());
+            if (refusal.httpStatus() == 407) {
+                answer = answer.withHeader("Proxy-Authenticate", "Bearer realm=\"sandgate\"");
+            }
+            respond(ctx, false, answer);
+            return;
+        }
+        Channel client = ctx.channel();
+        client.config().setAutoRead(false);
+        connectToSession(client, session, upstream -> {
+            FullHttpResponse established = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    new HttpResponseStatus(200, "Connection established"));
+            client.writeAndFlush(established).addListener((ChannelFutureListener) written -> {
+                if (!written.isSuccess()) {
+                    upstream.close();
+                    client.close();
+                    return;
+                }
+                ChannelPipeline pipeline = client.pipeline();
+                pipeline.addLast(ByteRelay.raw(upstream, session.bytesToSession, session::touch));
+                pipeline.remove(HttpObjectAggregator.class);
+                pipeline.remove(this);
+                pipeline.remove(HttpServerCodec.class);
+                upstream.pipeline().addLast(ByteRelay.raw(client, session.bytesFromSession, session::touch));
+            });
+        }, () -> respond(ctx, false, ApiAnswer.error(502, "gateway_error", "The session's SSH server did not answer")));
+    }
+
+    private void openWebSocketTunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!path.startsWith(WEBSOCKET_PATH_PREFIX) || !path.endsWith(WEBSOCKET_PATH_SUFFIX)) {
+            respond(ctx, false, ApiAnswer.error(404, "not_found", "No WebSocket endpoint at " + path));
+            return;
+        }
+        String sessionId = path.substring(WEBSOCKET_PATH_PREFIX.length(), path.length() - WEBSOCKET_PATH_SUFFIX.length());
+        String token = Bearer.token(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        GatewaySession session = gateway.registry().get(sessionId);
+        TunnelAdmission.Refusal refusal = gateway.admission().check(token, sessionId, session);
+
+        String url = (tls ? "wss" : "ws") + "://" + request.headers().get(HttpHeaderNames.HOST, "127.0.0.1") + path;
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false, MAX_WEBSOCKET_MESSAGE)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        Channel client = ctx.channel();
+        client.config().setAutoRead(false);
+        handshaker.handshake(client, request).addListener((ChannelFutureListener) shaken -> {
+            if (!shaken.isSuccess()) {
+                client.close();
+                return;
+            }
+            if (refusal != null) {
+                WebSocketFrames.close(client, refusal.closeCode(), refusal.message());
+                return;
+            }
+            connectToSession(client, session, upstream -> {
+                client.pipeline().replace(this, "websocket-frames",
+                        new WebSocketFrames(upstream, session.bytesToSession, session::touch));
+                upstream.pipeline().addLast(new ByteRelay(client, session.bytesFromSession, BinaryWebSocketFrame::new,
+                        session::touch, () -> WebSocketFrames.close(client, WebSocketFrames.NORMAL, "session closed")));
+            }, () -> WebSocketFrames.close(client, WebSocketFrames.GATEWAY_ERROR, "The session's SSH server did not answer"));
+        });
+    }
+
+    /** Opens a TCP connection to the session's SSH server on the client's own event loop. */
+    private void connectToSession(Channel client, GatewaySession session, java.util.function.Consumer<Channel> onConnected,
+            Runnable onFailure) {
+        new Bootstrap()
+                .group(client.eventLoop())
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        // the relay is added once the client side is ready
+                    }
+                })
+                .connect("127.0.0.1", session.sshPort())
+                .addListener((ChannelFutureListener) connected -> {
+                    if (!connected.isSuccess()) {
+                        onFailure.run();
+                        return;
+                    }
+                    Channel upstream = connected.channel();
+                    session.tunnelsOpened.incrementAndGet();
+                    session.track(client);
+                    session.track(upstream);
+                    client.closeFuture().addListener(f -> upstream.close());
+                    onConnected.accept(upstream);
+                });
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, ApiAnswer answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
+        if (!answer.body().isEmpty()) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        }
+        answer.headers().forEach((name, value) -> response.headers().set(name, value));
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.sandgate.testkit.internal;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+
+/** The REST side of gateway contract v1, independent of the HTTP server that carries it. */
+final class RestApi {
+    static final Duration MAX_CERTIFICATE_TTL = Duration.ofHours(24);
+    static final Duration DEFAULT_CERTIFICATE_TTL = Duration.ofMinutes(30);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final SessionRegistry registry;
+
+    RestApi(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @param httpBase the scheme, host and port the request came in on, e.g. {@code https://127.0.0.1:4431}
+     * @param wsBase   the same listener as a WebSocket base, e.g. {@code wss://127.0.0.1:4431}
+     */
+    ApiAnswer handle(String method, String path, Map<String, List<String>> query, String authorization, String body,
+            String httpBase, String wsBase) {
+        if (!path.equals("/v1") && !path.startsWith("/v1/")) {
+            return ApiAnswer.error(404, "not_found", "No such endpoint: " + path + " (the API lives under /v1)");
+        }
+        String token = Bearer.token(authorization);
+        if (!registry.isValidToken(token)) {
+            return ApiAnswer.error(401, "unauthorized",
+                    token == null ? "Missing bearer token" : "The bearer token is not valid")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"sandgate\"");
+        }
+        String[] parts = path.substring("/v1".length()).split("/");
+        try {
+            if (parts.length == 2 && parts[1].equals("sessions")) {
+                switch (method) {
+                    case "POST": return createSession(token, body);
+                    case "GET": return listSessions(token, query);
+                    default: return methodNotAllowed(method, path);
+                }
+            }
+            if (parts.length >= 3 && parts[1].equals("sessions")) {
+                GatewaySession session = registry.get(parts[2]);
+                if (session == null) {
+                    return ApiAnswer.error(404, "session_not_found", "No session " + parts[2]);
+                }
+                if (!session.ownerToken.equals(token)) {
+                    return ApiAnswer.error(403, "forbidden", "Session " + session.id + " belongs to another account");
+                }
+                if (parts.length == 3) {
+                    switch (method) {
+                        case "GET": return ApiAnswer.json(200, sessionJson(session));
+                        case "DELETE":
+                            registry.delete(session.id);
+                            return ApiAnswer.noContent();
+                        default: return methodNotAllowed(method, path);
+                    }
+                }
+                if (parts.length == 5 && parts[3].equals("ssh") && parts[4].equals("certificates")) {
+                    return "POST".equals(method) ? mint(session, body, httpBase, wsBase) : methodNotAllowed(method, path);
+                }
+            }
+            return ApiAnswer.error(404, "not_found", "No such endpoint: " + method + " " + path);
+        } catch (BadRequest e) {
+            return ApiAnswer.error(400, "invalid_request", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return ApiAnswer.error(500, "internal", "The gateway failed: " + e);
+        }
+    }
+
+    private ApiAnswer createSession(String token, String body) throws IOException {
+        JsonNode json = parse(body);
+        long ttl = json.path("ttl").asLong(3600);
+        if (ttl <= 0) {
+            throw new BadRequest("ttl must be a positive number of seconds, got " + json.path("ttl"));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode meta = json.path("metadata");
+        meta.fieldNames().forEachRemaining(name -> metadata.put(name, meta.get(name).asText()));
+        GatewaySession session = registry.create(token, Duration.ofSeconds(ttl), json.path("image").asText("default"),
+                metadata);
+        return ApiAnswer.json(201, sessionJson(session));
+    }
+
+    private ApiAnswer listSessions(String token, Map<String, List<String>> query) {
+        int limit = intParameter(query, "limit", 20);
+        int offset = intParameter(query, "offset", 0);
+        if (limit < 1 || limit > 100 || offset < 0) {
+            throw new BadRequest("limit must be 1..100 and offset at least 0, got limit=" + limit + " offset=" + offset);
+        }
+        List<GatewaySession> all = registry.list(token);
+        ObjectNode page = MAPPER.createObjectNode();
+        ArrayNode sessions = page.putArray("sessions");
+        for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
+            sessions.add(sessionJson(all.get(i)));
+        }
+        page.put("total", all.size());
+        page.put("limit", limit);
+        page.put("offset", offset);
+        return ApiAnswer.json(200, page);
+    }
+
+    private ApiAnswer mint(GatewaySession session, String body, String httpBase, String wsBase) {
+        if (!session.isRunning()) {
+            return ApiAnswer.error(409, "session_not_running", "Session " + session.id + " is " + session.status()
+                    .name().toLowerCase());
+        }
+        JsonNode json = parse(body);
+        PublicKey key;
+        try {
+            key = PublicKeyEntry.parsePublicKeyEntry(json.path("public_key").asText()).resolvePublicKey(null, null, null);
+        } catch (Exception e) {
+            throw new BadRequest("public_key is not an OpenSSH public key line");
+        }
+        if (key == null || key instanceof OpenSshCertificate) {
+            throw new BadRequest("public_key must be a plain public key, not a certificate");
+        }
+        Duration ttl = Duration.ofSeconds(json.path("ttl_seconds").asLong(DEFAULT_CERTIFICATE_TTL.toSeconds()));
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new BadRequest("ttl_seconds must be positive");
+        }
+        if (ttl.compareTo(MAX_CERTIFICATE_TTL) > 0) {
+            ttl = MAX_CERTIFICATE_TTL;
+        }
+        OpenSshCertificate certificate = registry.mint(session, key, ttl);
+        session.touch();
+        Instant validAfter = Instant.ofEpochSecond(certificate.getValidAfter());
+        Instant validBefore = Instant.ofEpochSecond(certificate.getValidBefore());
+        Instant renewAfter = validAfter.plusSeconds((validBefore.getEpochSecond() - validAfter.getEpochSecond()) * 2 / 3);
+
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("certificate", PublicKeyEntry.toString(certificate));
+        answer.put("username", SessionRegistry.USERNAME);
+        answer.putArray("principals").add(session.id);
+        answer.put("serial", certificate.getSerial());
+        answer.put("valid_after", validAfter.toString());
+        answer.put("valid_before", validBefore.toString());
+        answer.put("renew_after", renewAfter.toString());
+        answer.putArray("host_ca_public_keys").add(registry.hostCa().publicKeyLine());
+        ObjectNode permissions = answer.putObject("permissions");
+        permissions.put("pty", true);
+        permissions.put("port_forwarding", true);
+        permissions.put("agent_forwarding", false);
+        ObjectNode endpoints = answer.putObject("endpoints");
+        ObjectNode connect = endpoints.putObject("connect");
+        connect.put("proxy_url", httpBase);
+        connect.put("target", session.id + ":22");
+        endpoints.putObject("websocket").put("url", wsBase + "/v1/sessions/" + session.id + "/ssh/websocket");
+        return ApiAnswer.json(201, answer);
+    }
+
+    private static ObjectNode sessionJson(GatewaySession session) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("session_id", session.id);
+        json.put("status", session.status().name().toLowerCase());
+        json.put("image", session.image);
+        json.put("created_at", session.createdAt.toString());
+        json.put("expires_at", session.expiresAt.toString());
+        json.put("last_activity_at", session.lastActivityAt.toString());
+        ObjectNode metadata = json.putObject("metadata");
+        session.metadata.forEach(metadata::put);
+        return json;
+    }
+
+    private static ApiAnswer methodNotAllowed(String method, String path) {
+        return ApiAnswer.error(405, "method_not_allowed", method + " is not supported on " + path);
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode json = MAPPER.readTree(body);
+            if (!json.isObject()) {
+                throw new BadRequest("The request body must be a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new BadRequest("The request body is not valid JSON");
+        }
+    }
+
+    private static int intParameter(Map<String, List<String>> query, String name, int fallback) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(values.get(0));
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be a whole number, got '" + values.get(0) + "'");
+        }
+    }
+
+    /** A request the API refuses with 400. */
+    private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

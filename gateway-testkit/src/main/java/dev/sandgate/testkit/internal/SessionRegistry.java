@@ -1,0 +1,138 @@
+package dev.sandgate.testkit.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+
+/** The LocalGateway's state: its CAs, bearer tokens and sessions. Thread-safe. */
+public final class SessionRegistry implements AutoCloseable {
+    /** The user every session's SSH server expects. */
+    public static final String USERNAME = "sandbox";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+    private final Signer userCa = Signer.generate();
+    private final Signer hostCa = Signer.generate();
+    private final Signer sshServerHostCa;
+    private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
+    private final ExecutorService pumps;
+
+    /**
+     * @param root               where session directories are made
+     * @param impostorHostCa     when true, SSH servers present host certificates from a CA the API does not name
+     */
+    public SessionRegistry(Path root, boolean impostorHostCa) {
+        this.root = root;
+        this.sshServerHostCa = impostorHostCa ? Signer.generate() : hostCa;
+        AtomicInteger threads = new AtomicInteger();
+        this.pumps = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Makes a new bearer token that the gateway accepts. */
+    public String issueToken() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String token = "lgw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        tokens.add(token);
+        return token;
+    }
+
+    public boolean isValidToken(String token) {
+        return token != null && tokens.contains(token);
+    }
+
+    public Signer userCa() {
+        return userCa;
+    }
+
+    public Signer hostCa() {
+        return hostCa;
+    }
+
+    public GatewaySession create(String ownerToken, Duration ttl, String image, Map<String, String> metadata)
+            throws IOException {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        String id = "sess-" + HexFormat.of().formatHex(bytes);
+        Path directory = Files.createDirectories(root.resolve(id));
+        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa, pumps);
+        Instant now = Instant.now();
+        GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
+        sessions.put(id, session);
+        return session;
+    }
+
+    public GatewaySession get(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    public List<GatewaySession> list(String ownerToken) {
+        List<GatewaySession> owned = new ArrayList<>();
+        for (GatewaySession session : sessions.values()) {
+            if (session.ownerToken.equals(ownerToken)) {
+                owned.add(session);
+            }
+        }
+        owned.sort(Comparator.comparing((GatewaySession s) -> s.createdAt).thenComparing(s -> s.id));
+        return owned;
+    }
+
+    public boolean delete(String id) throws IOException {
+        GatewaySession session = sessions.remove(id);
+        if (session == null) {
+            return false;
+        }
+        session.stop();
+        return true;
+    }
+
+    /** Signs a user certificate for a session: principal is the session id, valid from a minute ago for {@code ttl}. */
+    public OpenSshCertificate mint(GatewaySession session, PublicKey key, Duration ttl) {
+        Instant now = Instant.now();
+        return userCa.signUser(key, "sandgate:" + session.id + ":" + USERNAME, List.of(session.id),
+                now.minus(Duration.ofMinutes(1)), now.plus(ttl));
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (String id : List.copyOf(sessions.keySet())) {
+            try {
+                delete(id);
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        pumps.shutdownNow();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

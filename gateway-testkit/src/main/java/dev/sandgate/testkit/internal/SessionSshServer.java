@@ -1,0 +1,108 @@
+package dev.sandgate.testkit.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSH and SFTP server of one sandbox session: MINA's {@link SshServer} on 127.0.0.1, reached by the gateway's
+ * tunnels (and by tests that ask for its port).
+ *
+ * <p>Login works only with a user certificate signed by the gateway's user CA whose principals include the
+ * session id. MINA's server itself checks the certificate's type, validity window and CA signature; it does not check
+ * which CA signed it nor its principals, so {@link #authenticate} does, as OpenSSH's {@code TrustedUserCAKeys} and
+ * {@code AuthorizedPrincipalsFile} would.
+ */
+final class SessionSshServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionSshServer.class);
+
+    private final String sessionId;
+    private final String username;
+    private final PublicKey userCaKey;
+    private final SshServer server;
+
+    SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
+            ExecutorService pumps) throws IOException {
+        this.sessionId = sessionId;
+        this.username = username;
+        this.userCaKey = userCaKey;
+        KeyPair hostKey = Signer.newEd25519KeyPair();
+        Instant now = Instant.now();
+        OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
+                List.of(sessionId), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
+
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        CoreModuleProperties.NIO_WORKERS.set(server, 2);
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+        server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));
+        server.setPasswordAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setPublickeyAuthenticator(this::authenticate);
+        server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+        server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
+        server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps));
+        server.start();
+    }
+
+    private boolean authenticate(String user, PublicKey key, ServerSession session) {
+        if (!(key instanceof OpenSshCertificate)) {
+            return refuse(user, "a plain public key was offered; only certificates from the gateway's user CA log in");
+        }
+        OpenSshCertificate certificate = (OpenSshCertificate) key;
+        if (certificate.getType() != OpenSshCertificate.Type.USER) {
+            return refuse(user, "certificate " + certificate.getId() + " is not a user certificate");
+        }
+        if (!KeyUtils.compareKeys(userCaKey, certificate.getCaPubKey())) {
+            return refuse(user, "certificate " + certificate.getId() + " was signed by an unknown CA "
+                    + KeyUtils.getFingerPrint(certificate.getCaPubKey()));
+        }
+        if (!username.equals(user)) {
+            return refuse(user, "this session's user is '" + username + "'");
+        }
+        if (!certificate.getPrincipals().contains(sessionId)) {
+            return refuse(user, "certificate " + certificate.getId() + " has principals " + certificate.getPrincipals()
+                    + ", not this session " + sessionId);
+        }
+        return true;
+    }
+
+    private boolean refuse(String user, String reason) {
+        LOG.info("Session {}: refused login as '{}': {}", sessionId, user, reason);
+        return false;
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+    }
+
+    int activeConnections() {
+        return server.getActiveSessions().size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sandgate.cert;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.time.Duration;
+
+/**
+ * Mints a short-lived user certificate for a key pair, to log in to one sandbox session.
+ *
+ * <p>{@link SandboxApi} is the implementation that calls the sandbox REST API. Tests and special
+ * deployments can supply their own:
+ * <pre>{@code
+ * CertificateIssuer issuer = (sessionId, keys, ttl) -> myVault.sign(sessionId, keys, ttl);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface CertificateIssuer {
+    /**
+     * Mints a certificate for {@code keyPair}'s public key that logs in to {@code sessionId}.
+     *
+     * @param ttl the lifetime asked for; the issuer may grant less
+     */
+    IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl) throws IOException;
+}

@@ -1,0 +1,54 @@
+package dev.sandgate.cert;
+
+import java.security.KeyPair;
+import java.util.Objects;
+
+/**
+ * What an SSH login needs: a key pair, the certificate for its public key, and the user name.
+ *
+ * <pre>{@code
+ * Credentials credentials = new Credentials("sandbox", keyPair, certificate);
+ * }</pre>
+ *
+ * <p>{@link #toString()} never shows the private key.
+ */
+public final class Credentials {
+    private final String username;
+    private final KeyPair keyPair;
+    private final SshCertificate certificate;
+
+    /**
+     * @throws IllegalArgumentException if the certificate is not for the key pair's public key, or not a user certificate
+     */
+    public Credentials(String username, KeyPair keyPair, SshCertificate certificate) {
+        this.username = Objects.requireNonNull(username, "username");
+        this.keyPair = Objects.requireNonNull(keyPair, "keyPair");
+        this.certificate = Objects.requireNonNull(certificate, "certificate");
+        if (certificate.type() != SshCertificate.Type.USER) {
+            throw new IllegalArgumentException("A login needs a user certificate, but " + certificate.keyId() + " is a host certificate");
+        }
+        if (!certificate.publicKey().equals(keyPair.getPublic())) {
+            throw new IllegalArgumentException("Certificate " + certificate.keyId() + " certifies key "
+                    + SshKeys.fingerprint(certificate.publicKey()) + ", not this key pair's "
+                    + SshKeys.fingerprint(keyPair.getPublic()));
+        }
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public KeyPair keyPair() {
+        return keyPair;
+    }
+
+    public SshCertificate certificate() {
+        return certificate;
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials{user=" + username + ", key=" + SshKeys.fingerprint(keyPair.getPublic()) + ", certificate="
+                + certificate.keyId() + " #" + certificate.serial() + ", validBefore=" + certificate.validBefore() + "}";
+    }
+}

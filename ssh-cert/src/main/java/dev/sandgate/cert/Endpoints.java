@@ -1,0 +1,87 @@
+package dev.sandgate.cert;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a sandbox session's SSH bytes can be sent: an HTTP CONNECT proxy with its target, a WebSocket URL, or both.
+ *
+ * <pre>{@code
+ * Endpoints endpoints = issued.endpoints();
+ * endpoints.connect().ifPresent(c -> System.out.println("CONNECT " + c.target() + " via " + c.proxyUrl()));
+ * }</pre>
+ */
+public final class Endpoints {
+    /** An HTTP CONNECT proxy ({@code http://} or {@code https://}) and the {@code host:port} to ask it for. */
+    public record Connect(URI proxyUrl, String target) {
+        public Connect {
+            Objects.requireNonNull(proxyUrl, "proxyUrl");
+            Objects.requireNonNull(target, "target");
+            String scheme = proxyUrl.getScheme();
+            if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+                throw new IllegalArgumentException("CONNECT proxy URL must be http:// or https://, got " + proxyUrl);
+            }
+            if (target.lastIndexOf(':') <= 0) {
+                throw new IllegalArgumentException("CONNECT target must be host:port, got '" + target + "'");
+            }
+        }
+
+        /** The host part of {@link #target()}. */
+        public String targetHost() {
+            String host = target.substring(0, target.lastIndexOf(':'));
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
+
+        /** The port part of {@link #target()}. */
+        public int targetPort() {
+            return Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        }
+    }
+
+    /** A WebSocket URL ({@code ws://} or {@code wss://}). */
+    public record WebSocket(URI url) {
+        public WebSocket {
+            Objects.requireNonNull(url, "url");
+            String scheme = url.getScheme();
+            if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
+                throw new IllegalArgumentException("WebSocket URL must be ws:// or wss://, got " + url);
+            }
+        }
+    }
+
+    private final Connect connect;
+    private final WebSocket webSocket;
+
+    public Endpoints(Connect connect, WebSocket webSocket) {
+        if (connect == null && webSocket == null) {
+            throw new IllegalArgumentException("At least one endpoint (connect or websocket) is required");
+        }
+        this.connect = connect;
+        this.webSocket = webSocket;
+    }
+
+    public Optional<Connect> connect() {
+        return Optional.ofNullable(connect);
+    }
+
+    public Optional<WebSocket> webSocket() {
+        return Optional.ofNullable(webSocket);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Endpoints && Objects.equals(((Endpoints) o).connect, connect)
+                && Objects.equals(((Endpoints) o).webSocket, webSocket);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connect, webSocket);
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoints{connect=" + connect + ", webSocket=" + webSocket + "}";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sandgate.cert;
+
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the sandbox API returns when it mints a certificate: the login credentials, when to renew
+ * them, which host CAs to trust, what is permitted, and where to connect.
+ *
+ * <pre>{@code
+ * IssuedCertificate issued = api.issue("sess-123", SshKeys.generate(), Duration.ofMinutes(30));
+ * Credentials login = issued.credentials();
+ * }</pre>
+ *
+ * @param credentials     the key pair, its certificate and the user name to log in as
+ * @param renewAfter      when a fresh certificate should be minted
+ * @param hostCaKeys      the CA keys whose host certificates identify the session's SSH server
+ * @param permissions     what the certificate allows
+ * @param endpoints       where the session's SSH server can be reached
+ */
+public record IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
+        Permissions permissions, Endpoints endpoints) {
+    public IssuedCertificate {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(renewAfter, "renewAfter");
+        hostCaKeys = List.copyOf(hostCaKeys);
+        Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(endpoints, "endpoints");
+    }
+
+    /** The certificate's end of validity. */
+    public Instant validBefore() {
+        return credentials.certificate().validBefore();
+    }
+
+    @Override
+    public String toString() {
+        return "IssuedCertificate{" + credentials + ", renewAfter=" + renewAfter + ", hostCaKeys=" + hostCaKeys.size()
+                + ", " + permissions + ", " + endpoints + "}";
+    }
+}

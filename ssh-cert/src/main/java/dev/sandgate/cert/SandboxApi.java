@@ -1,0 +1,276 @@
+package dev.sandgate.cert;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sandgate.cert.internal.ApiResponses;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The sandbox REST API (gateway contract v1): sessions, and certificate minting as a {@link CertificateIssuer}.
+ *
+ * <pre>{@code
+ * try (SandboxApi api = SandboxApi.builder()
+ *         .baseUrl("https://api.example.com/v1")
+ *         .token(System.getenv("SANDGATE_API_TOKEN"))
+ *         .build()) {
+ *     SandboxSession session = api.createSession(NewSession.builder().build());
+ *     IssuedCertificate issued = api.issue(session.id(), SshKeys.generate(), Duration.ofMinutes(30));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Every failure is a {@link SandboxApiException} naming the call and the API's answer;
+ * the token never appears in messages or in {@link #toString()}.
+ */
+public final class SandboxApi implements CertificateIssuer, Closeable {
+    /** Environment variable read by {@link Builder} for the base URL when none is set. */
+    public static final String ENV_API_URL = "SANDGATE_API_URL";
+    /** Environment variable read by {@link Builder} for the bearer token when none is set. */
+    public static final String ENV_API_TOKEN = "SANDGATE_API_TOKEN";
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final HttpUrl baseUrl;
+    private final String token;
+    private final OkHttpClient http;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    private SandboxApi(Builder builder) {
+        this.baseUrl = builder.baseUrl;
+        this.token = builder.token;
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .connectTimeout(builder.connectTimeout)
+                .readTimeout(builder.readTimeout)
+                .writeTimeout(builder.readTimeout)
+                .callTimeout(builder.callTimeout)
+                .retryOnConnectionFailure(false);
+        if (builder.tlsTrust != null) {
+            http.sslSocketFactory(builder.tlsTrust.socketFactory(), builder.tlsTrust.trustManager());
+        }
+        this.http = http.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The API's base URL, such as {@code https://api.example.com/v1}. */
+    public URI baseUrl() {
+        return baseUrl.uri();
+    }
+
+    /** {@code POST /sessions}: creates a session. */
+    public SandboxSession createSession(NewSession request) throws SandboxApiException {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("ttl", request.ttl().toSeconds());
+        request.image().ifPresent(image -> body.put("image", image));
+        ObjectNode metadata = body.putObject("metadata");
+        request.metadata().forEach(metadata::put);
+        request.sshPublicKey().ifPresent(key -> body.put("ssh_public_key", key));
+        return ApiResponses.session(call("POST", url("sessions"), body, "POST /sessions"));
+    }
+
+    /** {@code GET /sessions/{id}}. */
+    public SandboxSession getSession(String sessionId) throws SandboxApiException {
+        String what = "GET /sessions/" + sessionId;
+        return ApiResponses.session(call("GET", url("sessions", sessionId), null, what));
+    }
+
+    /** {@code GET /sessions?limit&offset}: one page of sessions. */
+    public SessionPage listSessions(int limit, int offset) throws SandboxApiException {
+        if (limit < 1 || offset < 0) {
+            throw new IllegalArgumentException("limit must be at least 1 and offset at least 0, got limit=" + limit
+                    + " offset=" + offset);
+        }
+        HttpUrl url = url("sessions").newBuilder()
+                .addQueryParameter("limit", Integer.toString(limit))
+                .addQueryParameter("offset", Integer.toString(offset))
+                .build();
+        return ApiResponses.sessionPage(call("GET", url, null, "GET /sessions"));
+    }
+
+    /** {@code DELETE /sessions/{id}}: stops and removes a session. */
+    public void deleteSession(String sessionId) throws SandboxApiException {
+        call("DELETE", url("sessions", sessionId), null, "DELETE /sessions/" + sessionId);
+    }
+
+    /** {@code POST /sessions/{id}/ssh/certificates}: mints a user certificate for {@code keyPair}. */
+    @Override
+    public IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl) throws SandboxApiException {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("public_key", SshKeys.publicKeyLine(keyPair.getPublic()));
+        body.put("ttl_seconds", ttl.toSeconds());
+        String what = "POST /sessions/" + sessionId + "/ssh/certificates";
+        JsonNode answer = call("POST", url("sessions", sessionId, "ssh", "certificates"), body, what);
+        try {
+            return ApiResponses.issuedCertificate(answer, keyPair);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxApiException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, e);
+        }
+    }
+
+    private HttpUrl url(String... segments) {
+        HttpUrl.Builder url = baseUrl.newBuilder();
+        for (String segment : segments) {
+            url.addPathSegment(Objects.requireNonNull(segment, "path segment"));
+        }
+        return url.build();
+    }
+
+    private JsonNode call(String method, HttpUrl url, JsonNode body, String what) throws SandboxApiException {
+        RequestBody requestBody = null;
+        if (body != null) {
+            requestBody = RequestBody.create(body.toString(), JSON);
+        }
+        Request request = new Request.Builder()
+                .url(url)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .method(method, requestBody)
+                .build();
+        try (Response response = http.newCall(request).execute()) {
+            ResponseBody responseBody = response.body();
+            String text = responseBody == null ? "" : responseBody.string();
+            if (!response.isSuccessful()) {
+                throw ApiResponses.error(what, response.code(), text, token);
+            }
+            if (text.isBlank()) {
+                return mapper.createObjectNode();
+            }
+            try {
+                return mapper.readTree(text);
+            } catch (IOException e) {
+                throw new SandboxApiException(what + " returned HTTP " + response.code() + " with a body that is not JSON: "
+                        + ApiResponses.excerpt(text, token), response.code(), null, e);
+            }
+        } catch (SandboxApiException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SandboxApiException(what + " could not reach the sandbox API at " + baseUrl.host() + ":" + baseUrl.port()
+                    + ": " + e, 0, null, e);
+        }
+    }
+
+    /** Releases the HTTP client's connections and threads. */
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxApi{" + baseUrl + "}";
+    }
+
+    /**
+     * Builds a {@link SandboxApi}. The base URL and token default to the environment variables
+     * {@value #ENV_API_URL} and {@value #ENV_API_TOKEN}.
+     */
+    public static final class Builder {
+        private HttpUrl baseUrl;
+        private String token;
+        private TlsTrust tlsTrust;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration callTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+            String envUrl = System.getenv(ENV_API_URL);
+            if (envUrl != null && !envUrl.isBlank()) {
+                baseUrl(envUrl);
+            }
+            String envToken = System.getenv(ENV_API_TOKEN);
+            if (envToken != null && !envToken.isBlank()) {
+                token = envToken.trim();
+            }
+        }
+
+        /** The API's base URL, e.g. {@code https://api.example.com/v1}. */
+        public Builder baseUrl(String baseUrl) {
+            HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl"));
+            if (parsed == null) {
+                throw new IllegalArgumentException("Not an http(s) URL: '" + baseUrl + "'");
+            }
+            if (!parsed.username().isEmpty() || !parsed.password().isEmpty() || parsed.query() != null) {
+                throw new IllegalArgumentException(
+                        "The base URL must not carry credentials or a query; pass the token with token(...)");
+            }
+            this.baseUrl = parsed;
+            return this;
+        }
+
+        public Builder baseUrl(URI baseUrl) {
+            return baseUrl(baseUrl.toString());
+        }
+
+        /** The bearer token sent with every call. */
+        public Builder token(String token) {
+            Objects.requireNonNull(token, "token");
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("token must not be blank");
+            }
+            this.token = token.trim();
+            return this;
+        }
+
+        /** Which TLS certificates to trust for an https base URL; default the JVM's trust store. */
+        public Builder tlsTrust(TlsTrust tlsTrust) {
+            this.tlsTrust = Objects.requireNonNull(tlsTrust, "tlsTrust");
+            return this;
+        }
+
+        /** How long to wait for a TCP connection; default 10 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long to wait for any single read or write; default 30 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** The limit for a whole call; default 60 s. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        /**
+         * @throws IllegalStateException if no base URL or token was given, here or in the environment
+         */
+        public SandboxApi build() {
+            if (baseUrl == null) {
+                throw new IllegalStateException("No API base URL: call baseUrl(...) or set " + ENV_API_URL);
+            }
+            if (token == null) {
+                throw new IllegalStateException("No API token: call token(...) or set " + ENV_API_TOKEN);
+            }
+            return new SandboxApi(this);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.sandgate.cert;
+
+import java.io.IOException;
+
+/**
+ * A call to the sandbox API failed: the API answered with an error, sent something unusable, or could not be reached.
+ *
+ * <p>The message names the call, the HTTP status and the API's own error code and message. It never
+ * contains the bearer token.
+ *
+ * <pre>{@code
+ * try {
+ *     api.getSession("sess-123");
+ * } catch (SandboxApiException e) {
+ *     if (e.status() == 404) { ... }
+ * }
+ * }</pre>
+ */
+public class SandboxApiException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String errorCode;
+
+    /**
+     * @param status    the HTTP status, or 0 when no HTTP answer arrived
+     * @param errorCode the API's {@code error.code}, or null
+     */
+    public SandboxApiException(String message, int status, String errorCode, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+
+    /** The HTTP status the API answered with, or 0 when no answer arrived. */
+    public int status() {
+        return status;
+    }
+
+    /** The API's machine-readable error code ({@code error.code}), or null if it sent none. */
+    public String errorCode() {
+        return errorCode;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.sandgate.cert;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A sandbox session as the API describes it.
+ *
+ * <pre>{@code
+ * SandboxSession session = api.createSession(NewSession.builder().ttl(Duration.ofHours(1)).build());
+ * System.out.println(session.id() + " is " + session.status());
+ * }</pre>
+ */
+public record SandboxSession(String id, Status status, Instant createdAt, Instant expiresAt, Instant lastActivityAt,
+        Map<String, String> metadata) {
+    /** The session's life state. */
+    public enum Status {
+        RUNNING,
+        PAUSED,
+        STOPPED
+    }
+
+    public SandboxSession {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(status, "status");
+        metadata = Map.copyOf(metadata);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sandgate.cert;
+
+import java.util.List;
+
+/**
+ * One page of {@link SandboxApi#listSessions(int, int)}.
+ *
+ * <pre>{@code
+ * for (int offset = 0; ; offset += 50) {
+ *     SessionPage page = api.listSessions(50, offset);
+ *     page.sessions().forEach(System.out::println);
+ *     if (!page.hasMore()) break;
+ * }
+ * }</pre>
+ */
+public record SessionPage(List<SandboxSession> sessions, int total, int limit, int offset) {
+    public SessionPage {
+        sessions = List.copyOf(sessions);
+    }
+
+    /** Whether sessions exist beyond this page. */
+    public boolean hasMore() {
+        return offset + sessions.size() < total;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sandgate.cert;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Which TLS server certificates to trust when talking to the sandbox API and the gateway over https/wss.
+ *
+ * <pre>{@code
+ * TlsTrust trust = TlsTrust.trusting(gateway.tlsCertificate()); // a test gateway's self-signed certificate
+ * TlsTrust system = TlsTrust.system();                        // the JVM's default trust store
+ * }</pre>
+ */
+public final class TlsTrust {
+    private final SSLContext sslContext;
+    private final X509TrustManager trustManager;
+    private final String description;
+
+    private TlsTrust(SSLContext sslContext, X509TrustManager trustManager, String description) {
+        this.sslContext = sslContext;
+        this.trustManager = trustManager;
+        this.description = description;
+    }
+
+    /** The JVM's default trust store. */
+    public static TlsTrust system() {
+        return create(null, "system");
+    }
+
+    /** Trusts exactly the given certificates (and nothing from the system trust store). */
+    public static TlsTrust trusting(X509Certificate... certificates) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < certificates.length; i++) {
+                store.setCertificateEntry("trusted-" + i, certificates[i]);
+            }
+            return create(store, certificates.length + " pinned certificate(s)");
+        } catch (Exception e) {
+            throw new IllegalArgumentException("Cannot build a trust store from the given certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static TlsTrust create(KeyStore store, String description) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            X509TrustManager trustManager = List.of(factory.getTrustManagers()).stream()
+                    .filter(X509TrustManager.class::isInstance)
+                    .map(X509TrustManager.class::cast)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No X509 trust manager in this JVM"));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager}, null);
+            return new TlsTrust(context, trustManager, description);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    public SSLSocketFactory socketFactory() {
+        return sslContext.getSocketFactory();
+    }
+
+    public X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsTrust{" + description + "}";
+    }
+}

@@ -1,0 +1,278 @@
+package dev.sandgate.tunnel;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+
+import dev.sandgate.cert.CertificateIssuer;
+import dev.sandgate.cert.Credentials;
+import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.IssuedCertificate;
+import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.SshKeys;
+import dev.sandgate.cert.TlsTrust;
+import dev.sandgate.tunnel.internal.HostCertificateVerifier;
+import dev.sandgate.tunnel.internal.TunnelAttributes;
+import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
+
+/**
+ * SSH into sandbox sessions through their gateway. Build one per application: it is thread-safe, owns one MINA
+ * {@code SshClient}, and serves any number of connections.
+ *
+ * <pre>{@code
+ * try (SandboxSsh ssh = SandboxSsh.builder()
+ *         .apiUrl("https://api.example.com/v1")
+ *         .token(System.getenv("SANDGATE_API_TOKEN"))
+ *         .build();
+ *      SshConnection connection = ssh.connect("sess-123")) {
+ *     System.out.println(connection.exec("echo hello").stdoutText());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #connect(String)} mints a certificate for a fresh key pair through the API, opens a tunnel with the
+ * {@link Transport} (HTTP CONNECT unless told otherwise), checks that the server presents a host certificate from
+ * a host CA the API named, and logs in with the certificate.
+ */
+public final class SandboxSsh implements Closeable {
+    private final CertificateIssuer issuer;
+    private final SandboxApi ownedApi;
+    private final String tunnelToken;
+    private final Transport transport;
+    private final Duration connectTimeout;
+    private final Duration authTimeout;
+    private final Duration certificateTtl;
+    private final ExecutorService ioExecutor;
+    private final SshClient client;
+    private volatile boolean closed;
+
+    private SandboxSsh(Builder builder) {
+        this.ownedApi = builder.issuer == null ? builder.apiBuilder.build() : null;
+        this.issuer = builder.issuer == null ? ownedApi : builder.issuer;
+        this.tunnelToken = builder.token;
+        this.transport = builder.transport != null ? builder.transport
+                : Transport.httpConnect(TransportOptions.builder()
+                        .tlsTrust(builder.tlsTrust)
+                        .connectTimeout(builder.connectTimeout)
+                        .build());
+        this.connectTimeout = builder.connectTimeout;
+        this.authTimeout = builder.authTimeout;
+        this.certificateTtl = builder.certificateTtl;
+        AtomicInteger threads = new AtomicInteger();
+        this.ioExecutor = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = SshClient.setUpDefaultClient();
+        client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(ioExecutor));
+        client.setServerKeyVerifier(new HostCertificateVerifier());
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        client.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens an authenticated SSH connection to a sandbox session.
+     *
+     * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails
+     * @throws TunnelRefusedException                when the gateway refuses the tunnel
+     * @throws TunnelException                       when the gateway cannot be reached
+     * @throws HostKeyRejectedException              when the server is not the session's host
+     * @throws AuthenticationException               when the server refuses the certificate
+     */
+    public SshConnection connect(String sessionId) throws IOException {
+        Objects.requireNonNull(sessionId, "sessionId");
+        if (closed) {
+            throw new IllegalStateException("This SandboxSsh is closed");
+        }
+        KeyPair keyPair = SshKeys.generate();
+        IssuedCertificate issued = issuer.issue(sessionId, keyPair, certificateTtl);
+        return connect(sessionId, issued);
+    }
+
+    private SshConnection connect(String sessionId, IssuedCertificate issued) throws IOException {
+        TunnelRequest request = new TunnelRequest(sessionId, issued.endpoints(), tunnelToken);
+        AttributeRepository context = AttributeRepository.ofAttributesMap(Map.of(
+                TunnelAttributes.OPENER, (TunnelAttributes.TunnelOpener) () -> transport.open(request),
+                TunnelAttributes.HOST_CA_KEYS, issued.hostCaKeys()));
+        Credentials credentials = issued.credentials();
+        ConnectFuture future = client.connect(credentials.username(), hostAddress(sessionId, issued.endpoints()), context,
+                null);
+        ClientSession session;
+        try {
+            session = future.verify(connectTimeout).getSession();
+        } catch (IOException e) {
+            future.cancel();
+            throw SshFailures.connect(sessionId, e, connectTimeout);
+        }
+        try {
+            session.addPublicKeyIdentity(new KeyPair(credentials.certificate().asOpenSshCertificate(),
+                    credentials.keyPair().getPrivate()));
+            session.auth().verify(authTimeout);
+        } catch (IOException e) {
+            IOException failure = SshFailures.login(sessionId, session, credentials, e);
+            session.close(true);
+            throw failure;
+        }
+        return new SshConnection(sessionId, session, issued, tunnelDescription(session));
+    }
+
+    /**
+     * The address MINA sees. Host certificates name the host their server answers for, and MINA compares that name
+     * with the connect address, so this is the CONNECT target's host (or the session id when there is none).
+     */
+    private static InetSocketAddress hostAddress(String sessionId, Endpoints endpoints) {
+        return endpoints.connect()
+                .map(c -> InetSocketAddress.createUnresolved(c.targetHost(), c.targetPort()))
+                .orElseGet(() -> InetSocketAddress.createUnresolved(sessionId, 22));
+    }
+
+    private static String tunnelDescription(ClientSession session) {
+        String local = String.valueOf(session.getIoSession().getLocalAddress());
+        return local.startsWith("tunnel:") ? local.substring("tunnel:".length()) : local;
+    }
+
+    /** Closes every connection and releases threads; the API client too, when this instance built it. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        try {
+            client.stop();
+        } catch (RuntimeException e) {
+            failure = new IOException("Stopping the SSH client failed", e);
+        }
+        ioExecutor.shutdown();
+        if (ownedApi != null) {
+            ownedApi.close();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxSsh{transport=" + transport + ", issuer=" + issuer + "}";
+    }
+
+    /**
+     * Builds a {@link SandboxSsh}. Give either {@link #apiUrl} and {@link #token} (the usual case: the API mints
+     * certificates and the same token opens tunnels), or a custom {@link #issuer} plus the tunnel {@link #token}.
+     */
+    public static final class Builder {
+        private final SandboxApi.Builder apiBuilder = SandboxApi.builder();
+        private CertificateIssuer issuer;
+        private String token;
+        private TlsTrust tlsTrust = TlsTrust.system();
+        private Transport transport;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration authTimeout = Duration.ofSeconds(30);
+        private Duration certificateTtl = Duration.ofMinutes(30);
+
+        private Builder() {
+            String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
+            if (envToken != null && !envToken.isBlank()) {
+                token = envToken.trim();
+            }
+        }
+
+        /** The sandbox API's base URL; default from {@code SANDGATE_API_URL}. */
+        public Builder apiUrl(String url) {
+            apiBuilder.baseUrl(url);
+            return this;
+        }
+
+        public Builder apiUrl(URI url) {
+            apiBuilder.baseUrl(url);
+            return this;
+        }
+
+        /** The bearer token for the API and the tunnels; default from {@code SANDGATE_API_TOKEN}. */
+        public Builder token(String token) {
+            apiBuilder.token(token);
+            this.token = token.trim();
+            return this;
+        }
+
+        /** Which TLS certificates to trust for the API and for the default transport; default the JVM's. */
+        public Builder tlsTrust(TlsTrust tlsTrust) {
+            this.tlsTrust = Objects.requireNonNull(tlsTrust, "tlsTrust");
+            apiBuilder.tlsTrust(tlsTrust);
+            return this;
+        }
+
+        /** Mints certificates some other way than through the API; {@link #token} is still needed for tunnels. */
+        public Builder issuer(CertificateIssuer issuer) {
+            this.issuer = Objects.requireNonNull(issuer, "issuer");
+            return this;
+        }
+
+        /** How tunnels are opened; default {@link Transport#httpConnect(TransportOptions)} with this builder's TLS trust. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** The limit for opening the tunnel and the SSH key exchange; default 30 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** The limit for logging in; default 30 s. */
+        public Builder authTimeout(Duration timeout) {
+            this.authTimeout = positive(timeout, "authTimeout");
+            return this;
+        }
+
+        /** The lifetime asked for each certificate; default 30 minutes. */
+        public Builder certificateTtl(Duration ttl) {
+            this.certificateTtl = positive(ttl, "certificateTtl");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        /**
+         * @throws IllegalStateException if the API URL or the token is missing
+         */
+        public SandboxSsh build() {
+            if (token == null) {
+                throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
+            }
+            return new SandboxSsh(this);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sandgate.tunnel;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A two-way byte stream to a sandbox session's SSH server, opened by a {@link Transport}: an HTTP CONNECT tunnel,
+ * a WebSocket, or anything else that carries raw SSH bytes.
+ *
+ * <p>Received bytes are pushed to a {@link Receiver}, which may block to slow the sender down; sent bytes go out in
+ * the order of {@link #send} calls. A tunnel is used by one SSH connection.
+ *
+ * <pre>{@code
+ * Tunnel tunnel = transport.open(request);
+ * tunnel.start(new Tunnel.Receiver() {
+ *     public void onBytes(ByteBuffer bytes) { ... }
+ *     public void onClosed(IOException cause) { ... }
+ * });
+ * tunnel.send(ByteBuffer.wrap("SSH-2.0-demo\r\n".getBytes(StandardCharsets.US_ASCII)));
+ * }</pre>
+ */
+public interface Tunnel extends Closeable {
+    /** Where bytes that arrive through a tunnel go. Calls come from one thread at a time, in order. */
+    interface Receiver {
+        /**
+         * Bytes arrived. The buffer is valid only during the call. Blocking here stops reading from the tunnel,
+         * which is how a slow receiver slows the sender.
+         */
+        void onBytes(ByteBuffer bytes) throws IOException;
+
+        /** The tunnel ended: {@code cause} is null for an orderly end, otherwise it says what broke. Called once. */
+        void onClosed(IOException cause);
+    }
+
+    /** Starts delivering received bytes (including any that arrived before this call). Call once. */
+    void start(Receiver receiver);
+
+    /** Sends all remaining bytes of the buffer, blocking while the tunnel is full. */
+    void send(ByteBuffer bytes) throws IOException;
+
+    /** Signals that no more bytes will be sent, where the tunnel can (a WebSocket cannot; SSH carries EOF itself). */
+    void shutdownOutput() throws IOException;
+
+    /** Closes the tunnel at once. Idempotent. */
+    @Override
+    void close();
+
+    /** What this tunnel is, for logs and messages, e.g. {@code HTTP CONNECT sess-1:22 via http://127.0.0.1:8080}. Never contains secrets. */
+    String description();
+}

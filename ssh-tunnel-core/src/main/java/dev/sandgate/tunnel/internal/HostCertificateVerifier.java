@@ -1,0 +1,53 @@
+package dev.sandgate.tunnel.internal;
+
+import java.net.SocketAddress;
+import java.security.PublicKey;
+import java.util.List;
+
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a server only if it presents a host certificate signed by one of the host CA keys the API returned for
+ * this connection. MINA has already checked the certificate's signature, validity window, type and principals
+ * against the connect host during key exchange; what it cannot know is which CAs to trust.
+ */
+public final class HostCertificateVerifier implements ServerKeyVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(HostCertificateVerifier.class);
+
+    @Override
+    public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
+        AttributeRepository context = session.getConnectionContext();
+        List<PublicKey> trusted = context == null ? null : context.getAttribute(TunnelAttributes.HOST_CA_KEYS);
+        String refusal = refusal(trusted, serverKey);
+        if (refusal == null) {
+            return true;
+        }
+        session.setAttribute(TunnelAttributes.HOST_KEY_REFUSAL, refusal);
+        LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
+        return false;
+    }
+
+    private static String refusal(List<PublicKey> trusted, PublicKey serverKey) {
+        if (trusted == null || trusted.isEmpty()) {
+            return "no host CA keys are known for this connection";
+        }
+        if (!(serverKey instanceof OpenSshCertificate)) {
+            return "the server presented a plain " + KeyUtils.getKeyType(serverKey) + " key "
+                    + KeyUtils.getFingerPrint(serverKey) + " instead of a host certificate from the gateway's host CA";
+        }
+        PublicKey ca = ((OpenSshCertificate) serverKey).getCaPubKey();
+        for (PublicKey key : trusted) {
+            if (KeyUtils.compareKeys(key, ca)) {
+                return null;
+            }
+        }
+        return "the server's host certificate was signed by CA " + KeyUtils.getFingerPrint(ca)
+                + ", which is not among the " + trusted.size() + " host CA key(s) the sandbox API named";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.net.ssl.SSLSocket;
+
+import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelException;
+
+/** A tunnel over the socket of an accepted CONNECT: a reader thread pushes bytes, {@link #send} writes them. */
+final class HttpConnectTunnel implements Tunnel {
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final Socket socket;
+    private final byte[] leftover;
+    private final String description;
+    private final OutputStream out;
+    private final Object writeLock = new Object();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    HttpConnectTunnel(Socket socket, byte[] leftover, String description) throws IOException {
+        this.socket = socket;
+        this.leftover = leftover;
+        this.description = description;
+        this.out = socket.getOutputStream();
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("Tunnel already started: " + description);
+        }
+        Thread reader = new Thread(() -> readLoop(receiver), "sandgate-connect-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop(Receiver receiver) {
+        IOException failure = null;
+        try {
+            if (leftover.length > 0) {
+                receiver.onBytes(ByteBuffer.wrap(leftover));
+            }
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[READ_BUFFER];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (n > 0) {
+                    receiver.onBytes(ByteBuffer.wrap(buffer, 0, n));
+                }
+            }
+        } catch (IOException e) {
+            if (!closed.get()) {
+                failure = new TunnelException(description + " broke: " + e.getMessage(), e);
+            }
+        } finally {
+            close();
+            receiver.onClosed(failure);
+        }
+    }
+
+    @Override
+    public void send(ByteBuffer bytes) throws IOException {
+        synchronized (writeLock) {
+            if (closed.get()) {
+                throw new TunnelException(description + " is closed");
+            }
+            if (bytes.hasArray()) {
+                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                bytes.position(bytes.limit());
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                out.write(copy);
+            }
+            out.flush();
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        // TLS sockets cannot half-close; SSH sends its own EOF, so nothing is lost
+        if (!(socket instanceof SSLSocket) && !closed.get()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing: nothing left to report to
+            }
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

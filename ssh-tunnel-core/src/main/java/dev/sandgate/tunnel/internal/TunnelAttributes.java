@@ -1,0 +1,25 @@
+package dev.sandgate.tunnel.internal;
+
+import java.security.PublicKey;
+import java.util.List;
+
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+
+/** What one connection attempt hands to MINA in its connection context. Not API. */
+public final class TunnelAttributes {
+    /** Opens the tunnel for this connection. */
+    public static final AttributeKey<TunnelOpener> OPENER = new AttributeKey<>();
+    /** The host CA keys whose certificates identify the session's SSH server. */
+    public static final AttributeKey<List<PublicKey>> HOST_CA_KEYS = new AttributeKey<>();
+    /** Set on the session by the host key verifier when it refuses, with the reason. */
+    public static final AttributeKey<String> HOST_KEY_REFUSAL = new AttributeKey<>();
+
+    private TunnelAttributes() {
+    }
+
+    /** Opens one tunnel; called on an I/O thread when MINA connects. */
+    @FunctionalInterface
+    public interface TunnelOpener {
+        dev.sandgate.tunnel.Tunnel open() throws java.io.IOException;
+    }
+}

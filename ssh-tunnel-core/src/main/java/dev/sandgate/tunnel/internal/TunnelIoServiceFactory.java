@@ -1,0 +1,54 @@
+package dev.sandgate.tunnel.internal;
+
+import java.util.concurrent.Executor;
+
+import org.apache.sshd.common.io.IoAcceptor;
+import org.apache.sshd.common.io.IoConnector;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoServiceEventListener;
+import org.apache.sshd.common.io.IoServiceFactory;
+import org.apache.sshd.common.util.closeable.AbstractCloseable;
+
+/**
+ * Outgoing SSH connections go through tunnels; acceptors (for local port forwarding) stay on MINA's NIO2, which
+ * this factory owns and closes.
+ */
+final class TunnelIoServiceFactory extends AbstractCloseable implements IoServiceFactory {
+    private final IoServiceFactory nio2;
+    private final Executor executor;
+    private volatile IoServiceEventListener listener;
+
+    TunnelIoServiceFactory(IoServiceFactory nio2, Executor executor) {
+        this.nio2 = nio2;
+        this.executor = executor;
+    }
+
+    @Override
+    public IoConnector createConnector(IoHandler handler) {
+        TunnelIoConnector connector = new TunnelIoConnector(handler, executor);
+        connector.setIoServiceEventListener(listener);
+        return connector;
+    }
+
+    @Override
+    public IoAcceptor createAcceptor(IoHandler handler) {
+        return nio2.createAcceptor(handler);
+    }
+
+    @Override
+    public IoServiceEventListener getIoServiceEventListener() {
+        return listener;
+    }
+
+    @Override
+    public void setIoServiceEventListener(IoServiceEventListener listener) {
+        this.listener = listener;
+        nio2.setIoServiceEventListener(listener);
+    }
+
+    @Override
+    protected void doCloseImmediately() {
+        nio2.close(true);
+        super.doCloseImmediately();
+    }
+}

@@ -1,0 +1,286 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.future.DefaultCloseFuture;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoService;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.Readable;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.closeable.AbstractCloseable;
+
+import dev.sandgate.tunnel.Tunnel;
+
+/**
+ * MINA's view of one {@link Tunnel}: received bytes go to the SSH session's {@link IoHandler}; writes are copied,
+ * queued, and sent in order by one drain task at a time on the shared executor, so that the thread that reads the
+ * tunnel never blocks on a write (that would deadlock two full TCP buffers).
+ */
+final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunnel.Receiver {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** A queued write, or an action (graceful close, half-close) that must run after the writes before it. */
+    private static final class Pending {
+        final byte[] data;
+        final TunnelWriteFuture future;
+        final Runnable action;
+
+        Pending(byte[] data, TunnelWriteFuture future, Runnable action) {
+            this.data = data;
+            this.future = future;
+            this.action = action;
+        }
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final TunnelIoConnector connector;
+    private final IoHandler handler;
+    private final Tunnel tunnel;
+    private final SocketAddress remoteAddress;
+    private final SocketAddress localAddress;
+    private final Executor executor;
+    private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closeReported = new AtomicBoolean();
+    private final Object readGate = new Object();
+    private boolean readSuspended;
+    private volatile IOException writeFailure;
+
+    TunnelIoSession(TunnelIoConnector connector, IoHandler handler, Tunnel tunnel, SocketAddress remoteAddress,
+            Executor executor) {
+        super(tunnel.description());
+        this.connector = connector;
+        this.handler = handler;
+        this.tunnel = tunnel;
+        this.remoteAddress = remoteAddress;
+        this.localAddress = new TunnelAddress(tunnel.description());
+        this.executor = executor;
+    }
+
+    // ---- receiving
+
+    @Override
+    public void onBytes(ByteBuffer bytes) throws IOException {
+        awaitReadAllowed();
+        try {
+            handler.messageReceived(this, Readable.readable(bytes));
+        } catch (Exception e) {
+            reportException(e);
+        }
+    }
+
+    @Override
+    public void onClosed(IOException cause) {
+        if (cause != null) {
+            reportException(cause);
+        }
+        close(true);
+    }
+
+    private void awaitReadAllowed() throws InterruptedIOException {
+        synchronized (readGate) {
+            while (readSuspended && !isClosing() && !isClosed()) {
+                try {
+                    readGate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted while reads were suspended");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void suspendRead() {
+        synchronized (readGate) {
+            readSuspended = true;
+        }
+    }
+
+    @Override
+    public void resumeRead() {
+        synchronized (readGate) {
+            readSuspended = false;
+            readGate.notifyAll();
+        }
+    }
+
+    // ---- writing
+
+    @Override
+    public IoWriteFuture writeBuffer(Buffer buffer) {
+        TunnelWriteFuture future = new TunnelWriteFuture(this);
+        byte[] data = new byte[buffer.available()];
+        System.arraycopy(buffer.array(), buffer.rpos(), data, 0, data.length);
+        if (isClosing() || isClosed() || writeFailure != null) {
+            IOException failure = writeFailure != null ? writeFailure : new EOFException("SSH session over " + tunnel.description()
+                    + " is closing");
+            runLater(() -> future.failed(failure));
+            return future;
+        }
+        queue.add(new Pending(data, future, null));
+        scheduleDrain();
+        return future;
+    }
+
+    @Override
+    public void shutdownOutputStream() {
+        queue.add(new Pending(null, null, () -> {
+            try {
+                tunnel.shutdownOutput();
+            } catch (IOException e) {
+                log.debug("shutdownOutput on {} failed: {}", tunnel.description(), e.toString());
+            }
+        }));
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
+            runLater(this::drain);
+        }
+    }
+
+    private void drain() {
+        do {
+            Pending next;
+            while ((next = queue.poll()) != null) {
+                if (next.action != null) {
+                    next.action.run();
+                } else if (writeFailure != null) {
+                    next.future.failed(writeFailure);
+                } else {
+                    send(next);
+                }
+            }
+            draining.set(false);
+        } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    private void send(Pending write) {
+        try {
+            tunnel.send(ByteBuffer.wrap(write.data));
+            write.future.written();
+        } catch (IOException e) {
+            writeFailure = e;
+            write.future.failed(e);
+            reportException(e);
+            close(true);
+        }
+    }
+
+    private void runLater(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // the client is shutting down: running here is the only way left to complete the futures
+            task.run();
+        }
+    }
+
+    private void reportException(Throwable cause) {
+        try {
+            handler.exceptionCaught(this, cause);
+        } catch (Exception e) {
+            log.debug("exceptionCaught on {} failed: {}", tunnel.description(), e.toString());
+        }
+    }
+
+    // ---- closing
+
+    @Override
+    protected CloseFuture doCloseGracefully() {
+        DefaultCloseFuture drained = new DefaultCloseFuture(toString(), futureLock);
+        queue.add(new Pending(null, null, drained::setClosed));
+        scheduleDrain();
+        return drained;
+    }
+
+    @Override
+    protected void doCloseImmediately() {
+        tunnel.close();
+        resumeRead();
+        IOException closed = new EOFException("SSH session over " + tunnel.description() + " closed");
+        if (writeFailure == null) {
+            writeFailure = closed;
+        }
+        scheduleDrain();
+        connector.sessionClosed(this);
+        if (closeReported.compareAndSet(false, true)) {
+            try {
+                handler.sessionClosed(this);
+            } catch (Exception e) {
+                log.debug("sessionClosed on {} failed: {}", tunnel.description(), e.toString());
+            }
+        }
+        super.doCloseImmediately();
+    }
+
+    // ---- the rest of IoSession
+
+    @Override
+    public long getId() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress getAcceptanceAddress() {
+        return null;
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public Object getAttribute(Object key) {
+        return attributes.get(key);
+    }
+
+    @Override
+    public Object setAttribute(Object key, Object value) {
+        return attributes.put(key, value);
+    }
+
+    @Override
+    public Object setAttributeIfAbsent(Object key, Object value) {
+        return attributes.putIfAbsent(key, value);
+    }
+
+    @Override
+    public Object removeAttribute(Object key) {
+        return attributes.remove(key);
+    }
+
+    @Override
+    public IoService getService() {
+        return connector;
+    }
+
+    @Override
+    public String toString() {
+        return "TunnelIoSession[" + id + ", " + tunnel.description() + "]";
+    }
+}

@@ -1,0 +1,232 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelException;
+import dev.sandgate.tunnel.TunnelRefusedException;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.ByteString;
+
+/**
+ * A tunnel over an OkHttp WebSocket. Binary messages carry SSH bytes; a text message is a protocol error.
+ *
+ * <p>The tunnel counts as open only when the first bytes arrive (the SSH server's banner), so that a gateway that
+ * accepts the upgrade and then closes with 4401..4409 is reported as a refusal, not as a broken SSH handshake.
+ * OkHttp has no send-completion callback and drops the connection when its queue passes 16 MiB, so {@link #send}
+ * waits while the queue is above {@link #HIGH_WATER_MARK}.
+ */
+final class WebSocketTunnel extends WebSocketListener implements Tunnel {
+    static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
+    private static final int NORMAL_CLOSURE = 1000;
+
+    private final String description;
+    private final String secret;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final Object deliveryLock = new Object();
+    private final Queue<ByteBuffer> early = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean endReported = new AtomicBoolean();
+    private volatile WebSocket webSocket;
+    private Receiver receiver;
+    private IOException endBeforeStart;
+    private boolean endedBeforeStart;
+
+    private WebSocketTunnel(String description, String secret) {
+        this.description = description;
+        this.secret = secret;
+    }
+
+    static WebSocketTunnel open(OkHttpClient http, Request upgrade, String description, String secret, Duration timeout)
+            throws IOException {
+        WebSocketTunnel tunnel = new WebSocketTunnel(description, secret);
+        tunnel.webSocket = http.newWebSocket(upgrade, tunnel);
+        try {
+            tunnel.opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return tunnel;
+        } catch (TimeoutException e) {
+            tunnel.webSocket.cancel();
+            throw new TunnelException(description + " failed: no answer within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            tunnel.webSocket.cancel();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while opening " + description);
+        } catch (ExecutionException e) {
+            tunnel.webSocket.cancel();
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new TunnelException(description + " failed: " + cause, cause);
+        }
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, ByteString bytes) {
+        opened.complete(null);
+        synchronized (deliveryLock) {
+            if (receiver == null) {
+                early.add(bytes.asByteBuffer());
+                return;
+            }
+            deliver(bytes.asByteBuffer());
+        }
+    }
+
+    private void deliver(ByteBuffer bytes) {
+        try {
+            receiver.onBytes(bytes);
+        } catch (IOException e) {
+            fail(new TunnelException(description + ": the SSH side failed on received bytes: " + e.getMessage(), e));
+        }
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, String text) {
+        socket.close(1003, "text messages are not part of the tunnel protocol");
+        fail(new TunnelException(description + " broke: the gateway sent a text message; SSH bytes must come as binary"));
+    }
+
+    @Override
+    public void onClosing(WebSocket socket, int code, String reason) {
+        socket.close(NORMAL_CLOSURE, null);
+        if (code == NORMAL_CLOSURE || closed.get()) {
+            end(null);
+            return;
+        }
+        String said = GatewayErrorBody.message(reason, secret);
+        TunnelRefusedException.Reason kind = TunnelRefusedException.Reason.ofCloseCode(code);
+        if (kind != TunnelRefusedException.Reason.OTHER || !opened.isDone()) {
+            fail(new TunnelRefusedException(kind, code, said, description));
+        } else {
+            fail(new TunnelException(description + " was closed by the gateway with code " + code
+                    + (said == null ? "" : ": " + said)));
+        }
+    }
+
+    @Override
+    public void onClosed(WebSocket socket, int code, String reason) {
+        end(null);
+    }
+
+    @Override
+    public void onFailure(WebSocket socket, Throwable t, Response response) {
+        if (response != null && !opened.isDone()) {
+            String body = null;
+            try {
+                body = response.body() == null ? null : response.body().string();
+            } catch (IOException ignored) {
+                // the status is enough
+            }
+            int status = response.code();
+            fail(new TunnelRefusedException(TunnelRefusedException.Reason.ofHttpStatus(status), status,
+                    GatewayErrorBody.message(body, secret), description));
+            return;
+        }
+        if (closed.get()) {
+            end(null);
+            return;
+        }
+        String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        fail(new TunnelException(description + " broke: " + what, t));
+    }
+
+    private void fail(IOException cause) {
+        if (!opened.isDone()) {
+            opened.completeExceptionally(cause);
+        }
+        end(cause);
+    }
+
+    /** Reports the end to the receiver, or keeps it for {@link #start} if there is none yet. */
+    private void end(IOException cause) {
+        synchronized (deliveryLock) {
+            if (receiver == null) {
+                if (!endedBeforeStart) {
+                    endedBeforeStart = true;
+                    endBeforeStart = cause;
+                }
+                return;
+            }
+        }
+        if (endReported.compareAndSet(false, true)) {
+            receiver.onClosed(cause);
+        }
+    }
+
+    @Override
+    public void start(Receiver newReceiver) {
+        boolean endNow;
+        synchronized (deliveryLock) {
+            if (receiver != null) {
+                throw new IllegalStateException("Tunnel already started: " + description);
+            }
+            receiver = newReceiver;
+            while (!early.isEmpty()) {
+                deliver(early.poll());
+            }
+            endNow = endedBeforeStart;
+        }
+        if (endNow && endReported.compareAndSet(false, true)) {
+            newReceiver.onClosed(endBeforeStart);
+        }
+    }
+
+    @Override
+    public void send(ByteBuffer bytes) throws IOException {
+        WebSocket socket = webSocket;
+        while (socket.queueSize() > HIGH_WATER_MARK) {
+            if (closed.get()) {
+                throw new TunnelException(description + " is closed");
+            }
+            LockSupport.parkNanos(200_000);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while sending on " + description);
+            }
+        }
+        if (closed.get() || !socket.send(ByteString.of(bytes))) {
+            throw new TunnelException(description + " is closed");
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        // WebSocket has no half-close; SSH sends its own EOF
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            WebSocket socket = webSocket;
+            if (socket != null && !socket.close(NORMAL_CLOSURE, null)) {
+                socket.cancel();
+            }
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
