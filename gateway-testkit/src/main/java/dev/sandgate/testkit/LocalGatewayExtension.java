@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Runs a {@link LocalGateway} for the tests of a class: started before the first test, closed after the last.
+ * Runs a {@link LocalGateway} for the tests of a class and its {@code @Nested} classes: started before the first
+ * test, closed after the last.
  *
  * <pre>{@code
  * class MyTest {
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private final LocalGateway.Builder builder;
     private LocalGateway gateway;
+    private String startedBy;
 
     public LocalGatewayExtension() {
         this(LocalGateway.builder());
@@ -39,16 +41,21 @@ public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllC
         return gateway;
     }
 
+    // JUnit calls these for the outer class and again for each @Nested class: one gateway serves them all.
     @Override
     public void beforeAll(ExtensionContext context) {
-        gateway = builder.start();
+        if (gateway == null) {
+            gateway = builder.start();
+            startedBy = context.getUniqueId();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (gateway != null) {
+        if (gateway != null && context.getUniqueId().equals(startedBy)) {
             gateway.close();
             gateway = null;
+            startedBy = null;
         }
     }
 

@@ -46,13 +46,16 @@ final class SessionSshServer implements AutoCloseable {
         this.userCaKey = userCaKey;
         KeyPair hostKey = Signer.newEd25519KeyPair();
         Instant now = Instant.now();
+        // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect directly
         OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
-                List.of(sessionId), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
+                List.of(sessionId, "127.0.0.1"), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
         CoreModuleProperties.NIO_WORKERS.set(server, 2);
+        // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
         server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));

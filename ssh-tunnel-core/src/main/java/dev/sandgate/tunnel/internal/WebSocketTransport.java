@@ -25,6 +25,7 @@ public final class WebSocketTransport implements Transport {
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .writeTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .pingInterval(options.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .socketFactory(new NoDelaySocketFactory())
                 .sslSocketFactory(options.tlsTrust().socketFactory(), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
                 .build();
