@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -182,6 +183,18 @@ class SessionSshServerAuthTest {
                     .validAfter(now.minusSeconds(60)).validBefore(now.plusSeconds(600))
                     .sign(otherCa));
             assertFalse(logsIn("sandbox", keys, line));
+        }
+
+        @Test
+        void aCertificateWithABrokenSignature() throws Exception {
+            // right CA, key, principal and validity: only MINA's own signature check stands in the way
+            KeyPair keys = newKeys();
+            Instant now = Instant.now();
+            String[] line = gatewayCertificate(keys, List.of(sessionId), now.minusSeconds(60), now.plusSeconds(600))
+                    .split(" ");
+            byte[] blob = Base64.getDecoder().decode(line[1]);
+            blob[blob.length - 5] ^= 0x01;
+            assertFalse(logsIn("sandbox", keys, line[0] + " " + Base64.getEncoder().encodeToString(blob)));
         }
 
         @Test

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandgate.cert.internal.ApiResponses;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -53,6 +55,12 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         this.baseUrl = builder.baseUrl;
         this.token = builder.token;
         OkHttpClient.Builder http = new OkHttpClient.Builder()
+                // OkHttp's own dispatcher threads are not daemons and idle for a minute: they would hold the JVM open
+                .dispatcher(new Dispatcher(Executors.newCachedThreadPool(runnable -> {
+                    Thread thread = new Thread(runnable, "sandgate-api");
+                    thread.setDaemon(true);
+                    return thread;
+                })))
                 .connectTimeout(builder.connectTimeout)
                 .readTimeout(builder.readTimeout)
                 .writeTimeout(builder.readTimeout)

@@ -2,6 +2,7 @@ package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Endpoints;
@@ -10,6 +11,7 @@ import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRequest;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
@@ -21,6 +23,12 @@ public final class WebSocketTransport implements Transport {
     public WebSocketTransport(TransportOptions options) {
         this.options = options;
         this.http = new OkHttpClient.Builder()
+                // OkHttp's own dispatcher threads are not daemons and idle for a minute: they would hold the JVM open
+                .dispatcher(new Dispatcher(Executors.newCachedThreadPool(runnable -> {
+                    Thread thread = new Thread(runnable, "sandgate-websocket");
+                    thread.setDaemon(true);
+                    return thread;
+                })))
                 .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .writeTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
