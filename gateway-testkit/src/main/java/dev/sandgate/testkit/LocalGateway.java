@@ -136,6 +136,21 @@ public final class LocalGateway implements AutoCloseable {
                 session.openTunnels());
     }
 
+    /** How many certificates the API has minted for a session. */
+    public long certificatesMinted(String sessionId) {
+        return session(sessionId).certificatesMinted();
+    }
+
+    /** Makes the REST API misbehave for its next matching calls; see {@link ApiFault}. */
+    public void injectApiFault(ApiFault fault) {
+        server.faults().add(Objects.requireNonNull(fault, "fault").toRule());
+    }
+
+    /** Removes every injected API fault that has not hit yet. */
+    public void clearApiFaults() {
+        server.faults().clear();
+    }
+
     /** Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}. */
     public void pauseSession(String sessionId) {
         session(sessionId).setStatus(GatewaySession.Status.PAUSED);

@@ -2,9 +2,11 @@ package dev.sandgate.cert;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 
@@ -12,7 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sandgate.cert.internal.ApiErrors;
 import dev.sandgate.cert.internal.ApiResponses;
+import dev.sandgate.cert.internal.Redaction;
+import dev.sandgate.cert.internal.RetryPolicy;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Dispatcher;
@@ -21,6 +26,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox REST API (gateway contract v1): sessions, and certificate minting as a {@link CertificateIssuer}.
@@ -45,15 +52,24 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     public static final String ENV_API_TOKEN = "SANDGATE_API_TOKEN";
 
     private static final MediaType JSON = MediaType.get("application/json");
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxApi.class);
 
     private final HttpUrl baseUrl;
     private final String token;
     private final OkHttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Duration readTimeout;
+    private final Duration callTimeout;
+    private final int maxRetries;
+    private final Duration maxRetryWait;
 
     private SandboxApi(Builder builder) {
         this.baseUrl = builder.baseUrl;
         this.token = builder.token;
+        this.readTimeout = builder.readTimeout;
+        this.callTimeout = builder.callTimeout;
+        this.maxRetries = builder.maxRetries;
+        this.maxRetryWait = builder.maxRetryWait;
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 // OkHttp's own dispatcher threads are not daemons and idle for a minute: they would hold the JVM open
                 .dispatcher(new Dispatcher(Executors.newCachedThreadPool(runnable -> {
@@ -89,13 +105,13 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         ObjectNode metadata = body.putObject("metadata");
         request.metadata().forEach(metadata::put);
         request.sshPublicKey().ifPresent(key -> body.put("ssh_public_key", key));
-        return ApiResponses.session(call("POST", url("sessions"), body, "POST /sessions"));
+        return ApiResponses.session(call("POST", url("sessions"), body, "POST /sessions", RetryPolicy.NONE));
     }
 
     /** {@code GET /sessions/{id}}. */
     public SandboxSession getSession(String sessionId) throws SandboxApiException {
         String what = "GET /sessions/" + sessionId;
-        return ApiResponses.session(call("GET", url("sessions", sessionId), null, what));
+        return ApiResponses.session(call("GET", url("sessions", sessionId), null, what, RetryPolicy.IDEMPOTENT));
     }
 
     /** {@code GET /sessions?limit&offset}: one page of sessions. */
@@ -108,12 +124,12 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 .addQueryParameter("limit", Integer.toString(limit))
                 .addQueryParameter("offset", Integer.toString(offset))
                 .build();
-        return ApiResponses.sessionPage(call("GET", url, null, "GET /sessions"));
+        return ApiResponses.sessionPage(call("GET", url, null, "GET /sessions", RetryPolicy.IDEMPOTENT));
     }
 
     /** {@code DELETE /sessions/{id}}: stops and removes a session. */
     public void deleteSession(String sessionId) throws SandboxApiException {
-        call("DELETE", url("sessions", sessionId), null, "DELETE /sessions/" + sessionId);
+        call("DELETE", url("sessions", sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
     }
 
     /** {@code POST /sessions/{id}/ssh/certificates}: mints a user certificate for {@code keyPair}. */
@@ -123,11 +139,11 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         body.put("public_key", SshKeys.publicKeyLine(keyPair.getPublic()));
         body.put("ttl_seconds", ttl.toSeconds());
         String what = "POST /sessions/" + sessionId + "/ssh/certificates";
-        JsonNode answer = call("POST", url("sessions", sessionId, "ssh", "certificates"), body, what);
+        JsonNode answer = call("POST", url("sessions", sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT);
         try {
-            return ApiResponses.issuedCertificate(answer, keyPair);
+            return ApiResponses.issuedCertificate(answer, keyPair, Instant.now());
         } catch (IllegalArgumentException e) {
-            throw new SandboxApiException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, e);
+            throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, e);
         }
     }
 
@@ -139,11 +155,30 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         return url.build();
     }
 
-    private JsonNode call(String method, HttpUrl url, JsonNode body, String what) throws SandboxApiException {
-        RequestBody requestBody = null;
-        if (body != null) {
-            requestBody = RequestBody.create(body.toString(), JSON);
+    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy)
+            throws SandboxApiException {
+        long deadline = System.nanoTime() + maxRetryWait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return callOnce(method, url, body, what);
+            } catch (RetriableAnswer answer) {
+                Duration delay = retryPolicy.delayBeforeRetry(answer.failure, answer.retryAfter, attempt);
+                boolean withinBudget = delay != null && attempt <= maxRetries
+                        && System.nanoTime() + delay.toNanos() < deadline;
+                if (!withinBudget) {
+                    throw answer.failure;
+                }
+                LOG.debug("{} answered {}; retrying in {} ms (attempt {} of {})", what, answer.failure.status(),
+                        delay.toMillis(), attempt + 1, maxRetries + 1);
+                sleep(delay, what);
+            }
         }
+    }
+
+    /** One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. */
+    private JsonNode callOnce(String method, HttpUrl url, JsonNode body, String what)
+            throws SandboxApiException, RetriableAnswer {
+        RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
         Request request = new Request.Builder()
                 .url(url)
                 .header("Authorization", "Bearer " + token)
@@ -154,7 +189,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             ResponseBody responseBody = response.body();
             String text = responseBody == null ? "" : responseBody.string();
             if (!response.isSuccessful()) {
-                throw ApiResponses.error(what, response.code(), text, token);
+                throw new RetriableAnswer(ApiErrors.of(what, response, text, token), ApiErrors.retryAfter(response));
             }
             if (text.isBlank()) {
                 return mapper.createObjectNode();
@@ -162,14 +197,41 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             try {
                 return mapper.readTree(text);
             } catch (IOException e) {
-                throw new SandboxApiException(what + " returned HTTP " + response.code() + " with a body that is not JSON: "
-                        + ApiResponses.excerpt(text, token), response.code(), null, e);
+                throw new InvalidResponseException(what + " returned HTTP " + response.code()
+                        + " with a body that is not JSON: " + Redaction.excerpt(text, token), response.code(), null, e);
             }
-        } catch (SandboxApiException e) {
+        } catch (SandboxApiException | RetriableAnswer e) {
             throw e;
+        } catch (InterruptedIOException e) {
+            throw new ApiConnectionException(what + " got no answer from " + baseUrl.host() + ":" + baseUrl.port()
+                    + " within the timeouts (read " + readTimeout.toMillis() + " ms, call " + callTimeout.toMillis()
+                    + " ms)", 0, null, e);
         } catch (IOException e) {
-            throw new SandboxApiException(what + " could not reach the sandbox API at " + baseUrl.host() + ":" + baseUrl.port()
-                    + ": " + e, 0, null, e);
+            throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
+                    + baseUrl.port() + ": " + e, 0, null, e);
+        }
+    }
+
+    private static void sleep(Duration delay, String what) throws ApiConnectionException {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiConnectionException(what + " was interrupted while waiting to retry", 0, null, e);
+        }
+    }
+
+    /** An error answer travelling to the retry loop with the wait the API asked for. */
+    private static final class RetriableAnswer extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        final transient SandboxApiException failure;
+        final transient Duration retryAfter;
+
+        RetriableAnswer(SandboxApiException failure, Duration retryAfter) {
+            super(null, null, false, false);
+            this.failure = failure;
+            this.retryAfter = retryAfter;
         }
     }
 
@@ -196,6 +258,8 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration callTimeout = Duration.ofSeconds(60);
+        private int maxRetries = 3;
+        private Duration maxRetryWait = Duration.ofSeconds(30);
 
         private Builder() {
             String envUrl = System.getenv(ENV_API_URL);
@@ -257,6 +321,28 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /** The limit for a whole call; default 60 s. */
         public Builder callTimeout(Duration timeout) {
             this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        /**
+         * How often a failed call may be retried; default 3. GETs retry on 5xx and 429, a certificate mint only on
+         * 429 and 503 that say when to retry ({@code Retry-After}); creating and deleting sessions never retry.
+         */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must not be negative, got " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for. */
+        public Builder maxRetryWait(Duration wait) {
+            Objects.requireNonNull(wait, "maxRetryWait");
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("maxRetryWait must not be negative, got " + wait);
+            }
+            this.maxRetryWait = wait;
             return this;
         }
 

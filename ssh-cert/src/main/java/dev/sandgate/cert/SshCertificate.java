@@ -113,6 +113,17 @@ public final class SshCertificate {
         return !instant.isBefore(validAfter().minus(allowedSkew)) && instant.isBefore(validBefore().plus(allowedSkew));
     }
 
+    /** Whether the certificate is valid for this principal: it is listed, or the list is empty (any principal). */
+    public boolean allowsPrincipal(String principal) {
+        List<String> principals = principals();
+        return principals.isEmpty() || principals.contains(principal);
+    }
+
+    /** The algorithm of the CA's signature, e.g. {@code ssh-ed25519} or {@code rsa-sha2-512}. */
+    public String signatureAlgorithm() {
+        return certificate.getSignatureAlgorithm();
+    }
+
     /** Whether the CA's signature over the certificate's contents is correct. */
     public boolean hasValidSignature() {
         try {

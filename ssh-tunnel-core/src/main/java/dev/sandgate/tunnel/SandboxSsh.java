@@ -21,12 +21,13 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 
+import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.CertificateIssuer;
+import dev.sandgate.cert.CertificateListener;
 import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.cert.SandboxApi;
-import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.internal.HostCertificateVerifier;
 import dev.sandgate.tunnel.internal.TunnelAttributes;
@@ -46,25 +47,30 @@ import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
  * }
  * }</pre>
  *
- * <p>{@link #connect(String)} mints a certificate for a fresh key pair through the API, opens a tunnel with the
+ * <p>{@link #connect(String)} takes the session's certificate from a {@link CertificateCache} (minting one for a fresh
+ * key pair through the API when there is none, renewing it before it runs out), opens a tunnel with the
  * {@link Transport} (HTTP CONNECT unless told otherwise), checks that the server presents a host certificate from
  * a host CA the API named, and logs in with the certificate.
  */
 public final class SandboxSsh implements Closeable {
-    private final CertificateIssuer issuer;
+    private final CertificateCache certificates;
     private final SandboxApi ownedApi;
     private final String tunnelToken;
     private final Transport transport;
     private final Duration connectTimeout;
     private final Duration authTimeout;
-    private final Duration certificateTtl;
     private final ExecutorService ioExecutor;
     private final SshClient client;
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
-        this.ownedApi = builder.issuer == null ? builder.apiBuilder.build() : null;
-        this.issuer = builder.issuer == null ? ownedApi : builder.issuer;
+        boolean needsApi = builder.issuer == null && builder.certificates == null;
+        this.ownedApi = needsApi ? builder.apiBuilder.build() : null;
+        this.certificates = builder.certificates != null ? builder.certificates
+                : CertificateCache.builder(needsApi ? ownedApi : builder.issuer)
+                        .ttl(builder.certificateTtl)
+                        .listener(builder.certificateListener)
+                        .build();
         this.tunnelToken = builder.token;
         this.transport = builder.transport != null ? builder.transport
                 : Transport.httpConnect(TransportOptions.builder()
@@ -73,7 +79,6 @@ public final class SandboxSsh implements Closeable {
                         .build());
         this.connectTimeout = builder.connectTimeout;
         this.authTimeout = builder.authTimeout;
-        this.certificateTtl = builder.certificateTtl;
         AtomicInteger threads = new AtomicInteger();
         this.ioExecutor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
@@ -107,9 +112,19 @@ public final class SandboxSsh implements Closeable {
         if (closed) {
             throw new IllegalStateException("This SandboxSsh is closed");
         }
-        KeyPair keyPair = SshKeys.generate();
-        IssuedCertificate issued = issuer.issue(sessionId, keyPair, certificateTtl);
-        return connect(sessionId, issued);
+        IssuedCertificate issued = certificates.get(sessionId);
+        try {
+            return connect(sessionId, issued);
+        } catch (AuthenticationException refused) {
+            // the server may have been told to stop trusting what we cached (a rotated CA, a revoked serial):
+            // one fresh certificate deserves one more try
+            certificates.invalidate(sessionId);
+            IssuedCertificate fresh = certificates.get(sessionId);
+            if (fresh.credentials().certificate().equals(issued.credentials().certificate())) {
+                throw refused;
+            }
+            return connect(sessionId, fresh);
+        }
     }
 
     private SshConnection connect(String sessionId, IssuedCertificate issued) throws IOException {
@@ -178,7 +193,7 @@ public final class SandboxSsh implements Closeable {
 
     @Override
     public String toString() {
-        return "SandboxSsh{transport=" + transport + ", issuer=" + issuer + "}";
+        return "SandboxSsh{transport=" + transport + ", " + certificates + "}";
     }
 
     /**
@@ -188,6 +203,8 @@ public final class SandboxSsh implements Closeable {
     public static final class Builder {
         private final SandboxApi.Builder apiBuilder = SandboxApi.builder();
         private CertificateIssuer issuer;
+        private CertificateCache certificates;
+        private CertificateListener certificateListener = CertificateListener.NONE;
         private String token;
         private TlsTrust tlsTrust = TlsTrust.system();
         private Transport transport;
@@ -230,6 +247,21 @@ public final class SandboxSsh implements Closeable {
         /** Mints certificates some other way than through the API; {@link #token} is still needed for tunnels. */
         public Builder issuer(CertificateIssuer issuer) {
             this.issuer = Objects.requireNonNull(issuer, "issuer");
+            return this;
+        }
+
+        /**
+         * Takes certificates from this cache (and its issuer) instead of building one; {@link #certificateTtl} and
+         * {@link #certificateListener} then do not apply. {@link #token} is still needed for tunnels.
+         */
+        public Builder certificateCache(CertificateCache cache) {
+            this.certificates = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /** Hears certificate mints, renewals and renewal failures. */
+        public Builder certificateListener(CertificateListener listener) {
+            this.certificateListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -23,6 +23,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final int MAX_REQUEST_BODY = 1024 * 1024;
 
     private final SessionRegistry registry;
+    private final ApiFaults faults = new ApiFaults();
     private final RestApi api;
     private final TunnelAdmission admission;
     private final SelfSignedTls tls;
@@ -33,7 +34,7 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer(SessionRegistry registry, SelfSignedTls tls) throws InterruptedException {
         this.registry = registry;
-        this.api = new RestApi(registry);
+        this.api = new RestApi(registry, faults);
         this.admission = new TunnelAdmission(registry);
         this.tls = tls;
         this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -74,6 +75,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public int tlsPort() {
         return ((InetSocketAddress) tlsListener.localAddress()).getPort();
+    }
+
+    /** The API faults waiting to hit calls. */
+    public ApiFaults faults() {
+        return faults;
     }
 
     SessionRegistry registry() {

@@ -36,6 +36,7 @@ public final class GatewaySession {
     final AtomicLong bytesToSession = new AtomicLong();
     final AtomicLong bytesFromSession = new AtomicLong();
     final AtomicLong tunnelsOpened = new AtomicLong();
+    final AtomicLong certificatesMinted = new AtomicLong();
     private final Set<Channel> tunnels = ConcurrentHashMap.newKeySet();
 
     GatewaySession(String id, String ownerToken, Instant createdAt, Instant expiresAt, String image,
@@ -73,6 +74,10 @@ public final class GatewaySession {
 
     public long tunnelsOpened() {
         return tunnelsOpened.get();
+    }
+
+    public long certificatesMinted() {
+        return certificatesMinted.get();
     }
 
     public int openTunnels() {

@@ -23,9 +23,11 @@ final class RestApi {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final SessionRegistry registry;
+    private final ApiFaults faults;
 
-    RestApi(SessionRegistry registry) {
+    RestApi(SessionRegistry registry, ApiFaults faults) {
         this.registry = registry;
+        this.faults = faults;
     }
 
     /**
@@ -34,6 +36,13 @@ final class RestApi {
      */
     ApiAnswer handle(String method, String path, Map<String, List<String>> query, String authorization, String body,
             String httpBase, String wsBase) {
+        FaultRule fault = faults.take(method, path);
+        if (fault != null) {
+            ApiAnswer injected = injected(fault, method);
+            if (injected != null) {
+                return injected;
+            }
+        }
         if (!path.equals("/v1") && !path.startsWith("/v1/")) {
             return ApiAnswer.error(404, "not_found", "No such endpoint: " + path + " (the API lives under /v1)");
         }
@@ -70,7 +79,8 @@ final class RestApi {
                     }
                 }
                 if (parts.length == 5 && parts[3].equals("ssh") && parts[4].equals("certificates")) {
-                    return "POST".equals(method) ? mint(session, body, httpBase, wsBase) : methodNotAllowed(method, path);
+                    return "POST".equals(method) ? mint(session, body, httpBase, wsBase, fault)
+                            : methodNotAllowed(method, path);
                 }
             }
             return ApiAnswer.error(404, "not_found", "No such endpoint: " + method + " " + path);
@@ -113,7 +123,50 @@ final class RestApi {
         return ApiAnswer.json(200, page);
     }
 
-    private ApiAnswer mint(GatewaySession session, String body, String httpBase, String wsBase) {
+    /** The answer an injected fault gives instead of the real one, or null when the call goes on (delays, mint faults). */
+    private static ApiAnswer injected(FaultRule fault, String method) {
+        switch (fault.kind) {
+            case STATUS:
+                return faultStatus(fault);
+            case MALFORMED_JSON:
+                return new ApiAnswer("POST".equals(method) ? 201 : 200, "{\"session_id\": \"unterminated", Map.of());
+            case DELAY:
+                try {
+                    Thread.sleep(fault.duration.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static ApiAnswer faultStatus(FaultRule fault) {
+        String code;
+        switch (fault.status) {
+            case 401: code = "unauthorized"; break;
+            case 403: code = "forbidden"; break;
+            case 404: code = "session_not_found"; break;
+            case 409: code = "session_not_running"; break;
+            case 429: code = "rate_limited"; break;
+            case 503: code = "unavailable"; break;
+            default: code = fault.status >= 500 ? "internal" : "injected";
+        }
+        ApiAnswer answer = ApiAnswer.error(fault.status, code, "Injected fault: HTTP " + fault.status);
+        if (fault.duration != null) {
+            answer = answer.withHeader("Retry-After", Long.toString(fault.duration.toSeconds()));
+        }
+        if (fault.status == 429) {
+            answer = answer.withHeader("X-RateLimit-Limit", "100")
+                    .withHeader("X-RateLimit-Remaining", "0")
+                    .withHeader("X-RateLimit-Reset", Long.toString(Instant.now().plus(
+                            fault.duration == null ? Duration.ofSeconds(60) : fault.duration).getEpochSecond()));
+        }
+        return answer;
+    }
+
+    private ApiAnswer mint(GatewaySession session, String body, String httpBase, String wsBase, FaultRule fault) {
         if (!session.isRunning()) {
             return ApiAnswer.error(409, "session_not_running", "Session " + session.id + " is " + session.status()
                     .name().toLowerCase());
@@ -135,7 +188,9 @@ final class RestApi {
         if (ttl.compareTo(MAX_CERTIFICATE_TTL) > 0) {
             ttl = MAX_CERTIFICATE_TTL;
         }
-        OpenSshCertificate certificate = registry.mint(session, key, ttl);
+        OpenSshCertificate certificate = fault == null ? registry.mint(session, key, ttl)
+                : faultyCertificate(fault.kind, session, key, ttl);
+        session.certificatesMinted.incrementAndGet();
         session.touch();
         Instant validAfter = Instant.ofEpochSecond(certificate.getValidAfter());
         Instant validBefore = Instant.ofEpochSecond(certificate.getValidBefore());
@@ -160,6 +215,23 @@ final class RestApi {
         connect.put("target", session.id + ":22");
         endpoints.putObject("websocket").put("url", wsBase + "/v1/sessions/" + session.id + "/ssh/websocket");
         return ApiAnswer.json(201, answer);
+    }
+
+    private OpenSshCertificate faultyCertificate(FaultRule.Kind kind, GatewaySession session, PublicKey key, Duration ttl) {
+        Instant now = Instant.now();
+        List<String> principals = List.of(session.id);
+        switch (kind) {
+            case CERTIFICATE_FOR_ANOTHER_KEY:
+                return registry.userCa().signUser(Signer.newEd25519KeyPair().getPublic(), "fault:another-key", principals,
+                        now.minusSeconds(60), now.plus(ttl));
+            case EXPIRED_CERTIFICATE:
+                return registry.userCa().signUser(key, "fault:expired", principals, now.minus(Duration.ofHours(2)),
+                        now.minus(Duration.ofHours(1)));
+            case HOST_CERTIFICATE:
+                return registry.hostCa().signHost(key, "fault:host", principals, now.minusSeconds(60), now.plus(ttl));
+            default:
+                return registry.mint(session, key, ttl);
+        }
     }
 
     private static ObjectNode sessionJson(GatewaySession session) {

@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.InvalidResponseException;
 import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.cert.Permissions;
 import dev.sandgate.cert.SandboxApiException;
@@ -25,8 +25,6 @@ import dev.sandgate.cert.SshKeys;
 
 /** Turns the API's JSON into value types, naming the field when something is missing or malformed. Not API. */
 public final class ApiResponses {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private ApiResponses() {
     }
 
@@ -43,11 +41,14 @@ public final class ApiResponses {
                     optionalInstant(json, "last_activity_at"),
                     metadata);
         } catch (IllegalArgumentException e) {
-            throw new SandboxApiException("The API sent a malformed session: " + e.getMessage(), 200, null, e);
+            throw new InvalidResponseException("The API sent a malformed session: " + e.getMessage(), 200, null, e);
         }
     }
 
     public static SessionPage sessionPage(JsonNode json) throws SandboxApiException {
+        if (!json.path("sessions").isArray()) {
+            throw new InvalidResponseException("The API sent a session list without a 'sessions' array", 200, null, null);
+        }
         List<SandboxSession> sessions = new ArrayList<>();
         for (JsonNode session : json.path("sessions")) {
             sessions.add(session(session));
@@ -57,10 +58,16 @@ public final class ApiResponses {
     }
 
     /**
-     * @throws IllegalArgumentException if a field is missing or the certificate does not fit the key pair
+     * @param now when the answer arrived: a certificate already expired then is refused
+     * @throws IllegalArgumentException if a field is missing, or the certificate does not fit the key pair, is not a
+     *                                  user certificate, or has expired
      */
-    public static IssuedCertificate issuedCertificate(JsonNode json, KeyPair keyPair) {
+    public static IssuedCertificate issuedCertificate(JsonNode json, KeyPair keyPair, Instant now) {
         SshCertificate certificate = SshCertificate.parse(text(json, "certificate"));
+        if (!certificate.validBefore().isAfter(now)) {
+            throw new IllegalArgumentException("certificate " + certificate.keyId() + " expired at "
+                    + certificate.validBefore() + ", before it arrived (" + now + "); check the gateway's clock");
+        }
         Credentials credentials = new Credentials(text(json, "username"), keyPair, certificate);
         List<PublicKey> hostCaKeys = new ArrayList<>();
         for (JsonNode key : json.path("host_ca_public_keys")) {
@@ -95,39 +102,6 @@ public final class ApiResponses {
         Instant start = certificate.validAfter();
         long lifetime = certificate.validBefore().getEpochSecond() - start.getEpochSecond();
         return start.plusSeconds(lifetime * 2 / 3);
-    }
-
-    /** The exception for an error answer, from the contract's {@code {"error":{"code","message"}}} body. */
-    public static SandboxApiException error(String what, int status, String body, String secret) {
-        String code = null;
-        String message = null;
-        try {
-            JsonNode error = MAPPER.readTree(body).path("error");
-            code = error.hasNonNull("code") ? error.get("code").asText() : null;
-            message = error.hasNonNull("message") ? error.get("message").asText() : null;
-        } catch (Exception notJson) {
-            // the message below quotes the body instead
-        }
-        StringBuilder text = new StringBuilder(what).append(" failed: HTTP ").append(status);
-        if (code != null) {
-            text.append(' ').append(redact(code, secret));
-        }
-        if (message != null) {
-            text.append(": ").append(redact(message, secret));
-        } else if (!body.isBlank()) {
-            text.append(": ").append(excerpt(body, secret));
-        }
-        return new SandboxApiException(text.toString(), status, code, null);
-    }
-
-    /** At most 200 characters of a body, with the secret blanked out. */
-    public static String excerpt(String body, String secret) {
-        String flat = redact(body.strip().replaceAll("\\s+", " "), secret);
-        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
-    }
-
-    private static String redact(String text, String secret) {
-        return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");
     }
 
     private static String text(JsonNode json, String field) {

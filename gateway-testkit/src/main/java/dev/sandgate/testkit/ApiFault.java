@@ -1,0 +1,108 @@
+package dev.sandgate.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.sandgate.testkit.internal.FaultRule;
+
+/**
+ * A fault the {@link LocalGateway}'s REST API injects into its next matching calls, for testing how clients cope.
+ *
+ * <pre>{@code
+ * gateway.injectApiFault(ApiFault.status(500).onGets().times(2));          // two failing GETs, then normal
+ * gateway.injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)));    // one 429 with Retry-After: 1
+ * gateway.injectApiFault(ApiFault.certificateForAnotherKey().onMints());  // a mint that answers with the wrong key
+ * }</pre>
+ *
+ * <p>By default a fault hits the next single call of any kind. Faults hit calls in the order they were injected.
+ */
+public final class ApiFault {
+    private static final String MINT_PATH = "/v1/sessions/[^/]+/ssh/certificates";
+
+    private final FaultRule.Kind kind;
+    private final int status;
+    private final Duration duration;
+    private final String method;
+    private final String path;
+    private final int times;
+
+    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times) {
+        this.kind = kind;
+        this.status = status;
+        this.duration = duration;
+        this.method = method;
+        this.path = path;
+        this.times = times;
+    }
+
+    /** Answer with this status and the contract's error body (e.g. 401, 403, 404, 409, 500, 503). */
+    public static ApiFault status(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
+        }
+        return new ApiFault(FaultRule.Kind.STATUS, status, null, null, null, 1);
+    }
+
+    /** Answer 503 with {@code Retry-After}. */
+    public static ApiFault unavailable(Duration retryAfter) {
+        return new ApiFault(FaultRule.Kind.STATUS, 503, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
+    }
+
+    /** Answer 429 with {@code Retry-After} and the {@code X-RateLimit-*} headers. */
+    public static ApiFault rateLimited(Duration retryAfter) {
+        return new ApiFault(FaultRule.Kind.STATUS, 429, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
+    }
+
+    /** Answer with a success status and a body that is not JSON. */
+    public static ApiFault malformedJson() {
+        return new ApiFault(FaultRule.Kind.MALFORMED_JSON, 0, null, null, null, 1);
+    }
+
+    /** Wait this long, then answer normally: slower than the client's timeout, it looks like a hung API. */
+    public static ApiFault delay(Duration delay) {
+        return new ApiFault(FaultRule.Kind.DELAY, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
+    }
+
+    /** Mint a certificate for a key other than the one sent. Applies to mints only. */
+    public static ApiFault certificateForAnotherKey() {
+        return new ApiFault(FaultRule.Kind.CERTIFICATE_FOR_ANOTHER_KEY, 0, null, "POST", MINT_PATH, 1);
+    }
+
+    /** Mint a certificate that has already expired. Applies to mints only. */
+    public static ApiFault expiredCertificate() {
+        return new ApiFault(FaultRule.Kind.EXPIRED_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
+    }
+
+    /** Mint a host certificate instead of a user certificate. Applies to mints only. */
+    public static ApiFault hostCertificate() {
+        return new ApiFault(FaultRule.Kind.HOST_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
+    }
+
+    /** Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}). */
+    public ApiFault onMints() {
+        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times);
+    }
+
+    /** Hit only GETs. */
+    public ApiFault onGets() {
+        return new ApiFault(kind, status, duration, "GET", null, times);
+    }
+
+    /** Hit the next {@code count} matching calls instead of one. */
+    public ApiFault times(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("times must be at least 1, got " + count);
+        }
+        return new ApiFault(kind, status, duration, method, path, count);
+    }
+
+    FaultRule toRule() {
+        return new FaultRule(kind, method, path, status, duration, times);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiFault{" + kind + (status > 0 ? " " + status : "") + (duration != null ? " " + duration : "")
+                + (method != null ? " on " + method : "") + (path != null ? " " + path : "") + " x" + times + "}";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.sandgate.testkit.internal;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/** One injected API fault: which calls it hits, how many more times, and what it does. Not API. */
+public final class FaultRule {
+    /** What the fault does to a call. */
+    public enum Kind {
+        STATUS,
+        MALFORMED_JSON,
+        DELAY,
+        CERTIFICATE_FOR_ANOTHER_KEY,
+        EXPIRED_CERTIFICATE,
+        HOST_CERTIFICATE
+    }
+
+    final Kind kind;
+    final int status;
+    final Duration duration;
+    private final String method;
+    private final Pattern path;
+    private final AtomicInteger remaining;
+
+    /**
+     * @param method   the HTTP method it hits, or null for any
+     * @param path     a regular expression the whole path must match, or null for any
+     * @param status   the status for {@link Kind#STATUS}
+     * @param duration the delay for {@link Kind#DELAY}, or the Retry-After of a 429/503 (may be null)
+     */
+    public FaultRule(Kind kind, String method, String path, int status, Duration duration, int times) {
+        this.kind = kind;
+        this.method = method;
+        this.path = path == null ? null : Pattern.compile(path);
+        this.status = status;
+        this.duration = duration;
+        this.remaining = new AtomicInteger(times);
+    }
+
+    /** Whether the rule hits this call; if so, one use is taken. */
+    boolean take(String callMethod, String callPath) {
+        if (method != null && !method.equalsIgnoreCase(callMethod)) {
+            return false;
+        }
+        if (path != null && !path.matcher(callPath).matches()) {
+            return false;
+        }
+        while (true) {
+            int left = remaining.get();
+            if (left <= 0) {
+                return false;
+            }
+            if (remaining.compareAndSet(left, left - 1)) {
+                return true;
+            }
+        }
+    }
+
+    boolean isUsedUp() {
+        return remaining.get() <= 0;
+    }
+}

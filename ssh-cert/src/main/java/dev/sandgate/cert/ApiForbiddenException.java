@@ -1,0 +1,16 @@
+package dev.sandgate.cert;
+
+/**
+ * The token is valid but may not do this (HTTP 403), e.g. the session belongs to another account.
+ *
+ * <pre>{@code
+ * catch (ApiForbiddenException e) { check which account owns the session }
+ * }</pre>
+ */
+public class ApiForbiddenException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    public ApiForbiddenException(String message, int status, String errorCode, Throwable cause) {
+        super(message, status, errorCode, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.sandgate.cert;
+
+/**
+ * The API did not accept the bearer token (HTTP 401): it is missing, wrong or expired.
+ *
+ * <pre>{@code
+ * catch (ApiUnauthorizedException e) { ask for a new token }
+ * }</pre>
+ */
+public class ApiUnauthorizedException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    public ApiUnauthorizedException(String message, int status, String errorCode, Throwable cause) {
+        super(message, status, errorCode, cause);
+    }
+}

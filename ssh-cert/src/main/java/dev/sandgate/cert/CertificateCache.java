@@ -1,0 +1,264 @@
+package dev.sandgate.cert;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one certificate per sandbox session and renews it before it runs out, so that callers always get one that
+ * works and never think about keys.
+ *
+ * <pre>{@code
+ * CertificateCache cache = CertificateCache.builder(api).ttl(Duration.ofMinutes(30)).build();
+ * IssuedCertificate issued = cache.get("sess-123");   // mints once, then serves from memory
+ * }</pre>
+ *
+ * <ul>
+ *   <li>A certificate is served until its {@code renew_after} (two thirds into its lifetime when the API gives
+ *       none); the first {@link #get} after that mints a fresh one, for a fresh key pair.</li>
+ *   <li>Concurrent callers that need a mint share one: 50 threads asking at once cause one call to the API.</li>
+ *   <li>When a renewal fails, callers keep getting the older certificate while it is valid (minus a margin of
+ *       {@link Builder#expiryMargin}), and the renewal is tried again on a later {@link #get}, no sooner than a backoff
+ *       that starts at 1 s and doubles up to 1 min. Once nothing valid is left, {@link #get} mints or throws.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Private keys stay in memory.
+ */
+public final class CertificateCache {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateCache.class);
+
+    private final CertificateIssuer issuer;
+    private final SshKeyType keyType;
+    private final Duration ttl;
+    private final Duration expiryMargin;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
+    private final Clock clock;
+    private final CertificateListener listener;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    private CertificateCache(Builder builder) {
+        this.issuer = builder.issuer;
+        this.keyType = builder.keyType;
+        this.ttl = builder.ttl;
+        this.expiryMargin = builder.expiryMargin;
+        this.firstBackoff = builder.firstBackoff;
+        this.maxBackoff = builder.maxBackoff;
+        this.clock = builder.clock;
+        this.listener = builder.listener;
+    }
+
+    public static Builder builder(CertificateIssuer issuer) {
+        return new Builder(issuer);
+    }
+
+    /**
+     * A certificate for the session that is valid now, minting or renewing as needed.
+     *
+     * @throws IOException what the issuer threw, when no valid certificate is left to fall back on
+     */
+    public IssuedCertificate get(String sessionId) throws IOException {
+        Objects.requireNonNull(sessionId, "sessionId");
+        return entries.computeIfAbsent(sessionId, Entry::new).get();
+    }
+
+    /** Forgets the session's certificate: the next {@link #get} mints. */
+    public void invalidate(String sessionId) {
+        entries.remove(sessionId);
+    }
+
+    /** The issuer this cache mints with. */
+    public CertificateIssuer issuer() {
+        return issuer;
+    }
+
+    @Override
+    public String toString() {
+        return "CertificateCache{" + entries.size() + " session(s), ttl=" + ttl + ", " + keyType + "}";
+    }
+
+    /** One session's certificate and its renewal state. */
+    private final class Entry {
+        private final String sessionId;
+        private IssuedCertificate current;
+        private CompletableFuture<IssuedCertificate> inFlight;
+        private Instant retryNotBefore;
+        private int failures;
+
+        Entry(String sessionId) {
+            this.sessionId = sessionId;
+        }
+
+        IssuedCertificate get() throws IOException {
+            CompletableFuture<IssuedCertificate> mint;
+            IssuedCertificate usable;
+            boolean leader = false;
+            synchronized (this) {
+                Instant now = clock.instant();
+                usable = current != null && now.isBefore(current.validBefore().minus(expiryMargin)) ? current : null;
+                if (usable != null && now.isBefore(usable.renewAfter())) {
+                    return usable;
+                }
+                if (usable != null && retryNotBefore != null && now.isBefore(retryNotBefore)) {
+                    return usable;
+                }
+                if (inFlight == null) {
+                    inFlight = new CompletableFuture<>();
+                    leader = true;
+                }
+                mint = inFlight;
+            }
+            if (leader) {
+                mint(mint, usable);
+            }
+            try {
+                return mint.get();
+            } catch (ExecutionException e) {
+                if (usable != null) {
+                    return usable;
+                }
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException) {
+                    throw (IOException) cause;
+                }
+                throw new IllegalStateException("Minting a certificate for session " + sessionId + " failed", cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting for a certificate for session " + sessionId);
+            }
+        }
+
+        private void mint(CompletableFuture<IssuedCertificate> mint, IssuedCertificate previous) {
+            IssuedCertificate fresh;
+            try {
+                fresh = issuer.issue(sessionId, SshKeys.generate(keyType), ttl);
+            } catch (IOException | RuntimeException e) {
+                IOException failure = e instanceof IOException ? (IOException) e
+                        : new IOException("The certificate issuer failed for session " + sessionId + ": " + e, e);
+                Instant nextAttempt;
+                synchronized (this) {
+                    failures++;
+                    long factor = 1L << Math.min(failures - 1, 16);
+                    Duration backoff = firstBackoff.multipliedBy(factor);
+                    nextAttempt = clock.instant().plus(backoff.compareTo(maxBackoff) > 0 ? maxBackoff : backoff);
+                    retryNotBefore = nextAttempt;
+                    inFlight = null;
+                }
+                if (previous != null) {
+                    LOG.warn("Renewing the certificate of session {} failed; the current one stays in use until {}: {}",
+                            sessionId, previous.validBefore(), failure.getMessage());
+                }
+                notifyFailure(failure, previous, nextAttempt);
+                mint.completeExceptionally(failure);
+                return;
+            }
+            boolean renewal;
+            synchronized (this) {
+                renewal = current != null;
+                current = fresh;
+                failures = 0;
+                retryNotBefore = null;
+                inFlight = null;
+            }
+            notifyIssued(fresh, renewal);
+            mint.complete(fresh);
+        }
+
+        private void notifyIssued(IssuedCertificate fresh, boolean renewal) {
+            try {
+                listener.certificateIssued(sessionId, fresh, renewal);
+            } catch (RuntimeException e) {
+                LOG.warn("CertificateListener failed on certificateIssued", e);
+            }
+        }
+
+        private void notifyFailure(IOException failure, IssuedCertificate previous, Instant nextAttempt) {
+            try {
+                listener.certificateRenewalFailed(sessionId, failure, previous, nextAttempt);
+            } catch (RuntimeException e) {
+                LOG.warn("CertificateListener failed on certificateRenewalFailed", e);
+            }
+        }
+    }
+
+    /** Configures a {@link CertificateCache}; each setter checks its value at once. */
+    public static final class Builder {
+        private final CertificateIssuer issuer;
+        private SshKeyType keyType = SshKeyType.ED25519;
+        private Duration ttl = Duration.ofMinutes(30);
+        private Duration expiryMargin = Duration.ofSeconds(30);
+        private Duration firstBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
+        private Clock clock = Clock.systemUTC();
+        private CertificateListener listener = CertificateListener.NONE;
+
+        private Builder(CertificateIssuer issuer) {
+            this.issuer = Objects.requireNonNull(issuer, "issuer");
+        }
+
+        /** The type of the key pairs generated for certificates; default Ed25519. */
+        public Builder keyType(SshKeyType keyType) {
+            this.keyType = Objects.requireNonNull(keyType, "keyType");
+            return this;
+        }
+
+        /** The lifetime asked for each certificate; default 30 minutes. */
+        public Builder ttl(Duration ttl) {
+            this.ttl = positive(ttl, "ttl");
+            return this;
+        }
+
+        /** A certificate this close to its end is no longer handed out; default 30 s (covers a slow handshake and clock skew). */
+        public Builder expiryMargin(Duration margin) {
+            Objects.requireNonNull(margin, "expiryMargin");
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("expiryMargin must not be negative, got " + margin);
+            }
+            this.expiryMargin = margin;
+            return this;
+        }
+
+        /** The wait before retrying a failed renewal, doubling per failure up to {@code max}; default 1 s to 1 min. */
+        public Builder retryBackoff(Duration first, Duration max) {
+            this.firstBackoff = positive(first, "first backoff");
+            this.maxBackoff = positive(max, "max backoff");
+            if (max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("max backoff " + max + " is shorter than the first " + first);
+            }
+            return this;
+        }
+
+        /** The clock that decides when to renew; default the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder listener(CertificateListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        public CertificateCache build() {
+            return new CertificateCache(this);
+        }
+    }
+}

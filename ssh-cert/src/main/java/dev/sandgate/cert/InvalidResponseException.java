@@ -1,0 +1,16 @@
+package dev.sandgate.cert;
+
+/**
+ * The API answered, but with something unusable: not JSON, a missing field, or a certificate that is for another key, already expired, or of the wrong type.
+ *
+ * <pre>{@code
+ * catch (InvalidResponseException e) { report it to the gateway's operators }
+ * }</pre>
+ */
+public class InvalidResponseException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidResponseException(String message, int status, String errorCode, Throwable cause) {
+        super(message, status, errorCode, cause);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sandgate.cert;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The API is rate limiting (HTTP 429). Carries what the API said about when to come back and how much is left.
+ *
+ * <pre>{@code
+ * catch (RateLimitedException e) {
+ *     Thread.sleep(e.retryAfter().orElse(Duration.ofSeconds(5)).toMillis());
+ * }
+ * }</pre>
+ */
+public class RateLimitedException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration retryAfter;
+    private final Long limit;
+    private final Long remaining;
+    private final Instant reset;
+
+    /**
+     * @param retryAfter from {@code Retry-After}, or null
+     * @param limit      from {@code X-RateLimit-Limit}, or null
+     * @param remaining  from {@code X-RateLimit-Remaining}, or null
+     * @param reset      from {@code X-RateLimit-Reset}, or null
+     */
+    public RateLimitedException(String message, String errorCode, Duration retryAfter, Long limit, Long remaining,
+            Instant reset) {
+        super(message, 429, errorCode, null);
+        this.retryAfter = retryAfter;
+        this.limit = limit;
+        this.remaining = remaining;
+        this.reset = reset;
+    }
+
+    /** How long the API asked to wait ({@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** The request budget of the window ({@code X-RateLimit-Limit}). */
+    public OptionalLong limit() {
+        return limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
+    }
+
+    /** What is left of the budget ({@code X-RateLimit-Remaining}). */
+    public OptionalLong remaining() {
+        return remaining == null ? OptionalLong.empty() : OptionalLong.of(remaining);
+    }
+
+    /** When the budget refills ({@code X-RateLimit-Reset}). */
+    public Optional<Instant> reset() {
+        return Optional.ofNullable(reset);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.sandgate.cert;
+
+/**
+ * The API failed (HTTP 5xx). GETs were already retried; whatever is thrown has used up the retries.
+ *
+ * <pre>{@code
+ * catch (ServerErrorException e) { retry later }
+ * }</pre>
+ */
+public class ServerErrorException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    public ServerErrorException(String message, int status, String errorCode, Throwable cause) {
+        super(message, status, errorCode, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.sandgate.cert;
+
+/**
+ * The API knows no such session (HTTP 404): it never existed, or was deleted.
+ *
+ * <pre>{@code
+ * catch (SessionNotFoundException e) { create a new session }
+ * }</pre>
+ */
+public class SessionNotFoundException extends SandboxApiException {
+    private static final long serialVersionUID = 1L;
+
+    public SessionNotFoundException(String message, int status, String errorCode, Throwable cause) {
+        super(message, status, errorCode, cause);
+    }
+}
