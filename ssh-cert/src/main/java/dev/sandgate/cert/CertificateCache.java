@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CertificateCache {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateCache.class);
+    /**
+     * The least time between two mints for a session while the older certificate is still good: guards against a
+     * gateway whose {@code renew_after} is already past (a skewed clock) turning every call into a mint.
+     */
+    static final Duration MIN_RENEW_INTERVAL = Duration.ofSeconds(10);
 
     private final CertificateIssuer issuer;
     private final SshKeyType keyType;
@@ -91,6 +96,7 @@ public final class CertificateCache {
     private final class Entry {
         private final String sessionId;
         private IssuedCertificate current;
+        private Instant currentMintedAt;
         private CompletableFuture<IssuedCertificate> inFlight;
         private Instant retryNotBefore;
         private int failures;
@@ -106,7 +112,8 @@ public final class CertificateCache {
             synchronized (this) {
                 Instant now = clock.instant();
                 usable = current != null && now.isBefore(current.validBefore().minus(expiryMargin)) ? current : null;
-                if (usable != null && now.isBefore(usable.renewAfter())) {
+                if (usable != null && (now.isBefore(usable.renewAfter())
+                        || now.isBefore(currentMintedAt.plus(MIN_RENEW_INTERVAL)))) {
                     return usable;
                 }
                 if (usable != null && retryNotBefore != null && now.isBefore(retryNotBefore)) {
@@ -166,6 +173,7 @@ public final class CertificateCache {
             synchronized (this) {
                 renewal = current != null;
                 current = fresh;
+                currentMintedAt = clock.instant();
                 failures = 0;
                 retryNotBefore = null;
                 inFlight = null;

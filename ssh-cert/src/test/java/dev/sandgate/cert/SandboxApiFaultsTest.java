@@ -1,0 +1,262 @@
+package dev.sandgate.cert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.sandgate.testkit.ApiFault;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+
+/** Each way the API can fail arrives as its own exception type, carrying status and code, never the token. */
+class SandboxApiFaultsTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    private static SandboxApi api(int maxRetries) {
+        LocalGateway gateway = GATEWAY.gateway();
+        return SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).maxRetries(maxRetries)
+                .readTimeout(Duration.ofMillis(800)).build();
+    }
+
+    private static String session() throws Exception {
+        try (SandboxApi api = api(0)) {
+            return api.createSession(NewSession.builder().build()).id();
+        }
+    }
+
+    private static <T extends SandboxApiException> T failure(Class<T> type, ThrowingCall call) {
+        T failure = assertThrows(type, call::run);
+        String token = GATEWAY.gateway().token();
+        assertFalse(failure.getMessage().contains(token), failure.getMessage());
+        assertFalse(failure.toString().contains(token), failure.toString());
+        return failure;
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @AfterEach
+    void clearFaults() {
+        GATEWAY.gateway().clearApiFaults();
+    }
+
+    @Nested
+    class StatusesBecomeTypes {
+        @Test
+        void status401() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(401));
+            try (SandboxApi api = api(3)) {
+                ApiUnauthorizedException e = failure(ApiUnauthorizedException.class, () -> api.getSession(sessionId));
+                assertEquals(401, e.status());
+                assertEquals("unauthorized", e.errorCode());
+            }
+        }
+
+        @Test
+        void status403() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(403));
+            try (SandboxApi api = api(3)) {
+                assertEquals("forbidden", failure(ApiForbiddenException.class, () -> api.getSession(sessionId)).errorCode());
+            }
+        }
+
+        @Test
+        void status404() throws Exception {
+            try (SandboxApi api = api(3)) {
+                SessionNotFoundException e = failure(SessionNotFoundException.class, () -> api.getSession("sess-nope"));
+                assertEquals(404, e.status());
+                assertTrue(e.getMessage().contains("sess-nope"), e.getMessage());
+            }
+        }
+
+        @Test
+        void status409() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(409).onMints());
+            try (SandboxApi api = api(3)) {
+                SessionConflictException e = failure(SessionConflictException.class,
+                        () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertEquals("session_not_running", e.errorCode());
+            }
+        }
+
+        @Test
+        void status429CarriesRetryAfterAndTheRateLimitHeaders() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(7)));
+            try (SandboxApi api = api(0)) {
+                RateLimitedException e = failure(RateLimitedException.class, () -> api.getSession(sessionId));
+                assertEquals(429, e.status());
+                assertEquals(Duration.ofSeconds(7), e.retryAfter().orElseThrow());
+                assertEquals(100, e.limit().orElseThrow());
+                assertEquals(0, e.remaining().orElseThrow());
+                assertTrue(e.reset().orElseThrow().isAfter(Instant.now()));
+            }
+        }
+
+        @Test
+        void status500() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(500).onMints());
+            try (SandboxApi api = api(3)) {
+                ServerErrorException e = failure(ServerErrorException.class,
+                        () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertEquals(500, e.status());
+            }
+        }
+    }
+
+    @Nested
+    class UnusableAnswers {
+        @Test
+        void malformedJson() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.malformedJson());
+            try (SandboxApi api = api(3)) {
+                InvalidResponseException e = failure(InvalidResponseException.class, () -> api.getSession(sessionId));
+                assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+            }
+        }
+
+        @Test
+        void aCertificateForAnotherKey() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.certificateForAnotherKey());
+            try (SandboxApi api = api(3)) {
+                InvalidResponseException e = failure(InvalidResponseException.class,
+                        () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertTrue(e.getMessage().contains("not this key pair"), e.getMessage());
+            }
+        }
+
+        @Test
+        void anAlreadyExpiredCertificate() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.expiredCertificate());
+            try (SandboxApi api = api(3)) {
+                InvalidResponseException e = failure(InvalidResponseException.class,
+                        () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertTrue(e.getMessage().contains("expired"), e.getMessage());
+            }
+        }
+
+        @Test
+        void aHostCertificateInsteadOfAUserCertificate() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.hostCertificate());
+            try (SandboxApi api = api(3)) {
+                InvalidResponseException e = failure(InvalidResponseException.class,
+                        () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertTrue(e.getMessage().contains("host certificate"), e.getMessage());
+            }
+        }
+
+        @Test
+        void aResponseSlowerThanTheTimeout() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.delay(Duration.ofSeconds(3)));
+            try (SandboxApi api = api(3)) {
+                long start = System.nanoTime();
+                ApiConnectionException e = failure(ApiConnectionException.class, () -> api.getSession(sessionId));
+                assertEquals(0, e.status());
+                assertTrue(e.getMessage().contains("within the timeouts"), e.getMessage());
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(3)) < 0,
+                        "the client gave up at its own timeout, not when the answer came");
+            }
+        }
+    }
+
+    @Nested
+    class Retries {
+        @ParameterizedTest
+        @ValueSource(ints = {500, 503})
+        void getsRetryServerErrorsAndSucceed(int status) throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(status).onGets().times(2));
+            try (SandboxApi api = api(3)) {
+                assertEquals(sessionId, api.getSession(sessionId).id());
+            }
+        }
+
+        @Test
+        void getsGiveUpAfterMaxRetries() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(500).onGets().times(3));
+            try (SandboxApi api = api(2)) {
+                failure(ServerErrorException.class, () -> api.getSession(sessionId));
+            }
+            try (SandboxApi api = api(2)) {
+                assertEquals(sessionId, api.getSession(sessionId).id(), "exactly three attempts used the three faults");
+            }
+        }
+
+        @Test
+        void getsHonourRetryAfter() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)).onGets());
+            try (SandboxApi api = api(3)) {
+                long start = System.nanoTime();
+                assertEquals(sessionId, api.getSession(sessionId).id());
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(900)) >= 0,
+                        "waited for Retry-After");
+            }
+        }
+
+        @Test
+        void aRetryAfterBeyondTheBudgetIsNotWaitedFor() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(120)).onGets());
+            try (SandboxApi api = SandboxApi.builder().baseUrl(GATEWAY.gateway().apiUrl()).token(GATEWAY.gateway().token())
+                    .maxRetryWait(Duration.ofSeconds(5)).build()) {
+                RateLimitedException e = failure(RateLimitedException.class, () -> api.getSession(sessionId));
+                assertEquals(Duration.ofSeconds(120), e.retryAfter().orElseThrow());
+            }
+        }
+
+        @Test
+        void mintsRetryOnlyWhenTheApiSaysWhen() throws Exception {
+            String sessionId = session();
+            LocalGateway gateway = GATEWAY.gateway();
+            try (SandboxApi api = api(3)) {
+                gateway.injectApiFault(ApiFault.unavailable(Duration.ofSeconds(1)).onMints());
+                assertInstanceOf(IssuedCertificate.class, api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+
+                gateway.injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)).onMints());
+                assertInstanceOf(IssuedCertificate.class, api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+
+                long before = gateway.certificatesMinted(sessionId);
+                gateway.injectApiFault(ApiFault.status(503).onMints().times(2));
+                failure(ServerErrorException.class, () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                failure(ServerErrorException.class, () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                assertEquals(before, gateway.certificatesMinted(sessionId), "a 503 without Retry-After is not retried");
+            }
+        }
+
+        @Test
+        void creatingASessionIsNeverRetried() throws Exception {
+            GATEWAY.gateway().injectApiFault(ApiFault.status(500).times(2));
+            try (SandboxApi api = api(3)) {
+                failure(ServerErrorException.class, () -> api.createSession(NewSession.builder().build()));
+                failure(ServerErrorException.class, () -> api.createSession(NewSession.builder().build()));
+                assertEquals(SandboxSession.Status.RUNNING, api.createSession(NewSession.builder().build()).status());
+            }
+        }
+    }
+}
