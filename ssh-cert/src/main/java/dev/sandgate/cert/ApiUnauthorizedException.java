@@ -10,7 +10,8 @@ package dev.sandgate.cert;
 public class ApiUnauthorizedException extends SandboxApiException {
     private static final long serialVersionUID = 1L;
 
-    public ApiUnauthorizedException(String message, int status, String errorCode, Throwable cause) {
-        super(message, status, errorCode, cause);
+    /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
+    public ApiUnauthorizedException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
+        super(message, status, errorCode, apiMessage, cause);
     }
 }

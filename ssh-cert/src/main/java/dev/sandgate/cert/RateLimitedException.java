@@ -28,9 +28,9 @@ public class RateLimitedException extends SandboxApiException {
      * @param remaining  from {@code X-RateLimit-Remaining}, or null
      * @param reset      from {@code X-RateLimit-Reset}, or null
      */
-    public RateLimitedException(String message, String errorCode, Duration retryAfter, Long limit, Long remaining,
-            Instant reset) {
-        super(message, 429, errorCode, null);
+    public RateLimitedException(String message, String errorCode, String apiMessage, Duration retryAfter, Long limit,
+            Long remaining, Instant reset) {
+        super(message, 429, errorCode, apiMessage, null);
         this.retryAfter = retryAfter;
         this.limit = limit;
         this.remaining = remaining;

@@ -143,7 +143,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         try {
             return ApiResponses.issuedCertificate(answer, keyPair, Instant.now());
         } catch (IllegalArgumentException e) {
-            throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, e);
+            throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, null, e);
         }
     }
 
@@ -198,17 +198,17 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 return mapper.readTree(text);
             } catch (IOException e) {
                 throw new InvalidResponseException(what + " returned HTTP " + response.code()
-                        + " with a body that is not JSON: " + Redaction.excerpt(text, token), response.code(), null, e);
+                        + " with a body that is not JSON: " + Redaction.excerpt(text, token), response.code(), null, null, e);
             }
         } catch (SandboxApiException | RetriableAnswer e) {
             throw e;
         } catch (InterruptedIOException e) {
             throw new ApiConnectionException(what + " got no answer from " + baseUrl.host() + ":" + baseUrl.port()
                     + " within the timeouts (read " + readTimeout.toMillis() + " ms, call " + callTimeout.toMillis()
-                    + " ms)", 0, null, e);
+                    + " ms)", 0, null, null, e);
         } catch (IOException e) {
             throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
-                    + baseUrl.port() + ": " + e, 0, null, e);
+                    + baseUrl.port() + ": " + e, 0, null, null, e);
         }
     }
 
@@ -217,7 +217,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiConnectionException(what + " was interrupted while waiting to retry", 0, null, e);
+            throw new ApiConnectionException(what + " was interrupted while waiting to retry", 0, null, null, e);
         }
     }
 

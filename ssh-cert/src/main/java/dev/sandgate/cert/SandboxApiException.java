@@ -21,15 +21,23 @@ public class SandboxApiException extends IOException {
 
     private final int status;
     private final String errorCode;
+    private final String apiMessage;
 
     /**
-     * @param status    the HTTP status, or 0 when no HTTP answer arrived
-     * @param errorCode the API's {@code error.code}, or null
+     * @param status     the HTTP status, or 0 when no HTTP answer arrived
+     * @param errorCode  the API's {@code error.code}, or null
+     * @param apiMessage the API's {@code error.message}, or null
      */
-    public SandboxApiException(String message, int status, String errorCode, Throwable cause) {
+    public SandboxApiException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.errorCode = errorCode;
+        this.apiMessage = apiMessage;
+    }
+
+    /** An exception with no error body from the API. */
+    public SandboxApiException(String message, int status, Throwable cause) {
+        this(message, status, null, null, cause);
     }
 
     /** The HTTP status the API answered with, or 0 when no answer arrived. */
@@ -40,5 +48,10 @@ public class SandboxApiException extends IOException {
     /** The API's machine-readable error code ({@code error.code}), or null if it sent none. */
     public String errorCode() {
         return errorCode;
+    }
+
+    /** The API's human-readable error message ({@code error.message}), or null if it sent none. */
+    public String apiMessage() {
+        return apiMessage;
     }
 }

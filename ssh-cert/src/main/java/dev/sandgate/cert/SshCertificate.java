@@ -1,6 +1,7 @@
 package dev.sandgate.cert;
 
 import java.security.PublicKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -111,6 +112,11 @@ public final class SshCertificate {
     /** Whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}. */
     public boolean isValidAt(Instant instant, Duration allowedSkew) {
         return !instant.isBefore(validAfter().minus(allowedSkew)) && instant.isBefore(validBefore().plus(allowedSkew));
+    }
+
+    /** Whether the certificate is valid now by {@code clock}, allowing for {@code allowedSkew} between the clocks. */
+    public boolean isValid(Clock clock, Duration allowedSkew) {
+        return isValidAt(clock.instant(), allowedSkew);
     }
 
     /** Whether the certificate is valid for this principal: it is listed, or the list is empty (any principal). */

@@ -55,6 +55,7 @@ class CertificateAuthorityTest {
         assertFalse(cert.isValidAt(NOW.minusSeconds(5), Duration.ZERO));
         assertTrue(cert.isValidAt(NOW.minusSeconds(5), Duration.ofSeconds(10)));
         assertFalse(cert.isValidAt(NOW.plusSeconds(60), Duration.ZERO));
+        assertTrue(cert.isValid(java.time.Clock.fixed(NOW.plusSeconds(30), java.time.ZoneOffset.UTC), Duration.ZERO));
         assertTrue(cert.isValidAt(NOW.plusSeconds(65), Duration.ofSeconds(10)));
     }
 

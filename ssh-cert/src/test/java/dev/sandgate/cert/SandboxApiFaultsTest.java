@@ -65,6 +65,7 @@ class SandboxApiFaultsTest {
                 ApiUnauthorizedException e = failure(ApiUnauthorizedException.class, () -> api.getSession(sessionId));
                 assertEquals(401, e.status());
                 assertEquals("unauthorized", e.errorCode());
+                assertEquals("Injected fault: HTTP 401", e.apiMessage());
             }
         }
 

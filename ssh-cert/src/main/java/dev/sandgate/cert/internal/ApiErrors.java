@@ -49,17 +49,18 @@ public final class ApiErrors {
             text.append(": ").append(Redaction.excerpt(body, secret));
         }
         String full = text.toString();
+        String said = message == null ? null : Redaction.redact(message, secret);
         switch (status) {
-            case 401: return new ApiUnauthorizedException(full, status, code, null);
-            case 403: return new ApiForbiddenException(full, status, code, null);
-            case 404: return new SessionNotFoundException(full, status, code, null);
-            case 409: return new SessionConflictException(full, status, code, null);
+            case 401: return new ApiUnauthorizedException(full, status, code, said, null);
+            case 403: return new ApiForbiddenException(full, status, code, said, null);
+            case 404: return new SessionNotFoundException(full, status, code, said, null);
+            case 409: return new SessionConflictException(full, status, code, said, null);
             case 429:
-                return new RateLimitedException(full, code, retryAfter(response), longHeader(response, "X-RateLimit-Limit"),
+                return new RateLimitedException(full, code, said, retryAfter(response), longHeader(response, "X-RateLimit-Limit"),
                         longHeader(response, "X-RateLimit-Remaining"), reset(response));
             default:
-                return status >= 500 ? new ServerErrorException(full, status, code, null)
-                        : new SandboxApiException(full, status, code, null);
+                return status >= 500 ? new ServerErrorException(full, status, code, said, null)
+                        : new SandboxApiException(full, status, code, said, null);
         }
     }
 

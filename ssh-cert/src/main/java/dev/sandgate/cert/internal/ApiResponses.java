@@ -41,13 +41,13 @@ public final class ApiResponses {
                     optionalInstant(json, "last_activity_at"),
                     metadata);
         } catch (IllegalArgumentException e) {
-            throw new InvalidResponseException("The API sent a malformed session: " + e.getMessage(), 200, null, e);
+            throw new InvalidResponseException("The API sent a malformed session: " + e.getMessage(), 200, null, null, e);
         }
     }
 
     public static SessionPage sessionPage(JsonNode json) throws SandboxApiException {
         if (!json.path("sessions").isArray()) {
-            throw new InvalidResponseException("The API sent a session list without a 'sessions' array", 200, null, null);
+            throw new InvalidResponseException("The API sent a session list without a 'sessions' array", 200, null, null, null);
         }
         List<SandboxSession> sessions = new ArrayList<>();
         for (JsonNode session : json.path("sessions")) {
