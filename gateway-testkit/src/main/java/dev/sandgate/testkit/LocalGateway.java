@@ -176,23 +176,24 @@ public final class LocalGateway implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
-        try {
-            server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = new IllegalStateException("Interrupted while stopping the LocalGateway", e);
-        }
+        // sessions first, while the event loops can still close their tunnels
         try {
             registry.close();
             if (ownsRoot) {
                 Files.deleteIfExists(root);
             }
         } catch (IOException e) {
-            UncheckedIOException unchecked = new UncheckedIOException("Could not remove the LocalGateway's sessions", e);
+            failure = new UncheckedIOException("Could not remove the LocalGateway's sessions", e);
+        }
+        try {
+            server.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            IllegalStateException interrupted = new IllegalStateException("Interrupted while stopping the LocalGateway", e);
             if (failure == null) {
-                failure = unchecked;
+                failure = interrupted;
             } else {
-                failure.addSuppressed(unchecked);
+                failure.addSuppressed(interrupted);
             }
         }
         if (failure != null) {
