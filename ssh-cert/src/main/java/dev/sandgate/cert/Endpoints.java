@@ -33,6 +33,12 @@ public final class Endpoints {
             return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         }
 
+        /** Shows the proxy URL without any user info it may carry. */
+        @Override
+        public String toString() {
+            return "Connect[proxyUrl=" + withoutUserInfo(proxyUrl) + ", target=" + target + "]";
+        }
+
         /** The port part of {@link #target()}. */
         public int targetPort() {
             return Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
@@ -41,6 +47,12 @@ public final class Endpoints {
 
     /** A WebSocket URL ({@code ws://} or {@code wss://}). */
     public record WebSocket(URI url) {
+        /** Shows the URL without user info or query, either of which may carry a credential. */
+        @Override
+        public String toString() {
+            return "WebSocket[url=" + withoutUserInfo(url) + "]";
+        }
+
         public WebSocket {
             Objects.requireNonNull(url, "url");
             String scheme = url.getScheme();
@@ -52,6 +64,11 @@ public final class Endpoints {
 
     private final Connect connect;
     private final WebSocket webSocket;
+
+    private static String withoutUserInfo(URI uri) {
+        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+        return uri.getScheme() + "://" + uri.getHost() + port + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
 
     public Endpoints(Connect connect, WebSocket webSocket) {
         if (connect == null && webSocket == null) {

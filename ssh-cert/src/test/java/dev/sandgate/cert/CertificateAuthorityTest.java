@@ -86,4 +86,13 @@ class CertificateAuthorityTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SshCertificate.parse(plain));
         assertTrue(refused.getMessage().contains("Expected an OpenSSH certificate"), refused.getMessage());
     }
+
+    @Test
+    void endpointsDoNotShowCredentialsTheirUrlsCarry() {
+        Endpoints endpoints = new Endpoints(
+                new Endpoints.Connect(java.net.URI.create("https://user:s3cr3t@gw.example:8443"), "sess-1:22"),
+                new Endpoints.WebSocket(java.net.URI.create("wss://gw.example/ws?ticket=s3cr3t")));
+        assertFalse(endpoints.toString().contains("s3cr3t"), endpoints.toString());
+        assertTrue(endpoints.toString().contains("gw.example:8443"), endpoints.toString());
+    }
 }

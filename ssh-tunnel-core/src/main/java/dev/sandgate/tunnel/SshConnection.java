@@ -64,7 +64,7 @@ public final class SshConnection implements Closeable {
             channel.setOut(stdout);
             channel.setErr(stderr);
             channel.open().verify(timeout);
-            channel.getInvertedIn().close();
+            closeStdin(channel);
             long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
@@ -85,6 +85,15 @@ public final class SshConnection implements Closeable {
             throw e;
         } catch (IOException e) {
             throw new SandgateSshException("Running a command failed (" + describe() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends EOF on stdin, so commands that read it end; a command that has already finished needs none. */
+    private static void closeStdin(ChannelExec channel) {
+        try {
+            channel.getInvertedIn().close();
+        } catch (IOException alreadyClosed) {
+            // the command finished before its input was closed: nothing was waiting for the EOF
         }
     }
 
