@@ -65,7 +65,7 @@ public final class SandboxSsh implements Closeable {
 
     private SandboxSsh(Builder builder) {
         boolean needsApi = builder.issuer == null && builder.certificates == null;
-        this.ownedApi = needsApi ? builder.apiBuilder.build() : null;
+        this.ownedApi = needsApi ? builder.buildApi() : null;
         this.certificates = builder.certificates != null ? builder.certificates
                 : CertificateCache.builder(needsApi ? ownedApi : builder.issuer)
                         .ttl(builder.certificateTtl)
@@ -295,6 +295,15 @@ public final class SandboxSsh implements Closeable {
                 throw new IllegalArgumentException(name + " must be positive, got " + value);
             }
             return value;
+        }
+
+        private SandboxApi buildApi() {
+            try {
+                return apiBuilder.build();
+            } catch (IllegalStateException missing) {
+                throw new IllegalStateException("No sandbox API URL: call apiUrl(...), set " + SandboxApi.ENV_API_URL
+                        + ", or give an issuer(...) or certificateCache(...)", missing);
+            }
         }
 
         /**
