@@ -47,7 +47,7 @@ public final class LocalGateway implements AutoCloseable {
     private LocalGateway(Builder builder) throws IOException {
         this.ownsRoot = builder.root == null;
         this.root = ownsRoot ? Files.createTempDirectory("local-gateway-") : Files.createDirectories(builder.root);
-        this.registry = new SessionRegistry(root, builder.impostorHostCa);
+        this.registry = new SessionRegistry(root, builder.hostKeys);
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls);
@@ -209,7 +209,7 @@ public final class LocalGateway implements AutoCloseable {
     /** Configures a {@link LocalGateway}. */
     public static final class Builder {
         private Path root;
-        private boolean impostorHostCa;
+        private SessionRegistry.HostKeys hostKeys = SessionRegistry.HostKeys.CERTIFIED;
 
         private Builder() {
         }
@@ -225,7 +225,13 @@ public final class LocalGateway implements AutoCloseable {
          * as an impostor host would: clients must refuse to connect.
          */
         public Builder impostorHostCertificates() {
-            this.impostorHostCa = true;
+            this.hostKeys = SessionRegistry.HostKeys.FOREIGN_CA;
+            return this;
+        }
+
+        /** Makes the sessions' SSH servers present a plain host key with no certificate: clients must refuse it. */
+        public Builder plainHostKeys() {
+            this.hostKeys = SessionRegistry.HostKeys.PLAIN;
             return this;
         }
 

@@ -183,6 +183,21 @@ class SandboxSshTest {
         }
     }
 
+    @Nested
+    class PlainHostKey {
+        @Test
+        void aHostWithoutACertificateIsRefused() throws Exception {
+            try (LocalGateway plain = LocalGateway.builder().plainHostKeys().start()) {
+                String sessionId = GatewayClients.newSession(plain);
+                try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(plain)) {
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(sessionId));
+                    assertTrue(refused.getMessage().contains("plain"), refused.getMessage());
+                }
+            }
+        }
+    }
+
     @Test
     void noSecretInMessagesOrToString() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();

@@ -36,13 +36,26 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final ExecutorService pumps;
 
+    /** What the sessions' SSH servers present as their host key. */
+    public enum HostKeys {
+        /** A host certificate from the CA the API names: the normal case. */
+        CERTIFIED,
+        /** A host certificate from a CA the API does not name, as an impostor would. */
+        FOREIGN_CA,
+        /** A plain host key, no certificate. */
+        PLAIN
+    }
+
+    private final HostKeys hostKeys;
+
     /**
-     * @param root               where session directories are made
-     * @param impostorHostCa     when true, SSH servers present host certificates from a CA the API does not name
+     * @param root     where session directories are made
+     * @param hostKeys what the SSH servers present as their host key
      */
-    public SessionRegistry(Path root, boolean impostorHostCa) {
+    public SessionRegistry(Path root, HostKeys hostKeys) {
         this.root = root;
-        this.sshServerHostCa = impostorHostCa ? Signer.generate() : hostCa;
+        this.hostKeys = hostKeys;
+        this.sshServerHostCa = hostKeys == HostKeys.FOREIGN_CA ? Signer.generate() : hostCa;
         AtomicInteger threads = new AtomicInteger();
         this.pumps = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
@@ -78,7 +91,8 @@ public final class SessionRegistry implements AutoCloseable {
         RANDOM.nextBytes(bytes);
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
-        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa, pumps);
+        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(),
+                hostKeys == HostKeys.PLAIN ? null : sshServerHostCa, pumps);
         Instant now = Instant.now();
         GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
         sessions.put(id, session);

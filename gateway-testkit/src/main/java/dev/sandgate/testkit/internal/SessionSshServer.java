@@ -39,16 +39,13 @@ final class SessionSshServer implements AutoCloseable {
     private final PublicKey userCaKey;
     private final SshServer server;
 
+    /** @param hostCa signs the host certificate; null for a plain host key */
     SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
             ExecutorService pumps) throws IOException {
         this.sessionId = sessionId;
         this.username = username;
         this.userCaKey = userCaKey;
         KeyPair hostKey = Signer.newEd25519KeyPair();
-        Instant now = Instant.now();
-        // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect directly
-        OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
-                List.of(sessionId, "127.0.0.1"), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -57,7 +54,14 @@ final class SessionSshServer implements AutoCloseable {
         // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-        server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+        if (hostCa != null) {
+            Instant now = Instant.now();
+            // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
+            // directly
+            OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
+                    List.of(sessionId, "127.0.0.1"), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
+            server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+        }
         server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
