@@ -30,6 +30,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -91,20 +92,30 @@ class SessionSshServerAuthTest {
         return new ObjectMapper().readTree(created.body()).get("session_id").asText();
     }
 
+    /** A connection to the session's test port that will offer the key pair with the certificate line (or the bare key when null). */
+    private static ClientSession connect(String user, KeyPair keys, String certificateLine) throws Exception {
+        ClientSession session = client.connect(user, "127.0.0.1", GATEWAY.gateway().sshPortForTests(sessionId))
+                .verify(Duration.ofSeconds(10)).getSession();
+        PublicKey certificate = certificateLine == null ? keys.getPublic()
+                : PublicKeyEntry.parsePublicKeyEntry(certificateLine).resolvePublicKey(null, null, null);
+        session.addPublicKeyIdentity(new KeyPair(certificate, keys.getPrivate()));
+        return session;
+    }
+
     /** Logs in with the key pair and certificate line; returns whether the server accepted. */
     private static boolean logsIn(String user, KeyPair keys, String certificateLine) throws Exception {
-        try (ClientSession session = client.connect(user, "127.0.0.1", GATEWAY.gateway().sshPortForTests(sessionId))
-                .verify(Duration.ofSeconds(10)).getSession()) {
-            PublicKey certificate = certificateLine == null ? keys.getPublic()
-                    : PublicKeyEntry.parsePublicKeyEntry(certificateLine).resolvePublicKey(null, null, null);
-            session.addPublicKeyIdentity(new KeyPair(certificate, keys.getPrivate()));
-            try {
-                session.auth().verify(Duration.ofSeconds(10));
-                return true;
-            } catch (Exception refused) {
-                return false;
-            }
+        try (ClientSession session = connect(user, keys, certificateLine)) {
+            session.auth().verify(Duration.ofSeconds(10));
+            return true;
+        } catch (SshException refused) {
+            return false;
         }
+    }
+
+    /** A certificate from the gateway's user CA for the key, valid from a minute ago for ten minutes. */
+    private static String currentCertificate(KeyPair keys, List<String> principals) {
+        Instant now = Instant.now();
+        return gatewayCertificate(keys, principals, now.minusSeconds(60), now.plusSeconds(600));
     }
 
     private static KeyPair newKeys() throws Exception {
@@ -120,20 +131,13 @@ class SessionSshServerAuthTest {
         @Test
         void aCurrentCertificateFromTheUserCaForThisSession() throws Exception {
             KeyPair keys = newKeys();
-            Instant now = Instant.now();
-            assertTrue(logsIn("sandbox", keys, gatewayCertificate(keys, List.of(sessionId), now.minusSeconds(60),
-                    now.plusSeconds(600))));
+            assertTrue(logsIn("sandbox", keys, currentCertificate(keys, List.of(sessionId))));
         }
 
         @Test
         void andRunsCommandsInTheSessionDirectory() throws Exception {
             KeyPair keys = newKeys();
-            Instant now = Instant.now();
-            String line = gatewayCertificate(keys, List.of(sessionId), now.minusSeconds(60), now.plusSeconds(600));
-            try (ClientSession session = client.connect("sandbox", "127.0.0.1", GATEWAY.gateway().sshPortForTests(sessionId))
-                    .verify(Duration.ofSeconds(10)).getSession()) {
-                session.addPublicKeyIdentity(new KeyPair(
-                        PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null, null), keys.getPrivate()));
+            try (ClientSession session = connect("sandbox", keys, currentCertificate(keys, List.of(sessionId)))) {
                 session.auth().verify(Duration.ofSeconds(10));
                 try (ChannelExec exec = session.createExecChannel("pwd; exit 4")) {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -168,9 +172,7 @@ class SessionSshServerAuthTest {
         @Test
         void aCertificateForAnotherPrincipal() throws Exception {
             KeyPair keys = newKeys();
-            Instant now = Instant.now();
-            assertFalse(logsIn("sandbox", keys, gatewayCertificate(keys, List.of("sess-someone-else"),
-                    now.minusSeconds(60), now.plusSeconds(600))));
+            assertFalse(logsIn("sandbox", keys, currentCertificate(keys, List.of("sess-someone-else"))));
         }
 
         @Test
@@ -189,9 +191,7 @@ class SessionSshServerAuthTest {
         void aCertificateWithABrokenSignature() throws Exception {
             // right CA, key, principal and validity: only MINA's own signature check stands in the way
             KeyPair keys = newKeys();
-            Instant now = Instant.now();
-            String[] line = gatewayCertificate(keys, List.of(sessionId), now.minusSeconds(60), now.plusSeconds(600))
-                    .split(" ");
+            String[] line = currentCertificate(keys, List.of(sessionId)).split(" ");
             byte[] blob = Base64.getDecoder().decode(line[1]);
             blob[blob.length - 5] ^= 0x01;
             assertFalse(logsIn("sandbox", keys, line[0] + " " + Base64.getEncoder().encodeToString(blob)));
@@ -199,11 +199,7 @@ class SessionSshServerAuthTest {
 
         @Test
         void aCertificateForAnotherKey() throws Exception {
-            KeyPair keys = newKeys();
-            KeyPair other = newKeys();
-            Instant now = Instant.now();
-            assertFalse(logsIn("sandbox", keys, gatewayCertificate(other, List.of(sessionId), now.minusSeconds(60),
-                    now.plusSeconds(600))));
+            assertFalse(logsIn("sandbox", newKeys(), currentCertificate(newKeys(), List.of(sessionId))));
         }
 
         @Test
@@ -214,9 +210,7 @@ class SessionSshServerAuthTest {
         @Test
         void anotherUser() throws Exception {
             KeyPair keys = newKeys();
-            Instant now = Instant.now();
-            assertFalse(logsIn("root", keys, gatewayCertificate(keys, List.of(sessionId), now.minusSeconds(60),
-                    now.plusSeconds(600))));
+            assertFalse(logsIn("root", keys, currentCertificate(keys, List.of(sessionId))));
         }
     }
 }

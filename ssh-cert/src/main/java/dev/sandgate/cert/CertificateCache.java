@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
+import dev.sandgate.cert.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +75,26 @@ public final class CertificateCache {
      */
     public IssuedCertificate get(String sessionId) throws IOException {
         Objects.requireNonNull(sessionId, "sessionId");
-        return entries.computeIfAbsent(sessionId, Entry::new).get();
+        Entry entry = entries.get(sessionId);
+        if (entry == null) {
+            // a new session is the moment to drop sessions whose certificates (and private keys) have run out
+            entries.values().removeIf(Entry::isSpent);
+            entry = entries.computeIfAbsent(sessionId, Entry::new);
+        }
+        return entry.get();
     }
 
-    /** Forgets the session's certificate: the next {@link #get} mints. */
+    /**
+     * Forgets the session's certificate: the next {@link #get} mints. Sessions whose certificates have expired are
+     * forgotten by themselves when another session is first asked for.
+     */
     public void invalidate(String sessionId) {
         entries.remove(sessionId);
+    }
+
+    /** How many sessions have an entry; for tests. */
+    int size() {
+        return entries.size();
     }
 
     /** The issuer this cache mints with. */
@@ -103,6 +118,11 @@ public final class CertificateCache {
 
         Entry(String sessionId) {
             this.sessionId = sessionId;
+        }
+
+        /** Whether its certificate has expired and no mint is under way (a new entry is never spent). */
+        synchronized boolean isSpent() {
+            return inFlight == null && current != null && !clock.instant().isBefore(current.validBefore());
         }
 
         IssuedCertificate get() throws IOException {
@@ -222,24 +242,20 @@ public final class CertificateCache {
 
         /** The lifetime asked for each certificate; default 30 minutes. */
         public Builder ttl(Duration ttl) {
-            this.ttl = positive(ttl, "ttl");
+            this.ttl = Checks.positive(ttl, "ttl");
             return this;
         }
 
         /** A certificate this close to its end is no longer handed out; default 30 s (covers a slow handshake and clock skew). */
         public Builder expiryMargin(Duration margin) {
-            Objects.requireNonNull(margin, "expiryMargin");
-            if (margin.isNegative()) {
-                throw new IllegalArgumentException("expiryMargin must not be negative, got " + margin);
-            }
-            this.expiryMargin = margin;
+            this.expiryMargin = Checks.notNegative(margin, "expiryMargin");
             return this;
         }
 
         /** The wait before retrying a failed renewal, doubling per failure up to {@code max}; default 1 s to 1 min. */
         public Builder retryBackoff(Duration first, Duration max) {
-            this.firstBackoff = positive(first, "first backoff");
-            this.maxBackoff = positive(max, "max backoff");
+            this.firstBackoff = Checks.positive(first, "first backoff");
+            this.maxBackoff = Checks.positive(max, "max backoff");
             if (max.compareTo(first) < 0) {
                 throw new IllegalArgumentException("max backoff " + max + " is shorter than the first " + first);
             }
@@ -257,13 +273,6 @@ public final class CertificateCache {
             return this;
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
-        }
 
         public CertificateCache build() {
             return new CertificateCache(this);

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.sandgate.cert.internal.Checks;
+
 /**
  * What to ask for when creating a sandbox session.
  *
@@ -68,11 +70,7 @@ public final class NewSession {
 
         /** How long the session lives; default one hour. */
         public Builder ttl(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.isNegative() || ttl.isZero()) {
-                throw new IllegalArgumentException("ttl must be positive, got " + ttl);
-            }
-            this.ttl = ttl;
+            this.ttl = Checks.positive(ttl, "ttl");
             return this;
         }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sandgate.cert.internal.ApiErrors;
 import dev.sandgate.cert.internal.ApiResponses;
+import dev.sandgate.cert.internal.Checks;
 import dev.sandgate.cert.internal.Redaction;
 import dev.sandgate.cert.internal.RetryPolicy;
 import okhttp3.HttpUrl;
@@ -161,7 +162,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         for (int attempt = 1; ; attempt++) {
             try {
                 return callOnce(method, url, body, what);
-            } catch (RetriableAnswer answer) {
+            } catch (FailedAnswer answer) {
                 Duration delay = retryPolicy.delayBeforeRetry(answer.failure, answer.retryAfter, attempt);
                 boolean withinBudget = delay != null && attempt <= maxRetries
                         && System.nanoTime() + delay.toNanos() < deadline;
@@ -177,7 +178,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
     /** One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. */
     private JsonNode callOnce(String method, HttpUrl url, JsonNode body, String what)
-            throws SandboxApiException, RetriableAnswer {
+            throws SandboxApiException, FailedAnswer {
         RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
         Request request = new Request.Builder()
                 .url(url)
@@ -189,7 +190,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             ResponseBody responseBody = response.body();
             String text = responseBody == null ? "" : responseBody.string();
             if (!response.isSuccessful()) {
-                throw new RetriableAnswer(ApiErrors.of(what, response, text, token), ApiErrors.retryAfter(response));
+                throw new FailedAnswer(ApiErrors.of(what, response, text, token), ApiErrors.retryAfter(response));
             }
             if (text.isBlank()) {
                 return mapper.createObjectNode();
@@ -200,7 +201,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 throw new InvalidResponseException(what + " returned HTTP " + response.code()
                         + " with a body that is not JSON: " + Redaction.excerpt(text, token), response.code(), null, null, e);
             }
-        } catch (SandboxApiException | RetriableAnswer e) {
+        } catch (SandboxApiException | FailedAnswer e) {
             throw e;
         } catch (InterruptedIOException e) {
             throw new ApiConnectionException(what + " got no answer from " + baseUrl.host() + ":" + baseUrl.port()
@@ -221,14 +222,14 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         }
     }
 
-    /** An error answer travelling to the retry loop with the wait the API asked for. */
-    private static final class RetriableAnswer extends Exception {
+    /** An error answer travelling to the retry loop, which decides by policy whether to try again. */
+    private static final class FailedAnswer extends Exception {
         private static final long serialVersionUID = 1L;
 
         final transient SandboxApiException failure;
         final transient Duration retryAfter;
 
-        RetriableAnswer(SandboxApiException failure, Duration retryAfter) {
+        FailedAnswer(SandboxApiException failure, Duration retryAfter) {
             super(null, null, false, false);
             this.failure = failure;
             this.retryAfter = retryAfter;
@@ -308,19 +309,19 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
         /** How long to wait for a TCP connection; default 10 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** How long to wait for any single read or write; default 30 s. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = positive(timeout, "readTimeout");
+            this.readTimeout = Checks.positive(timeout, "readTimeout");
             return this;
         }
 
         /** The limit for a whole call; default 60 s. */
         public Builder callTimeout(Duration timeout) {
-            this.callTimeout = positive(timeout, "callTimeout");
+            this.callTimeout = Checks.positive(timeout, "callTimeout");
             return this;
         }
 
@@ -338,21 +339,10 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
         /** The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for. */
         public Builder maxRetryWait(Duration wait) {
-            Objects.requireNonNull(wait, "maxRetryWait");
-            if (wait.isNegative()) {
-                throw new IllegalArgumentException("maxRetryWait must not be negative, got " + wait);
-            }
-            this.maxRetryWait = wait;
+            this.maxRetryWait = Checks.notNegative(wait, "maxRetryWait");
             return this;
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
-        }
 
         /**
          * @throws IllegalStateException if no base URL or token was given, here or in the environment

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -111,9 +110,7 @@ public final class SshKeyFiles {
     }
 
     private static Path createPrivateFile(Path directory) throws IOException {
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                && directory.getFileSystem().equals(FileSystems.getDefault());
-        if (posix) {
+        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return Files.createTempFile(directory, ".key-", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }

@@ -143,6 +143,16 @@ class CertificateCacheTest {
     }
 
     @Test
+    void sessionsWithExpiredCertificatesAreDroppedWhenANewSessionArrives() throws Exception {
+        CertificateCache cache = cache();
+        IssuedCertificate old = cache.get(session());
+        assertEquals(1, cache.size());
+        clock.set(old.validBefore());
+        cache.get(session());
+        assertEquals(1, cache.size(), "the expired session's entry, with its private key, is gone");
+    }
+
+    @Test
     void invalidateForgetsTheCertificate() throws Exception {
         CertificateCache cache = cache();
         String sessionId = session();

@@ -116,14 +116,9 @@ public final class SandboxSsh implements Closeable {
         try {
             return connect(sessionId, issued);
         } catch (AuthenticationException refused) {
-            // the server may have been told to stop trusting what we cached (a rotated CA, a revoked serial):
-            // one fresh certificate deserves one more try
+            // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
             certificates.invalidate(sessionId);
-            IssuedCertificate fresh = certificates.get(sessionId);
-            if (fresh.credentials().certificate().equals(issued.credentials().certificate())) {
-                throw refused;
-            }
-            return connect(sessionId, fresh);
+            throw refused;
         }
     }
 
@@ -273,29 +268,22 @@ public final class SandboxSsh implements Closeable {
 
         /** The limit for opening the tunnel and the SSH key exchange; default 30 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** The limit for logging in; default 30 s. */
         public Builder authTimeout(Duration timeout) {
-            this.authTimeout = positive(timeout, "authTimeout");
+            this.authTimeout = Checks.positive(timeout, "authTimeout");
             return this;
         }
 
         /** The lifetime asked for each certificate; default 30 minutes. */
         public Builder certificateTtl(Duration ttl) {
-            this.certificateTtl = positive(ttl, "certificateTtl");
+            this.certificateTtl = Checks.positive(ttl, "certificateTtl");
             return this;
         }
 
-        private static Duration positive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
-            }
-            return value;
-        }
 
         private SandboxApi buildApi() {
             try {

@@ -51,21 +51,13 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         }
 
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "connectTimeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout must be positive, got " + timeout);
-            }
-            this.connectTimeout = timeout;
+            this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** How often WebSocket tunnels ping; {@link Duration#ZERO} turns pings off. */
         public Builder pingInterval(Duration interval) {
-            Objects.requireNonNull(interval, "pingInterval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("pingInterval must not be negative, got " + interval);
-            }
-            this.pingInterval = interval;
+            this.pingInterval = Checks.notNegative(interval, "pingInterval");
             return this;
         }
 

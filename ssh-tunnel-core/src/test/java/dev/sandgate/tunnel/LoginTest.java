@@ -65,6 +65,23 @@ class LoginTest {
     }
 
     @Test
+    void aRefusedCertificateIsForgottenSoTheNextConnectMintsAnew() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        Instant now = Instant.now();
+        try (SandboxApi api = GatewayClients.api(gateway);
+             SandboxSsh ssh = SandboxSsh.builder()
+                     .issuer(swapping(api, List.of("sess-not-this-one"), now.minusSeconds(60), now.plusSeconds(600)))
+                     .token(gateway.token())
+                     .build()) {
+            assertThrows(AuthenticationException.class, () -> ssh.connect(sessionId));
+            assertEquals(1, gateway.certificatesMinted(sessionId), "a refused login does not mint again by itself");
+            assertThrows(AuthenticationException.class, () -> ssh.connect(sessionId));
+            assertEquals(2, gateway.certificatesMinted(sessionId), "the refused certificate was not served twice");
+        }
+    }
+
+    @Test
     void theRealCertificateLogsIn() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ class SandboxSshTest {
             String sessionId = GatewayClients.newSession(gateway);
             Traffic before = gateway.traffic(sessionId);
             try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
-                assertEquals(1, gateway.traffic(sessionId).tunnelsOpen() / 2, "one tunnel: client side and upstream");
+                assertEquals(2, gateway.traffic(sessionId).tunnelsOpen(), "one tunnel: its client side and its upstream");
                 connection.exec("head -c 1048576 /dev/zero");
             }
             Traffic after = gateway.traffic(sessionId);
@@ -203,11 +202,12 @@ class SandboxSshTest {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
         try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
-            String shown = ssh + " " + connection + " " + connection.issuedCertificate();
+            String shown = ssh + " " + connection + " " + connection.issuedCertificate() + " "
+                    + connection.issuedCertificate().credentials();
             assertFalse(shown.contains(gateway.token()), shown);
-            String privateKey = new String(connection.issuedCertificate().credentials().keyPair().getPrivate().getEncoded(),
-                    StandardCharsets.ISO_8859_1);
-            assertFalse(shown.contains(privateKey), shown);
+            java.security.PrivateKey privateKey = connection.issuedCertificate().credentials().keyPair().getPrivate();
+            assertFalse(shown.contains(privateKey.toString()), "the private key's own rendering: " + shown);
+            assertFalse(shown.contains(java.util.Base64.getEncoder().encodeToString(privateKey.getEncoded())), shown);
         }
     }
 }

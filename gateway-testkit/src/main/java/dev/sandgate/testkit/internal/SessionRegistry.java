@@ -46,16 +46,17 @@ public final class SessionRegistry implements AutoCloseable {
         PLAIN
     }
 
-    private final HostKeys hostKeys;
-
     /**
      * @param root     where session directories are made
      * @param hostKeys what the SSH servers present as their host key
      */
     public SessionRegistry(Path root, HostKeys hostKeys) {
         this.root = root;
-        this.hostKeys = hostKeys;
-        this.sshServerHostCa = hostKeys == HostKeys.FOREIGN_CA ? Signer.generate() : hostCa;
+        switch (hostKeys) {
+            case FOREIGN_CA: this.sshServerHostCa = Signer.generate(); break;
+            case PLAIN: this.sshServerHostCa = null; break;
+            default: this.sshServerHostCa = hostCa;
+        }
         AtomicInteger threads = new AtomicInteger();
         this.pumps = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
@@ -91,8 +92,7 @@ public final class SessionRegistry implements AutoCloseable {
         RANDOM.nextBytes(bytes);
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
-        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(),
-                hostKeys == HostKeys.PLAIN ? null : sshServerHostCa, pumps);
+        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa, pumps);
         Instant now = Instant.now();
         GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
         sessions.put(id, session);
