@@ -151,6 +151,16 @@ public final class LocalGateway implements AutoCloseable {
         server.faults().clear();
     }
 
+    /** Makes the next matching tunnels misbehave; see {@link TunnelFault}. */
+    public void injectTunnelFault(TunnelFault fault) {
+        server.tunnelFaults().add(Objects.requireNonNull(fault, "fault").toRule());
+    }
+
+    /** Removes every injected tunnel fault that has not hit yet. */
+    public void clearTunnelFaults() {
+        server.tunnelFaults().clear();
+    }
+
     /** Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}. */
     public void pauseSession(String sessionId) {
         session(sessionId).setStatus(GatewaySession.Status.PAUSED);
@@ -232,6 +242,15 @@ public final class LocalGateway implements AutoCloseable {
         /** Makes the sessions' SSH servers present a plain host key with no certificate: clients must refuse it. */
         public Builder plainHostKeys() {
             this.hostKeys = SessionRegistry.HostKeys.PLAIN;
+            return this;
+        }
+
+        /**
+         * Makes the sessions' host certificates name no principals, which the gateway contract (like OpenSSH) reads
+         * as valid for any host name: clients must accept them.
+         */
+        public Builder hostCertificatesWithoutPrincipals() {
+            this.hostKeys = SessionRegistry.HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
             return this;
         }
 

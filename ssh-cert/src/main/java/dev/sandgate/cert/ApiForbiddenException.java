@@ -7,11 +7,17 @@ package dev.sandgate.cert;
  * catch (ApiForbiddenException e) { check which account owns the session }
  * }</pre>
  */
-public class ApiForbiddenException extends SandboxApiException {
+public class ApiForbiddenException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
     public ApiForbiddenException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
+    }
+
+    /** {@link Refusal#FORBIDDEN}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.FORBIDDEN;
     }
 }

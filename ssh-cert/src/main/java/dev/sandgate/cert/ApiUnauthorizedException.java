@@ -7,11 +7,17 @@ package dev.sandgate.cert;
  * catch (ApiUnauthorizedException e) { ask for a new token }
  * }</pre>
  */
-public class ApiUnauthorizedException extends SandboxApiException {
+public class ApiUnauthorizedException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
     public ApiUnauthorizedException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
+    }
+
+    /** {@link Refusal#UNAUTHORIZED}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.UNAUTHORIZED;
     }
 }

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.sandgate.cert.internal.Checks;
 import org.slf4j.Logger;
@@ -74,14 +76,26 @@ public final class CertificateCache {
      * @throws IOException what the issuer threw, when no valid certificate is left to fall back on
      */
     public IssuedCertificate get(String sessionId) throws IOException {
-        Objects.requireNonNull(sessionId, "sessionId");
+        return get(sessionId, null);
+    }
+
+    /**
+     * As {@link #get(String)}, waiting at most {@code timeout} for a mint (the issuer is asked to keep within it too).
+     *
+     * @throws ApiConnectionException if no certificate arrived in time
+     */
+    public IssuedCertificate get(String sessionId, Duration timeout) throws IOException {
+        Checks.sessionId(sessionId);
+        if (timeout != null) {
+            Checks.positive(timeout, "timeout");
+        }
         Entry entry = entries.get(sessionId);
         if (entry == null) {
             // a new session is the moment to drop sessions whose certificates (and private keys) have run out
             entries.values().removeIf(Entry::isSpent);
             entry = entries.computeIfAbsent(sessionId, Entry::new);
         }
-        return entry.get();
+        return entry.get(timeout);
     }
 
     /**
@@ -125,7 +139,7 @@ public final class CertificateCache {
             return inFlight == null && current != null && !clock.instant().isBefore(current.validBefore());
         }
 
-        IssuedCertificate get() throws IOException {
+        IssuedCertificate get(Duration timeout) throws IOException {
             CompletableFuture<IssuedCertificate> mint;
             IssuedCertificate usable;
             boolean leader = false;
@@ -146,10 +160,16 @@ public final class CertificateCache {
                 mint = inFlight;
             }
             if (leader) {
-                mint(mint, usable);
+                mint(mint, usable, timeout);
             }
             try {
-                return mint.get();
+                return timeout == null ? mint.get() : mint.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (usable != null) {
+                    return usable;
+                }
+                throw new ApiConnectionException("No certificate for session " + sessionId + " arrived within "
+                        + timeout.toMillis() + " ms (another caller's mint is still under way)", 0, null, null, e);
             } catch (ExecutionException e) {
                 if (usable != null) {
                     return usable;
@@ -165,10 +185,11 @@ public final class CertificateCache {
             }
         }
 
-        private void mint(CompletableFuture<IssuedCertificate> mint, IssuedCertificate previous) {
+        private void mint(CompletableFuture<IssuedCertificate> mint, IssuedCertificate previous, Duration timeout) {
             IssuedCertificate fresh;
             try {
-                fresh = issuer.issue(sessionId, SshKeys.generate(keyType), ttl);
+                fresh = timeout == null ? issuer.issue(sessionId, SshKeys.generate(keyType), ttl)
+                        : issuer.issue(sessionId, SshKeys.generate(keyType), ttl, timeout);
             } catch (IOException | RuntimeException e) {
                 IOException failure = e instanceof IOException ? (IOException) e
                         : new IOException("The certificate issuer failed for session " + sessionId + ": " + e, e);

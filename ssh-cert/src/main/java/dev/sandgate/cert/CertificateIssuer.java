@@ -21,4 +21,12 @@ public interface CertificateIssuer {
      * @param ttl the lifetime asked for; the issuer may grant less
      */
     IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl) throws IOException;
+
+    /**
+     * Mints as {@link #issue(String, KeyPair, Duration)} does, within {@code timeout} when the issuer can bound its
+     * work; the default ignores the limit. {@link SandboxApi} bounds the whole call, retries included.
+     */
+    default IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl, Duration timeout) throws IOException {
+        return issue(sessionId, keyPair, ttl);
+    }
 }

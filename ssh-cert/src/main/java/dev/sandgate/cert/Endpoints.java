@@ -3,6 +3,9 @@ package dev.sandgate.cert;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.sandgate.cert.internal.Checks;
 
 /**
  * Where a sandbox session's SSH bytes can be sent: an HTTP CONNECT proxy with its target, a WebSocket URL, or both.
@@ -13,6 +16,9 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Endpoints {
+    /** A DNS name or IPv4 address, or an IPv6 address in brackets: what may stand before the port of a target. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
+
     /** An HTTP CONNECT proxy ({@code http://} or {@code https://}) and the {@code host:port} to ask it for. */
     public record Connect(URI proxyUrl, String target) {
         public Connect {
@@ -22,9 +28,7 @@ public final class Endpoints {
             if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
                 throw new IllegalArgumentException("CONNECT proxy URL must be http:// or https://, got " + proxyUrl);
             }
-            if (target.lastIndexOf(':') <= 0) {
-                throw new IllegalArgumentException("CONNECT target must be host:port, got '" + target + "'");
-            }
+            checkTarget(target);
         }
 
         /** The host part of {@link #target()}. */
@@ -42,6 +46,18 @@ public final class Endpoints {
         /** The port part of {@link #target()}. */
         public int targetPort() {
             return Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        }
+
+        /** A host (name, IPv4, or IPv6 in brackets), a colon, and a port from 1 to 65535; nothing else. */
+        private static void checkTarget(String target) {
+            int colon = target.lastIndexOf(':');
+            String port = colon < 0 ? "" : target.substring(colon + 1);
+            boolean valid = colon > 0 && port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1
+                    && Integer.parseInt(port) <= 65535 && HOST.matcher(target.substring(0, colon)).matches();
+            if (!valid) {
+                throw new IllegalArgumentException("CONNECT target must be host:port with a port from 1 to 65535, got '"
+                        + Checks.printable(target) + "'");
+            }
         }
     }
 

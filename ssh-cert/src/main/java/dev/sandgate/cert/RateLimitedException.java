@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * }
  * }</pre>
  */
-public class RateLimitedException extends SandboxApiException {
+public class RateLimitedException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     private final Duration retryAfter;
@@ -55,5 +55,11 @@ public class RateLimitedException extends SandboxApiException {
     /** When the budget refills ({@code X-RateLimit-Reset}). */
     public Optional<Instant> reset() {
         return Optional.ofNullable(reset);
+    }
+
+    /** {@link Refusal#RATE_LIMITED}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.RATE_LIMITED;
     }
 }

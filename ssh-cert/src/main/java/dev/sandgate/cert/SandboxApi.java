@@ -60,7 +60,6 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     private final OkHttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Duration readTimeout;
-    private final Duration callTimeout;
     private final int maxRetries;
     private final Duration maxRetryWait;
 
@@ -68,7 +67,6 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         this.baseUrl = builder.baseUrl;
         this.token = builder.token;
         this.readTimeout = builder.readTimeout;
-        this.callTimeout = builder.callTimeout;
         this.maxRetries = builder.maxRetries;
         this.maxRetryWait = builder.maxRetryWait;
         OkHttpClient.Builder http = new OkHttpClient.Builder()
@@ -112,7 +110,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     /** {@code GET /sessions/{id}}. */
     public SandboxSession getSession(String sessionId) throws SandboxApiException {
         String what = "GET /sessions/" + sessionId;
-        return ApiResponses.session(call("GET", url("sessions", sessionId), null, what, RetryPolicy.IDEMPOTENT));
+        return ApiResponses.session(call("GET", sessionUrl(sessionId), null, what, RetryPolicy.IDEMPOTENT));
     }
 
     /** {@code GET /sessions?limit&offset}: one page of sessions. */
@@ -130,22 +128,42 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
     /** {@code DELETE /sessions/{id}}: stops and removes a session. */
     public void deleteSession(String sessionId) throws SandboxApiException {
-        call("DELETE", url("sessions", sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
+        call("DELETE", sessionUrl(sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
     }
 
     /** {@code POST /sessions/{id}/ssh/certificates}: mints a user certificate for {@code keyPair}. */
     @Override
     public IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl) throws SandboxApiException {
+        return issue(sessionId, keyPair, ttl, null);
+    }
+
+    /**
+     * As {@link #issue(String, KeyPair, Duration)}, within {@code timeout} for the whole mint, retries included
+     * (null for this client's own limits).
+     */
+    @Override
+    public IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl, Duration timeout)
+            throws SandboxApiException {
         ObjectNode body = mapper.createObjectNode();
         body.put("public_key", SshKeys.publicKeyLine(keyPair.getPublic()));
         body.put("ttl_seconds", ttl.toSeconds());
         String what = "POST /sessions/" + sessionId + "/ssh/certificates";
-        JsonNode answer = call("POST", url("sessions", sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT);
+        JsonNode answer = call("POST", sessionUrl(sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT,
+                timeout);
         try {
             return ApiResponses.issuedCertificate(answer, keyPair, Instant.now());
         } catch (IllegalArgumentException e) {
             throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, null, e);
         }
+    }
+
+    /** The URL of a session's resource, after checking that the id cannot escape its path segment. */
+    private HttpUrl sessionUrl(String sessionId, String... more) {
+        String[] segments = new String[more.length + 2];
+        segments[0] = "sessions";
+        segments[1] = Checks.sessionId(sessionId);
+        System.arraycopy(more, 0, segments, 2, more.length);
+        return url(segments);
     }
 
     private HttpUrl url(String... segments) {
@@ -158,10 +176,28 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
     private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy)
             throws SandboxApiException {
-        long deadline = System.nanoTime() + maxRetryWait.toNanos();
+        return call(method, url, body, what, retryPolicy, null);
+    }
+
+    /** @param limit a bound on the whole call, retries included, or null for this client's own limits */
+    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy, Duration limit)
+            throws SandboxApiException {
+        long start = System.nanoTime();
+        long deadline = start + (limit == null ? maxRetryWait : min(limit, maxRetryWait)).toNanos();
+        long hardDeadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                return callOnce(method, url, body, what);
+                OkHttpClient client = http;
+                if (limit != null) {
+                    long left = hardDeadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ApiConnectionException(what + " got no answer within " + limit.toMillis() + " ms", 0,
+                                null, null, null);
+                    }
+                    // a derived client shares the connection pool and threads; only the limit differs
+                    client = http.newBuilder().callTimeout(Duration.ofNanos(left)).build();
+                }
+                return callOnce(client, method, url, body, what);
             } catch (FailedAnswer answer) {
                 Duration delay = retryPolicy.delayBeforeRetry(answer.failure, answer.retryAfter, attempt);
                 boolean withinBudget = delay != null && attempt <= maxRetries
@@ -177,7 +213,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     }
 
     /** One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. */
-    private JsonNode callOnce(String method, HttpUrl url, JsonNode body, String what)
+    private JsonNode callOnce(OkHttpClient http, String method, HttpUrl url, JsonNode body, String what)
             throws SandboxApiException, FailedAnswer {
         RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
         Request request = new Request.Builder()
@@ -205,12 +241,16 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             throw e;
         } catch (InterruptedIOException e) {
             throw new ApiConnectionException(what + " got no answer from " + baseUrl.host() + ":" + baseUrl.port()
-                    + " within the timeouts (read " + readTimeout.toMillis() + " ms, call " + callTimeout.toMillis()
+                    + " within the timeouts (read " + readTimeout.toMillis() + " ms, call " + http.callTimeoutMillis()
                     + " ms)", 0, null, null, e);
         } catch (IOException e) {
             throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
                     + baseUrl.port() + ": " + e, 0, null, null, e);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(Duration delay, String what) throws ApiConnectionException {
@@ -297,7 +337,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             if (token.isBlank()) {
                 throw new IllegalArgumentException("token must not be blank");
             }
-            this.token = token.trim();
+            this.token = Checks.headerValue(token.trim(), "token");
             return this;
         }
 

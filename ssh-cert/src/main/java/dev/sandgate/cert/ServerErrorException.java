@@ -7,11 +7,17 @@ package dev.sandgate.cert;
  * catch (ServerErrorException e) { retry later }
  * }</pre>
  */
-public class ServerErrorException extends SandboxApiException {
+public class ServerErrorException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
     public ServerErrorException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
+    }
+
+    /** {@link Refusal#UNAVAILABLE}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.UNAVAILABLE;
     }
 }

@@ -7,11 +7,17 @@ package dev.sandgate.cert;
  * catch (SessionConflictException e) { resume the session, then retry }
  * }</pre>
  */
-public class SessionConflictException extends SandboxApiException {
+public class SessionConflictException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
     public SessionConflictException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
+    }
+
+    /** {@link Refusal#SESSION_NOT_RUNNING}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.SESSION_NOT_RUNNING;
     }
 }

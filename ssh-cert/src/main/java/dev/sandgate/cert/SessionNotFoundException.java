@@ -7,11 +7,17 @@ package dev.sandgate.cert;
  * catch (SessionNotFoundException e) { create a new session }
  * }</pre>
  */
-public class SessionNotFoundException extends SandboxApiException {
+public class SessionNotFoundException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
     /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
     public SessionNotFoundException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
+    }
+
+    /** {@link Refusal#SESSION_NOT_FOUND}. */
+    @Override
+    public Refusal refusal() {
+        return Refusal.SESSION_NOT_FOUND;
     }
 }

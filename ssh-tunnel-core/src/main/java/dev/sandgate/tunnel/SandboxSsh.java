@@ -20,6 +20,7 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 
 import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.CertificateIssuer;
@@ -29,9 +30,12 @@ import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.TlsTrust;
+import dev.sandgate.tunnel.internal.AlgorithmPreferences;
+import dev.sandgate.tunnel.internal.ConnectAttempt;
 import dev.sandgate.tunnel.internal.HostCertificateVerifier;
 import dev.sandgate.tunnel.internal.TunnelAttributes;
 import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
+import dev.sandgate.tunnel.internal.UnboundTransport;
 
 /**
  * SSH into sandbox sessions through their gateway. Build one per application: it is thread-safe, owns one MINA
@@ -53,12 +57,14 @@ import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
  * a host CA the API named, and logs in with the certificate.
  */
 public final class SandboxSsh implements Closeable {
+    private static final Duration TRANSPORT_REPORT_MARGIN = Duration.ofMillis(250);
+
     private final CertificateCache certificates;
     private final SandboxApi ownedApi;
-    private final String tunnelToken;
+    private final TunnelAuth tunnelAuth;
     private final Transport transport;
+    private final boolean ownsTransport;
     private final Duration connectTimeout;
-    private final Duration authTimeout;
     private final ExecutorService ioExecutor;
     private final SshClient client;
     private volatile boolean closed;
@@ -71,14 +77,15 @@ public final class SandboxSsh implements Closeable {
                         .ttl(builder.certificateTtl)
                         .listener(builder.certificateListener)
                         .build();
-        this.tunnelToken = builder.token;
-        this.transport = builder.transport != null ? builder.transport
-                : Transport.httpConnect(TransportOptions.builder()
-                        .tlsTrust(builder.tlsTrust)
-                        .connectTimeout(builder.connectTimeout)
-                        .build());
+        this.tunnelAuth = builder.tunnelAuth != null ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
+        // a transport chosen without options takes this builder's settings, and then it is ours to close
+        Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
+        this.ownsTransport = chosen instanceof UnboundTransport;
+        this.transport = ownsTransport ? ((UnboundTransport) chosen).bind(TransportOptions.builder()
+                .tlsTrust(builder.tlsTrust)
+                .connectTimeout(builder.connectTimeout)
+                .build()) : chosen;
         this.connectTimeout = builder.connectTimeout;
-        this.authTimeout = builder.authTimeout;
         AtomicInteger threads = new AtomicInteger();
         this.ioExecutor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
@@ -91,6 +98,16 @@ public final class SandboxSsh implements Closeable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        AlgorithmPreferences.apply(client);
+        // gateway contract: a host certificate with no principals is valid for any host, as OpenSSH's client holds
+        CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(client, true);
+        if (!builder.keepAliveInterval.isZero()) {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, builder.keepAliveInterval);
+            CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, builder.keepAliveInterval);
+            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, builder.keepAliveMisses);
+        }
+        // a connection is kept for as long as its owner holds it; keepalives, not idleness, decide that it is dead
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         client.start();
     }
 
@@ -99,22 +116,30 @@ public final class SandboxSsh implements Closeable {
     }
 
     /**
-     * Opens an authenticated SSH connection to a sandbox session.
+     * Opens an authenticated SSH connection to a sandbox session, within the builder's {@code connectTimeout} for
+     * everything: the certificate mint, the tunnel, the key exchange and the login.
+     *
+     * <p>Whether the API or the gateway said no, {@link dev.sandgate.cert.Refusal#of(Throwable)} tells why in the
+     * same terms.
      *
      * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails
      * @throws TunnelRefusedException                when the gateway refuses the tunnel
-     * @throws TunnelException                       when the gateway cannot be reached
+     * @throws TunnelException                       when the gateway cannot be reached, breaks the protocol, or
+     *                                               the whole connect takes longer than {@code connectTimeout}
      * @throws HostKeyRejectedException              when the server is not the session's host
      * @throws AuthenticationException               when the server refuses the certificate
+     * @throws IllegalArgumentException              when the session id is empty, {@code .}, {@code ..}, or
+     *                                               contains whitespace or control characters
      */
     public SshConnection connect(String sessionId) throws IOException {
         Objects.requireNonNull(sessionId, "sessionId");
         if (closed) {
             throw new IllegalStateException("This SandboxSsh is closed");
         }
-        IssuedCertificate issued = certificates.get(sessionId);
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        IssuedCertificate issued = certificates.get(sessionId, connectTimeout);
         try {
-            return connect(sessionId, issued);
+            return connect(sessionId, issued, deadline);
         } catch (AuthenticationException refused) {
             // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
             certificates.invalidate(sessionId);
@@ -122,31 +147,43 @@ public final class SandboxSsh implements Closeable {
         }
     }
 
-    private SshConnection connect(String sessionId, IssuedCertificate issued) throws IOException {
-        TunnelRequest request = new TunnelRequest(sessionId, issued.endpoints(), tunnelToken);
+    private SshConnection connect(String sessionId, IssuedCertificate issued, long deadline) throws IOException {
+        ConnectAttempt attempt = new ConnectAttempt();
+        Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
+        TunnelRequest request = new TunnelRequest(sessionId, issued.endpoints(), tunnelAuth, tunnelLimit);
         AttributeRepository context = AttributeRepository.ofAttributesMap(Map.of(
                 TunnelAttributes.OPENER, (TunnelAttributes.TunnelOpener) () -> transport.open(request),
-                TunnelAttributes.HOST_CA_KEYS, issued.hostCaKeys()));
+                TunnelAttributes.HOST_CA_KEYS, issued.hostCaKeys(),
+                TunnelAttributes.ATTEMPT, attempt));
         Credentials credentials = issued.credentials();
         ConnectFuture future = client.connect(credentials.username(), hostAddress(sessionId, issued.endpoints()), context,
                 null);
         ClientSession session;
         try {
-            session = future.verify(connectTimeout).getSession();
+            // the transport keeps to tunnelLimit itself; the margin lets its own, more telling, failure arrive first
+            session = future.verify(tunnelLimit.plus(TRANSPORT_REPORT_MARGIN)).getSession();
         } catch (IOException e) {
             future.cancel();
-            throw SshFailures.connect(sessionId, e, connectTimeout);
+            throw SshFailures.tunnel(sessionId, attempt, e, connectTimeout, deadline);
         }
         try {
             session.addPublicKeyIdentity(new KeyPair(credentials.certificate().asOpenSshCertificate(),
                     credentials.keyPair().getPrivate()));
-            session.auth().verify(authTimeout);
+            // the login waits for the key exchange, so this one limit bounds both
+            session.auth().verify(timeLeft(deadline, sessionId, "before the SSH handshake"));
         } catch (IOException e) {
-            IOException failure = SshFailures.login(sessionId, session, credentials, e);
             session.close(true);
-            throw failure;
+            throw SshFailures.handshake(sessionId, attempt, session, credentials, e, connectTimeout, deadline);
         }
         return new SshConnection(sessionId, session, issued, tunnelDescription(session));
+    }
+
+    private Duration timeLeft(long deadline, String sessionId, String when) throws TunnelException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw SshFailures.timedOut(sessionId, connectTimeout, when);
+        }
+        return Duration.ofNanos(left);
     }
 
     /**
@@ -164,7 +201,10 @@ public final class SandboxSsh implements Closeable {
         return local.startsWith("tunnel:") ? local.substring("tunnel:".length()) : local;
     }
 
-    /** Closes every connection and releases threads; the API client too, when this instance built it. */
+    /**
+     * Closes every connection and releases threads; the API client and the transport too, when this instance built
+     * them (a transport given with its own {@link TransportOptions} stays open for its owner).
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -178,6 +218,9 @@ public final class SandboxSsh implements Closeable {
             failure = new IOException("Stopping the SSH client failed", e);
         }
         ioExecutor.shutdown();
+        if (ownsTransport) {
+            transport.close();
+        }
         if (ownedApi != null) {
             ownedApi.close();
         }
@@ -188,7 +231,7 @@ public final class SandboxSsh implements Closeable {
 
     @Override
     public String toString() {
-        return "SandboxSsh{transport=" + transport + ", " + certificates + "}";
+        return "SandboxSsh{transport=" + transport + ", " + tunnelAuth + ", " + certificates + "}";
     }
 
     /**
@@ -201,11 +244,13 @@ public final class SandboxSsh implements Closeable {
         private CertificateCache certificates;
         private CertificateListener certificateListener = CertificateListener.NONE;
         private String token;
+        private TunnelAuth tunnelAuth;
         private TlsTrust tlsTrust = TlsTrust.system();
         private Transport transport;
         private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration authTimeout = Duration.ofSeconds(30);
         private Duration certificateTtl = Duration.ofMinutes(30);
+        private Duration keepAliveInterval = Duration.ofSeconds(15);
+        private int keepAliveMisses = 3;
 
         private Builder() {
             String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
@@ -229,6 +274,15 @@ public final class SandboxSsh implements Closeable {
         public Builder token(String token) {
             apiBuilder.token(token);
             this.token = token.trim();
+            return this;
+        }
+
+        /**
+         * How tunnels authenticate; default {@link TunnelAuth#bearer} with the {@link #token}. Set it for a proxy or
+         * bridge that wants something else (basic auth, a header, a cookie, nothing).
+         */
+        public Builder tunnelAuth(TunnelAuth auth) {
+            this.tunnelAuth = Objects.requireNonNull(auth, "auth");
             return this;
         }
 
@@ -260,21 +314,37 @@ public final class SandboxSsh implements Closeable {
             return this;
         }
 
-        /** How tunnels are opened; default {@link Transport#httpConnect(TransportOptions)} with this builder's TLS trust. */
+        /**
+         * How tunnels are opened; default {@link Transport#httpConnect()}. A transport chosen without options
+         * ({@code Transport.webSocket()}) takes this builder's {@link #tlsTrust} and {@link #connectTimeout}, and is
+         * closed with the {@link SandboxSsh}; one made with its own {@link TransportOptions} keeps them and stays
+         * the caller's to close.
+         */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** The limit for opening the tunnel and the SSH key exchange; default 30 s. */
+        /**
+         * The limit for all of {@link SandboxSsh#connect}: minting the certificate, opening the tunnel, the SSH key
+         * exchange and the login; default 30 s.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** The limit for logging in; default 30 s. */
-        public Builder authTimeout(Duration timeout) {
-            this.authTimeout = Checks.positive(timeout, "authTimeout");
+        /**
+         * How often an idle connection asks the server for a reply, and how many unanswered asks in a row mean the
+         * server or the tunnel is dead (the connection then ends with an error instead of hanging); default every
+         * 15 s, 3 misses. {@link Duration#ZERO} turns keepalives off.
+         */
+        public Builder keepAlive(Duration interval, int misses) {
+            this.keepAliveInterval = Checks.notNegative(interval, "keepAlive interval");
+            if (misses < 1) {
+                throw new IllegalArgumentException("keepAlive misses must be at least 1, got " + misses);
+            }
+            this.keepAliveMisses = misses;
             return this;
         }
 
@@ -295,10 +365,12 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * @throws IllegalStateException if the API URL or the token is missing
+         * @throws IllegalStateException if the API URL or the token is missing (a token is not needed with an
+         *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */
         public SandboxSsh build() {
-            if (token == null) {
+            boolean needsApi = issuer == null && certificates == null;
+            if (token == null && (needsApi || tunnelAuth == null)) {
                 throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
             }
             return new SandboxSsh(this);

@@ -6,61 +6,68 @@ import java.time.Duration;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.cert.Credentials;
-import dev.sandgate.cert.SandboxApiException;
-import dev.sandgate.tunnel.internal.TunnelAttributes;
+import dev.sandgate.tunnel.internal.ConnectAttempt;
 
-/** Turns MINA's connect and login failures into this module's typed exceptions, in one place. */
+/**
+ * Names what went wrong in a connect from what happened, as the {@link ConnectAttempt} recorded it and from the
+ * clock, never from MINA's messages (which are not an API, and whose futures replace an exception with its cause).
+ */
 final class SshFailures {
     private SshFailures() {
     }
 
-    /** A failure to open the tunnel or to start the SSH session. */
-    static IOException connect(String sessionId, IOException failure, Duration timeout) {
-        IOException ours = ownCause(failure);
-        if (ours != null) {
-            return ours;
-        }
-        String message = String.valueOf(failure.getMessage());
-        if (message.contains("timeout") || message.contains("Timeout")) {
-            return new TunnelException("Connecting to session " + sessionId + " took longer than " + timeout.toMillis()
-                    + " ms", failure);
-        }
-        return new SandgateSshException("Connecting to session " + sessionId + " failed: " + message, failure);
+    /** The connect ran out of time; {@code when} says at which step. */
+    static TunnelException timedOut(String sessionId, Duration limit, String when) {
+        return new TunnelException("Connecting to session " + sessionId + " took longer than the connectTimeout of "
+                + limit.toMillis() + " ms (" + when + ")");
     }
 
-    /** A failure during key exchange or login, after the tunnel was open. */
-    static IOException login(String sessionId, ClientSession session, Credentials credentials, IOException failure) {
-        String refusal = session.getAttribute(TunnelAttributes.HOST_KEY_REFUSAL);
-        if (refusal != null) {
-            return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": " + refusal
-                    + ". No credentials were sent.", failure);
+    /** A failure while the tunnel was opening. */
+    static IOException tunnel(String sessionId, ConnectAttempt attempt, IOException failure, Duration limit,
+            long deadline) {
+        if (attempt.tunnelNotOpened() != null) {
+            return attempt.tunnelNotOpened();
         }
-        String message = String.valueOf(failure.getMessage());
-        if (message.contains("KeyExchange") && message.contains("verification failed")) {
-            return new HostKeyRejectedException("Refused the SSH server of session " + sessionId
-                    + ": its host certificate did not verify (" + message + "). No credentials were sent.", failure);
+        if (System.nanoTime() - deadline >= 0) {
+            return timedOut(sessionId, limit, "the tunnel did not open in time");
         }
-        IOException ours = ownCause(failure);
-        if (ours != null) {
-            return ours;
+        return new TunnelException("Opening the tunnel to session " + sessionId + " failed: " + failure.getMessage(),
+                failure);
+    }
+
+    /** A failure during the key exchange or the login, after the tunnel was open. */
+    static IOException handshake(String sessionId, ConnectAttempt attempt, ClientSession session,
+            Credentials credentials, IOException failure, Duration limit, long deadline) {
+        if (attempt.hostKeyRefusal() != null) {
+            return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
+                    + attempt.hostKeyRefusal() + ". No credentials were sent.", failure);
         }
-        if (session.getServerKey() != null) {
+        boolean keyExchangeDone = session.getServerKey() != null;
+        boolean timedOut = System.nanoTime() - deadline >= 0;
+        if (session.getServerVersion() == null && !timedOut) {
+            IOException cause = attempt.tunnelBroke() != null ? attempt.tunnelBroke() : failure;
+            return new TunnelException("Session " + sessionId + " did not answer with an SSH identification: whatever"
+                    + " is at the other end of the tunnel is not an SSH server, or the tunnel ended first ("
+                    + cause.getMessage() + ")", cause);
+        }
+        if (attempt.tunnelBroke() != null) {
+            return new TunnelException("The tunnel to session " + sessionId + " broke during the SSH "
+                    + (keyExchangeDone ? "login" : "handshake") + ": " + attempt.tunnelBroke().getMessage(),
+                    attempt.tunnelBroke());
+        }
+        if (timedOut) {
+            return timedOut(sessionId, limit, keyExchangeDone ? "the login did not finish in time"
+                    : session.getServerVersion() == null ? "the server sent no SSH identification in time"
+                    : "the key exchange did not finish in time");
+        }
+        if (keyExchangeDone) {
             return new AuthenticationException("The SSH server of session " + sessionId + " refused the login as '"
                     + credentials.username() + "' with certificate " + credentials.certificate().keyId() + " (serial "
                     + credentials.certificate().serial() + ", valid " + credentials.certificate().validAfter() + " to "
                     + credentials.certificate().validBefore() + ", principals " + credentials.certificate().principals()
                     + "): it may be expired, for another session, or from a CA the server does not trust", failure);
         }
-        return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: " + message, failure);
-    }
-
-    /** The first of our own exceptions in the cause chain (a tunnel refusal travels inside MINA's exceptions). */
-    private static IOException ownCause(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SandgateSshException || t instanceof SandboxApiException) {
-                return (IOException) t;
-            }
-        }
-        return null;
+        return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
+                + failure.getMessage(), failure);
     }
 }

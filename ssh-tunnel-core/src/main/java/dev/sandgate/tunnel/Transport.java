@@ -1,49 +1,75 @@
 package dev.sandgate.tunnel;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
 
+import dev.sandgate.tunnel.internal.DirectTransport;
 import dev.sandgate.tunnel.internal.HttpConnectTransport;
+import dev.sandgate.tunnel.internal.UnboundTransport;
 import dev.sandgate.tunnel.internal.WebSocketTransport;
 
 /**
- * Opens {@link Tunnel}s to sandbox sessions. Built in: HTTP CONNECT and WebSocket, per gateway contract v1.
+ * Opens {@link Tunnel}s to sandbox sessions. Built in: HTTP CONNECT and WebSocket (gateway contract v1), and plain
+ * TCP for users who can reach the SSH server directly.
  *
  * <pre>{@code
  * SandboxSsh ssh = SandboxSsh.builder()
  *         .apiUrl("https://api.example.com/v1")
  *         .token(token)
- *         .transport(Transport.webSocket())
+ *         .transport(Transport.webSocket())      // takes the builder's tlsTrust and connectTimeout
  *         .build();
  * }</pre>
  *
- * <p>Implementations are thread-safe and may hold resources (a connection pool); the {@link SandboxSsh} they are
- * given to does not close them.
+ * <p>A transport made without options ({@link #httpConnect()}, {@link #webSocket()}, {@link #direct()}) is a choice,
+ * not a resource: the {@link SandboxSsh} it is given to builds its own from it, with the builder's TLS trust and
+ * time limit, and closes that when it closes. A transport made with {@link TransportOptions} is used as it is and
+ * stays the caller's to close. Implementations are thread-safe.
  */
-@FunctionalInterface
-public interface Transport {
+public interface Transport extends Closeable {
     /**
      * Opens a tunnel; returns once the gateway has accepted it.
      *
      * @throws TunnelRefusedException when the gateway refuses (bad token, unknown session, ...)
-     * @throws TunnelException        when the gateway cannot be reached or breaks the protocol
+     * @throws TunnelException        when the gateway cannot be reached, is too slow, or breaks the protocol
      */
     Tunnel open(TunnelRequest request) throws IOException;
 
-    /** HTTP CONNECT through the session's {@code endpoints.connect} proxy, with default options. */
+    /** Releases the transport's threads and pooled connections; open tunnels are closed by their connections. */
+    @Override
+    default void close() {
+    }
+
+    /** HTTP CONNECT through the session's {@code endpoints.connect} proxy, with the settings of whoever uses it. */
     static Transport httpConnect() {
-        return httpConnect(TransportOptions.defaults());
+        return new UnboundTransport("httpConnect", HttpConnectTransport::new);
     }
 
     static Transport httpConnect(TransportOptions options) {
-        return new HttpConnectTransport(options);
+        return new HttpConnectTransport(Objects.requireNonNull(options, "options"));
     }
 
-    /** A WebSocket to the session's {@code endpoints.websocket} URL, with default options. */
+    /** A WebSocket to the session's {@code endpoints.websocket} URL, with the settings of whoever uses it. */
     static Transport webSocket() {
-        return webSocket(TransportOptions.defaults());
+        return new UnboundTransport("webSocket", WebSocketTransport::new);
     }
 
     static Transport webSocket(TransportOptions options) {
-        return new WebSocketTransport(options);
+        return new WebSocketTransport(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Plain TCP to the SSH server named by the session's CONNECT target ({@code host:port}), with no gateway in
+     * between: for users on the same network as the sandbox, and for measuring the tunnels against.
+     */
+    static Transport direct() {
+        return new UnboundTransport("direct", options -> new DirectTransport(options, null));
+    }
+
+    /** Plain TCP to this SSH server address, whatever the session's endpoints say. */
+    static Transport direct(InetSocketAddress sshServer, TransportOptions options) {
+        return new DirectTransport(Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(sshServer, "sshServer"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sandgate.tunnel;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import dev.sandgate.cert.TlsTrust;
@@ -19,12 +20,17 @@ import dev.sandgate.cert.TlsTrust;
  * @param tlsTrust       which certificates to trust for https:// proxies and wss:// URLs
  * @param connectTimeout how long opening a tunnel may take, TCP connect to first bytes
  * @param pingInterval   how often a WebSocket tunnel pings, to keep idle tunnels alive through load balancers
+ * @param webSocketSubprotocols the subprotocols a WebSocket upgrade offers ({@code Sec-WebSocket-Protocol}), in
+ *                       order of preference; empty offers none
  */
-public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Duration pingInterval) {
+public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Duration pingInterval,
+        List<String> webSocketSubprotocols) {
     public TransportOptions {
         Objects.requireNonNull(tlsTrust, "tlsTrust");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(pingInterval, "pingInterval");
+        webSocketSubprotocols = List.copyOf(webSocketSubprotocols);
+        webSocketSubprotocols.forEach(Headers::name);
     }
 
     /** The JVM's trust store, 15 s to open, a ping every 30 s. */
@@ -41,6 +47,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         private TlsTrust tlsTrust = TlsTrust.system();
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration pingInterval = Duration.ofSeconds(30);
+        private List<String> webSocketSubprotocols = List.of();
 
         private Builder() {
         }
@@ -61,8 +68,16 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
+        /** Subprotocols to offer in a WebSocket upgrade, e.g. {@code "binary"} for some WebSocket-to-TCP bridges. */
+        public Builder webSocketSubprotocols(String... subprotocols) {
+            List<String> list = List.of(subprotocols);
+            list.forEach(Headers::name);
+            this.webSocketSubprotocols = list;
+            return this;
+        }
+
         public TransportOptions build() {
-            return new TransportOptions(tlsTrust, connectTimeout, pingInterval);
+            return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols);
         }
     }
 }

@@ -1,27 +1,45 @@
 package dev.sandgate.tunnel;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import dev.sandgate.cert.Endpoints;
 
 /**
- * What a {@link Transport} needs to open a tunnel: the session, its endpoints, and the bearer token for the gateway.
+ * What a {@link Transport} needs to open a tunnel: the session, its endpoints, how to authenticate, and how long
+ * opening may take.
  *
  * <pre>{@code
- * Tunnel tunnel = Transport.httpConnect().open(new TunnelRequest("sess-1", issued.endpoints(), token));
+ * try (Transport transport = Transport.httpConnect()) {
+ *     Tunnel tunnel = transport.open(new TunnelRequest("sess-1", issued.endpoints(), token));
+ * }
  * }</pre>
  *
- * <p>{@link #toString()} leaves the token out.
+ * @param timeLimit how long opening the tunnel may take at most, or null for the transport's own
+ *                  {@link TransportOptions#connectTimeout()}; the shorter of the two applies
  */
-public record TunnelRequest(String sessionId, Endpoints endpoints, String bearerToken) {
+public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth auth, Duration timeLimit) {
     public TunnelRequest {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(endpoints, "endpoints");
-        Objects.requireNonNull(bearerToken, "bearerToken");
+        Objects.requireNonNull(auth, "auth");
+        if (timeLimit != null) {
+            Checks.positive(timeLimit, "timeLimit");
+        }
+    }
+
+    /** A request authenticated with a bearer token, within the transport's own time limit. */
+    public TunnelRequest(String sessionId, Endpoints endpoints, String bearerToken) {
+        this(sessionId, endpoints, TunnelAuth.bearer(bearerToken), null);
+    }
+
+    /** The shorter of {@link #timeLimit()} and the transport's own limit. */
+    public Duration timeLimit(Duration transportLimit) {
+        return timeLimit == null || transportLimit.compareTo(timeLimit) < 0 ? transportLimit : timeLimit;
     }
 
     @Override
     public String toString() {
-        return "TunnelRequest{session=" + sessionId + ", " + endpoints + "}";
+        return "TunnelRequest{session=" + sessionId + ", " + endpoints + ", " + auth + "}";
     }
 }

@@ -23,7 +23,7 @@ import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
-import dev.sandgate.tunnel.TunnelRefusedException.Reason;
+import dev.sandgate.cert.Refusal;
 
 /** Each way the gateway can refuse a tunnel arrives as a {@link TunnelRefusedException} that names itself. */
 class TunnelRefusalTest {
@@ -72,7 +72,7 @@ class TunnelRefusalTest {
             String sessionId = GatewayClients.newSession(gateway);
             String badToken = "not-a-valid-token-1234";
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()), badToken);
-            assertEquals(Reason.UNAUTHORIZED, refused.reason());
+            assertEquals(Refusal.UNAUTHORIZED, refused.reason());
             assertEquals(kind.name().startsWith("CONNECT") ? 407 : 4401, refused.status());
             assertTrue(refused.getMessage().contains("bearer token"), refused.getMessage());
             assertFalse(refused.getMessage().contains(badToken), refused.getMessage());
@@ -85,7 +85,7 @@ class TunnelRefusalTest {
             String sessionId = GatewayClients.newSession(gateway);
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()),
                     gateway.issueToken());
-            assertEquals(Reason.FORBIDDEN, refused.reason());
+            assertEquals(Refusal.FORBIDDEN, refused.reason());
             assertTrue(refused.getMessage().contains("another account"), refused.getMessage());
         }
 
@@ -99,7 +99,7 @@ class TunnelRefusalTest {
                 api.deleteSession(sessionId);
             }
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints, gateway.token());
-            assertEquals(Reason.SESSION_NOT_FOUND, refused.reason());
+            assertEquals(Refusal.SESSION_NOT_FOUND, refused.reason());
             assertTrue(refused.getMessage().contains(sessionId), refused.getMessage());
         }
 
@@ -112,7 +112,7 @@ class TunnelRefusalTest {
             gateway.pauseSession(sessionId);
             try {
                 TunnelRefusedException refused = refusal(kind, sessionId, endpoints, gateway.token());
-                assertEquals(Reason.SESSION_NOT_RUNNING, refused.reason());
+                assertEquals(Refusal.SESSION_NOT_RUNNING, refused.reason());
                 assertEquals(kind.name().startsWith("CONNECT") ? 409 : 4409, refused.status());
             } finally {
                 gateway.resumeSession(sessionId);
@@ -134,7 +134,7 @@ class TunnelRefusalTest {
                         .transport(transport)
                         .build()) {
                     TunnelRefusedException refused = assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                    assertEquals(Reason.UNAUTHORIZED, refused.reason());
+                    assertEquals(Refusal.UNAUTHORIZED, refused.reason());
                     assertFalse(refused.getMessage().contains("wrong-token-for-tunnels"), refused.getMessage());
                 }
             }

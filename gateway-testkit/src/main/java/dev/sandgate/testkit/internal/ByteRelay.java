@@ -1,5 +1,6 @@
 package dev.sandgate.testkit.internal;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 /**
  * Copies the bytes read on one channel to a peer channel, counting them, reading the next chunk only once the peer
  * has taken the last one (so a slow side slows the other instead of filling memory). Closing either side closes both.
+ * A {@link RelayGate} may hold bytes back, cut the tunnel, or slow it down.
  */
 final class ByteRelay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
@@ -20,22 +22,28 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
     private final Function<ByteBuf, Object> wrap;
     private final Runnable onActivity;
     private final Runnable closePeer;
+    private final RelayGate gate;
+    private final boolean fromSession;
 
     /**
-     * @param wrap       turns the bytes read into the message the peer's pipeline writes (identity for raw TCP)
-     * @param closePeer  what to do to the peer when this side closes
+     * @param wrap        turns the bytes read into the message the peer's pipeline writes (identity for raw TCP)
+     * @param closePeer   what to do to the peer when this side closes
+     * @param fromSession whether this relay carries bytes from the session's SSH server
      */
-    ByteRelay(Channel peer, AtomicLong counter, Function<ByteBuf, Object> wrap, Runnable onActivity, Runnable closePeer) {
+    ByteRelay(Channel peer, AtomicLong counter, Function<ByteBuf, Object> wrap, Runnable onActivity, Runnable closePeer,
+            RelayGate gate, boolean fromSession) {
         this.peer = peer;
         this.counter = counter;
         this.wrap = wrap;
         this.onActivity = onActivity;
         this.closePeer = closePeer;
+        this.gate = gate;
+        this.fromSession = fromSession;
     }
 
     /** A relay of raw bytes, closing the peer (after what it has been sent) when this side closes. */
-    static ByteRelay raw(Channel peer, AtomicLong counter, Runnable onActivity) {
-        return new ByteRelay(peer, counter, bytes -> bytes, onActivity, () -> closeAfterFlush(peer));
+    static ByteRelay raw(Channel peer, AtomicLong counter, Runnable onActivity, RelayGate gate, boolean fromSession) {
+        return new ByteRelay(peer, counter, bytes -> bytes, onActivity, () -> closeAfterFlush(peer), gate, fromSession);
     }
 
     @Override
@@ -52,17 +60,49 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf bytes = (ByteBuf) msg;
-        counter.addAndGet(bytes.readableBytes());
+        relay(ctx.channel(), peer, (ByteBuf) msg, gate, fromSession, counter, onActivity, wrap);
+    }
+
+    /** Relays one chunk through the gate, and asks for the next once the peer has taken it. */
+    static void relay(Channel source, Channel peer, ByteBuf bytes, RelayGate gate, boolean fromSession,
+            AtomicLong counter, Runnable onActivity, Function<ByteBuf, Object> wrap) {
+        int readable = bytes.readableBytes();
+        int allowed = gate.allow(fromSession, readable);
+        if (allowed < readable) {
+            ByteBuf part = bytes.readRetainedSlice(allowed);
+            bytes.release();
+            bytes = part;
+        }
+        if (allowed == 0) {
+            bytes.release();
+            afterTrip(source, peer, gate);
+            return;
+        }
+        counter.addAndGet(allowed);
         onActivity.run();
         peer.writeAndFlush(wrap.apply(bytes)).addListener((ChannelFutureListener) future -> {
-            if (future.isSuccess()) {
-                ctx.channel().read();
-            } else {
+            if (!future.isSuccess()) {
                 future.channel().close();
-                ctx.channel().close();
+                source.close();
+            } else if (gate.tripped()) {
+                afterTrip(source, peer, gate);
+            } else {
+                long delay = gate.delayNanos(allowed);
+                if (delay > 0) {
+                    source.eventLoop().schedule(() -> source.read(), delay, TimeUnit.NANOSECONDS);
+                } else {
+                    source.read();
+                }
             }
         });
+    }
+
+    /** A cut closes both sides; a stall reads no more, leaving both connections open and silent. */
+    private static void afterTrip(Channel source, Channel peer, RelayGate gate) {
+        if (gate.cuts()) {
+            source.close();
+            peer.close();
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final SessionRegistry registry;
     private final ApiFaults faults = new ApiFaults();
+    private final TunnelFaults tunnelFaults = new TunnelFaults();
     private final RestApi api;
     private final TunnelAdmission admission;
     private final SelfSignedTls tls;
@@ -80,6 +81,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The API faults waiting to hit calls. */
     public ApiFaults faults() {
         return faults;
+    }
+
+    /** The tunnel faults waiting to hit tunnels. */
+    public TunnelFaults tunnelFaults() {
+        return tunnelFaults;
     }
 
     SessionRegistry registry() {

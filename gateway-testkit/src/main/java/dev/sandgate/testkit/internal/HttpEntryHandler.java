@@ -91,25 +91,61 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
             respond(ctx, false, answer);
             return;
         }
+        TunnelFaultRule fault = gateway.tunnelFaults().take(sessionId);
+        if (fault != null && fault.kind == TunnelFaultRule.Kind.REFUSE) {
+            respond(ctx, false, ApiAnswer.error(fault.httpStatus, "injected_fault", "Refused by an injected fault"));
+            return;
+        }
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
+        if (fault != null && (fault.kind == TunnelFaultRule.Kind.GARBAGE || isInitialStall(fault))) {
+            session.track(client);
+            client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
+                removeHttpHandlers(client.pipeline());
+                if (fault.kind == TunnelFaultRule.Kind.GARBAGE) {
+                    client.writeAndFlush(Unpooled.wrappedBuffer(garbage())).addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+            return;
+        }
+        RelayGate gate = fault == null ? RelayGate.OPEN : new RelayGate(fault);
         connectToSession(client, session, upstream -> {
-            FullHttpResponse established = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    new HttpResponseStatus(200, "Connection established"));
-            client.writeAndFlush(established).addListener((ChannelFutureListener) written -> {
+            client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
                 if (!written.isSuccess()) {
                     upstream.close();
                     client.close();
                     return;
                 }
                 ChannelPipeline pipeline = client.pipeline();
-                pipeline.addLast(ByteRelay.raw(upstream, session.bytesToSession, session::touch));
-                pipeline.remove(HttpObjectAggregator.class);
-                pipeline.remove(this);
-                pipeline.remove(HttpServerCodec.class);
-                upstream.pipeline().addLast(ByteRelay.raw(client, session.bytesFromSession, session::touch));
+                pipeline.addLast(ByteRelay.raw(upstream, session.bytesToSession, session::touch, gate, false));
+                removeHttpHandlers(pipeline);
+                upstream.pipeline().addLast(ByteRelay.raw(client, session.bytesFromSession, session::touch, gate, true));
             });
         }, () -> respond(ctx, false, ApiAnswer.error(502, "gateway_error", "The session's SSH server did not answer")));
+    }
+
+    private static FullHttpResponse established() {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection established"));
+    }
+
+    private void removeHttpHandlers(ChannelPipeline pipeline) {
+        pipeline.remove(HttpObjectAggregator.class);
+        pipeline.remove(this);
+        pipeline.remove(HttpServerCodec.class);
+    }
+
+    /** A stall from the first byte: the tunnel is accepted and never connected to the session's server. */
+    private static boolean isInitialStall(TunnelFaultRule fault) {
+        return fault.kind == TunnelFaultRule.Kind.STALL && fault.bytes == 0;
+    }
+
+    /** Lines that are not an SSH identification, more than a client will read while looking for one. */
+    private static byte[] garbage() {
+        StringBuilder lines = new StringBuilder();
+        while (lines.length() < 40 * 1024) {
+            lines.append("this is not an SSH server: garbage line ").append(lines.length()).append("\r\n");
+        }
+        return lines.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     private void openWebSocketTunnel(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -122,6 +158,7 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         String token = Bearer.token(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         GatewaySession session = gateway.registry().get(sessionId);
         TunnelAdmission.Refusal refusal = gateway.admission().check(token, sessionId, session);
+        TunnelFaultRule fault = refusal == null ? gateway.tunnelFaults().take(sessionId) : null;
 
         String url = (tls ? "wss" : "ws") + "://" + request.headers().get(HttpHeaderNames.HOST, "127.0.0.1") + path;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false, MAX_WEBSOCKET_MESSAGE)
@@ -141,11 +178,26 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 WebSocketFrames.close(client, refusal.closeCode(), refusal.message());
                 return;
             }
+            if (fault != null && fault.kind == TunnelFaultRule.Kind.REFUSE) {
+                WebSocketFrames.close(client, fault.closeCode, "Refused by an injected fault");
+                return;
+            }
+            if (fault != null && (fault.kind == TunnelFaultRule.Kind.GARBAGE || isInitialStall(fault))) {
+                session.track(client);
+                client.pipeline().remove(this);
+                if (fault.kind == TunnelFaultRule.Kind.GARBAGE) {
+                    client.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(garbage())))
+                            .addListener(f -> WebSocketFrames.close(client, WebSocketFrames.NORMAL, "garbage sent"));
+                }
+                return;
+            }
+            RelayGate gate = fault == null ? RelayGate.OPEN : new RelayGate(fault);
             connectToSession(client, session, upstream -> {
                 client.pipeline().replace(this, "websocket-frames",
-                        new WebSocketFrames(upstream, session.bytesToSession, session::touch));
+                        new WebSocketFrames(upstream, session.bytesToSession, session::touch, gate));
                 upstream.pipeline().addLast(new ByteRelay(client, session.bytesFromSession, BinaryWebSocketFrame::new,
-                        session::touch, () -> WebSocketFrames.close(client, WebSocketFrames.NORMAL, "session closed")));
+                        session::touch, () -> WebSocketFrames.close(client, WebSocketFrames.NORMAL, "session closed"),
+                        gate, true));
             }, () -> WebSocketFrames.close(client, WebSocketFrames.GATEWAY_ERROR, "The session's SSH server did not answer"));
         });
     }

@@ -32,6 +32,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final Signer userCa = Signer.generate();
     private final Signer hostCa = Signer.generate();
     private final Signer sshServerHostCa;
+    private final boolean hostPrincipals;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final ExecutorService pumps;
@@ -43,7 +44,9 @@ public final class SessionRegistry implements AutoCloseable {
         /** A host certificate from a CA the API does not name, as an impostor would. */
         FOREIGN_CA,
         /** A plain host key, no certificate. */
-        PLAIN
+        PLAIN,
+        /** A host certificate from the CA the API names, with no principals: valid for any host name. */
+        CERTIFIED_WITHOUT_PRINCIPALS
     }
 
     /**
@@ -57,6 +60,7 @@ public final class SessionRegistry implements AutoCloseable {
             case PLAIN: this.sshServerHostCa = null; break;
             default: this.sshServerHostCa = hostCa;
         }
+        this.hostPrincipals = hostKeys != HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
         AtomicInteger threads = new AtomicInteger();
         this.pumps = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
@@ -92,7 +96,8 @@ public final class SessionRegistry implements AutoCloseable {
         RANDOM.nextBytes(bytes);
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
-        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa, pumps);
+        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa,
+                hostPrincipals, pumps);
         Instant now = Instant.now();
         GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
         sessions.put(id, session);

@@ -39,9 +39,12 @@ final class SessionSshServer implements AutoCloseable {
     private final PublicKey userCaKey;
     private final SshServer server;
 
-    /** @param hostCa signs the host certificate; null for a plain host key */
+    /**
+     * @param hostCa         signs the host certificate; null for a plain host key
+     * @param hostPrincipals whether the host certificate names its hosts (else it has no principals: any host)
+     */
     SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
-            ExecutorService pumps) throws IOException {
+            boolean hostPrincipals, ExecutorService pumps) throws IOException {
         this.sessionId = sessionId;
         this.username = username;
         this.userCaKey = userCaKey;
@@ -59,7 +62,7 @@ final class SessionSshServer implements AutoCloseable {
             // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
             // directly
             OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
-                    List.of(sessionId, "127.0.0.1"), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
+                    hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
             server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
         }
         server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));

@@ -26,12 +26,14 @@ final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> 
     private final Channel upstream;
     private final AtomicLong counter;
     private final Runnable onActivity;
+    private final RelayGate gate;
 
-    WebSocketFrames(Channel upstream, AtomicLong counter, Runnable onActivity) {
+    WebSocketFrames(Channel upstream, AtomicLong counter, Runnable onActivity, RelayGate gate) {
         super(false);
         this.upstream = upstream;
         this.counter = counter;
         this.onActivity = onActivity;
+        this.gate = gate;
     }
 
     @Override
@@ -42,15 +44,7 @@ final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof BinaryWebSocketFrame || frame instanceof ContinuationWebSocketFrame) {
-            counter.addAndGet(frame.content().readableBytes());
-            onActivity.run();
-            upstream.writeAndFlush(frame.content()).addListener((ChannelFutureListener) future -> {
-                if (future.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    close(ctx.channel(), GATEWAY_ERROR, "The session's SSH server went away");
-                }
-            });
+            ByteRelay.relay(ctx.channel(), upstream, frame.content(), gate, false, counter, onActivity, bytes -> bytes);
             return;
         }
         if (frame instanceof PingWebSocketFrame) {

@@ -1,5 +1,10 @@
 package dev.sandgate.tunnel.internal;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -11,8 +16,8 @@ final class GatewayErrorBody {
     private GatewayErrorBody() {
     }
 
-    /** The message to show, never longer than 200 characters and never containing {@code secret}; null for no body. */
-    static String message(String body, String secret) {
+    /** The message to show, never longer than 200 characters and never containing a secret; null for no body. */
+    static String message(String body, Collection<String> secrets) {
         if (body == null || body.isBlank()) {
             return null;
         }
@@ -27,9 +32,29 @@ final class GatewayErrorBody {
             // fall back to the raw body
         }
         text = text.strip().replaceAll("\\s+", " ");
-        if (secret != null && !secret.isEmpty()) {
-            text = text.replace(secret, "***");
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) {
+                text = text.replace(secret, "***");
+            }
         }
+        text = text.replaceAll("\\p{Cntrl}", "?");
         return text.length() <= MAX_EXCERPT ? text : text.substring(0, MAX_EXCERPT) + "...";
+    }
+
+    /** Every header value, and its part after the scheme or the equals sign: what a message must not show. */
+    static List<String> secrets(Map<String, String> headers) {
+        List<String> secrets = new ArrayList<>();
+        for (String value : headers.values()) {
+            secrets.add(value);
+            int space = value.indexOf(' ');
+            if (space > 0) {
+                secrets.add(value.substring(space + 1));
+            }
+            int equals = value.indexOf('=');
+            if (equals > 0) {
+                secrets.add(value.substring(equals + 1));
+            }
+        }
+        return secrets;
     }
 }

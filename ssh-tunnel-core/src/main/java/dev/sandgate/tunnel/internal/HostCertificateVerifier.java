@@ -28,7 +28,10 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         if (refusal == null) {
             return true;
         }
-        session.setAttribute(TunnelAttributes.HOST_KEY_REFUSAL, refusal);
+        ConnectAttempt attempt = context == null ? null : context.getAttribute(TunnelAttributes.ATTEMPT);
+        if (attempt != null) {
+            attempt.hostKeyRefused(refusal);
+        }
         LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
         return false;
     }

@@ -8,23 +8,36 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.Refusal;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelAuth;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRefusedException;
 import dev.sandgate.tunnel.TunnelRequest;
 
-/** Opens tunnels with HTTP CONNECT through a {@code http://} or {@code https://} proxy. Not API: see {@link Transport#httpConnect()}. */
+/**
+ * Opens tunnels with HTTP CONNECT through a {@code http://} or {@code https://} proxy. A 401 or 407 challenge is
+ * answered once, on a new connection, when the request's {@link TunnelAuth} has an answer. Not API: see
+ * {@link Transport#httpConnect()}.
+ */
 public final class HttpConnectTransport implements Transport {
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
 
     private final TransportOptions options;
 
@@ -36,53 +49,102 @@ public final class HttpConnectTransport implements Transport {
     public Tunnel open(TunnelRequest request) throws IOException {
         Endpoints.Connect endpoint = request.endpoints().connect().orElseThrow(() -> new TunnelException(
                 "Session " + request.sessionId() + " has no HTTP CONNECT endpoint; use Transport.webSocket()"));
+        Duration limit = request.timeLimit(options.connectTimeout());
+        long deadline = System.nanoTime() + limit.toNanos();
+        Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.HTTP_CONNECT);
+        List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
+        Attempt first = attempt(endpoint, headers, deadline, limit, secrets);
+        if (first.tunnel != null) {
+            return first.tunnel;
+        }
+        Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
+                : request.auth().answerChallenge(TunnelAuth.Kind.HTTP_CONNECT, first.challenges);
+        if (answer.isEmpty()) {
+            throw first.refusal;
+        }
+        secrets.addAll(GatewayErrorBody.secrets(answer.get()));
+        Attempt second = attempt(endpoint, answer.get(), deadline, limit, secrets);
+        if (second.tunnel != null) {
+            return second.tunnel;
+        }
+        throw second.refusal;
+    }
+
+    /** One CONNECT on a new connection: an open tunnel, or a refusal with the challenges that came with it. */
+    private static final class Attempt {
+        final Tunnel tunnel;
+        final TunnelRefusedException refusal;
+        final List<String> challenges;
+
+        Attempt(Tunnel tunnel, TunnelRefusedException refusal, List<String> challenges) {
+            this.tunnel = tunnel;
+            this.refusal = refusal;
+            this.challenges = challenges;
+        }
+    }
+
+    private Attempt attempt(Endpoints.Connect endpoint, Map<String, String> headers, long deadline, Duration limit,
+            List<String> secrets) throws TunnelException {
         URI proxy = endpoint.proxyUrl();
         boolean tls = "https".equalsIgnoreCase(proxy.getScheme());
         String host = proxy.getHost();
         int port = proxy.getPort() > 0 ? proxy.getPort() : (tls ? 443 : 80);
         String description = "HTTP CONNECT " + endpoint.target() + " via " + proxy.getScheme() + "://" + host + ":" + port;
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis());
 
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            socket.setSoTimeout(timeoutMillis);
+            socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
+            socket.setSoTimeout(millisLeft(deadline));
             if (tls) {
                 socket = startTls(socket, host, port);
             }
             OutputStream out = socket.getOutputStream();
-            out.write(connectRequest(endpoint.target(), request.bearerToken()).getBytes(StandardCharsets.ISO_8859_1));
+            out.write(connectRequest(endpoint.target(), headers).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = socket.getInputStream();
+            InputStream in = new DeadlineInputStream(socket, socket.getInputStream(), deadline);
             ProxyResponseHead head = ProxyResponseHead.read(in);
             if (head.status / 100 == 2) {
                 socket.setSoTimeout(0);
-                return new HttpConnectTunnel(socket, head.leftover, description);
+                return new Attempt(new SocketTunnel(socket, head.leftover, description), null, List.of());
             }
-            String body = readErrorBody(in, head);
+            // a body of unknown length is read only briefly: the proxy may keep the connection open after it
+            long bodyDeadline = head.contentLength >= 0 ? deadline
+                    : Math.min(deadline, System.nanoTime() + UNKNOWN_LENGTH_BODY_WAIT.toNanos());
+            String body = readErrorBody(new DeadlineInputStream(socket, socket.getInputStream(), bodyDeadline), head);
             socket.close();
-            throw new TunnelRefusedException(TunnelRefusedException.Reason.ofHttpStatus(head.status), head.status,
-                    GatewayErrorBody.message(body, request.bearerToken()), description);
-        } catch (TunnelException e) {
-            closeQuietly(socket);
-            throw e;
+            List<String> challenges = new ArrayList<>(head.values("proxy-authenticate"));
+            challenges.addAll(head.values("www-authenticate"));
+            boolean challenged = head.status == 401 || head.status == 407;
+            return new Attempt(null, new TunnelRefusedException(Refusal.ofHttpStatus(head.status), head.status,
+                    GatewayErrorBody.message(body, secrets), description), challenged ? challenges : List.of());
         } catch (ConnectException e) {
             closeQuietly(socket);
             throw new TunnelException(description + " failed: nothing accepts connections at " + host + ":" + port
                     + " (" + e.getMessage() + ")", e);
+        } catch (UnknownHostException e) {
+            closeQuietly(socket);
+            throw new TunnelException(description + " failed: the proxy host " + host + " is unknown", e);
         } catch (SocketTimeoutException e) {
             closeQuietly(socket);
-            throw new TunnelException(description + " failed: the proxy did not answer within "
-                    + options.connectTimeout().toMillis() + " ms", e);
+            throw new TunnelException(description + " failed: the proxy did not answer within " + limit.toMillis()
+                    + " ms", e);
         } catch (SSLException e) {
             closeQuietly(socket);
             throw new TunnelException(description + " failed: TLS with the proxy failed (" + e.getMessage()
-                    + "); check the TransportOptions' tlsTrust", e);
+                    + "); check the TLS trust (TransportOptions or SandboxSsh.Builder.tlsTrust)", e);
         } catch (IOException e) {
             closeQuietly(socket);
             throw new TunnelException(description + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private static int millisLeft(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
     }
 
     private Socket startTls(Socket plain, String host, int port) throws IOException {
@@ -94,12 +156,13 @@ public final class HttpConnectTransport implements Transport {
         return tls;
     }
 
-    private static String connectRequest(String target, String token) {
-        return "CONNECT " + target + " HTTP/1.1\r\n"
-                + "Host: " + target + "\r\n"
-                + "Proxy-Authorization: Bearer " + token + "\r\n"
-                + "User-Agent: sandgate\r\n"
-                + "\r\n";
+    /** The request head; the target was checked by {@link Endpoints.Connect} and the headers by {@link TunnelAuth}. */
+    private static String connectRequest(String target, Map<String, String> headers) {
+        StringBuilder request = new StringBuilder()
+                .append("CONNECT ").append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(target).append("\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        return request.append("User-Agent: sandgate\r\n\r\n").toString();
     }
 
     private static String readErrorBody(InputStream in, ProxyResponseHead head) {

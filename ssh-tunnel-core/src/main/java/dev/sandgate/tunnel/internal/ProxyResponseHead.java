@@ -3,12 +3,15 @@ package dev.sandgate.tunnel.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The status line and headers of an HTTP proxy's answer to CONNECT, read without losing the bytes that follow the
- * header block in the same read: after a 2xx they are the first SSH bytes.
+ * header block in the same read: after a 2xx they are the first SSH bytes. Accepts HTTP/1.0 and 1.1, any reason
+ * phrase, any headers, and bare LF line ends; refuses a head longer than {@link #MAX_HEAD}.
  */
 final class ProxyResponseHead {
     static final int MAX_HEAD = 64 * 1024;
@@ -16,14 +19,29 @@ final class ProxyResponseHead {
     final int status;
     final String reasonPhrase;
     final long contentLength;
+    /** Every header as {@code name: value}, names in lower case, in the order received. */
+    final List<String[]> headers;
     /** Bytes read past the end of the headers. */
     final byte[] leftover;
 
-    private ProxyResponseHead(int status, String reasonPhrase, long contentLength, byte[] leftover) {
+    private ProxyResponseHead(int status, String reasonPhrase, long contentLength, List<String[]> headers,
+            byte[] leftover) {
         this.status = status;
         this.reasonPhrase = reasonPhrase;
         this.contentLength = contentLength;
+        this.headers = headers;
         this.leftover = leftover;
+    }
+
+    /** The values of every header with this (lower-case) name. */
+    List<String> values(String name) {
+        List<String> values = new ArrayList<>();
+        for (String[] header : headers) {
+            if (header[0].equals(name)) {
+                values.add(header[1]);
+            }
+        }
+        return values;
     }
 
     /**
@@ -34,11 +52,13 @@ final class ProxyResponseHead {
     static ProxyResponseHead read(InputStream in) throws IOException {
         byte[] buffer = new byte[8192];
         int length = 0;
+        int scanned = 0;
         while (true) {
-            int end = headerEnd(buffer, length);
+            int end = headerEnd(buffer, scanned, length);
             if (end >= 0) {
                 return parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1), Arrays.copyOfRange(buffer, end, length));
             }
+            scanned = Math.max(0, length - 3);
             if (length == buffer.length) {
                 if (buffer.length >= MAX_HEAD) {
                     throw new IOException("The proxy's response headers exceed " + MAX_HEAD + " bytes");
@@ -54,10 +74,16 @@ final class ProxyResponseHead {
         }
     }
 
-    /** The index just past {@code \r\n\r\n}, or -1. */
-    private static int headerEnd(byte[] buffer, int length) {
-        for (int i = 3; i < length; i++) {
-            if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r') {
+    /** The index just past the blank line ({@code \r\n\r\n} or {@code \n\n}), searching from {@code from}, or -1. */
+    private static int headerEnd(byte[] buffer, int from, int length) {
+        for (int i = Math.max(1, from); i < length; i++) {
+            if (buffer[i] != '\n') {
+                continue;
+            }
+            if (buffer[i - 1] == '\n') {
+                return i + 1;
+            }
+            if (i >= 2 && buffer[i - 1] == '\r' && buffer[i - 2] == '\n') {
                 return i + 1;
             }
         }
@@ -65,29 +91,31 @@ final class ProxyResponseHead {
     }
 
     private static ProxyResponseHead parse(String head, byte[] leftover) throws IOException {
-        String[] lines = head.split("\r\n");
+        String[] lines = head.split("\r?\n");
         String[] statusLine = lines[0].split(" ", 3);
-        if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/1.")) {
-            throw new IOException("The proxy did not answer with HTTP: '" + printable(lines[0]) + "'");
+        if (statusLine.length < 2 || !(statusLine[0].equals("HTTP/1.1") || statusLine[0].equals("HTTP/1.0"))) {
+            throw new IOException("The proxy did not answer with HTTP/1.x: '" + printable(lines[0]) + "'");
         }
-        int status;
-        try {
-            status = Integer.parseInt(statusLine[1]);
-        } catch (NumberFormatException e) {
+        if (!statusLine[1].matches("[1-5][0-9][0-9]")) {
             throw new IOException("The proxy's status line has no status code: '" + printable(lines[0]) + "'");
         }
+        int status = Integer.parseInt(statusLine[1]);
         long contentLength = -1;
+        List<String[]> headers = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-                try {
-                    contentLength = Long.parseLong(lines[i].substring(colon + 1).trim());
-                } catch (NumberFormatException ignored) {
-                    contentLength = -1;
-                }
+            if (colon <= 0) {
+                continue;
+            }
+            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).trim();
+            headers.add(new String[] {name, value});
+            if (name.equals("content-length") && value.matches("[0-9]{1,18}")) {
+                contentLength = Long.parseLong(value);
             }
         }
-        return new ProxyResponseHead(status, statusLine.length > 2 ? statusLine[2] : "", contentLength, leftover);
+        return new ProxyResponseHead(status, statusLine.length > 2 ? printable(statusLine[2]) : "", contentLength,
+                List.copyOf(headers), leftover);
     }
 
     private static String printable(String line) {

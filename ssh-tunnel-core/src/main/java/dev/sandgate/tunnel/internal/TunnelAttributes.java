@@ -11,8 +11,8 @@ public final class TunnelAttributes {
     public static final AttributeKey<TunnelOpener> OPENER = new AttributeKey<>();
     /** The host CA keys whose certificates identify the session's SSH server. */
     public static final AttributeKey<List<PublicKey>> HOST_CA_KEYS = new AttributeKey<>();
-    /** Set on the session by the host key verifier when it refuses, with the reason. */
-    public static final AttributeKey<String> HOST_KEY_REFUSAL = new AttributeKey<>();
+    /** Where the connector, the verifier and the tunnel session record what happened. */
+    public static final AttributeKey<ConnectAttempt> ATTEMPT = new AttributeKey<>();
 
     private TunnelAttributes() {
     }

@@ -1,5 +1,6 @@
 package dev.sandgate.tunnel.internal;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.Map;
@@ -41,24 +42,34 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
                     + ": connect through SandboxSsh, which names the tunnel in the connection context"));
             return future;
         }
-        executor.execute(() -> open(opener, target, context, future));
+        ConnectAttempt attempt = context.getAttribute(TunnelAttributes.ATTEMPT);
+        executor.execute(() -> open(opener, target, context, attempt, future));
         return future;
     }
 
     private void open(TunnelAttributes.TunnelOpener opener, SocketAddress target, AttributeRepository context,
-            DefaultIoConnectFuture future) {
+            ConnectAttempt attempt, DefaultIoConnectFuture future) {
         Tunnel tunnel;
         try {
             tunnel = opener.open();
+        } catch (IOException e) {
+            if (attempt != null) {
+                attempt.tunnelNotOpened(e);
+            }
+            future.setException(e);
+            return;
         } catch (Throwable e) {
             future.setException(e);
             return;
+        }
+        if (attempt != null) {
+            attempt.markTunnelOpened();
         }
         if (future.isCanceled() || isClosing() || isClosed()) {
             tunnel.close();
             return;
         }
-        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor);
+        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, attempt);
         try {
             sessions.put(session.getId(), session);
             // MINA's client session takes its connection context from this attribute (as NIO2's connector sets it)

@@ -54,6 +54,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final SocketAddress remoteAddress;
     private final SocketAddress localAddress;
     private final Executor executor;
+    private final ConnectAttempt attempt;
     private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -62,8 +63,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private boolean readSuspended;
     private volatile IOException writeFailure;
 
+    /** @param attempt where to record that the tunnel broke, or null */
     TunnelIoSession(TunnelIoConnector connector, IoHandler handler, Tunnel tunnel, SocketAddress remoteAddress,
-            Executor executor) {
+            Executor executor, ConnectAttempt attempt) {
         super(tunnel.description());
         this.connector = connector;
         this.handler = handler;
@@ -71,6 +73,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         this.remoteAddress = remoteAddress;
         this.localAddress = new TunnelAddress(tunnel.description());
         this.executor = executor;
+        this.attempt = attempt;
     }
 
     // ---- receiving
@@ -87,6 +90,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
 
     @Override
     public void onClosed(IOException cause) {
+        if (cause != null && attempt != null) {
+            attempt.tunnelBroke(cause);
+        }
         if (cause != null) {
             reportException(cause);
         }
@@ -179,6 +185,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
             write.future.written();
         } catch (IOException e) {
             writeFailure = e;
+            if (attempt != null && !isClosing() && !isClosed()) {
+                attempt.tunnelBroke(e);
+            }
             write.future.failed(e);
             reportException(e);
             close(true);

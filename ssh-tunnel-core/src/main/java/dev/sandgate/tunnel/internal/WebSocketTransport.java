@@ -2,37 +2,59 @@ package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelAuth;
 import dev.sandgate.tunnel.TunnelException;
+import dev.sandgate.tunnel.TunnelRefusedException;
 import dev.sandgate.tunnel.TunnelRequest;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
-/** Opens tunnels as WebSockets with OkHttp. Not API: see {@link Transport#webSocket()}. */
+/**
+ * Opens tunnels as WebSockets with OkHttp. Each open WebSocket holds one dispatcher thread (its reader) for its whole
+ * life, so the dispatcher has no request limit, and its threads end when this transport closes. Redirects are not
+ * followed: the upgrade goes where the API said, or nowhere. Not API: see {@link Transport#webSocket()}.
+ */
 public final class WebSocketTransport implements Transport {
     private final TransportOptions options;
+    private final ExecutorService threads;
     private final OkHttpClient http;
 
     public WebSocketTransport(TransportOptions options) {
         this.options = options;
-        this.http = new OkHttpClient.Builder()
-                // OkHttp's own dispatcher threads are not daemons and idle for a minute: they would hold the JVM open
-                .dispatcher(new Dispatcher(Executors.newCachedThreadPool(runnable -> {
+        // idle threads end after 5 s rather than OkHttp's 60 s; all of them end on close()
+        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
                     Thread thread = new Thread(runnable, "sandgate-websocket");
                     thread.setDaemon(true);
                     return thread;
-                })))
+                });
+        Dispatcher dispatcher = new Dispatcher(threads);
+        // the defaults (64 in all, 5 per host) would stall the 65th open tunnel, and the 6th to one gateway host
+        dispatcher.setMaxRequests(Integer.MAX_VALUE);
+        dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
                 .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .writeTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .pingInterval(options.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .socketFactory(new NoDelaySocketFactory())
                 .sslSocketFactory(options.tlsTrust().socketFactory(), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
@@ -46,12 +68,45 @@ public final class WebSocketTransport implements Transport {
         URI url = endpoint.url();
         String description = "WebSocket " + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
                 + url.getPath();
-        Request upgrade = new Request.Builder()
+        String threadName = "sandgate-websocket " + request.sessionId();
+        Duration limit = request.timeLimit(options.connectTimeout());
+        long deadline = System.nanoTime() + limit.toNanos();
+        Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.WEBSOCKET);
+        List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
+        WebSocketTunnel first = new WebSocketTunnel(description, threadName, secrets);
+        try {
+            first.connect(http, upgrade(url, headers), limit);
+            return first;
+        } catch (TunnelRefusedException refused) {
+            Optional<Map<String, String>> answer = first.challenges().isEmpty() ? Optional.empty()
+                    : request.auth().answerChallenge(TunnelAuth.Kind.WEBSOCKET, first.challenges());
+            long left = deadline - System.nanoTime();
+            if (answer.isEmpty() || left <= 0) {
+                throw refused;
+            }
+            secrets.addAll(GatewayErrorBody.secrets(answer.get()));
+            WebSocketTunnel second = new WebSocketTunnel(description, threadName, secrets);
+            second.connect(http, upgrade(url, answer.get()), Duration.ofNanos(left));
+            return second;
+        }
+    }
+
+    private Request upgrade(URI url, Map<String, String> headers) {
+        Request.Builder upgrade = new Request.Builder()
                 .url(url.toString())
-                .header("Authorization", "Bearer " + request.bearerToken())
-                .header("User-Agent", "sandgate")
-                .build();
-        return WebSocketTunnel.open(http, upgrade, description, request.bearerToken(), options.connectTimeout());
+                .header("User-Agent", "sandgate");
+        headers.forEach(upgrade::header);
+        if (!options.webSocketSubprotocols().isEmpty()) {
+            upgrade.header("Sec-WebSocket-Protocol", String.join(", ", options.webSocketSubprotocols()));
+        }
+        return upgrade.build();
+    }
+
+    /** Stops the dispatcher's threads and drops pooled connections; open tunnels end with their connections. */
+    @Override
+    public void close() {
+        threads.shutdown();
+        http.connectionPool().evictAll();
     }
 
     @Override

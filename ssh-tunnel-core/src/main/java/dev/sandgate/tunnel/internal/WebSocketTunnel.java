@@ -5,6 +5,9 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.sandgate.cert.Refusal;
 import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRefusedException;
@@ -34,9 +38,13 @@ import okio.ByteString;
 final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
     private static final int NORMAL_CLOSURE = 1000;
+    private static final long MAX_ERROR_BODY = 64 * 1024;
 
     private final String description;
-    private final String secret;
+    private final String threadName;
+    private final List<String> secrets;
+    private volatile boolean upgraded;
+    private volatile List<String> challenges = List.of();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final Object deliveryLock = new Object();
     private final Queue<ByteBuffer> early = new ArrayDeque<>();
@@ -47,33 +55,51 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     private IOException endBeforeStart;
     private boolean endedBeforeStart;
 
-    private WebSocketTunnel(String description, String secret) {
+    WebSocketTunnel(String description, String threadName, Collection<String> secrets) {
         this.description = description;
-        this.secret = secret;
+        this.threadName = threadName;
+        this.secrets = List.copyOf(secrets);
     }
 
-    static WebSocketTunnel open(OkHttpClient http, Request upgrade, String description, String secret, Duration timeout)
-            throws IOException {
-        WebSocketTunnel tunnel = new WebSocketTunnel(description, secret);
-        tunnel.webSocket = http.newWebSocket(upgrade, tunnel);
+    /**
+     * Sends the upgrade and waits, at most {@code limit}, for the gateway's first bytes.
+     *
+     * @throws TunnelRefusedException for a refused upgrade or a close code; {@link #challenges()} then holds any
+     *                                authentication challenges that came with a 401 or 407
+     */
+    void connect(OkHttpClient http, Request upgrade, Duration limit) throws IOException {
+        webSocket = http.newWebSocket(upgrade, this);
         try {
-            tunnel.opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return tunnel;
+            opened.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            tunnel.webSocket.cancel();
-            throw new TunnelException(description + " failed: no answer within " + timeout.toMillis() + " ms", e);
+            webSocket.cancel();
+            throw new TunnelException(description + " failed: " + (upgraded
+                    ? "the gateway accepted the upgrade but sent no SSH bytes within " + limit.toMillis() + " ms"
+                    : "no answer within " + limit.toMillis() + " ms"), e);
         } catch (InterruptedException e) {
-            tunnel.webSocket.cancel();
+            webSocket.cancel();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while opening " + description);
         } catch (ExecutionException e) {
-            tunnel.webSocket.cancel();
+            webSocket.cancel();
             Throwable cause = e.getCause();
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
             throw new TunnelException(description + " failed: " + cause, cause);
         }
+    }
+
+    /** The authentication challenges of a 401 or 407 answer to the upgrade, if that is how it was refused. */
+    List<String> challenges() {
+        return challenges;
+    }
+
+    @Override
+    public void onOpen(WebSocket socket, Response response) {
+        upgraded = true;
+        // OkHttp reads this WebSocket on this thread for as long as it lives: name it after the tunnel
+        Thread.currentThread().setName(threadName);
     }
 
     @Override
@@ -109,9 +135,9 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
             end(null);
             return;
         }
-        String said = GatewayErrorBody.message(reason, secret);
-        TunnelRefusedException.Reason kind = TunnelRefusedException.Reason.ofCloseCode(code);
-        if (kind != TunnelRefusedException.Reason.OTHER || !opened.isDone()) {
+        String said = GatewayErrorBody.message(reason, secrets);
+        Refusal kind = Refusal.ofCloseCode(code);
+        if (kind != Refusal.OTHER || !opened.isDone()) {
             fail(new TunnelRefusedException(kind, code, said, description));
         } else {
             fail(new TunnelException(description + " was closed by the gateway with code " + code
@@ -129,13 +155,22 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
         if (response != null && !opened.isDone()) {
             String body = null;
             try {
-                body = response.body() == null ? null : response.body().string();
+                body = response.peekBody(MAX_ERROR_BODY).string();
             } catch (IOException ignored) {
                 // the status is enough
             }
             int status = response.code();
-            fail(new TunnelRefusedException(TunnelRefusedException.Reason.ofHttpStatus(status), status,
-                    GatewayErrorBody.message(body, secret), description));
+            if (status == 401 || status == 407) {
+                List<String> offered = new ArrayList<>(response.headers("WWW-Authenticate"));
+                offered.addAll(response.headers("Proxy-Authenticate"));
+                challenges = List.copyOf(offered);
+            }
+            String said = GatewayErrorBody.message(body, secrets);
+            if (status / 100 == 3) {
+                said = "a redirect to " + GatewayErrorBody.message(response.header("Location"), secrets)
+                        + ", which is not followed" + (said == null ? "" : "; " + said);
+            }
+            fail(new TunnelRefusedException(Refusal.ofHttpStatus(status), status, said, description));
             return;
         }
         if (closed.get()) {

@@ -12,8 +12,11 @@ import javax.net.ssl.SSLSocket;
 import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelException;
 
-/** A tunnel over the socket of an accepted CONNECT: a reader thread pushes bytes, {@link #send} writes them. */
-final class HttpConnectTunnel implements Tunnel {
+/**
+ * A tunnel over a socket (an accepted CONNECT, or plain TCP): a reader thread, named after the tunnel, pushes bytes;
+ * {@link #send} writes them.
+ */
+final class SocketTunnel implements Tunnel {
     private static final int READ_BUFFER = 64 * 1024;
 
     private final Socket socket;
@@ -24,7 +27,7 @@ final class HttpConnectTunnel implements Tunnel {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    HttpConnectTunnel(Socket socket, byte[] leftover, String description) throws IOException {
+    SocketTunnel(Socket socket, byte[] leftover, String description) throws IOException {
         this.socket = socket;
         this.leftover = leftover;
         this.description = description;
@@ -36,7 +39,7 @@ final class HttpConnectTunnel implements Tunnel {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("Tunnel already started: " + description);
         }
-        Thread reader = new Thread(() -> readLoop(receiver), "sandgate-connect-reader");
+        Thread reader = new Thread(() -> readLoop(receiver), "sandgate-reader " + description);
         reader.setDaemon(true);
         reader.start();
     }

@@ -1,0 +1,56 @@
+package dev.sandgate.testkit.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One injected tunnel fault: which tunnels it hits, how many more times, and what it does. Not API. */
+public final class TunnelFaultRule {
+    /** What the fault does to a tunnel. */
+    public enum Kind {
+        REFUSE,
+        STALL,
+        DROP,
+        GARBAGE,
+        SLOW
+    }
+
+    final Kind kind;
+    /** For STALL and DROP: whether the bytes counted are those from the session (else those to it). */
+    final boolean fromSession;
+    /** For STALL and DROP the byte count that trips it; for SLOW the rate in bytes per second. */
+    final long bytes;
+    final int httpStatus;
+    final int closeCode;
+    private final String sessionId;
+    private final AtomicInteger remaining;
+
+    public TunnelFaultRule(Kind kind, boolean fromSession, long bytes, int httpStatus, int closeCode, String sessionId,
+            int times) {
+        this.kind = kind;
+        this.fromSession = fromSession;
+        this.bytes = bytes;
+        this.httpStatus = httpStatus;
+        this.closeCode = closeCode;
+        this.sessionId = sessionId;
+        this.remaining = new AtomicInteger(times);
+    }
+
+    /** Whether the rule hits a tunnel to this session; if so, one use is taken. */
+    boolean take(String tunnelSessionId) {
+        if (sessionId != null && !sessionId.equals(tunnelSessionId)) {
+            return false;
+        }
+        while (true) {
+            int left = remaining.get();
+            if (left <= 0) {
+                return false;
+            }
+            if (remaining.compareAndSet(left, left - 1)) {
+                return true;
+            }
+        }
+    }
+
+    boolean isUsedUp() {
+        return remaining.get() <= 0;
+    }
+}

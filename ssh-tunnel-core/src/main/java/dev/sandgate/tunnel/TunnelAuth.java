@@ -1,0 +1,90 @@
+package dev.sandgate.tunnel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a tunnel request proves itself to the gateway or proxy: the headers sent with the HTTP CONNECT request or the
+ * WebSocket upgrade. Bearer is what the gateway contract asks for and {@link SandboxSsh}'s default; plain proxies
+ * and bridges may want basic auth, a header of their own, a cookie, or nothing.
+ *
+ * <pre>{@code
+ * SandboxSsh ssh = SandboxSsh.builder()
+ *         .apiUrl(apiUrl).token(token)
+ *         .tunnelAuth(TunnelAuth.basic("proxy-user", proxyPassword))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Header values never appear in messages or in {@link #toString()}.
+ */
+public interface TunnelAuth {
+    /** Which kind of tunnel request the headers are for. */
+    enum Kind {
+        /** An HTTP CONNECT request to a proxy: credentials go in {@code Proxy-Authorization}. */
+        HTTP_CONNECT,
+        /** A WebSocket upgrade to the gateway: credentials go in {@code Authorization}. */
+        WEBSOCKET
+    }
+
+    /** The headers to send with the first request. */
+    Map<String, String> headers(Kind kind);
+
+    /**
+     * The headers for a second try after the gateway answered 401 or 407 with these challenges (the values of
+     * {@code Proxy-Authenticate} or {@code WWW-Authenticate}), or empty to give up. Asked at most once per tunnel.
+     */
+    default Optional<Map<String, String>> answerChallenge(Kind kind, List<String> challenges) {
+        return Optional.empty();
+    }
+
+    /** {@code Bearer <token>}: the gateway contract's default. */
+    static TunnelAuth bearer(String token) {
+        return HeaderAuth.credential("bearer", "Bearer " + nonBlank(token, "token"), false);
+    }
+
+    /** HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do). */
+    static TunnelAuth basic(String user, String password) {
+        return HeaderAuth.credential("basic", basicCredential(user, password), false);
+    }
+
+    /** HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}. */
+    static TunnelAuth basicWhenChallenged(String user, String password) {
+        return HeaderAuth.credential("basic when challenged", basicCredential(user, password), true);
+    }
+
+    /** A header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel. */
+    static TunnelAuth header(String name, String value) {
+        return HeaderAuth.fixed("header " + Headers.name(name), name, Headers.value(value, "value"));
+    }
+
+    /** A cookie, e.g. a load balancer's session cookie: {@code Cookie: name=value}. */
+    static TunnelAuth cookie(String name, String value) {
+        return HeaderAuth.fixed("cookie " + Headers.name(name), "Cookie", name + "=" + Headers.value(value, "value"));
+    }
+
+    /** No credentials, for a proxy or bridge that needs none. */
+    static TunnelAuth none() {
+        return HeaderAuth.NONE;
+    }
+
+    private static String basicCredential(String user, String password) {
+        Objects.requireNonNull(password, "password");
+        if (nonBlank(user, "user").indexOf(':') >= 0) {
+            throw new IllegalArgumentException("A basic-auth user name must not contain ':'");
+        }
+        Headers.value(password, "password");
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String nonBlank(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return Headers.value(value.trim(), name);
+    }
+}
