@@ -1,0 +1,78 @@
+package dev.sandgate.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.sandgate.cert.TlsTrust;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+
+/** What a {@link SandboxSsh} does with the transport it is given: its settings, and its threads when it closes. */
+class TransportLifecycleTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    @Test
+    void aTransportChosenWithoutOptionsTakesTheBuildersTlsTrust() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+            // the TLS API hands out https:// and wss:// endpoints, trusted only through the builder's tlsTrust
+            try (SandboxSsh ssh = SandboxSsh.builder()
+                    .apiUrl(gateway.tlsApiUrl())
+                    .token(gateway.token())
+                    .tlsTrust(TlsTrust.trusting(gateway.tlsCertificate()))
+                    .transport(transport)
+                    .build();
+                 SshConnection connection = ssh.connect(sessionId)) {
+                assertEquals("tls\n", connection.exec("echo tls").stdoutText(), transport.toString());
+                assertTrue(connection.toString().contains("wss://") || connection.toString().contains("https://"),
+                        connection.toString());
+            }
+        }
+    }
+
+    @Test
+    void closingEndsEveryThreadItStarted() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        List<SshConnection> connections = new ArrayList<>();
+        SandboxSsh webSocket = GatewayClients.WEBSOCKET.ssh(gateway);
+        SandboxSsh connect = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();
+        for (int i = 0; i < 10; i++) {
+            connections.add(webSocket.connect(sessionId));
+            connections.add(connect.connect(sessionId));
+        }
+        for (SshConnection connection : connections) {
+            assertEquals(0, connection.exec("true").exitCode());
+        }
+        webSocket.close();
+        connect.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Set<String> left = newSandgateThreads(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            left = newSandgateThreads(before);
+        }
+        assertEquals(Set.of(), left, "threads left running after close");
+    }
+
+    /** Threads started since {@code before} that belong to Sandgate (its own names, and OkHttp's readers). */
+    private static Set<String> newSandgateThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("sandgate") || name.startsWith("OkHttp") && !name.contains("TaskRunner"))
+                .collect(Collectors.toSet());
+    }
+}

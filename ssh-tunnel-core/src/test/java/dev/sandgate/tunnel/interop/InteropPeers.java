@@ -1,0 +1,128 @@
+package dev.sandgate.tunnel.interop;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import dev.sandgate.cert.CertificateAuthority;
+import dev.sandgate.cert.CertificateCache;
+import dev.sandgate.cert.CertificateIssuer;
+import dev.sandgate.cert.Credentials;
+import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.IssuedCertificate;
+import dev.sandgate.cert.Permissions;
+import dev.sandgate.cert.SshKeyFiles;
+import dev.sandgate.cert.SshKeyType;
+import dev.sandgate.cert.SshKeys;
+
+/**
+ * The real third-party peers that {@code interop/start.sh} runs on 127.0.0.1 (OpenSSH sshd, tinyproxy, squid,
+ * websockify), read from its {@code peers.properties}, and a stand-in for the sandbox API that mints with their CAs.
+ * The directory comes from the system property {@code sandgate.interop.dir}.
+ */
+final class InteropPeers {
+    /** The session id the stand-in API names; sshd A's host certificate lists it as a principal. */
+    static final String SESSION_ID = "interop-session";
+
+    private final Properties properties = new Properties();
+
+    private InteropPeers(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+    }
+
+    static InteropPeers load() throws IOException {
+        String dir = System.getProperty("sandgate.interop.dir");
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalStateException("The interop suite needs running peers: run interop/install.sh and"
+                    + " interop/start.sh DIR, then pass -Dsandgate.interop.dir=DIR (.ci/run does all of this)");
+        }
+        Path file = Path.of(dir, "peers.properties");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("No " + file + ": run interop/start.sh " + dir + " first");
+        }
+        return new InteropPeers(file);
+    }
+
+    String get(String key) {
+        String value = properties.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("peers.properties has no " + key);
+        }
+        return value;
+    }
+
+    int port(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    String user() {
+        return get("user");
+    }
+
+    /** A user CA that sshd trusts: {@code ed25519}, {@code ecdsa} or {@code rsa}. */
+    CertificateAuthority userCa(String type) throws IOException {
+        return CertificateAuthority.of(SshKeyFiles.readKeyPair(Path.of(get("ca.user." + type))));
+    }
+
+    PublicKey hostCaKey() throws IOException {
+        return SshKeys.parsePublicKey(Files.readString(Path.of(get("ca.host"))).trim());
+    }
+
+    /** CONNECT through squid to an sshd ({@code a} or {@code b}). */
+    Endpoints squid(String sshd) {
+        return connectVia("squid.port", sshd);
+    }
+
+    /** CONNECT through tinyproxy (basic auth) to an sshd. */
+    Endpoints tinyproxy(String sshd) {
+        return connectVia("tinyproxy.port", sshd);
+    }
+
+    /** A WebSocket through websockify to sshd A. */
+    Endpoints websockify() {
+        return new Endpoints(null, new Endpoints.WebSocket(URI.create("ws://127.0.0.1:" + port("websockify.port") + "/")));
+    }
+
+    /** A CONNECT target naming sshd A, for {@code Transport.direct()}. */
+    Endpoints direct(String sshd) {
+        return connectVia("squid.port", sshd);
+    }
+
+    InetSocketAddress sshd(String which) {
+        return new InetSocketAddress("127.0.0.1", port("sshd." + which + ".port"));
+    }
+
+    private Endpoints connectVia(String proxyPortKey, String sshd) {
+        return new Endpoints(new Endpoints.Connect(URI.create("http://127.0.0.1:" + port(proxyPortKey)),
+                "127.0.0.1:" + port("sshd." + sshd + ".port")), null);
+    }
+
+    /** A stand-in for the sandbox API: signs with {@code userCa} and names these endpoints and host CAs. */
+    CertificateIssuer issuer(CertificateAuthority userCa, Endpoints endpoints, List<PublicKey> hostCaKeys) {
+        return (sessionId, keyPair, ttl) -> {
+            Instant now = Instant.now();
+            Credentials credentials = new Credentials(user(), keyPair, userCa.signUser(keyPair.getPublic(),
+                    "interop-" + sessionId, List.of(user()), now.minusSeconds(60), now.plus(ttl)));
+            return new IssuedCertificate(credentials, now.plus(ttl.dividedBy(2)), hostCaKeys,
+                    new Permissions(true, true, false), endpoints);
+        };
+    }
+
+    /** A certificate cache over the stand-in API, minting keys of {@code keyType}. */
+    CertificateCache certificates(String userCa, SshKeyType keyType, Endpoints endpoints) throws IOException {
+        return CertificateCache.builder(issuer(userCa(userCa), endpoints, List.of(hostCaKey())))
+                .keyType(keyType)
+                .ttl(Duration.ofMinutes(10))
+                .build();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.sandgate.tunnel.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.sandgate.cert.CertificateAuthority;
+import dev.sandgate.cert.CertificateCache;
+import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.Refusal;
+import dev.sandgate.cert.SshKeyType;
+import dev.sandgate.tunnel.AuthenticationException;
+import dev.sandgate.tunnel.ExecResult;
+import dev.sandgate.tunnel.HostKeyRejectedException;
+import dev.sandgate.tunnel.SandboxSsh;
+import dev.sandgate.tunnel.SshConnection;
+import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TunnelAuth;
+import dev.sandgate.tunnel.TunnelException;
+import dev.sandgate.tunnel.TunnelRefusedException;
+
+/**
+ * Sandgate's public API against infrastructure nobody here wrote: OpenSSH 9.2's sshd (user CAs, host certificates),
+ * squid and tinyproxy (HTTP CONNECT), and websockify (WebSocket), all on 127.0.0.1, started by
+ * {@code interop/start.sh}.
+ */
+class OpenSshInteropIT {
+    private static InteropPeers peers;
+
+    @BeforeAll
+    static void peers() throws IOException {
+        peers = InteropPeers.load();
+    }
+
+    /** The ways to reach sshd A. */
+    enum Path {
+        SQUID, TINYPROXY, WEBSOCKIFY, DIRECT;
+
+        Endpoints endpoints() {
+            switch (this) {
+                case SQUID: return peers.squid("a");
+                case TINYPROXY: return peers.tinyproxy("a");
+                case WEBSOCKIFY: return peers.websockify();
+                default: return peers.direct("a");
+            }
+        }
+
+        Transport transport() {
+            switch (this) {
+                case WEBSOCKIFY: return Transport.webSocket();
+                case DIRECT: return Transport.direct();
+                default: return Transport.httpConnect();
+            }
+        }
+
+        TunnelAuth auth() {
+            return this == TINYPROXY ? TunnelAuth.basic(peers.get("tinyproxy.user"), peers.get("tinyproxy.password"))
+                    : TunnelAuth.none();
+        }
+
+        SandboxSsh ssh(CertificateCache certificates) {
+            return SandboxSsh.builder()
+                    .certificateCache(certificates)
+                    .tunnelAuth(auth())
+                    .transport(transport())
+                    .connectTimeout(Duration.ofSeconds(20))
+                    .build();
+        }
+
+        SandboxSsh ssh() throws IOException {
+            return ssh(peers.certificates("ed25519", SshKeyType.ED25519, endpoints()));
+        }
+    }
+
+    static List<Arguments> caAndKeyTypes() {
+        List<Arguments> all = new java.util.ArrayList<>();
+        for (String ca : List.of("ed25519", "ecdsa", "rsa")) {
+            for (SshKeyType type : SshKeyType.values()) {
+                all.add(Arguments.of(ca, type));
+            }
+        }
+        return all;
+    }
+
+    @Nested
+    class Login {
+        @ParameterizedTest(name = "user CA {0}, client key {1}")
+        @MethodSource("dev.sandgate.tunnel.interop.OpenSshInteropIT#caAndKeyTypes")
+        void aCertificateFromEachTrustedCaLogsIn(String ca, SshKeyType keyType) throws Exception {
+            try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates(ca, keyType, Path.SQUID.endpoints()));
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals(peers.user() + "\n", connection.exec("whoami").stdoutText());
+            }
+        }
+
+        @ParameterizedTest
+        @EnumSource(Path.class)
+        void execReturnsOutputStderrAndExitCodeOnEveryPath(Path path) throws Exception {
+            try (SandboxSsh ssh = path.ssh(); SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                ExecResult result = connection.exec("echo out; echo err >&2; exit 3");
+                assertEquals(3, result.exitCode());
+                assertEquals("out\n", result.stdoutText());
+                assertEquals("err\n", result.stderrText());
+                ClientSession session = connection.clientSession();
+                System.out.printf("interop %s: kex %s, cipher %s, server %s%n", path,
+                        session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS),
+                        session.getNegotiatedKexParameter(KexProposalOption.C2SENC), session.getServerVersion());
+                assertEquals("curve25519-sha256", session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS),
+                        "OpenSSH 9.2 has no ML-KEM; X25519 comes before the slow sntrup761");
+                assertEquals(aesInHardware() ? "aes128-gcm@openssh.com" : "chacha20-poly1305@openssh.com",
+                        session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
+            }
+        }
+
+        @Test
+        void tinyproxysBasicChallengeIsAnsweredOnce() throws Exception {
+            CertificateCache certificates = peers.certificates("ed25519", SshKeyType.ED25519, Path.TINYPROXY.endpoints());
+            try (SandboxSsh ssh = SandboxSsh.builder()
+                    .certificateCache(certificates)
+                    .tunnelAuth(TunnelAuth.basicWhenChallenged(peers.get("tinyproxy.user"), peers.get("tinyproxy.password")))
+                    .build();
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals("ok\n", connection.exec("echo ok").stdoutText());
+            }
+        }
+    }
+
+    @Nested
+    class HostCertificates {
+        @Test
+        void aHostCertificateWithoutPrincipalsIsAccepted() throws Exception {
+            try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, peers.squid("b")));
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals(0, connection.exec("true").exitCode());
+            }
+        }
+
+        @Test
+        void aHostCaTheApiDidNotNameIsRefused() throws Exception {
+            CertificateCache certificates = CertificateCache.builder(peers.issuer(peers.userCa("ed25519"),
+                    Path.SQUID.endpoints(), List.of(CertificateAuthority.generate().publicKey()))).build();
+            try (SandboxSsh ssh = Path.SQUID.ssh(certificates)) {
+                HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                        () -> ssh.connect(InteropPeers.SESSION_ID));
+                assertTrue(refused.getMessage().contains("not among"), refused.getMessage());
+            }
+        }
+    }
+
+    @Nested
+    class Refusals {
+        @Test
+        void aUserCaSshdDoesNotTrustIsAnAuthenticationFailure() throws Exception {
+            CertificateCache certificates = CertificateCache.builder(peers.issuer(CertificateAuthority.generate(),
+                    Path.SQUID.endpoints(), List.of(peers.hostCaKey()))).build();
+            try (SandboxSsh ssh = Path.SQUID.ssh(certificates)) {
+                assertThrows(AuthenticationException.class, () -> ssh.connect(InteropPeers.SESSION_ID));
+            }
+        }
+
+        @Test
+        void wrongProxyCredentialsAreAnUnauthorizedRefusal() throws Exception {
+            CertificateCache certificates = peers.certificates("ed25519", SshKeyType.ED25519, Path.TINYPROXY.endpoints());
+            for (TunnelAuth auth : List.of(TunnelAuth.basic(peers.get("tinyproxy.user"), "wrong-password"),
+                    TunnelAuth.none())) {
+                try (SandboxSsh ssh = SandboxSsh.builder().certificateCache(certificates).tunnelAuth(auth).build()) {
+                    TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
+                            () -> ssh.connect(InteropPeers.SESSION_ID));
+                    assertEquals(Refusal.UNAUTHORIZED, refused.reason(), refused.getMessage());
+                    assertFalse(refused.getMessage().contains("wrong-password"), refused.getMessage());
+                }
+            }
+        }
+
+        @Test
+        void aClosedSshPortBehindTheProxyAndADeadProxyAreTunnelFailures() throws Exception {
+            int closed;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                closed = socket.getLocalPort();
+            }
+            Endpoints toClosedPort = new Endpoints(new Endpoints.Connect(
+                    URI.create("http://127.0.0.1:" + peers.port("squid.port")), "127.0.0.1:" + closed), null);
+            Endpoints deadProxy = new Endpoints(new Endpoints.Connect(URI.create("http://127.0.0.1:" + closed),
+                    "127.0.0.1:" + peers.port("sshd.a.port")), null);
+            for (Endpoints endpoints : List.of(toClosedPort, deadProxy)) {
+                try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, endpoints))) {
+                    TunnelException failed = assertThrows(TunnelException.class,
+                            () -> ssh.connect(InteropPeers.SESSION_ID));
+                    assertTrue(failed.getMessage().contains(String.valueOf(closed)), failed.getMessage());
+                }
+            }
+        }
+    }
+
+    @Nested
+    class Sftp {
+        @ParameterizedTest
+        @EnumSource(Path.class)
+        void a64MiBRoundTripKeepsEveryByte(Path path) throws Exception {
+            byte[] data = new byte[64 * 1024 * 1024];
+            new Random(path.ordinal()).nextBytes(data);
+            String name = "sandgate-it-" + path.name().toLowerCase() + ".bin";
+            try (SandboxSsh ssh = path.ssh(); SshConnection connection = ssh.connect(InteropPeers.SESSION_ID);
+                 SftpClient sftp = SftpClientFactory.instance().createSftpClient(connection.clientSession())) {
+                try (OutputStream out = sftp.write(name)) {
+                    for (int offset = 0; offset < data.length; offset += 256 * 1024) {
+                        out.write(data, offset, 256 * 1024);
+                    }
+                }
+                assertEquals(sha256(data), connection.exec("sha256sum " + name + " | cut -d' ' -f1").stdoutText().trim(),
+                        "what sshd stored");
+                byte[] back;
+                try (InputStream in = sftp.read(name)) {
+                    back = in.readAllBytes();
+                }
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                        MessageDigest.getInstance("SHA-256").digest(back), "what came back");
+                sftp.remove(name);
+            }
+        }
+    }
+
+    private static boolean aesInHardware() {
+        return Boolean.parseBoolean(java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("UseAESIntrinsics").getValue());
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
