@@ -32,6 +32,7 @@ import okhttp3.Request;
 public final class WebSocketTransport implements Transport {
     private final TransportOptions options;
     private final ExecutorService threads;
+    private final WriteProgress writeProgress = new WriteProgress();
     private final OkHttpClient http;
 
     public WebSocketTransport(TransportOptions options) {
@@ -55,7 +56,7 @@ public final class WebSocketTransport implements Transport {
                 .pingInterval(options.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .socketFactory(new NoDelaySocketFactory())
+                .socketFactory(new NoDelaySocketFactory(writeProgress))
                 .sslSocketFactory(options.tlsTrust().socketFactory(), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
                 .build();
@@ -73,7 +74,7 @@ public final class WebSocketTransport implements Transport {
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.WEBSOCKET);
         List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
-        WebSocketTunnel first = new WebSocketTunnel(description, threadName, secrets);
+        WebSocketTunnel first = new WebSocketTunnel(description, threadName, secrets, writeProgress);
         try {
             first.connect(http, upgrade(url, headers), limit);
             return first;
@@ -85,7 +86,7 @@ public final class WebSocketTransport implements Transport {
                 throw refused;
             }
             secrets.addAll(GatewayErrorBody.secrets(answer.get()));
-            WebSocketTunnel second = new WebSocketTunnel(description, threadName, secrets);
+            WebSocketTunnel second = new WebSocketTunnel(description, threadName, secrets, writeProgress);
             second.connect(http, upgrade(url, answer.get()), Duration.ofNanos(left));
             return second;
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.sandgate.cert.Refusal;
 import dev.sandgate.tunnel.Tunnel;
@@ -33,15 +32,17 @@ import okio.ByteString;
  * <p>The tunnel counts as open only when the first bytes arrive (the SSH server's banner), so that a gateway that
  * accepts the upgrade and then closes with 4401..4409 is reported as a refusal, not as a broken SSH handshake.
  * OkHttp has no send-completion callback and drops the connection when its queue passes 16 MiB, so {@link #send}
- * waits while the queue is above {@link #HIGH_WATER_MARK}.
+ * waits while the queue is above {@link #HIGH_WATER_MARK}, woken by the socket's writes ({@link WriteProgress}).
  */
 final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
+    private static final long QUEUE_RECHECK_NANOS = 10_000_000;
     private static final int NORMAL_CLOSURE = 1000;
     private static final long MAX_ERROR_BODY = 64 * 1024;
 
     private final String description;
     private final String threadName;
+    private final WriteProgress writeProgress;
     private final List<String> secrets;
     private volatile boolean upgraded;
     private volatile List<String> challenges = List.of();
@@ -55,8 +56,9 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     private IOException endBeforeStart;
     private boolean endedBeforeStart;
 
-    WebSocketTunnel(String description, String threadName, Collection<String> secrets) {
+    WebSocketTunnel(String description, String threadName, Collection<String> secrets, WriteProgress writeProgress) {
         this.description = description;
+        this.writeProgress = writeProgress;
         this.threadName = threadName;
         this.secrets = List.copyOf(secrets);
     }
@@ -229,8 +231,10 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
             if (closed.get()) {
                 throw new TunnelException(description + " is closed");
             }
-            LockSupport.parkNanos(200_000);
-            if (Thread.interrupted()) {
+            try {
+                // woken when a socket write completes; the bound covers a write that finished before we waited
+                writeProgress.awaitWrite(QUEUE_RECHECK_NANOS);
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while sending on " + description);
             }
