@@ -129,6 +129,30 @@ public final class LocalGateway implements AutoCloseable {
         return session(sessionId).sshPort();
     }
 
+    /**
+     * The session's SSH host key as an OpenSSH public key line (the plain key, without its host certificate), for a
+     * known_hosts file.
+     */
+    public String hostKeyLine(String sessionId) {
+        return PublicKeyEntry.toString(session(sessionId).hostKey());
+    }
+
+    /** The HTTP CONNECT proxy URL a mint answer names, over plain HTTP. */
+    public URI connectProxyUrl() {
+        return URI.create("http://127.0.0.1:" + server.plainPort());
+    }
+
+    /** The CONNECT target a mint answer names for a session: {@code <session id>:22}. */
+    public String connectTarget(String sessionId) {
+        return session(sessionId).id() + ":22";
+    }
+
+    /** The WebSocket URL a mint answer names for a session, over plain HTTP. */
+    public URI webSocketUrl(String sessionId) {
+        return URI.create("ws://127.0.0.1:" + server.plainPort() + "/v1/sessions/" + session(sessionId).id()
+                + "/ssh/websocket");
+    }
+
     /** What the gateway relayed for a session so far. */
     public Traffic traffic(String sessionId) {
         GatewaySession session = session(sessionId);

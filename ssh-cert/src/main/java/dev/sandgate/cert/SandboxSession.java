@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.sandgate.cert.internal.Checks;
+
 /**
  * A sandbox session as the API describes it.
  *
@@ -25,5 +27,15 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
         metadata = Map.copyOf(metadata);
+    }
+
+    /**
+     * The id, if it can be a session id: not empty, not {@code .} or {@code ..} (which a URL resolves as
+     * dot-segments, reaching another resource), and free of whitespace and control characters.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String requireValidId(String id) {
+        return Checks.sessionId(id);
     }
 }

@@ -6,8 +6,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,14 +28,16 @@ import org.apache.sshd.core.CoreModuleProperties;
 import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.CertificateIssuer;
 import dev.sandgate.cert.CertificateListener;
-import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
-import dev.sandgate.cert.IssuedCertificate;
+import dev.sandgate.cert.FileCredentials;
 import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.SandboxSession;
+import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.internal.AlgorithmPreferences;
 import dev.sandgate.tunnel.internal.ConnectAttempt;
 import dev.sandgate.tunnel.internal.HostCertificateVerifier;
+import dev.sandgate.tunnel.internal.KnownHosts;
 import dev.sandgate.tunnel.internal.TunnelAttributes;
 import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
 import dev.sandgate.tunnel.internal.UnboundTransport;
@@ -59,7 +64,9 @@ import dev.sandgate.tunnel.internal.UnboundTransport;
 public final class SandboxSsh implements Closeable {
     private static final Duration TRANSPORT_REPORT_MARGIN = Duration.ofMillis(250);
 
-    private final CertificateCache certificates;
+    private final LoginSource logins;
+    private final String loginDescription;
+    private final KnownHosts knownHosts;
     private final SandboxApi ownedApi;
     private final TunnelAuth tunnelAuth;
     private final Transport transport;
@@ -70,13 +77,20 @@ public final class SandboxSsh implements Closeable {
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
-        boolean needsApi = builder.issuer == null && builder.certificates == null;
-        this.ownedApi = needsApi ? builder.buildApi() : null;
-        this.certificates = builder.certificates != null ? builder.certificates
-                : CertificateCache.builder(needsApi ? ownedApi : builder.issuer)
-                        .ttl(builder.certificateTtl)
-                        .listener(builder.certificateListener)
-                        .build();
+        this.ownedApi = builder.needsApi() ? builder.buildApi() : null;
+        this.knownHosts = builder.knownHosts == null ? null : new KnownHosts(builder.knownHosts);
+        if (builder.givenLogins != null) {
+            this.logins = builder.givenLogins;
+            this.loginDescription = builder.givenLoginsShown;
+        } else {
+            CertificateCache certificates = builder.certificates != null ? builder.certificates
+                    : CertificateCache.builder(ownedApi != null ? ownedApi : builder.issuer)
+                            .ttl(builder.certificateTtl)
+                            .listener(builder.certificateListener)
+                            .build();
+            this.logins = LoginSource.minted(certificates);
+            this.loginDescription = certificates.toString();
+        }
         this.tunnelAuth = builder.tunnelAuth != null ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
         // a transport chosen without options takes this builder's settings, and then it is ours to close
         Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
@@ -132,32 +146,34 @@ public final class SandboxSsh implements Closeable {
      *                                               contains whitespace or control characters
      */
     public SshConnection connect(String sessionId) throws IOException {
-        Objects.requireNonNull(sessionId, "sessionId");
+        SandboxSession.requireValidId(sessionId);
         if (closed) {
             throw new IllegalStateException("This SandboxSsh is closed");
         }
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        IssuedCertificate issued = certificates.get(sessionId, connectTimeout);
+        Login login = logins.login(sessionId, connectTimeout);
         try {
-            return connect(sessionId, issued, deadline);
+            return connect(sessionId, login, deadline);
         } catch (AuthenticationException refused) {
             // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
-            certificates.invalidate(sessionId);
+            logins.refused(sessionId);
             throw refused;
         }
     }
 
-    private SshConnection connect(String sessionId, IssuedCertificate issued, long deadline) throws IOException {
+    private SshConnection connect(String sessionId, Login login, long deadline) throws IOException {
         ConnectAttempt attempt = new ConnectAttempt();
         Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
-        TunnelRequest request = new TunnelRequest(sessionId, issued.endpoints(), tunnelAuth, tunnelLimit);
-        AttributeRepository context = AttributeRepository.ofAttributesMap(Map.of(
-                TunnelAttributes.OPENER, (TunnelAttributes.TunnelOpener) () -> transport.open(request),
-                TunnelAttributes.HOST_CA_KEYS, issued.hostCaKeys(),
-                TunnelAttributes.ATTEMPT, attempt));
-        Credentials credentials = issued.credentials();
-        ConnectFuture future = client.connect(credentials.username(), hostAddress(sessionId, issued.endpoints()), context,
-                null);
+        TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), tunnelAuth, tunnelLimit);
+        Map<AttributeRepository.AttributeKey<?>, Object> attributes = new HashMap<>();
+        attributes.put(TunnelAttributes.OPENER, (TunnelAttributes.TunnelOpener) () -> transport.open(request));
+        attributes.put(TunnelAttributes.HOST_CA_KEYS, login.hostCaKeys());
+        attributes.put(TunnelAttributes.ATTEMPT, attempt);
+        if (knownHosts != null) {
+            attributes.put(TunnelAttributes.KNOWN_HOSTS, knownHosts);
+        }
+        AttributeRepository context = AttributeRepository.ofAttributesMap(attributes);
+        ConnectFuture future = client.connect(login.username(), hostAddress(sessionId, login.endpoints()), context, null);
         ClientSession session;
         try {
             // the transport keeps to tunnelLimit itself; the margin lets its own, more telling, failure arrive first
@@ -167,15 +183,14 @@ public final class SandboxSsh implements Closeable {
             throw SshFailures.tunnel(sessionId, attempt, e, connectTimeout, deadline);
         }
         try {
-            session.addPublicKeyIdentity(new KeyPair(credentials.certificate().asOpenSshCertificate(),
-                    credentials.keyPair().getPrivate()));
+            session.addPublicKeyIdentity(login.identity());
             // the login waits for the key exchange, so this one limit bounds both
             session.auth().verify(timeLeft(deadline, sessionId, "before the SSH handshake"));
         } catch (IOException e) {
             session.close(true);
-            throw SshFailures.handshake(sessionId, attempt, session, credentials, e, connectTimeout, deadline);
+            throw SshFailures.handshake(sessionId, attempt, session, login, e, connectTimeout, deadline);
         }
-        return new SshConnection(sessionId, session, issued, tunnelDescription(session));
+        return new SshConnection(sessionId, session, login.issued(), tunnelDescription(session));
     }
 
     private Duration timeLeft(long deadline, String sessionId, String when) throws TunnelException {
@@ -231,7 +246,8 @@ public final class SandboxSsh implements Closeable {
 
     @Override
     public String toString() {
-        return "SandboxSsh{transport=" + transport + ", " + tunnelAuth + ", " + certificates + "}";
+        return "SandboxSsh{transport=" + transport + ", " + tunnelAuth + ", " + loginDescription
+                + (knownHosts == null ? "" : ", " + knownHosts) + "}";
     }
 
     /**
@@ -251,6 +267,10 @@ public final class SandboxSsh implements Closeable {
         private Duration certificateTtl = Duration.ofMinutes(30);
         private Duration keepAliveInterval = Duration.ofSeconds(15);
         private int keepAliveMisses = 3;
+        private LoginSource givenLogins;
+        private String givenLoginsShown;
+        private Function<String, Endpoints> endpoints;
+        private Path knownHosts;
 
         private Builder() {
             String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
@@ -308,6 +328,55 @@ public final class SandboxSsh implements Closeable {
             return this;
         }
 
+        /**
+         * Logs in with this key pair by plain public-key auth, minting nothing: for a session created with its
+         * {@code ssh_public_key}. Needs {@link #endpoints} (no mint answer names them) and {@link #knownHosts} (no API
+         * names a host CA).
+         *
+         * <pre>{@code
+         * SandboxSsh ssh = SandboxSsh.builder()
+         *         .keyLogin("sandbox", keyPair)
+         *         .endpoints(id -> new Endpoints(new Endpoints.Connect(proxyUrl, id + ":22"), null))
+         *         .knownHosts(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"))
+         *         .tunnelAuth(TunnelAuth.bearer(token))
+         *         .build();
+         * }</pre>
+         */
+        public Builder keyLogin(String username, KeyPair keyPair) {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(keyPair, "keyPair");
+            this.givenLogins = LoginSource.key(username, keyPair, id -> endpoints.apply(id));
+            this.givenLoginsShown = "keyLogin{" + username + ", " + SshKeys.fingerprint(keyPair.getPublic()) + "}";
+            return this;
+        }
+
+        /**
+         * Logs in with a key and certificate made elsewhere ({@code ssh-keygen -s}, a vault), read again when their
+         * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does.
+         */
+        public Builder certificateLogin(FileCredentials credentials) {
+            Objects.requireNonNull(credentials, "credentials");
+            this.givenLogins = LoginSource.files(credentials, id -> endpoints.apply(id));
+            this.givenLoginsShown = "certificateLogin{" + credentials + "}";
+            return this;
+        }
+
+        /** Where each session's tunnels go, when nothing is minted ({@link #keyLogin}, {@link #certificateLogin}). */
+        public Builder endpoints(Function<String, Endpoints> endpointsBySession) {
+            this.endpoints = Objects.requireNonNull(endpointsBySession, "endpointsBySession");
+            return this;
+        }
+
+        /**
+         * An OpenSSH known_hosts file (plain keys, {@code @cert-authority} and {@code @revoked} lines) that checks
+         * hosts whenever the sandbox API names no host CA: always with {@link #keyLogin} and
+         * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use.
+         */
+        public Builder knownHosts(Path file) {
+            this.knownHosts = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
         /** Hears certificate mints, renewals and renewal failures. */
         public Builder certificateListener(CertificateListener listener) {
             this.certificateListener = Objects.requireNonNull(listener, "listener");
@@ -355,6 +424,10 @@ public final class SandboxSsh implements Closeable {
         }
 
 
+        private boolean needsApi() {
+            return issuer == null && certificates == null && givenLogins == null;
+        }
+
         private SandboxApi buildApi() {
             try {
                 return apiBuilder.build();
@@ -369,9 +442,12 @@ public final class SandboxSsh implements Closeable {
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */
         public SandboxSsh build() {
-            boolean needsApi = issuer == null && certificates == null;
-            if (token == null && (needsApi || tunnelAuth == null)) {
+            if (token == null && (needsApi() || tunnelAuth == null)) {
                 throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
+            }
+            if (givenLogins != null && (endpoints == null || knownHosts == null)) {
+                throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing, so nothing names"
+                        + " the session's endpoints or host: give endpoints(...) and knownHosts(...) too");
             }
             return new SandboxSsh(this);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.sshd.client.channel.ChannelExec;
@@ -126,9 +127,9 @@ public final class SshConnection implements Closeable {
         return sessionId;
     }
 
-    /** What the API returned when this connection's certificate was minted. */
-    public IssuedCertificate issuedCertificate() {
-        return issued;
+    /** What the API returned when this connection's certificate was minted; empty when nothing was minted. */
+    public Optional<IssuedCertificate> issuedCertificate() {
+        return Optional.ofNullable(issued);
     }
 
     public boolean isOpen() {

@@ -5,7 +5,6 @@ import java.time.Duration;
 
 import org.apache.sshd.client.session.ClientSession;
 
-import dev.sandgate.cert.Credentials;
 import dev.sandgate.tunnel.internal.ConnectAttempt;
 
 /**
@@ -36,8 +35,8 @@ final class SshFailures {
     }
 
     /** A failure during the key exchange or the login, after the tunnel was open. */
-    static IOException handshake(String sessionId, ConnectAttempt attempt, ClientSession session,
-            Credentials credentials, IOException failure, Duration limit, long deadline) {
+    static IOException handshake(String sessionId, ConnectAttempt attempt, ClientSession session, Login login,
+            IOException failure, Duration limit, long deadline) {
         if (attempt.hostKeyRefusal() != null) {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
                     + attempt.hostKeyRefusal() + ". No credentials were sent.", failure);
@@ -62,10 +61,10 @@ final class SshFailures {
         }
         if (keyExchangeDone) {
             return new AuthenticationException("The SSH server of session " + sessionId + " refused the login as '"
-                    + credentials.username() + "' with certificate " + credentials.certificate().keyId() + " (serial "
-                    + credentials.certificate().serial() + ", valid " + credentials.certificate().validAfter() + " to "
-                    + credentials.certificate().validBefore() + ", principals " + credentials.certificate().principals()
-                    + "): it may be expired, for another session, or from a CA the server does not trust", failure);
+                    + login.username() + "' with " + login.shown() + ": "
+                    + (login.issued() != null || login.shown().startsWith("certificate")
+                            ? "it may be expired, for another session, or from a CA the server does not trust"
+                            : "the server does not list this key for the user"), failure);
         }
         return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
                 + failure.getMessage(), failure);

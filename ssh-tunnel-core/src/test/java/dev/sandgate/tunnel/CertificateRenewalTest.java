@@ -34,12 +34,12 @@ class CertificateRenewalTest {
                      .token(gateway.token())
                      .build();
              SshConnection first = ssh.connect(sessionId)) {
-            IssuedCertificate original = first.issuedCertificate();
+            IssuedCertificate original = first.issuedCertificate().orElseThrow();
 
             gateway.injectApiFault(ApiFault.status(500).onMints().times(1000));
             clock.set(original.renewAfter().plusSeconds(1));
             try (SshConnection second = ssh.connect(sessionId)) {
-                assertEquals(original.credentials().certificate(), second.issuedCertificate().credentials().certificate());
+                assertEquals(original.credentials().certificate(), second.issuedCertificate().orElseThrow().credentials().certificate());
                 assertEquals("ok\n", second.exec("echo ok").stdoutText());
             }
             assertEquals("still\n", first.exec("echo still").stdoutText());
@@ -49,7 +49,7 @@ class CertificateRenewalTest {
 
             gateway.clearApiFaults();
             try (SshConnection renewed = ssh.connect(sessionId)) {
-                assertNotEquals(original.credentials().certificate(), renewed.issuedCertificate().credentials().certificate());
+                assertNotEquals(original.credentials().certificate(), renewed.issuedCertificate().orElseThrow().credentials().certificate());
                 assertEquals(0, renewed.exec("true").exitCode());
             }
         }

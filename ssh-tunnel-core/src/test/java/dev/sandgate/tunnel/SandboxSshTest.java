@@ -202,10 +202,10 @@ class SandboxSshTest {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
         try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
-            String shown = ssh + " " + connection + " " + connection.issuedCertificate() + " "
-                    + connection.issuedCertificate().credentials();
+            String shown = ssh + " " + connection + " " + connection.issuedCertificate().orElseThrow() + " "
+                    + connection.issuedCertificate().orElseThrow().credentials();
             assertFalse(shown.contains(gateway.token()), shown);
-            java.security.PrivateKey privateKey = connection.issuedCertificate().credentials().keyPair().getPrivate();
+            java.security.PrivateKey privateKey = connection.issuedCertificate().orElseThrow().credentials().keyPair().getPrivate();
             assertFalse(shown.contains(privateKey.toString()), "the private key's own rendering: " + shown);
             assertFalse(shown.contains(java.util.Base64.getEncoder().encodeToString(privateKey.getEncoded())), shown);
         }

@@ -64,6 +64,10 @@ public final class GatewaySession {
         return ssh.port();
     }
 
+    public java.security.PublicKey hostKey() {
+        return ssh.hostKey();
+    }
+
     public long bytesToSession() {
         return bytesToSession.get();
     }

@@ -2,11 +2,15 @@ package dev.sandgate.testkit.internal;
 
 import java.io.IOException;
 import java.security.PublicKey;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -100,8 +104,17 @@ final class RestApi {
         Map<String, String> metadata = new LinkedHashMap<>();
         JsonNode meta = json.path("metadata");
         meta.fieldNames().forEachRemaining(name -> metadata.put(name, meta.get(name).asText()));
+        PublicKey authorizedKey = null;
+        if (json.hasNonNull("ssh_public_key")) {
+            try {
+                authorizedKey = PublicKeyEntry.parsePublicKeyEntry(json.get("ssh_public_key").asText())
+                        .resolvePublicKey(null, java.util.Map.of(), PublicKeyEntryResolver.FAILING);
+            } catch (IllegalArgumentException | IOException | java.security.GeneralSecurityException e) {
+                throw new BadRequest("ssh_public_key is not an OpenSSH public key line: " + e.getMessage());
+            }
+        }
         GatewaySession session = registry.create(token, Duration.ofSeconds(ttl), json.path("image").asText("default"),
-                metadata);
+                metadata, authorizedKey);
         return ApiAnswer.json(201, sessionJson(session));
     }
 

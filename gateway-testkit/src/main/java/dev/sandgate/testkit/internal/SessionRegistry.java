@@ -90,14 +90,15 @@ public final class SessionRegistry implements AutoCloseable {
         return hostCa;
     }
 
-    public GatewaySession create(String ownerToken, Duration ttl, String image, Map<String, String> metadata)
-            throws IOException {
+    /** @param authorizedKey a public key that may log in without a certificate, or null */
+    public GatewaySession create(String ownerToken, Duration ttl, String image, Map<String, String> metadata,
+            PublicKey authorizedKey) throws IOException {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
         SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa,
-                hostPrincipals, pumps);
+                hostPrincipals, authorizedKey, pumps);
         Instant now = Instant.now();
         GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
         sessions.put(id, session);

@@ -37,18 +37,22 @@ final class SessionSshServer implements AutoCloseable {
     private final String sessionId;
     private final String username;
     private final PublicKey userCaKey;
+    private final PublicKey authorizedKey;
+    private final KeyPair hostKey;
     private final SshServer server;
 
     /**
      * @param hostCa         signs the host certificate; null for a plain host key
      * @param hostPrincipals whether the host certificate names its hosts (else it has no principals: any host)
+     * @param authorizedKey  a plain public key that may log in too (a session created with ssh_public_key), or null
      */
     SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
-            boolean hostPrincipals, ExecutorService pumps) throws IOException {
+            boolean hostPrincipals, PublicKey authorizedKey, ExecutorService pumps) throws IOException {
         this.sessionId = sessionId;
         this.username = username;
         this.userCaKey = userCaKey;
-        KeyPair hostKey = Signer.newEd25519KeyPair();
+        this.authorizedKey = authorizedKey;
+        this.hostKey = Signer.newEd25519KeyPair();
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -78,7 +82,11 @@ final class SessionSshServer implements AutoCloseable {
 
     private boolean authenticate(String user, PublicKey key, ServerSession session) {
         if (!(key instanceof OpenSshCertificate)) {
-            return refuse(user, "a plain public key was offered; only certificates from the gateway's user CA log in");
+            if (authorizedKey != null && KeyUtils.compareKeys(authorizedKey, key) && username.equals(user)) {
+                return true;
+            }
+            return refuse(user, "a plain public key was offered that is not the session's ssh_public_key; otherwise"
+                    + " only certificates from the gateway's user CA log in");
         }
         OpenSshCertificate certificate = (OpenSshCertificate) key;
         if (certificate.getType() != OpenSshCertificate.Type.USER) {
@@ -101,6 +109,11 @@ final class SessionSshServer implements AutoCloseable {
     private boolean refuse(String user, String reason) {
         LOG.info("Session {}: refused login as '{}': {}", sessionId, user, reason);
         return false;
+    }
+
+    /** The server's host key (the plain key inside its host certificate, if it has one). */
+    PublicKey hostKey() {
+        return hostKey.getPublic();
     }
 
     int port() {

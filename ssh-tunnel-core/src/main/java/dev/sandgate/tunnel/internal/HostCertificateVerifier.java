@@ -1,5 +1,6 @@
 package dev.sandgate.tunnel.internal;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.List;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a server only if it presents a host certificate signed by one of the host CA keys the API returned for
- * this connection. MINA has already checked the certificate's signature, validity window, type and principals
- * against the connect host during key exchange; what it cannot know is which CAs to trust.
+ * this connection, or, when the API named none, if the connection's known_hosts file vouches for its key. MINA has
+ * already checked a certificate's signature, validity window, type and principals against the connect host during
+ * key exchange; what it cannot know is which CAs (or keys) to trust. With neither, every server is refused.
  */
 public final class HostCertificateVerifier implements ServerKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(HostCertificateVerifier.class);
@@ -24,7 +26,14 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
         AttributeRepository context = session.getConnectionContext();
         List<PublicKey> trusted = context == null ? null : context.getAttribute(TunnelAttributes.HOST_CA_KEYS);
-        String refusal = refusal(trusted, serverKey);
+        KnownHosts knownHosts = context == null ? null : context.getAttribute(TunnelAttributes.KNOWN_HOSTS);
+        String refusal;
+        if ((trusted == null || trusted.isEmpty()) && knownHosts != null) {
+            InetSocketAddress address = (InetSocketAddress) remoteAddress;
+            refusal = knownHosts.refusal(address.getHostString(), address.getPort(), serverKey);
+        } else {
+            refusal = refusal(trusted, serverKey);
+        }
         if (refusal == null) {
             return true;
         }
@@ -38,7 +47,8 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
 
     private static String refusal(List<PublicKey> trusted, PublicKey serverKey) {
         if (trusted == null || trusted.isEmpty()) {
-            return "no host CA keys are known for this connection";
+            return "the sandbox API named no host CA keys and no known_hosts file was given, and a host is never"
+                    + " trusted on first use: give SandboxSsh.Builder.knownHosts(...)";
         }
         if (!(serverKey instanceof OpenSshCertificate)) {
             return "the server presented a plain " + KeyUtils.getKeyType(serverKey) + " key "

@@ -1,0 +1,92 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+
+/**
+ * An OpenSSH known_hosts file as a host check: plain host keys, {@code @cert-authority} lines for host
+ * certificates, {@code @revoked} lines, host patterns, {@code [host]:port} and hashed names. A host it does not
+ * list is refused: nothing is ever trusted on first use. Read anew for each check, so edits apply at once. Not API.
+ */
+public final class KnownHosts {
+    private final Path file;
+
+    public KnownHosts(Path file) {
+        this.file = file;
+    }
+
+    /** Why the server's key is not accepted for {@code host:port}, or null when a line vouches for it. */
+    String refusal(String host, int port, PublicKey serverKey) {
+        List<KnownHostEntry> entries;
+        try {
+            entries = KnownHostEntry.readKnownHostEntries(file);
+        } catch (IOException | RuntimeException e) {
+            return "the known_hosts file " + file + " could not be read (" + e.getMessage() + ")";
+        }
+        String name = port == 22 ? host : "[" + host + "]:" + port;
+        boolean certificate = serverKey instanceof OpenSshCertificate;
+        PublicKey ca = certificate ? ((OpenSshCertificate) serverKey).getCaPubKey() : null;
+        PublicKey plain = certificate ? ((OpenSshCertificate) serverKey).getCertPubKey() : serverKey;
+        boolean listedWithOtherKey = false;
+        for (KnownHostEntry entry : entries) {
+            if (!entry.isHostMatch(host, port)) {
+                continue;
+            }
+            PublicKey key = key(entry);
+            if (key == null) {
+                continue;
+            }
+            String marker = entry.getMarker();
+            if ("revoked".equals(marker) && (same(key, plain) || same(key, ca))) {
+                return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(key) + " of " + name
+                        + " as @revoked";
+            }
+            if (certificate && "cert-authority".equals(marker) && same(key, ca)) {
+                return null;
+            }
+            if (!certificate && marker == null) {
+                if (same(key, plain)) {
+                    return null;
+                }
+                listedWithOtherKey = true;
+            }
+        }
+        if (certificate) {
+            return "the server's host certificate was signed by CA " + KeyUtils.getFingerPrint(ca) + ", which no"
+                    + " @cert-authority line of " + file + " names for " + name;
+        }
+        if (listedWithOtherKey) {
+            return "the host key of " + name + " is not the one " + file + " lists for it: it may have been replaced,"
+                    + " or this is an impostor (the server offered " + KeyUtils.getFingerPrint(plain) + ")";
+        }
+        return name + " is not in " + file + ", and a host is never trusted on first use: add its key ("
+                + KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain) + ") once you have checked it";
+    }
+
+    private static PublicKey key(KnownHostEntry entry) {
+        try {
+            return entry.getKeyEntry() == null ? null
+                    : entry.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING);
+        } catch (IOException | GeneralSecurityException | RuntimeException unusable) {
+            return null;
+        }
+    }
+
+    private static boolean same(PublicKey a, PublicKey b) {
+        return a != null && b != null && KeyUtils.compareKeys(a, b);
+    }
+
+    @Override
+    public String toString() {
+        return "KnownHosts{" + file + "}";
+    }
+}
