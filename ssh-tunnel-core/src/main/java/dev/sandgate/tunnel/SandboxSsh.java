@@ -69,6 +69,7 @@ public final class SandboxSsh implements Closeable {
     private final KnownHosts knownHosts;
     private final SandboxApi ownedApi;
     private final TunnelAuth tunnelAuth;
+    private final TunnelListener tunnelListener;
     private final Transport transport;
     private final boolean ownsTransport;
     private final Duration connectTimeout;
@@ -92,6 +93,7 @@ public final class SandboxSsh implements Closeable {
             this.loginDescription = certificates.toString();
         }
         this.tunnelAuth = builder.tunnelAuth != null ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
+        this.tunnelListener = builder.tunnelListener;
         // a transport chosen without options takes this builder's settings, and then it is ours to close
         Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
         this.ownsTransport = chosen instanceof UnboundTransport;
@@ -166,7 +168,8 @@ public final class SandboxSsh implements Closeable {
         Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
         TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), tunnelAuth, tunnelLimit);
         Map<AttributeRepository.AttributeKey<?>, Object> attributes = new HashMap<>();
-        attributes.put(TunnelAttributes.OPENER, (TunnelAttributes.TunnelOpener) () -> transport.open(request));
+        attributes.put(TunnelAttributes.OPENER,
+                (TunnelAttributes.TunnelOpener) () -> ObservedTunnel.open(transport, request, tunnelListener));
         attributes.put(TunnelAttributes.HOST_CA_KEYS, login.hostCaKeys());
         attributes.put(TunnelAttributes.ATTEMPT, attempt);
         if (knownHosts != null) {
@@ -261,6 +264,7 @@ public final class SandboxSsh implements Closeable {
         private CertificateListener certificateListener = CertificateListener.NONE;
         private String token;
         private TunnelAuth tunnelAuth;
+        private TunnelListener tunnelListener = TunnelListener.NONE;
         private TlsTrust tlsTrust = TlsTrust.system();
         private Transport transport;
         private Duration connectTimeout = Duration.ofSeconds(30);
@@ -374,6 +378,12 @@ public final class SandboxSsh implements Closeable {
          */
         public Builder knownHosts(Path file) {
             this.knownHosts = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Hears tunnels open, fail, move bytes and close; default {@link TunnelListener#NONE}. */
+        public Builder tunnelListener(TunnelListener listener) {
+            this.tunnelListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -39,7 +39,7 @@ public final class DirectTransport implements Transport {
                 address = new InetSocketAddress(address.getHostString(), address.getPort());
             }
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, limit.toMillis()));
-            return new SocketTunnel(socket, new byte[0], description);
+            return new SocketTunnel(socket, new byte[0], description, "sandgate-tunnel " + request.sessionId());
         } catch (ConnectException e) {
             close(socket);
             throw new TunnelException(description + " failed: nothing accepts connections at " + hostPort, e);

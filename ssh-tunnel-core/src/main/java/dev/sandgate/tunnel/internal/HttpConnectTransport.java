@@ -53,7 +53,8 @@ public final class HttpConnectTransport implements Transport {
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.HTTP_CONNECT);
         List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
-        Attempt first = attempt(endpoint, headers, deadline, limit, secrets);
+        String readerName = "sandgate-tunnel " + request.sessionId();
+        Attempt first = attempt(endpoint, headers, deadline, limit, secrets, readerName);
         if (first.tunnel != null) {
             return first.tunnel;
         }
@@ -63,7 +64,7 @@ public final class HttpConnectTransport implements Transport {
             throw first.refusal;
         }
         secrets.addAll(GatewayErrorBody.secrets(answer.get()));
-        Attempt second = attempt(endpoint, answer.get(), deadline, limit, secrets);
+        Attempt second = attempt(endpoint, answer.get(), deadline, limit, secrets, readerName);
         if (second.tunnel != null) {
             return second.tunnel;
         }
@@ -84,7 +85,7 @@ public final class HttpConnectTransport implements Transport {
     }
 
     private Attempt attempt(Endpoints.Connect endpoint, Map<String, String> headers, long deadline, Duration limit,
-            List<String> secrets) throws TunnelException {
+            List<String> secrets, String readerName) throws TunnelException {
         URI proxy = endpoint.proxyUrl();
         boolean tls = "https".equalsIgnoreCase(proxy.getScheme());
         String host = proxy.getHost();
@@ -106,7 +107,7 @@ public final class HttpConnectTransport implements Transport {
             ProxyResponseHead head = ProxyResponseHead.read(in);
             if (head.status / 100 == 2) {
                 socket.setSoTimeout(0);
-                return new Attempt(new SocketTunnel(socket, head.leftover, description), null, List.of());
+                return new Attempt(new SocketTunnel(socket, head.leftover, description, readerName), null, List.of());
             }
             // a body of unknown length is read only briefly: the proxy may keep the connection open after it
             long bodyDeadline = head.contentLength >= 0 ? deadline

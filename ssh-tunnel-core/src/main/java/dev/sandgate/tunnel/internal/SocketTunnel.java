@@ -22,13 +22,16 @@ final class SocketTunnel implements Tunnel {
     private final Socket socket;
     private final byte[] leftover;
     private final String description;
+    private final String readerName;
     private final OutputStream out;
     private final Object writeLock = new Object();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SocketTunnel(Socket socket, byte[] leftover, String description) throws IOException {
+    /** @param readerName the reader thread's name, which says which session it serves */
+    SocketTunnel(Socket socket, byte[] leftover, String description, String readerName) throws IOException {
         this.socket = socket;
+        this.readerName = readerName;
         this.leftover = leftover;
         this.description = description;
         this.out = socket.getOutputStream();
@@ -39,7 +42,7 @@ final class SocketTunnel implements Tunnel {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("Tunnel already started: " + description);
         }
-        Thread reader = new Thread(() -> readLoop(receiver), "sandgate-reader " + description);
+        Thread reader = new Thread(() -> readLoop(receiver), readerName);
         reader.setDaemon(true);
         reader.start();
     }

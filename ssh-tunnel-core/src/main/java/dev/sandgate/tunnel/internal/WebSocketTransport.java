@@ -69,7 +69,7 @@ public final class WebSocketTransport implements Transport {
         URI url = endpoint.url();
         String description = "WebSocket " + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
                 + url.getPath();
-        String threadName = "sandgate-websocket " + request.sessionId();
+        String threadName = "sandgate-tunnel " + request.sessionId();
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.WEBSOCKET);

@@ -1,0 +1,112 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens tunnels through a transport and reports each one's life to a {@link TunnelListener}. */
+final class ObservedTunnel implements Tunnel {
+    private static final Logger LOG = LoggerFactory.getLogger(ObservedTunnel.class);
+
+    private final Tunnel tunnel;
+    private final String sessionId;
+    private final TunnelListener listener;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicBoolean closeReported = new AtomicBoolean();
+    private volatile boolean closing;
+
+    private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener) {
+        this.tunnel = tunnel;
+        this.sessionId = sessionId;
+        this.listener = listener;
+    }
+
+    /** Opens a tunnel, telling the listener how it went; the tunnel reports its bytes and its end. */
+    static Tunnel open(Transport transport, TunnelRequest request, TunnelListener listener) throws IOException {
+        String sessionId = request.sessionId();
+        tell(() -> listener.tunnelOpening(sessionId, request));
+        long start = System.nanoTime();
+        Tunnel tunnel;
+        try {
+            tunnel = transport.open(request);
+        } catch (IOException | RuntimeException e) {
+            IOException failure = e instanceof IOException ? (IOException) e
+                    : new TunnelException("The transport failed to open a tunnel to session " + sessionId + ": " + e, e);
+            tell(() -> listener.tunnelFailed(sessionId, failure, Duration.ofNanos(System.nanoTime() - start)));
+            throw failure;
+        }
+        tell(() -> listener.tunnelOpened(sessionId, tunnel.description(), Duration.ofNanos(System.nanoTime() - start)));
+        return listener == TunnelListener.NONE ? tunnel : new ObservedTunnel(tunnel, sessionId, listener);
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        tunnel.start(new Receiver() {
+            @Override
+            public void onBytes(ByteBuffer bytes) throws IOException {
+                int count = bytes.remaining();
+                received.addAndGet(count);
+                tell(() -> listener.bytesReceived(sessionId, count));
+                receiver.onBytes(bytes);
+            }
+
+            @Override
+            public void onClosed(IOException cause) {
+                // an end nobody here asked for is news to the listener even when the far end closed cleanly
+                reportClosed(cause != null || closing ? cause
+                        : new TunnelException(tunnel.description() + " was ended by the far end"));
+                receiver.onClosed(cause);
+            }
+        });
+    }
+
+    @Override
+    public void send(ByteBuffer bytes) throws IOException {
+        int count = bytes.remaining();
+        tunnel.send(bytes);
+        sent.addAndGet(count);
+        tell(() -> listener.bytesSent(sessionId, count));
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        tunnel.shutdownOutput();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        tunnel.close();
+        reportClosed(null);
+    }
+
+    private void reportClosed(IOException cause) {
+        if (closeReported.compareAndSet(false, true)) {
+            tell(() -> listener.tunnelClosed(sessionId, tunnel.description(), sent.get(), received.get(), cause));
+        }
+    }
+
+    @Override
+    public String description() {
+        return tunnel.description();
+    }
+
+    @Override
+    public String toString() {
+        return tunnel.toString();
+    }
+
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A TunnelListener failed; ignored", e);
+        }
+    }
+}

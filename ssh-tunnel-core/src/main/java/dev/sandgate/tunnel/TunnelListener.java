@@ -1,0 +1,52 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Hears what the tunnels of a {@link SandboxSsh} do: opening, opened or failed, bytes each way, closed. Metrics,
+ * progress and tracing hang from it, as they do from OkHttp's {@code EventListener}. Every method has a no-op default;
+ * override the ones you need. Calls come from I/O threads: keep them quick, and do not block. A listener that throws
+ * is logged and otherwise ignored.
+ *
+ * <pre>{@code
+ * SandboxSsh ssh = SandboxSsh.builder()
+ *         .apiUrl(apiUrl).token(token)
+ *         .tunnelListener(new TunnelListener() {
+ *             @Override
+ *             public void tunnelClosed(String sessionId, String tunnel, long sent, long received, IOException cause) {
+ *                 metrics.record(sessionId, sent, received, cause == null ? "ok" : "broken");
+ *             }
+ *         })
+ *         .build();
+ * }</pre>
+ */
+public abstract class TunnelListener {
+    /** Hears nothing. */
+    public static final TunnelListener NONE = new TunnelListener() {
+    };
+
+    /** A tunnel to the session is about to be opened. */
+    public void tunnelOpening(String sessionId, TunnelRequest request) {
+    }
+
+    /** The tunnel is open; {@code tunnel} describes it (never with secrets). */
+    public void tunnelOpened(String sessionId, String tunnel, Duration took) {
+    }
+
+    /** The tunnel could not be opened. */
+    public void tunnelFailed(String sessionId, IOException failure, Duration took) {
+    }
+
+    /** Bytes went out through the tunnel. Called for every write: keep it cheap. */
+    public void bytesSent(String sessionId, long count) {
+    }
+
+    /** Bytes came in through the tunnel. Called for every read: keep it cheap. */
+    public void bytesReceived(String sessionId, long count) {
+    }
+
+    /** The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it. */
+    public void tunnelClosed(String sessionId, String tunnel, long bytesSent, long bytesReceived, IOException cause) {
+    }
+}
