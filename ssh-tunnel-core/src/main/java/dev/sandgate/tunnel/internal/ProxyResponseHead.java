@@ -92,6 +92,10 @@ final class ProxyResponseHead {
 
     private static ProxyResponseHead parse(String head, byte[] leftover) throws IOException {
         String[] lines = head.split("\r?\n");
+        if (lines.length == 0 || lines[0].isEmpty()) {
+            // found by fuzzing: a blank line first is no status line (split drops trailing empty strings)
+            throw new IOException("The proxy answered CONNECT with a blank line instead of an HTTP/1.x status line");
+        }
         String[] statusLine = lines[0].split(" ", 3);
         if (statusLine.length < 2 || !(statusLine[0].equals("HTTP/1.1") || statusLine[0].equals("HTTP/1.0"))) {
             throw new IOException("The proxy did not answer with HTTP/1.x: '" + printable(lines[0]) + "'");
