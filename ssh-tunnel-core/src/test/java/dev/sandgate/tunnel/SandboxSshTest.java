@@ -198,6 +198,21 @@ class SandboxSshTest {
     }
 
     @Test
+    void negotiatesPostQuantumKeyExchangeAndAesGcmWhenAesRunsInHardware() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        boolean aesInHardware = Boolean.parseBoolean(java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("UseAES").getValue());
+        try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
+            org.apache.sshd.client.session.ClientSession session = connection.clientSession();
+            assertEquals("mlkem768x25519-sha256",
+                    session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.ALGORITHMS));
+            assertEquals(aesInHardware ? "aes128-gcm@openssh.com" : "chacha20-poly1305@openssh.com",
+                    session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+        }
+    }
+
+    @Test
     void noSecretInMessagesOrToString() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);

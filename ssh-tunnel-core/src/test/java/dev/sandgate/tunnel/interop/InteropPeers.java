@@ -40,11 +40,28 @@ final class InteropPeers {
         }
     }
 
-    static InteropPeers load() throws IOException {
+    /**
+     * Whether there are peers to test against: started by the scripts (the system property names their directory),
+     * or startable as a container. The IT classes are disabled otherwise, as Testcontainers' own
+     * {@code disabledWithoutDocker} would.
+     */
+    static boolean available() {
+        return scriptsDirectory() != null || ContainerPeers.dockerAvailable();
+    }
+
+    private static String scriptsDirectory() {
         String dir = System.getProperty("sandgate.interop.dir");
-        if (dir == null || dir.isBlank()) {
-            throw new IllegalStateException("The interop suite needs running peers: run interop/install.sh and"
-                    + " interop/start.sh DIR, then pass -Dsandgate.interop.dir=DIR (.ci/run does all of this)");
+        return dir == null || dir.isBlank() ? null : dir;
+    }
+
+    static InteropPeers load() throws IOException {
+        String dir = scriptsDirectory();
+        if (dir == null) {
+            if (!ContainerPeers.dockerAvailable()) {
+                throw new IllegalStateException("The interop suite needs running peers: run interop/run (or"
+                        + " interop/start.sh DIR and pass -Dsandgate.interop.dir=DIR), or have a Docker engine");
+            }
+            dir = ContainerPeers.start().toString();
         }
         Path file = Path.of(dir, "peers.properties");
         if (!Files.isRegularFile(file)) {

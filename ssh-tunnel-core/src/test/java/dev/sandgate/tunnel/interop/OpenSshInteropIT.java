@@ -24,6 +24,7 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,8 +48,11 @@ import dev.sandgate.tunnel.TunnelRefusedException;
 /**
  * Sandgate's public API against infrastructure nobody here wrote: OpenSSH 9.2's sshd (user CAs, host certificates),
  * squid and tinyproxy (HTTP CONNECT), and websockify (WebSocket), all on 127.0.0.1, started by
- * {@code interop/start.sh}.
+ * {@code interop/start.sh} on the machine, or in a container where a Docker engine exists ({@link ContainerPeers});
+ * disabled when there is neither.
  */
+@EnabledIf(value = "dev.sandgate.tunnel.interop.InteropPeers#available",
+        disabledReason = "no interop peers: run interop/run, or give a Docker engine")
 class OpenSshInteropIT {
     private static InteropPeers peers;
 
@@ -248,7 +252,7 @@ class OpenSshInteropIT {
     private static boolean aesInHardware() {
         return Boolean.parseBoolean(java.lang.management.ManagementFactory
                 .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .getVMOption("UseAESIntrinsics").getValue());
+                .getVMOption("UseAES").getValue());
     }
 
     private static String sha256(byte[] data) throws Exception {
