@@ -127,12 +127,13 @@ if [[ $(getent shadow "$TEST_USER" | cut -d: -f2) == '!'* ]]; then
 fi
 
 # --- ports -------------------------------------------------------------------
-# Ask the kernel for free ports, holding all sockets open so they differ.
-read -r SSHD_A_PORT SSHD_B_PORT TINYPROXY_PORT SQUID_PORT WEBSOCKIFY_PORT < <(
+# Ask the kernel for free ports, holding all sockets open so they differ. CLOSED_PORT stays closed: the proxies
+# allow CONNECT to it, so that a test can see how they answer for an SSH server that is not there.
+read -r SSHD_A_PORT SSHD_B_PORT TINYPROXY_PORT SQUID_PORT WEBSOCKIFY_PORT CLOSED_PORT < <(
     /usr/bin/python3 -c '
 import socket
 socks = []
-for _ in range(5):
+for _ in range(6):
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     socks.append(s)
@@ -224,6 +225,7 @@ BasicAuth $TINYPROXY_USER $TINYPROXY_PASSWORD
 # CONNECT only to the two sshd ports.
 ConnectPort $SSHD_A_PORT
 ConnectPort $SSHD_B_PORT
+ConnectPort $CLOSED_PORT
 DisableViaHeader Yes
 EOF
 chmod 600 "$DIR/tinyproxy.conf"
@@ -248,7 +250,7 @@ cache deny all
 cache_mem 8 MB
 # No cache_dir at all.
 acl sg_clients src 127.0.0.1/32
-acl sg_ports port $SSHD_A_PORT $SSHD_B_PORT
+acl sg_ports port $SSHD_A_PORT $SSHD_B_PORT $CLOSED_PORT
 acl sg_connect method CONNECT
 http_access allow sg_connect sg_clients sg_ports
 http_access deny all
@@ -370,6 +372,7 @@ prop() { # Java properties: escape backslashes in values; keys are plain.
     prop squid.version "$SQUID_VERSION"
     prop websockify.port "$WEBSOCKIFY_PORT"
     prop websockify.target.port "$SSHD_A_PORT"
+    prop closed.port "$CLOSED_PORT"
     prop websockify.log "$DIR/websockify.log"
     prop websockify.version "$WEBSOCKIFY_VERSION"
     echo "# User CA private keys (OpenSSH format, no passphrase); public keys are the same path + .pub"

@@ -61,7 +61,11 @@ public final class TunnelFault {
         return new TunnelFault(TunnelFaultRule.Kind.STALL, Direction.TO_SESSION, 0, 0, 0, null, 1);
     }
 
-    /** Relay normally until {@code bytes} have flowed in {@code direction}, then relay nothing more, keeping the connection. */
+    /**
+     * Relay normally until {@code bytes} have flowed in {@code direction}, then relay nothing more either way, keeping
+     * the connection. Until then the other direction flows freely (an SSH server's banner and key exchange offer
+     * pass even with {@code stallAfter(0, TO_SESSION)}, since they need no client bytes).
+     */
     public static TunnelFault stallAfter(long bytes, Direction direction) {
         return new TunnelFault(TunnelFaultRule.Kind.STALL, Objects.requireNonNull(direction, "direction"),
                 notNegative(bytes), 0, 0, null, 1);

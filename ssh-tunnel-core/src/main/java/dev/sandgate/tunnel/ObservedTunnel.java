@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sandgate.tunnel.internal.ConnectionRecord;
+
 /** Opens tunnels through a transport and reports each one's life to a {@link TunnelListener}. */
 final class ObservedTunnel implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(ObservedTunnel.class);
@@ -16,19 +18,23 @@ final class ObservedTunnel implements Tunnel {
     private final Tunnel tunnel;
     private final String sessionId;
     private final TunnelListener listener;
+    private final ConnectionRecord record;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicBoolean closeReported = new AtomicBoolean();
     private volatile boolean closing;
 
-    private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener) {
+    private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener, ConnectionRecord record) {
         this.tunnel = tunnel;
+        this.record = record;
         this.sessionId = sessionId;
         this.listener = listener;
     }
 
     /** Opens a tunnel, telling the listener how it went; the tunnel reports its bytes and its end. */
-    static Tunnel open(Transport transport, TunnelRequest request, TunnelListener listener) throws IOException {
+    /** @param record what the connection saw, for the cause of an end this side carried out because of a failure */
+    static Tunnel open(Transport transport, TunnelRequest request, TunnelListener listener, ConnectionRecord record)
+            throws IOException {
         String sessionId = request.sessionId();
         tell(() -> listener.tunnelOpening(sessionId, request));
         long start = System.nanoTime();
@@ -42,7 +48,7 @@ final class ObservedTunnel implements Tunnel {
             throw failure;
         }
         tell(() -> listener.tunnelOpened(sessionId, tunnel.description(), Duration.ofNanos(System.nanoTime() - start)));
-        return listener == TunnelListener.NONE ? tunnel : new ObservedTunnel(tunnel, sessionId, listener);
+        return listener == TunnelListener.NONE ? tunnel : new ObservedTunnel(tunnel, sessionId, listener, record);
     }
 
     @Override
@@ -83,7 +89,8 @@ final class ObservedTunnel implements Tunnel {
     public void close() {
         closing = true;
         tunnel.close();
-        reportClosed(null);
+        // this side closes for its owner (no cause), or because something failed (the keepalive, MINA)
+        reportClosed(record.endCause());
     }
 
     private void reportClosed(IOException cause) {

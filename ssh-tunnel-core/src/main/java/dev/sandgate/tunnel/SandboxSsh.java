@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
@@ -23,6 +24,8 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 
 import dev.sandgate.cert.CertificateCache;
@@ -35,7 +38,7 @@ import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.internal.AlgorithmPreferences;
-import dev.sandgate.tunnel.internal.ConnectAttempt;
+import dev.sandgate.tunnel.internal.ConnectionRecord;
 import dev.sandgate.tunnel.internal.HostCertificateVerifier;
 import dev.sandgate.tunnel.internal.KnownHosts;
 import dev.sandgate.tunnel.internal.TunnelAttributes;
@@ -74,15 +77,23 @@ public final class SandboxSsh implements Closeable {
     private final boolean ownsTransport;
     private final Duration connectTimeout;
     private final ExecutorService ioExecutor;
+    private final ScheduledExecutorService keepAliveTimer;
+    private final Duration keepAliveInterval;
+    private final int keepAliveMisses;
     private final SshClient client;
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
         this.ownedApi = builder.needsApi() ? builder.buildApi() : null;
         this.knownHosts = builder.knownHosts == null ? null : new KnownHosts(builder.knownHosts);
-        if (builder.givenLogins != null) {
-            this.logins = builder.givenLogins;
-            this.loginDescription = builder.givenLoginsShown;
+        if (builder.keyLoginPair != null || builder.fileCredentials != null) {
+            Function<String, Endpoints> endpoints = builder.endpoints;
+            this.logins = builder.keyLoginPair != null
+                    ? LoginSource.key(builder.keyLoginUser, builder.keyLoginPair, endpoints)
+                    : LoginSource.files(builder.fileCredentials, endpoints);
+            this.loginDescription = builder.keyLoginPair != null
+                    ? "keyLogin{" + builder.keyLoginUser + ", " + SshKeys.fingerprint(builder.keyLoginPair.getPublic()) + "}"
+                    : "certificateLogin{" + builder.fileCredentials + "}";
         } else {
             CertificateCache certificates = builder.certificates != null ? builder.certificates
                     : CertificateCache.builder(ownedApi != null ? ownedApi : builder.issuer)
@@ -108,6 +119,13 @@ public final class SandboxSsh implements Closeable {
             thread.setDaemon(true);
             return thread;
         });
+        this.keepAliveInterval = builder.keepAliveInterval;
+        this.keepAliveMisses = builder.keepAliveMisses;
+        this.keepAliveTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sandgate-keepalive");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.client = SshClient.setUpDefaultClient();
         client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(ioExecutor));
         client.setServerKeyVerifier(new HostCertificateVerifier());
@@ -117,11 +135,15 @@ public final class SandboxSsh implements Closeable {
         AlgorithmPreferences.apply(client);
         // gateway contract: a host certificate with no principals is valid for any host, as OpenSSH's client holds
         CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(client, true);
-        if (!builder.keepAliveInterval.isZero()) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, builder.keepAliveInterval);
-            CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, builder.keepAliveInterval);
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, builder.keepAliveMisses);
-        }
+        client.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionException(Session session, Throwable failure) {
+                ConnectionRecord record = recordOf(session);
+                if (record != null) {
+                    record.sessionFailed(failure);
+                }
+            }
+        });
         // a connection is kept for as long as its owner holds it; keepalives, not idleness, decide that it is dead
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         client.start();
@@ -164,14 +186,14 @@ public final class SandboxSsh implements Closeable {
     }
 
     private SshConnection connect(String sessionId, Login login, long deadline) throws IOException {
-        ConnectAttempt attempt = new ConnectAttempt();
+        ConnectionRecord record = new ConnectionRecord();
         Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
         TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), tunnelAuth, tunnelLimit);
         Map<AttributeRepository.AttributeKey<?>, Object> attributes = new HashMap<>();
         attributes.put(TunnelAttributes.OPENER,
-                (TunnelAttributes.TunnelOpener) () -> ObservedTunnel.open(transport, request, tunnelListener));
+                (TunnelAttributes.TunnelOpener) () -> ObservedTunnel.open(transport, request, tunnelListener, record));
         attributes.put(TunnelAttributes.HOST_CA_KEYS, login.hostCaKeys());
-        attributes.put(TunnelAttributes.ATTEMPT, attempt);
+        attributes.put(TunnelAttributes.RECORD, record);
         if (knownHosts != null) {
             attributes.put(TunnelAttributes.KNOWN_HOSTS, knownHosts);
         }
@@ -183,7 +205,7 @@ public final class SandboxSsh implements Closeable {
             session = future.verify(tunnelLimit.plus(TRANSPORT_REPORT_MARGIN)).getSession();
         } catch (IOException e) {
             future.cancel();
-            throw SshFailures.tunnel(sessionId, attempt, e, connectTimeout, deadline);
+            throw SshFailures.tunnel(sessionId, record, e, connectTimeout, deadline);
         }
         try {
             session.addPublicKeyIdentity(login.identity());
@@ -191,9 +213,18 @@ public final class SandboxSsh implements Closeable {
             session.auth().verify(timeLeft(deadline, sessionId, "before the SSH handshake"));
         } catch (IOException e) {
             session.close(true);
-            throw SshFailures.handshake(sessionId, attempt, session, login, e, connectTimeout, deadline);
+            throw SshFailures.handshake(sessionId, record, session, login, e, connectTimeout, deadline);
         }
-        return new SshConnection(sessionId, session, login.issued(), tunnelDescription(session));
+        if (!keepAliveInterval.isZero()) {
+            KeepAlive.start(session, record, keepAliveInterval, keepAliveMisses, keepAliveTimer);
+        }
+        return new SshConnection(sessionId, session, login.issued(), tunnelDescription(session), record);
+    }
+
+    private static ConnectionRecord recordOf(Session session) {
+        AttributeRepository context = session instanceof ClientSession
+                ? ((ClientSession) session).getConnectionContext() : null;
+        return context == null ? null : context.getAttribute(TunnelAttributes.RECORD);
     }
 
     private Duration timeLeft(long deadline, String sessionId, String when) throws TunnelException {
@@ -236,6 +267,7 @@ public final class SandboxSsh implements Closeable {
             failure = new IOException("Stopping the SSH client failed", e);
         }
         ioExecutor.shutdown();
+        keepAliveTimer.shutdownNow();
         if (ownsTransport) {
             transport.close();
         }
@@ -271,8 +303,9 @@ public final class SandboxSsh implements Closeable {
         private Duration certificateTtl = Duration.ofMinutes(30);
         private Duration keepAliveInterval = Duration.ofSeconds(15);
         private int keepAliveMisses = 3;
-        private LoginSource givenLogins;
-        private String givenLoginsShown;
+        private String keyLoginUser;
+        private KeyPair keyLoginPair;
+        private FileCredentials fileCredentials;
         private Function<String, Endpoints> endpoints;
         private Path knownHosts;
 
@@ -347,10 +380,9 @@ public final class SandboxSsh implements Closeable {
          * }</pre>
          */
         public Builder keyLogin(String username, KeyPair keyPair) {
-            Objects.requireNonNull(username, "username");
-            Objects.requireNonNull(keyPair, "keyPair");
-            this.givenLogins = LoginSource.key(username, keyPair, id -> endpoints.apply(id));
-            this.givenLoginsShown = "keyLogin{" + username + ", " + SshKeys.fingerprint(keyPair.getPublic()) + "}";
+            this.keyLoginUser = Objects.requireNonNull(username, "username");
+            this.keyLoginPair = Objects.requireNonNull(keyPair, "keyPair");
+            this.fileCredentials = null;
             return this;
         }
 
@@ -359,9 +391,9 @@ public final class SandboxSsh implements Closeable {
          * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does.
          */
         public Builder certificateLogin(FileCredentials credentials) {
-            Objects.requireNonNull(credentials, "credentials");
-            this.givenLogins = LoginSource.files(credentials, id -> endpoints.apply(id));
-            this.givenLoginsShown = "certificateLogin{" + credentials + "}";
+            this.fileCredentials = Objects.requireNonNull(credentials, "credentials");
+            this.keyLoginUser = null;
+            this.keyLoginPair = null;
             return this;
         }
 
@@ -434,8 +466,12 @@ public final class SandboxSsh implements Closeable {
         }
 
 
+        private boolean givenLogin() {
+            return keyLoginPair != null || fileCredentials != null;
+        }
+
         private boolean needsApi() {
-            return issuer == null && certificates == null && givenLogins == null;
+            return issuer == null && certificates == null && !givenLogin();
         }
 
         private SandboxApi buildApi() {
@@ -455,7 +491,7 @@ public final class SandboxSsh implements Closeable {
             if (token == null && (needsApi() || tunnelAuth == null)) {
                 throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
             }
-            if (givenLogins != null && (endpoints == null || knownHosts == null)) {
+            if (givenLogin() && (endpoints == null || knownHosts == null)) {
                 throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing, so nothing names"
                         + " the session's endpoints or host: give endpoints(...) and knownHosts(...) too");
             }

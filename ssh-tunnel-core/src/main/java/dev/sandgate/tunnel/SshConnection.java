@@ -14,6 +14,7 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.cert.IssuedCertificate;
+import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
  * An authenticated SSH connection to one sandbox session, opened by {@link SandboxSsh#connect(String)}.
@@ -34,9 +35,12 @@ public final class SshConnection implements Closeable {
     private final ClientSession session;
     private final IssuedCertificate issued;
     private final String tunnelDescription;
+    private final ConnectionRecord record;
 
-    SshConnection(String sessionId, ClientSession session, IssuedCertificate issued, String tunnelDescription) {
+    SshConnection(String sessionId, ClientSession session, IssuedCertificate issued, String tunnelDescription,
+            ConnectionRecord record) {
         this.sessionId = sessionId;
+        this.record = record;
         this.session = session;
         this.issued = issued;
         this.tunnelDescription = tunnelDescription;
@@ -76,8 +80,9 @@ public final class SshConnection implements Closeable {
             if (status == null) {
                 String signal = channel.getExitSignal();
                 if (signal == null) {
-                    throw new SandgateSshException("The command's channel closed without an exit status (" + describe()
-                            + "): " + abbreviate(command));
+                    SandgateSshException lost = SshFailures.lost(describe(), record, session.isOpen(), null);
+                    throw lost != null ? lost : new SandgateSshException("The command's channel closed without an"
+                            + " exit status (" + describe() + "): " + abbreviate(command));
                 }
                 status = 128 + signalNumber(signal);
             }
@@ -85,7 +90,9 @@ public final class SshConnection implements Closeable {
         } catch (SandgateSshException e) {
             throw e;
         } catch (IOException e) {
-            throw new SandgateSshException("Running a command failed (" + describe() + "): " + e.getMessage(), e);
+            SandgateSshException lost = SshFailures.lost(describe(), record, session.isOpen(), e);
+            throw lost != null ? lost : new SandgateSshException("Running a command failed (" + describe() + "): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -100,7 +107,9 @@ public final class SshConnection implements Closeable {
 
     private void ensureOpen() throws SandgateSshException {
         if (!session.isOpen()) {
-            throw new SandgateSshException("The connection is closed (" + describe() + ")");
+            SandgateSshException lost = SshFailures.lost(describe(), record, false, null);
+            throw lost != null && (record.tunnelEnded() || record.keepAliveFailure() != null) ? lost
+                    : new SandgateSshException("The connection is closed (" + describe() + ")");
         }
     }
 

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.time.Duration;
 
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.kex.KexProposalOption;
 
-import dev.sandgate.tunnel.internal.ConnectAttempt;
+import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
- * Names what went wrong in a connect from what happened, as the {@link ConnectAttempt} recorded it and from the
- * clock, never from MINA's messages (which are not an API, and whose futures replace an exception with its cause).
+ * Names what went wrong with a connection from what happened, as its {@link ConnectionRecord} holds it, from the
+ * clock, and from SSH disconnect codes, never from MINA's messages (which are not an API, and whose futures replace
+ * an exception with its cause).
  */
 final class SshFailures {
     private SshFailures() {
@@ -22,10 +26,10 @@ final class SshFailures {
     }
 
     /** A failure while the tunnel was opening. */
-    static IOException tunnel(String sessionId, ConnectAttempt attempt, IOException failure, Duration limit,
+    static IOException tunnel(String sessionId, ConnectionRecord record, IOException failure, Duration limit,
             long deadline) {
-        if (attempt.tunnelNotOpened() != null) {
-            return attempt.tunnelNotOpened();
+        if (record.tunnelNotOpened() != null) {
+            return record.tunnelNotOpened();
         }
         if (System.nanoTime() - deadline >= 0) {
             return timedOut(sessionId, limit, "the tunnel did not open in time");
@@ -35,38 +39,79 @@ final class SshFailures {
     }
 
     /** A failure during the key exchange or the login, after the tunnel was open. */
-    static IOException handshake(String sessionId, ConnectAttempt attempt, ClientSession session, Login login,
+    static IOException handshake(String sessionId, ConnectionRecord record, ClientSession session, Login login,
             IOException failure, Duration limit, long deadline) {
-        if (attempt.hostKeyRefusal() != null) {
+        if (record.hostKeyRefusal() != null) {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
-                    + attempt.hostKeyRefusal() + ". No credentials were sent.", failure);
+                    + record.hostKeyRefusal() + ". No credentials were sent.", failure);
         }
-        boolean keyExchangeDone = session.getServerKey() != null;
         boolean timedOut = System.nanoTime() - deadline >= 0;
+        int code = disconnectCode(failure);
         if (session.getServerVersion() == null && !timedOut) {
-            IOException cause = attempt.tunnelBroke() != null ? attempt.tunnelBroke() : failure;
+            IOException cause = record.tunnelEndCause() != null ? record.tunnelEndCause() : failure;
             return new TunnelException("Session " + sessionId + " did not answer with an SSH identification: whatever"
                     + " is at the other end of the tunnel is not an SSH server, or the tunnel ended first ("
                     + cause.getMessage() + ")", cause);
         }
-        if (attempt.tunnelBroke() != null) {
-            return new TunnelException("The tunnel to session " + sessionId + " broke during the SSH "
-                    + (keyExchangeDone ? "login" : "handshake") + ": " + attempt.tunnelBroke().getMessage(),
-                    attempt.tunnelBroke());
-        }
-        if (timedOut) {
-            return timedOut(sessionId, limit, keyExchangeDone ? "the login did not finish in time"
-                    : session.getServerVersion() == null ? "the server sent no SSH identification in time"
-                    : "the key exchange did not finish in time");
-        }
-        if (keyExchangeDone) {
+        if (code == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
             return new AuthenticationException("The SSH server of session " + sessionId + " refused the login as '"
                     + login.username() + "' with " + login.shown() + ": "
-                    + (login.issued() != null || login.shown().startsWith("certificate")
+                    + (login.shown().startsWith("certificate")
                             ? "it may be expired, for another session, or from a CA the server does not trust"
                             : "the server does not list this key for the user"), failure);
         }
+        if (record.tunnelEnded()) {
+            IOException cause = record.tunnelEndCause();
+            return new TunnelException("The tunnel to session " + sessionId + " ended during the SSH "
+                    + (session.getServerKey() != null ? "login" : "handshake")
+                    + (cause == null ? ": the far end closed it" : ": " + cause.getMessage()), cause == null ? failure : cause);
+        }
+        if (timedOut) {
+            return timedOut(sessionId, limit, session.getServerKey() != null ? "the login did not finish in time"
+                    : session.getServerVersion() == null ? "the server sent no SSH identification in time"
+                    : "the key exchange did not finish in time");
+        }
+        if (code == SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED && session.getServerKey() == null
+                && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) != null) {
+            // algorithms were agreed, then the key exchange failed before a host key was accepted: the host key
+            // itself did not hold (a host certificate for another host, expired, or not validly signed)
+            return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": its host key did"
+                    + " not verify during the key exchange (a host certificate for another host name, expired, or not"
+                    + " validly signed). No credentials were sent.", failure);
+        }
         return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
                 + failure.getMessage(), failure);
+    }
+
+    /**
+     * A failure of an open connection (a command, a channel): the connection's own end, when it has ended, named
+     * from what the record holds; null when the connection is still open and the failure is the operation's own.
+     */
+    static SandgateSshException lost(String described, ConnectionRecord record, boolean open, Throwable failure) {
+        if (record.keepAliveFailure() != null) {
+            return new TunnelException("The connection to " + described + " was ended: " + record.keepAliveFailure(),
+                    failure);
+        }
+        if (record.tunnelEnded()) {
+            IOException cause = record.tunnelEndCause();
+            return new TunnelException("The tunnel to " + described + (cause == null ? " was closed by the far end"
+                    : " broke: " + cause.getMessage()), cause != null ? cause : failure);
+        }
+        if (open) {
+            return null;
+        }
+        Throwable cause = record.sessionFailure() != null ? record.sessionFailure() : failure;
+        return new SandgateSshException("The connection to " + described + " ended"
+                + (cause == null ? "" : ": " + cause.getMessage()), cause);
+    }
+
+    /** The first SSH disconnect code in the cause chain, or 0. */
+    private static int disconnectCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SshException && ((SshException) t).getDisconnectCode() != 0) {
+                return ((SshException) t).getDisconnectCode();
+            }
+        }
+        return 0;
     }
 }

@@ -36,6 +36,7 @@ import dev.sandgate.testkit.ApiFault;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
 import dev.sandgate.testkit.TunnelFault;
+import dev.sandgate.testkit.TunnelFault.Direction;
 
 /**
  * Every way a connect can fail arrives from {@link SandboxSsh#connect} (the door users use) as the type that names
@@ -168,6 +169,47 @@ class ConnectFailureTest {
             }
         }
 
+        @Test
+        void aWebSocketClosedNormallyBeforeAnySshByteFailsAtOnce() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            gateway.injectTunnelFault(TunnelFault.refuse(503, 1000).forSession(sessionId));
+            try (SandboxSsh ssh = ssh(gateway, Kind.WEBSOCKET, Duration.ofSeconds(20))) {
+                TunnelException failed = failsWithin(Duration.ZERO, TunnelException.class, ssh, sessionId);
+                assertFalse(failed instanceof TunnelRefusedException, failed.toString());
+                assertTrue(failed.getMessage().contains("before any SSH bytes"), failed.getMessage());
+            }
+        }
+
+        /**
+         * The gateway cuts the tunnel cleanly after every 150th byte from the server up to 6000: through the banner,
+         * the key exchange, the host certificate and the login. Each cut is a tunnel failure, never a refused login,
+         * and none of them costs the cached certificate.
+         */
+        @ParameterizedTest
+        @EnumSource(Kind.class)
+        void aCutAnywhereInTheHandshakeIsATunnelFailureNeverARefusedLogin(Kind kind) throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            int cutsPastTheHandshake = -1;
+            try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(10))) {
+                for (int cut = 0; cut <= 8000; cut += 150) {
+                    gateway.injectTunnelFault(TunnelFault.dropAfter(cut, Direction.FROM_SESSION).forSession(sessionId));
+                    try {
+                        ssh.connect(sessionId).close();
+                        // a cut past the whole handshake (about 4 kB) lets connect succeed: the sweep is done
+                        cutsPastTheHandshake = cut;
+                        break;
+                    } catch (IOException failure) {
+                        assertInstanceOf(TunnelException.class, failure, "cut after " + cut + " bytes: " + failure);
+                    }
+                }
+                assertEquals("ok\n", connectAndEcho(ssh, sessionId));
+            }
+            assertTrue(cutsPastTheHandshake > 1000, "the sweep must cover the whole handshake: " + cutsPastTheHandshake);
+            assertEquals(1, gateway.certificatesMinted(sessionId), "a cut tunnel must not cost the certificate");
+        }
+
         @ParameterizedTest
         @EnumSource(Kind.class)
         void anInjectedRefusalIsTypedAndTheNextConnectWorks(Kind kind) throws Exception {
@@ -226,6 +268,25 @@ class ConnectFailureTest {
                     threads.shutdownNow();
                 }
                 assertEquals(1, impostor.certificatesMinted(sessionId), "an impostor must not cost a mint per try");
+            }
+        }
+
+        @Test
+        void aHostCertificateForAnotherHostNameIsAHostKeyRefusal() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            // the server's host certificate names the session id and 127.0.0.1; this client connects as another name
+            Endpoints elsewhere = new Endpoints(new Endpoints.Connect(gateway.connectProxyUrl(), "not-this-host:22"), null);
+            Transport direct = Transport.direct(new java.net.InetSocketAddress("127.0.0.1",
+                    gateway.sshPortForTests(sessionId)), TransportOptions.defaults());
+            try (SandboxApi api = GatewayClients.api(gateway);
+                 SandboxSsh ssh = SandboxSsh.builder().issuer(pointingAt(api, elsewhere)).token(gateway.token())
+                         .transport(direct).build()) {
+                HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                        () -> ssh.connect(sessionId));
+                assertTrue(refused.getMessage().contains("another host name"), refused.getMessage());
+            } finally {
+                direct.close();
             }
         }
 

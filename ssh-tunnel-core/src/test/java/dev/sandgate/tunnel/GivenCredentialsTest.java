@@ -129,16 +129,19 @@ class GivenCredentialsTest {
         }
 
         @Test
-        void aRevokedHostKeyIsRefused() throws Exception {
+        void aRevokedHostKeyIsRefusedWhereverItsLineStands() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
                 KeyPair key = SshKeys.generate();
                 String sessionId = sessionFor(gateway, key);
-                Path file = knownHosts("@revoked * " + gateway.hostKeyLine(sessionId),
-                        sessionId + " " + gateway.hostKeyLine(sessionId));
-                try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect())) {
-                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
-                            () -> ssh.connect(sessionId));
-                    assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
+                String revoked = "@revoked * " + gateway.hostKeyLine(sessionId);
+                String listed = sessionId + " " + gateway.hostKeyLine(sessionId);
+                for (List<String> lines : List.of(List.of(revoked, listed), List.of(listed, revoked))) {
+                    Path file = knownHosts(lines.toArray(String[]::new));
+                    try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect())) {
+                        HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                                () -> ssh.connect(sessionId), lines.toString());
+                        assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
+                    }
                 }
             }
         }
@@ -178,6 +181,30 @@ class GivenCredentialsTest {
                     assertEquals("cert\n", connection.exec("echo cert").stdoutText());
                 }
                 assertEquals(0, gateway.certificatesMinted(sessionId));
+            }
+        }
+
+        @Test
+        void aRevokedHostCaIsRefusedEvenAfterItsCertAuthorityLine() throws Exception {
+            try (LocalGateway gateway = LocalGateway.start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                KeyPair key = SshKeys.generate();
+                Instant now = Instant.now();
+                SshKeyFiles.write(new Credentials(gateway.sshUsername(), key, SshCertificate.parse(
+                        gateway.signUserCertificate(key.getPublic(), List.of(sessionId), now.minusSeconds(60),
+                                now.plusSeconds(600)))), directory.resolve("id"));
+                String ca = PublicKeyEntry.toString(gateway.hostCaPublicKey());
+                Path file = knownHosts("@cert-authority * " + ca, "@revoked * " + ca);
+                try (SandboxSsh ssh = SandboxSsh.builder()
+                        .certificateLogin(FileCredentials.of(directory.resolve("id"), gateway.sshUsername()))
+                        .endpoints(id -> endpoints(gateway, id))
+                        .knownHosts(file)
+                        .tunnelAuth(TunnelAuth.bearer(gateway.token()))
+                        .build()) {
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(sessionId));
+                    assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
+                }
             }
         }
 

@@ -2,6 +2,7 @@ package dev.sandgate.testkit.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
@@ -60,12 +61,16 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        relay(ctx.channel(), peer, (ByteBuf) msg, gate, fromSession, counter, onActivity, wrap);
+        relay(ctx.channel(), peer, (ByteBuf) msg, gate, fromSession, counter, onActivity, wrap, Channel::close);
     }
 
-    /** Relays one chunk through the gate, and asks for the next once the peer has taken it. */
+    /**
+     * Relays one chunk through the gate, and asks for the next once the peer has taken it.
+     *
+     * @param closeSource how to end the source when the peer cannot take the bytes (a WebSocket says why first)
+     */
     static void relay(Channel source, Channel peer, ByteBuf bytes, RelayGate gate, boolean fromSession,
-            AtomicLong counter, Runnable onActivity, Function<ByteBuf, Object> wrap) {
+            AtomicLong counter, Runnable onActivity, Function<ByteBuf, Object> wrap, Consumer<Channel> closeSource) {
         int readable = bytes.readableBytes();
         int allowed = gate.allow(fromSession, readable);
         if (allowed < readable) {
@@ -83,7 +88,7 @@ final class ByteRelay extends ChannelInboundHandlerAdapter {
         peer.writeAndFlush(wrap.apply(bytes)).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
                 future.channel().close();
-                source.close();
+                closeSource.accept(source);
             } else if (gate.tripped()) {
                 afterTrip(source, peer, gate);
             } else {

@@ -44,7 +44,8 @@ final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof BinaryWebSocketFrame || frame instanceof ContinuationWebSocketFrame) {
-            ByteRelay.relay(ctx.channel(), upstream, frame.content(), gate, false, counter, onActivity, bytes -> bytes);
+            ByteRelay.relay(ctx.channel(), upstream, frame.content(), gate, false, counter, onActivity, bytes -> bytes,
+                    client -> close(client, GATEWAY_ERROR, "The session's SSH server went away"));
             return;
         }
         if (frame instanceof PingWebSocketFrame) {

@@ -37,9 +37,9 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         if (refusal == null) {
             return true;
         }
-        ConnectAttempt attempt = context == null ? null : context.getAttribute(TunnelAttributes.ATTEMPT);
-        if (attempt != null) {
-            attempt.hostKeyRefused(refusal);
+        ConnectionRecord record = context == null ? null : context.getAttribute(TunnelAttributes.RECORD);
+        if (record != null) {
+            record.hostKeyRefused(refusal);
         }
         LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
         return false;

@@ -36,20 +36,21 @@ public final class KnownHosts {
         boolean certificate = serverKey instanceof OpenSshCertificate;
         PublicKey ca = certificate ? ((OpenSshCertificate) serverKey).getCaPubKey() : null;
         PublicKey plain = certificate ? ((OpenSshCertificate) serverKey).getCertPubKey() : serverKey;
+        // revocation first, wherever its line stands: OpenSSH refuses a revoked key or CA whatever else vouches for it
+        for (KnownHostEntry entry : entries) {
+            PublicKey key = entry.isHostMatch(host, port) ? key(entry) : null;
+            if (key != null && "revoked".equals(entry.getMarker()) && (same(key, plain) || same(key, ca))) {
+                return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(key) + " of " + name
+                        + " as @revoked";
+            }
+        }
         boolean listedWithOtherKey = false;
         for (KnownHostEntry entry : entries) {
-            if (!entry.isHostMatch(host, port)) {
-                continue;
-            }
-            PublicKey key = key(entry);
+            PublicKey key = entry.isHostMatch(host, port) ? key(entry) : null;
             if (key == null) {
                 continue;
             }
             String marker = entry.getMarker();
-            if ("revoked".equals(marker) && (same(key, plain) || same(key, ca))) {
-                return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(key) + " of " + name
-                        + " as @revoked";
-            }
             if (certificate && "cert-authority".equals(marker) && same(key, ca)) {
                 return null;
             }

@@ -13,8 +13,8 @@ public final class TunnelAttributes {
     public static final AttributeKey<List<PublicKey>> HOST_CA_KEYS = new AttributeKey<>();
     /** The known_hosts file that checks hosts when there are no host CA keys; absent when none was given. */
     public static final AttributeKey<KnownHosts> KNOWN_HOSTS = new AttributeKey<>();
-    /** Where the connector, the verifier and the tunnel session record what happened. */
-    public static final AttributeKey<ConnectAttempt> ATTEMPT = new AttributeKey<>();
+    /** Where the connector, the verifier, the tunnel session and the keepalive record what happened. */
+    public static final AttributeKey<ConnectionRecord> RECORD = new AttributeKey<>();
 
     private TunnelAttributes() {
     }

@@ -42,19 +42,19 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
                     + ": connect through SandboxSsh, which names the tunnel in the connection context"));
             return future;
         }
-        ConnectAttempt attempt = context.getAttribute(TunnelAttributes.ATTEMPT);
-        executor.execute(() -> open(opener, target, context, attempt, future));
+        ConnectionRecord record = context.getAttribute(TunnelAttributes.RECORD);
+        executor.execute(() -> open(opener, target, context, record, future));
         return future;
     }
 
     private void open(TunnelAttributes.TunnelOpener opener, SocketAddress target, AttributeRepository context,
-            ConnectAttempt attempt, DefaultIoConnectFuture future) {
+            ConnectionRecord record, DefaultIoConnectFuture future) {
         Tunnel tunnel;
         try {
             tunnel = opener.open();
         } catch (IOException e) {
-            if (attempt != null) {
-                attempt.tunnelNotOpened(e);
+            if (record != null) {
+                record.tunnelNotOpened(e);
             }
             future.setException(e);
             return;
@@ -62,14 +62,11 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
             future.setException(e);
             return;
         }
-        if (attempt != null) {
-            attempt.markTunnelOpened();
-        }
         if (future.isCanceled() || isClosing() || isClosed()) {
             tunnel.close();
             return;
         }
-        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, attempt);
+        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, record);
         try {
             sessions.put(session.getId(), session);
             // MINA's client session takes its connection context from this attribute (as NIO2's connector sets it)

@@ -54,7 +54,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final SocketAddress remoteAddress;
     private final SocketAddress localAddress;
     private final Executor executor;
-    private final ConnectAttempt attempt;
+    private final ConnectionRecord record;
     private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -63,9 +63,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private boolean readSuspended;
     private volatile IOException writeFailure;
 
-    /** @param attempt where to record that the tunnel broke, or null */
+    /** @param record where to record that the tunnel ended, or null */
     TunnelIoSession(TunnelIoConnector connector, IoHandler handler, Tunnel tunnel, SocketAddress remoteAddress,
-            Executor executor, ConnectAttempt attempt) {
+            Executor executor, ConnectionRecord record) {
         super(tunnel.description());
         this.connector = connector;
         this.handler = handler;
@@ -73,7 +73,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         this.remoteAddress = remoteAddress;
         this.localAddress = new TunnelAddress(tunnel.description());
         this.executor = executor;
-        this.attempt = attempt;
+        this.record = record;
     }
 
     // ---- receiving
@@ -90,8 +90,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
 
     @Override
     public void onClosed(IOException cause) {
-        if (cause != null && attempt != null) {
-            attempt.tunnelBroke(cause);
+        if (record != null && !isClosing() && !isClosed()) {
+            // an end this side did not ask for, clean or not: a handshake cut short by it is no refused login
+            record.tunnelEnded(cause);
         }
         if (cause != null) {
             reportException(cause);
@@ -185,8 +186,8 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
             write.future.written();
         } catch (IOException e) {
             writeFailure = e;
-            if (attempt != null && !isClosing() && !isClosed()) {
-                attempt.tunnelBroke(e);
+            if (record != null && !isClosing() && !isClosed()) {
+                record.tunnelEnded(e);
             }
             write.future.failed(e);
             reportException(e);

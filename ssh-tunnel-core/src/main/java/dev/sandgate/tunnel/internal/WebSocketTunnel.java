@@ -24,6 +24,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
+import okio.Buffer;
+import okio.BufferedSource;
 import okio.ByteString;
 
 /**
@@ -39,6 +41,7 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     private static final long QUEUE_RECHECK_NANOS = 10_000_000;
     private static final int NORMAL_CLOSURE = 1000;
     private static final long MAX_ERROR_BODY = 64 * 1024;
+    private static final long ERROR_BODY_WAIT_MILLIS = 300;
 
     private final String description;
     private final String threadName;
@@ -133,7 +136,16 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     @Override
     public void onClosing(WebSocket socket, int code, String reason) {
         socket.close(NORMAL_CLOSURE, null);
-        if (code == NORMAL_CLOSURE || closed.get()) {
+        if (closed.get()) {
+            end(null);
+            return;
+        }
+        if (code == NORMAL_CLOSURE && !opened.isDone()) {
+            // closed before any SSH byte: not a session's tunnel, and no reason to wait out the time limit
+            fail(new TunnelException(description + " was closed by the gateway (code 1000) before any SSH bytes came"));
+            return;
+        }
+        if (code == NORMAL_CLOSURE) {
             end(null);
             return;
         }
@@ -155,13 +167,13 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     @Override
     public void onFailure(WebSocket socket, Throwable t, Response response) {
         if (response != null && !opened.isDone()) {
-            String body = null;
-            try {
-                body = response.peekBody(MAX_ERROR_BODY).string();
-            } catch (IOException ignored) {
-                // the status is enough
-            }
             int status = response.code();
+            if (status < 300) {
+                fail(new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with "
+                        + status + (status == 101 ? " that did not complete the WebSocket handshake" : "")));
+                return;
+            }
+            String body = errorBody(response);
             if (status == 401 || status == 407) {
                 List<String> offered = new ArrayList<>(response.headers("WWW-Authenticate"));
                 offered.addAll(response.headers("Proxy-Authenticate"));
@@ -181,6 +193,22 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
         }
         String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         fail(new TunnelException(description + " broke: " + what, t));
+    }
+
+    /** At most 64 KiB of an error answer's body, read for at most a moment: a body may be slow, or never end. */
+    private static String errorBody(Response response) {
+        if (response.body() == null) {
+            return null;
+        }
+        BufferedSource source = response.body().source();
+        source.timeout().timeout(ERROR_BODY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+            source.request(MAX_ERROR_BODY);
+        } catch (IOException partial) {
+            // the status explains the refusal; whatever arrived in time is shown
+        }
+        Buffer arrived = source.getBuffer();
+        return arrived.snapshot(Math.toIntExact(Math.min(arrived.size(), MAX_ERROR_BODY))).utf8();
     }
 
     private void fail(IOException cause) {

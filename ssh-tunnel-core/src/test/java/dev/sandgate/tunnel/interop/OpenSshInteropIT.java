@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -88,10 +86,14 @@ class OpenSshInteropIT {
         }
 
         SandboxSsh ssh(CertificateCache certificates) {
+            return ssh(certificates, transport());
+        }
+
+        SandboxSsh ssh(CertificateCache certificates, Transport transport) {
             return SandboxSsh.builder()
                     .certificateCache(certificates)
                     .tunnelAuth(auth())
-                    .transport(transport())
+                    .transport(transport)
                     .connectTimeout(Duration.ofSeconds(20))
                     .build();
         }
@@ -138,6 +140,17 @@ class OpenSshInteropIT {
                         "OpenSSH 9.2 has no ML-KEM; X25519 comes before the slow sntrup761");
                 assertEquals(aesInHardware() ? "aes128-gcm@openssh.com" : "chacha20-poly1305@openssh.com",
                         session.getNegotiatedKexParameter(KexProposalOption.C2SENC));
+            }
+        }
+
+        @Test
+        void websockifyAcceptsTheBinarySubprotocolWhenOffered() throws Exception {
+            CertificateCache certificates = peers.certificates("ed25519", SshKeyType.ED25519, Path.WEBSOCKIFY.endpoints());
+            try (Transport webSocket = Transport.webSocket(dev.sandgate.tunnel.TransportOptions.builder()
+                    .webSocketSubprotocols("binary").build());
+                 SandboxSsh ssh = Path.WEBSOCKIFY.ssh(certificates, webSocket);
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals("ok\n", connection.exec("echo ok").stdoutText());
             }
         }
 
@@ -202,21 +215,38 @@ class OpenSshInteropIT {
         }
 
         @Test
-        void aClosedSshPortBehindTheProxyAndADeadProxyAreTunnelFailures() throws Exception {
-            int closed;
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                closed = socket.getLocalPort();
-            }
+        void anSshServerThatIsDownBehindTheProxyIsUnavailable() throws Exception {
             Endpoints toClosedPort = new Endpoints(new Endpoints.Connect(
-                    URI.create("http://127.0.0.1:" + peers.port("squid.port")), "127.0.0.1:" + closed), null);
+                    URI.create("http://127.0.0.1:" + peers.port("squid.port")), "127.0.0.1:" + peers.port("closed.port")),
+                    null);
+            try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, toClosedPort))) {
+                TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
+                        () -> ssh.connect(InteropPeers.SESSION_ID));
+                assertEquals(Refusal.UNAVAILABLE, refused.reason(), refused.getMessage());
+                assertEquals(503, refused.status(), "squid's answer when it cannot connect");
+            }
+        }
+
+        @Test
+        void aDeadProxyIsATunnelFailureNamingIt() throws Exception {
+            int closed = peers.port("closed.port");
             Endpoints deadProxy = new Endpoints(new Endpoints.Connect(URI.create("http://127.0.0.1:" + closed),
                     "127.0.0.1:" + peers.port("sshd.a.port")), null);
-            for (Endpoints endpoints : List.of(toClosedPort, deadProxy)) {
-                try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, endpoints))) {
-                    TunnelException failed = assertThrows(TunnelException.class,
-                            () -> ssh.connect(InteropPeers.SESSION_ID));
-                    assertTrue(failed.getMessage().contains(String.valueOf(closed)), failed.getMessage());
-                }
+            try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, deadProxy))) {
+                TunnelException failed = assertThrows(TunnelException.class, () -> ssh.connect(InteropPeers.SESSION_ID));
+                assertFalse(failed instanceof TunnelRefusedException, failed.toString());
+                assertTrue(failed.getMessage().contains("127.0.0.1:" + closed), failed.getMessage());
+            }
+        }
+
+        @Test
+        void aHostNameTheHostCertificateDoesNotListIsAHostKeyRefusal() throws Exception {
+            Endpoints wrongName = new Endpoints(new Endpoints.Connect(
+                    URI.create("http://127.0.0.1:" + peers.port("squid.port")), "not-a-principal:22"), null);
+            CertificateCache certificates = peers.certificates("ed25519", SshKeyType.ED25519, wrongName);
+            try (Transport direct = Transport.direct(peers.sshd("a"), dev.sandgate.tunnel.TransportOptions.defaults());
+                 SandboxSsh ssh = Path.SQUID.ssh(certificates, direct)) {
+                assertThrows(HostKeyRejectedException.class, () -> ssh.connect(InteropPeers.SESSION_ID));
             }
         }
     }

@@ -1,0 +1,91 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * What happened to one connection, recorded by the parts that saw it (the connector, the host key verifier, the
+ * tunnel session, the keepalive, MINA's session listener), so that failures are named from facts. MINA's futures
+ * replace an exception with its cause, and MINA clears a session's attributes when it closes, so neither can carry
+ * this. Not API.
+ */
+public final class ConnectionRecord {
+    private volatile IOException tunnelNotOpened;
+    private volatile String hostKeyRefusal;
+    private volatile boolean tunnelEnded;
+    private volatile IOException tunnelEndCause;
+    private volatile String keepAliveFailure;
+    private volatile Throwable sessionFailure;
+
+    void tunnelNotOpened(IOException failure) {
+        tunnelNotOpened = failure;
+    }
+
+    void hostKeyRefused(String reason) {
+        hostKeyRefusal = reason;
+    }
+
+    /** The tunnel ended without this side asking: cleanly ({@code cause} null) or broken. The first end counts. */
+    synchronized void tunnelEnded(IOException cause) {
+        if (!tunnelEnded) {
+            tunnelEnded = true;
+            tunnelEndCause = cause;
+        }
+    }
+
+    /** The keepalive gave up: {@code misses} asks in a row went unanswered. */
+    public void keepAliveFailed(int misses, Duration interval) {
+        keepAliveFailure = misses + " keepalive request(s) in a row, " + interval.toMillis() + " ms apart, got no"
+                + " reply: the tunnel or the server went silent";
+    }
+
+    /** MINA reported a failure on the session (the last one wins). */
+    public void sessionFailed(Throwable failure) {
+        sessionFailure = failure;
+    }
+
+    /** The transport's own failure to open the tunnel, as it threw it; null if it opened or is still opening. */
+    public IOException tunnelNotOpened() {
+        return tunnelNotOpened;
+    }
+
+    /** Why the host key verifier refused the server, or null if it did not. */
+    public String hostKeyRefusal() {
+        return hostKeyRefusal;
+    }
+
+    /** Whether the tunnel ended without this side asking. */
+    public boolean tunnelEnded() {
+        return tunnelEnded;
+    }
+
+    /** What broke the tunnel, or null for a clean end by the far side (or no end yet). */
+    public IOException tunnelEndCause() {
+        return tunnelEndCause;
+    }
+
+    /** Why the keepalive gave up, or null. */
+    public String keepAliveFailure() {
+        return keepAliveFailure;
+    }
+
+    /** The last failure MINA reported on the session, or null. */
+    public Throwable sessionFailure() {
+        return sessionFailure;
+    }
+
+    /** What ended the connection, for a listener or a message: the keepalive, the tunnel, or MINA; null if nothing. */
+    public IOException endCause() {
+        if (keepAliveFailure != null) {
+            return new IOException(keepAliveFailure);
+        }
+        if (tunnelEnded) {
+            return tunnelEndCause != null ? tunnelEndCause : new IOException("the far end closed the tunnel");
+        }
+        Throwable failure = sessionFailure;
+        if (failure == null) {
+            return null;
+        }
+        return failure instanceof IOException ? (IOException) failure : new IOException(failure.toString(), failure);
+    }
+}
