@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -17,7 +18,11 @@ import javax.net.ssl.X509TrustManager;
  * <pre>{@code
  * TlsTrust trust = TlsTrust.trusting(gateway.tlsCertificate()); // a test gateway's self-signed certificate
  * TlsTrust system = TlsTrust.system();                        // the JVM's default trust store
+ * TlsTrust store = TlsTrust.trustStore(keyStore);              // a trust store loaded from a JKS or PKCS12 file
+ * TlsTrust own = TlsTrust.of(sslContext, trustManager);        // a context of your own, e.g. with client certificates
  * }</pre>
+ *
+ * <p>Host names are always verified against the server's certificate.
  */
 public final class TlsTrust {
     private final SSLContext sslContext;
@@ -47,6 +52,26 @@ public final class TlsTrust {
         } catch (Exception e) {
             throw new IllegalArgumentException("Cannot build a trust store from the given certificates: " + e.getMessage(), e);
         }
+    }
+
+    /** Trusts the certificates in a trust store (and nothing from the system trust store). */
+    public static TlsTrust trustStore(KeyStore store) {
+        Objects.requireNonNull(store, "store");
+        try {
+            return create(store, "trust store of " + store.size() + " entr" + (store.size() == 1 ? "y" : "ies"));
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalArgumentException("The trust store is not loaded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Uses this SSL context for connections and this trust manager to check servers: for client certificates, a
+     * provider of your own, or any setup the other factories do not cover. The trust manager must be the one the
+     * context was initialised with (HTTP clients need both).
+     */
+    public static TlsTrust of(SSLContext context, X509TrustManager trustManager) {
+        return new TlsTrust(Objects.requireNonNull(context, "context"), Objects.requireNonNull(trustManager,
+                "trustManager"), "custom SSLContext " + context.getProtocol());
     }
 
     private static TlsTrust create(KeyStore store, String description) {

@@ -160,12 +160,15 @@ public final class SandboxSsh implements Closeable {
      * <p>Whether the API or the gateway said no, {@link dev.sandgate.cert.Refusal#of(Throwable)} tells why in the
      * same terms.
      *
-     * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails
+     * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails, or the mint alone takes longer
+     *                                               than {@code connectTimeout} ({@code ApiConnectionException})
      * @throws TunnelRefusedException                when the gateway refuses the tunnel
-     * @throws TunnelException                       when the gateway cannot be reached, breaks the protocol, or
-     *                                               the whole connect takes longer than {@code connectTimeout}
-     * @throws HostKeyRejectedException              when the server is not the session's host
-     * @throws AuthenticationException               when the server refuses the certificate
+     * @throws TunnelException                       when the gateway cannot be reached, breaks the protocol, the
+     *                                               tunnel ends during the handshake, or the tunnel, key exchange
+     *                                               and login take longer than what is left of {@code connectTimeout}
+     * @throws HostKeyRejectedException              when the server is not the session's host (a host key or CA no
+     *                                               one vouched for, or a host certificate that does not hold)
+     * @throws AuthenticationException               when the server refuses the login
      * @throws IllegalArgumentException              when the session id is empty, {@code .}, {@code ..}, or
      *                                               contains whitespace or control characters
      */

@@ -158,25 +158,30 @@ class GivenCredentialsTest {
         }
     }
 
+    /** Key and certificate files for the session, signed by the gateway's user CA, and a login that reads them. */
+    private SandboxSsh certificateLogin(LocalGateway gateway, String sessionId, Path knownHosts) throws Exception {
+        KeyPair key = SshKeys.generate();
+        Instant now = Instant.now();
+        SshCertificate certificate = SshCertificate.parse(gateway.signUserCertificate(key.getPublic(),
+                List.of(sessionId), now.minusSeconds(60), now.plus(Duration.ofMinutes(10))));
+        Path keyFile = directory.resolve("id_ed25519");
+        SshKeyFiles.write(new Credentials(gateway.sshUsername(), key, certificate), keyFile);
+        return SandboxSsh.builder()
+                .certificateLogin(FileCredentials.of(keyFile, gateway.sshUsername()))
+                .endpoints(id -> endpoints(gateway, id))
+                .knownHosts(knownHosts)
+                .tunnelAuth(TunnelAuth.bearer(gateway.token()))
+                .build();
+    }
+
     @Nested
     class CertificateFromFiles {
         @Test
         void aKeyAndCertificateMadeElsewhereLogInAgainstACertAuthorityLine() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
                 String sessionId = GatewayClients.newSession(gateway);
-                KeyPair key = SshKeys.generate();
-                Instant now = Instant.now();
-                SshCertificate certificate = SshCertificate.parse(gateway.signUserCertificate(key.getPublic(),
-                        List.of(sessionId), now.minusSeconds(60), now.plus(Duration.ofMinutes(10))));
-                Path keyFile = directory.resolve("id_ed25519");
-                SshKeyFiles.write(new Credentials(gateway.sshUsername(), key, certificate), keyFile);
                 Path file = knownHosts("@cert-authority * " + PublicKeyEntry.toString(gateway.hostCaPublicKey()));
-                try (SandboxSsh ssh = SandboxSsh.builder()
-                        .certificateLogin(FileCredentials.of(keyFile, gateway.sshUsername()))
-                        .endpoints(id -> endpoints(gateway, id))
-                        .knownHosts(file)
-                        .tunnelAuth(TunnelAuth.bearer(gateway.token()))
-                        .build();
+                try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file);
                      SshConnection connection = ssh.connect(sessionId)) {
                     assertEquals("cert\n", connection.exec("echo cert").stdoutText());
                 }
@@ -188,19 +193,9 @@ class GivenCredentialsTest {
         void aRevokedHostCaIsRefusedEvenAfterItsCertAuthorityLine() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
                 String sessionId = GatewayClients.newSession(gateway);
-                KeyPair key = SshKeys.generate();
-                Instant now = Instant.now();
-                SshKeyFiles.write(new Credentials(gateway.sshUsername(), key, SshCertificate.parse(
-                        gateway.signUserCertificate(key.getPublic(), List.of(sessionId), now.minusSeconds(60),
-                                now.plusSeconds(600)))), directory.resolve("id"));
                 String ca = PublicKeyEntry.toString(gateway.hostCaPublicKey());
                 Path file = knownHosts("@cert-authority * " + ca, "@revoked * " + ca);
-                try (SandboxSsh ssh = SandboxSsh.builder()
-                        .certificateLogin(FileCredentials.of(directory.resolve("id"), gateway.sshUsername()))
-                        .endpoints(id -> endpoints(gateway, id))
-                        .knownHosts(file)
-                        .tunnelAuth(TunnelAuth.bearer(gateway.token()))
-                        .build()) {
+                try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
@@ -212,18 +207,8 @@ class GivenCredentialsTest {
         void aHostCertificateFromACaTheFileDoesNotNameIsRefused() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
                 String sessionId = GatewayClients.newSession(gateway);
-                KeyPair key = SshKeys.generate();
-                Instant now = Instant.now();
-                SshKeyFiles.write(new Credentials(gateway.sshUsername(), key, SshCertificate.parse(
-                        gateway.signUserCertificate(key.getPublic(), List.of(sessionId), now.minusSeconds(60),
-                                now.plusSeconds(600)))), directory.resolve("id"));
                 Path file = knownHosts("@cert-authority * " + SshKeys.publicKeyLine(SshKeys.generate().getPublic()));
-                try (SandboxSsh ssh = SandboxSsh.builder()
-                        .certificateLogin(FileCredentials.of(directory.resolve("id"), gateway.sshUsername()))
-                        .endpoints(id -> endpoints(gateway, id))
-                        .knownHosts(file)
-                        .tunnelAuth(TunnelAuth.bearer(gateway.token()))
-                        .build()) {
+                try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("@cert-authority"), refused.getMessage());

@@ -42,6 +42,33 @@ class TransportLifecycleTest {
     }
 
     @Test
+    void aTrustStoreOrAnSslContextOfOnesOwnReachesTheTlsGatewayAndTheSystemTrustDoesNot() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("gateway", gateway.tlsCertificate());
+        TlsTrust fromStore = TlsTrust.trustStore(store);
+        TlsTrust own = TlsTrust.of(fromStore.sslContext(), fromStore.trustManager());
+        for (TlsTrust trust : List.of(fromStore, own)) {
+            for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+                try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.tlsApiUrl()).token(gateway.token())
+                        .tlsTrust(trust).transport(transport).build();
+                     SshConnection connection = ssh.connect(sessionId)) {
+                    assertEquals(0, connection.exec("true").exitCode(), trust + " " + transport);
+                }
+            }
+        }
+        // the API is trusted, the tunnels are not: the self-signed gateway certificate is in no system store
+        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.tlsApiUrl()).token(gateway.token())
+                .tlsTrust(fromStore).transport(Transport.httpConnect(TransportOptions.defaults())).build()) {
+            TunnelException refused = org.junit.jupiter.api.Assertions.assertThrows(TunnelException.class,
+                    () -> ssh.connect(sessionId));
+            assertTrue(refused.getMessage().contains("TLS"), refused.getMessage());
+        }
+    }
+
+    @Test
     void closingEndsEveryThreadItStarted() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
@@ -67,12 +94,17 @@ class TransportLifecycleTest {
         assertEquals(Set.of(), left, "threads left running after close");
     }
 
-    /** Threads started since {@code before} that belong to Sandgate (its own names, and OkHttp's readers). */
+    /**
+     * Threads started since {@code before} that a SandboxSsh owns: its own ({@code sandgate-*}), MINA's client threads
+     * ({@code sshd-SshClient*}), and OkHttp's per-client ones. OkHttp's process-wide TaskRunner threads (shared by
+     * every OkHttp client, idle-timed after 60 s) and Okio's watchdog are not any one client's to end.
+     */
     private static Set<String> newSandgateThreads(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t) && t.isAlive())
                 .map(Thread::getName)
-                .filter(name -> name.startsWith("sandgate") || name.startsWith("OkHttp") && !name.contains("TaskRunner"))
+                .filter(name -> name.startsWith("sandgate") || name.startsWith("sshd-SshClient")
+                        || name.startsWith("OkHttp") && !name.contains("TaskRunner"))
                 .collect(Collectors.toSet());
     }
 }

@@ -1,7 +1,6 @@
 package dev.sandgate.testkit.internal;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /** One injected API fault: which calls it hits, how many more times, and what it does. Not API. */
@@ -21,7 +20,7 @@ public final class FaultRule {
     final Duration duration;
     private final String method;
     private final Pattern path;
-    private final AtomicInteger remaining;
+    private final Uses uses;
 
     /**
      * @param method   the HTTP method it hits, or null for any
@@ -35,7 +34,7 @@ public final class FaultRule {
         this.path = path == null ? null : Pattern.compile(path);
         this.status = status;
         this.duration = duration;
-        this.remaining = new AtomicInteger(times);
+        this.uses = new Uses(times);
     }
 
     /** Whether the rule hits this call; if so, one use is taken. */
@@ -46,18 +45,10 @@ public final class FaultRule {
         if (path != null && !path.matcher(callPath).matches()) {
             return false;
         }
-        while (true) {
-            int left = remaining.get();
-            if (left <= 0) {
-                return false;
-            }
-            if (remaining.compareAndSet(left, left - 1)) {
-                return true;
-            }
-        }
+        return uses.take();
     }
 
     boolean isUsedUp() {
-        return remaining.get() <= 0;
+        return uses.usedUp();
     }
 }

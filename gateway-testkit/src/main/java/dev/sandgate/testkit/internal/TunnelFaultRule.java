@@ -1,6 +1,5 @@
 package dev.sandgate.testkit.internal;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** One injected tunnel fault: which tunnels it hits, how many more times, and what it does. Not API. */
 public final class TunnelFaultRule {
@@ -21,7 +20,7 @@ public final class TunnelFaultRule {
     final int httpStatus;
     final int closeCode;
     private final String sessionId;
-    private final AtomicInteger remaining;
+    private final Uses uses;
 
     public TunnelFaultRule(Kind kind, boolean fromSession, long bytes, int httpStatus, int closeCode, String sessionId,
             int times) {
@@ -31,7 +30,7 @@ public final class TunnelFaultRule {
         this.httpStatus = httpStatus;
         this.closeCode = closeCode;
         this.sessionId = sessionId;
-        this.remaining = new AtomicInteger(times);
+        this.uses = new Uses(times);
     }
 
     /** Whether the rule hits a tunnel to this session; if so, one use is taken. */
@@ -39,18 +38,10 @@ public final class TunnelFaultRule {
         if (sessionId != null && !sessionId.equals(tunnelSessionId)) {
             return false;
         }
-        while (true) {
-            int left = remaining.get();
-            if (left <= 0) {
-                return false;
-            }
-            if (remaining.compareAndSet(left, left - 1)) {
-                return true;
-            }
-        }
+        return uses.take();
     }
 
     boolean isUsedUp() {
-        return remaining.get() <= 0;
+        return uses.usedUp();
     }
 }

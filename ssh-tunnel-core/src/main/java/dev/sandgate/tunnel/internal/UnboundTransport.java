@@ -16,6 +16,7 @@ public final class UnboundTransport implements Transport {
     private final String name;
     private final Function<TransportOptions, Transport> factory;
     private Transport defaults;
+    private boolean closed;
 
     public UnboundTransport(String name, Function<TransportOptions, Transport> factory) {
         this.name = name;
@@ -31,6 +32,9 @@ public final class UnboundTransport implements Transport {
     public Tunnel open(TunnelRequest request) throws IOException {
         Transport bound;
         synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
             if (defaults == null) {
                 defaults = bind(TransportOptions.defaults());
             }
@@ -41,6 +45,7 @@ public final class UnboundTransport implements Transport {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (defaults != null) {
             defaults.close();
             defaults = null;

@@ -64,6 +64,9 @@ public final class WebSocketTransport implements Transport {
 
     @Override
     public Tunnel open(TunnelRequest request) throws IOException {
+        if (threads.isShutdown()) {
+            throw new IllegalStateException(this + " is closed");
+        }
         Endpoints.WebSocket endpoint = request.endpoints().webSocket().orElseThrow(() -> new TunnelException(
                 "Session " + request.sessionId() + " has no WebSocket endpoint; use Transport.httpConnect()"));
         URI url = endpoint.url();

@@ -15,29 +15,6 @@ import org.junit.jupiter.api.Test;
 class ProxyResponseHeadTest {
     private static final byte[] SSH_BANNER = "SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** Hands out the bytes in the given chunk sizes, as a socket might. */
-    private static InputStream chunked(byte[] bytes, int chunk) {
-        return new InputStream() {
-            private int position;
-
-            @Override
-            public int read() {
-                return position < bytes.length ? bytes[position++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) {
-                if (position >= bytes.length) {
-                    return -1;
-                }
-                int n = Math.min(Math.min(length, chunk), bytes.length - position);
-                System.arraycopy(bytes, position, buffer, offset, n);
-                position += n;
-                return n;
-            }
-        };
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] all = new byte[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);
@@ -56,7 +33,7 @@ class ProxyResponseHeadTest {
     @Test
     void headersSplitAcrossManyReadsStillParse() throws IOException {
         byte[] head = "HTTP/1.0 200 OK\r\nA: b\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        InputStream in = chunked(concat(head, SSH_BANNER), 3);
+        InputStream in = ChunkedInput.of(concat(head, SSH_BANNER), 3);
         ProxyResponseHead parsed = ProxyResponseHead.read(in);
         assertEquals(200, parsed.status);
         assertArrayEquals(SSH_BANNER, concat(parsed.leftover, in.readAllBytes()),
@@ -85,5 +62,45 @@ class ProxyResponseHeadTest {
         IOException failure = assertThrows(IOException.class,
                 () -> ProxyResponseHead.read(new ByteArrayInputStream("HTTP/1.1 200 OK\r\n".getBytes())));
         assertTrue(failure.getMessage().contains("in the middle of its response headers"), failure.getMessage());
+    }
+
+    @Test
+    void bareLineFeedsAnyReasonPhraseAndRepeatedHeadersAreRead() throws IOException {
+        byte[] head = ("HTTP/1.0 407 Go Away, Please\nProxy-Authenticate: Basic realm=\"a\"\nproxy-authenticate: Bearer\n"
+                + "X-Extra:   spaced   \n\n").getBytes(StandardCharsets.US_ASCII);
+        ProxyResponseHead parsed = ProxyResponseHead.read(new ByteArrayInputStream(concat(head, SSH_BANNER)));
+        assertEquals(407, parsed.status);
+        assertEquals("Go Away, Please", parsed.reasonPhrase);
+        assertEquals(java.util.List.of("Basic realm=\"a\"", "Bearer"), parsed.values("proxy-authenticate"));
+        assertEquals(java.util.List.of("spaced"), parsed.values("x-extra"));
+        assertArrayEquals(SSH_BANNER, parsed.leftover);
+    }
+
+    @Test
+    void aHeadLongerThanTheLimitIsRefused() {
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        while (head.length() <= ProxyResponseHead.MAX_HEAD) {
+            head.append("X-Filler: ").append("f".repeat(100)).append("\r\n");
+        }
+        IOException failure = assertThrows(IOException.class, () -> ProxyResponseHead.read(
+                ChunkedInput.of(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII))));
+        assertTrue(failure.getMessage().contains("exceed"), failure.getMessage());
+    }
+
+    @Test
+    void aStatusThatIsNotThreeDigitsIsNamed() {
+        IOException failure = assertThrows(IOException.class, () -> ProxyResponseHead.read(
+                new ByteArrayInputStream("HTTP/1.1 2000 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertTrue(failure.getMessage().contains("no status code"), failure.getMessage());
+    }
+
+    /** Found by fuzzing: a blank line where the status line belongs once failed with ArrayIndexOutOfBoundsException. */
+    @Test
+    void blankLinesInsteadOfAStatusLineAreNamed() {
+        for (String answer : new String[] {"\n\n", "\r\n\r\n"}) {
+            IOException failure = assertThrows(IOException.class, () -> ProxyResponseHead.read(
+                    new ByteArrayInputStream(answer.getBytes(StandardCharsets.US_ASCII))));
+            assertTrue(failure.getMessage().contains("blank line"), failure.getMessage());
+        }
     }
 }
