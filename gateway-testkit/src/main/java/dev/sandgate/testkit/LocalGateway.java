@@ -31,6 +31,9 @@ import dev.sandgate.testkit.internal.SessionRegistry;
  * }
  * }</pre>
  *
+ * <p>It is not a sandbox: commands run as the JVM's own user (with a clean environment, so the JVM's variables and
+ * secrets do not show), in the session's directory. Keep it on loopback, for tests and demos.
+ *
  * <p>Two listeners serve the same API: {@link #apiUrl()} over plain HTTP and {@link #tlsApiUrl()} over TLS with a
  * self-signed certificate ({@link #tlsCertificate()}). A certificate minted through a listener names endpoints on that
  * same listener, so a client that uses the TLS API also tunnels over TLS ({@code https://} CONNECT, {@code wss://}).

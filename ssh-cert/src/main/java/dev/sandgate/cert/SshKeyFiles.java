@@ -8,11 +8,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Set;
 
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -46,12 +49,25 @@ public final class SshKeyFiles {
 
     /**
      * Writes the private key in OpenSSH format (unencrypted, mode 0600 where the file system has POSIX permissions),
-     * the public key and the certificate, each replaced atomically where the file system allows.
+     * the public key and the certificate, each replaced atomically where the file system allows. Directories it has
+     * to create are made 0700.
      */
     public static void write(Credentials credentials, Path privateKeyFile) throws IOException {
+        write(credentials, privateKeyFile, true);
+    }
+
+    /**
+     * As {@link #write(Credentials, Path)}; with {@code replaceExisting} false, a private key already at that path is
+     * kept and a {@link java.nio.file.FileAlreadyExistsException} thrown instead.
+     */
+    public static void write(Credentials credentials, Path privateKeyFile, boolean replaceExisting) throws IOException {
         Objects.requireNonNull(credentials, "credentials");
         Path directory = privateKeyFile.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
+        createPrivateDirectories(directory);
+        if (!replaceExisting && Files.exists(privateKeyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(privateKeyFile.toString(), null,
+                    "a private key is already there; it was left as it is");
+        }
         String comment = credentials.username() + "@" + credentials.certificate().keyId();
         Path temporary = createPrivateFile(directory);
         try {
@@ -69,8 +85,19 @@ public final class SshKeyFiles {
         writeText(certificatePath(privateKeyFile), credentials.certificate().toOpenSshLine());
     }
 
-    /** Reads an unencrypted OpenSSH (or PEM) private key file. */
+    /**
+     * Reads an unencrypted OpenSSH (or PEM) private key file, refusing one that its group or others may access (where
+     * the file system has POSIX permissions), as OpenSSH does.
+     */
     public static KeyPair readKeyPair(Path privateKeyFile) throws IOException {
+        return readKeyPair(privateKeyFile, false);
+    }
+
+    /** As {@link #readKeyPair(Path)}; {@code allowOpenPermissions} reads a key others may read too. */
+    public static KeyPair readKeyPair(Path privateKeyFile, boolean allowOpenPermissions) throws IOException {
+        if (!allowOpenPermissions) {
+            checkOwnerOnly(privateKeyFile);
+        }
         try (InputStream in = Files.newInputStream(privateKeyFile)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(privateKeyFile.toString()),
                     in, null);
@@ -107,6 +134,43 @@ public final class SshKeyFiles {
         } catch (IllegalArgumentException e) {
             throw new IOException(certificateFile + " does not go with " + privateKeyFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Refuses a key file its group or others may read or write: someone else may have it, or swap it. */
+    private static void checkOwnerOnly(Path privateKeyFile) throws IOException {
+        if (!privateKeyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(privateKeyFile);
+        Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE);
+        open.retainAll(permissions);
+        if (!open.isEmpty()) {
+            throw new IOException("The private key " + privateKeyFile + " has permissions "
+                    + PosixFilePermissions.toString(permissions) + ": others may read it, so it is not used (run chmod 600 "
+                    + privateKeyFile + ", or read it with readKeyPair(file, true) if that is intended)");
+        }
+    }
+
+    /** Creates the missing directories of a path, each 0700 where the file system has POSIX permissions. */
+    private static void createPrivateDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory) || !directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(directory);
+            return;
+        }
+        Path parent = directory.getParent();
+        if (parent != null) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            Files.createDirectory(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            return; // made meanwhile by someone else: theirs to set
+        }
+        // the umask may take bits away from 0700, never add any; set it exactly all the same
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
     }
 
     private static Path createPrivateFile(Path directory) throws IOException {

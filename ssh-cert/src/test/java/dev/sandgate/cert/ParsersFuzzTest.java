@@ -92,7 +92,7 @@ class ParsersFuzzTest {
 
     private static synchronized KeyPair fixtureKey() throws IOException {
         if (fixtureKey == null) {
-            fixtureKey = SshKeyFiles.readKeyPair(Path.of("src/test/resources/fixtures/user_ed25519"));
+            fixtureKey = SshKeyFiles.readKeyPair(Path.of("src/test/resources/fixtures/user_ed25519"), true);
         }
         return fixtureKey;
     }

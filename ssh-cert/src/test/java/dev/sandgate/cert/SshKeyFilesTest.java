@@ -1,7 +1,9 @@
 package dev.sandgate.cert;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -70,8 +72,13 @@ class SshKeyFilesTest {
         }
 
         @Test
-        void readsKeysThatSshKeygenMade() throws IOException {
-            Path key = SshCertificateFixturesTest.fixtures().resolve("user_ed25519");
+        void readsKeysThatSshKeygenMade(@TempDir Path directory) throws IOException {
+            // a checkout leaves the fixture readable by all, which read() refuses: take an owner-only copy
+            Path fixture = SshCertificateFixturesTest.fixtures().resolve("user_ed25519");
+            Path key = directory.resolve("user_ed25519");
+            Files.copy(fixture, key);
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.copy(SshKeyFiles.certificatePath(fixture), SshKeyFiles.certificatePath(key));
             Credentials credentials = SshKeyFiles.read(key, "alice");
             assertEquals("alice@example", credentials.certificate().keyId());
         }
@@ -84,6 +91,39 @@ class SshKeyFilesTest {
                     .toOpenSshLine());
             IOException mismatch = assertThrows(IOException.class, () -> SshKeyFiles.read(key, "sandbox"));
             assertTrue(mismatch.getMessage().contains("does not go with"), mismatch.getMessage());
+        }
+    }
+
+    @Nested
+    class Protection {
+        @Test
+        void directoriesItCreatesAreTheOwnersAlone(@TempDir Path directory) throws IOException {
+            Path key = directory.resolve("a").resolve("b").resolve("id");
+            SshKeyFiles.write(credentials(SshKeyType.ED25519, 600), key);
+            for (Path made : java.util.List.of(directory.resolve("a"), directory.resolve("a").resolve("b"))) {
+                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(made)), made.toString());
+            }
+        }
+
+        @Test
+        void anExistingKeyIsKeptWhenAskedNotToReplace(@TempDir Path directory) throws IOException {
+            Path key = directory.resolve("id");
+            SshKeyFiles.write(credentials(SshKeyType.ED25519, 600), key);
+            byte[] first = Files.readAllBytes(key);
+            assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> SshKeyFiles.write(credentials(SshKeyType.ED25519, 600), key, false));
+            assertArrayEquals(first, Files.readAllBytes(key));
+        }
+
+        @Test
+        void aKeyOthersMayReadIsRefusedUnlessAllowed(@TempDir Path directory) throws IOException {
+            Path key = directory.resolve("id");
+            SshKeyFiles.write(credentials(SshKeyType.ED25519, 600), key);
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            IOException refused = assertThrows(IOException.class, () -> SshKeyFiles.readKeyPair(key));
+            assertTrue(refused.getMessage().contains("chmod 600"), refused.getMessage());
+            assertNotNull(SshKeyFiles.readKeyPair(key, true));
         }
     }
 

@@ -50,6 +50,23 @@ class SandboxSshTest {
         }
 
         @Test
+        void theLocalGatewaysCommandsSeeACleanEnvironmentNotTheTestJvms() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
+                String env = connection.exec("env").stdoutText();
+                java.util.Set<String> allowed = java.util.Set.of("HOME", "PATH", "LANG", "SHELL", "PWD", "SHLVL", "_");
+                for (String name : System.getenv().keySet()) {
+                    if (!allowed.contains(name)) {
+                        assertFalse(env.contains("\n" + name + "=") || env.startsWith(name + "="),
+                                "the JVM's " + name + " leaked into the session's environment");
+                    }
+                }
+                assertTrue(env.contains("HOME=" + gateway.sessionDirectory(sessionId)), env);
+            }
+        }
+
+        @Test
         void runsInTheSessionDirectory() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
             String sessionId = GatewayClients.newSession(gateway);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 
@@ -13,7 +14,11 @@ import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 
-/** Runs an exec request as {@code /bin/sh -c <command>} in the session's directory, passing the exit status back. */
+/**
+ * Runs an exec request as {@code /bin/sh -c <command>} in the session's directory, passing the exit status back. The
+ * command runs as the JVM's own user with a clean environment ({@code HOME}, {@code PATH}, {@code LANG}, {@code SHELL}):
+ * the LocalGateway is a test double, not a sandbox.
+ */
 final class ShellExecCommand implements Command {
     private final String command;
     private final Path directory;
@@ -53,7 +58,13 @@ final class ShellExecCommand implements Command {
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command)).directory(directory.toFile());
-        builder.environment().put("HOME", directory.toString());
+        // a clean environment: the test JVM's own (tokens, CI secrets) must not show in a session's `env`
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("HOME", directory.toString());
+        environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        environment.put("LANG", "C.UTF-8");
+        environment.put("SHELL", "/bin/sh");
         Process started = builder.start();
         process = started;
         CountDownLatch outputsDone = new CountDownLatch(2);
