@@ -25,8 +25,15 @@ public final class ApiFault {
     private final String method;
     private final String path;
     private final int times;
+    private final String text;
 
     private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times) {
+        this(kind, status, duration, method, path, times, null);
+    }
+
+    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
+            String text) {
+        this.text = text;
         this.kind = kind;
         this.status = status;
         this.duration = duration;
@@ -78,14 +85,36 @@ public final class ApiFault {
         return new ApiFault(FaultRule.Kind.HOST_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
     }
 
+    /** Answer 307 with this {@code Location}: a client must not follow it, nor send its token there. */
+    public static ApiFault redirect(String location) {
+        return new ApiFault(FaultRule.Kind.REDIRECT, 307, null, null, null, 1, Objects.requireNonNull(location, "location"));
+    }
+
+    /** Answer with a success status and a JSON body of about {@code bytes} bytes, bigger than any real answer. */
+    public static ApiFault oversizedBody(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("bytes must be positive, got " + bytes);
+        }
+        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, bytes, null, null, null, 1);
+    }
+
+    /** Answer with this error status and the contract's error body carrying this message, as it is (newlines too). */
+    public static ApiFault errorMessage(int status, String message) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
+        }
+        return new ApiFault(FaultRule.Kind.ERROR_MESSAGE, status, null, null, null, 1,
+                Objects.requireNonNull(message, "message"));
+    }
+
     /** Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}). */
     public ApiFault onMints() {
-        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times);
+        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text);
     }
 
     /** Hit only GETs. */
     public ApiFault onGets() {
-        return new ApiFault(kind, status, duration, "GET", null, times);
+        return new ApiFault(kind, status, duration, "GET", null, times, text);
     }
 
     /** Hit the next {@code count} matching calls instead of one. */
@@ -93,11 +122,11 @@ public final class ApiFault {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + count);
         }
-        return new ApiFault(kind, status, duration, method, path, count);
+        return new ApiFault(kind, status, duration, method, path, count, text);
     }
 
     FaultRule toRule() {
-        return new FaultRule(kind, method, path, status, duration, times);
+        return new FaultRule(kind, method, path, status, duration, text, times);
     }
 
     @Override

@@ -53,6 +53,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     public static final String ENV_API_TOKEN = "SANDGATE_API_TOKEN";
 
     private static final MediaType JSON = MediaType.get("application/json");
+    /** The most a success answer may hold; the largest real ones (a page of sessions) are a few KiB. */
+    static final long MAX_BODY = 1024 * 1024;
+    private static final long MAX_ERROR_BODY = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(SandboxApi.class);
 
     private final HttpUrl baseUrl;
@@ -80,6 +83,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 .readTimeout(builder.readTimeout)
                 .writeTimeout(builder.readTimeout)
                 .callTimeout(builder.callTimeout)
+                // the token goes only where the API URL says: a redirect is an answer to report, not to follow
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .retryOnConnectionFailure(false);
         if (builder.tlsTrust != null) {
             http.sslSocketFactory(builder.tlsTrust.socketFactory(), builder.tlsTrust.trustManager());
@@ -223,11 +229,19 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 .method(method, requestBody)
                 .build();
         try (Response response = http.newCall(request).execute()) {
+            if (response.code() / 100 == 3) {
+                String location = response.header("Location");
+                throw new InvalidResponseException(what + " was answered with a redirect (HTTP " + response.code()
+                        + ") to " + (location == null ? "nowhere" : Redaction.excerpt(location, token))
+                        + ", which is not followed: the token goes only to the API URL; check it", response.code(),
+                        null, null, null);
+            }
             ResponseBody responseBody = response.body();
-            String text = responseBody == null ? "" : responseBody.string();
             if (!response.isSuccessful()) {
+                String text = responseBody == null ? "" : bounded(responseBody, MAX_ERROR_BODY, what, response.code());
                 throw new FailedAnswer(ApiErrors.of(what, response, text, token), ApiErrors.retryAfter(response));
             }
+            String text = responseBody == null ? "" : bounded(responseBody, MAX_BODY, what, response.code());
             if (text.isBlank()) {
                 return mapper.createObjectNode();
             }
@@ -247,6 +261,21 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
                     + baseUrl.port() + ": " + e, 0, null, null, e);
         }
+    }
+
+    /**
+     * The body as text, if it is at most {@code max} bytes: an answer larger than any real one is refused, not read
+     * into memory. An error body is cut to its first {@code max} bytes instead (only an excerpt is shown).
+     */
+    private static String bounded(ResponseBody body, long max, String what, int status) throws IOException {
+        okio.BufferedSource source = body.source();
+        boolean more = source.request(max + 1);
+        okio.Buffer buffer = source.getBuffer();
+        if (more && status / 100 == 2) {
+            throw new InvalidResponseException(what + " answered with a body larger than " + (max / 1024)
+                    + " KiB; no answer of the contract is that large", status, null, null, null);
+        }
+        return buffer.snapshot((int) Math.min(buffer.size(), max)).utf8();
     }
 
     private static Duration min(Duration a, Duration b) {

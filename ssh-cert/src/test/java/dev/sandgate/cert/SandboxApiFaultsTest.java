@@ -260,4 +260,50 @@ class SandboxApiFaultsTest {
             }
         }
     }
+
+    /** What a hostile or broken API can make the client do: follow it elsewhere, hold a huge body, print its lines. */
+    @Nested
+    class HostileAnswers {
+        @Test
+        void aRedirectIsReportedNeverFollowed() throws Exception {
+            String id = session();
+            try (java.net.ServerSocket elsewhere = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+                 SandboxApi api = api(0)) {
+                String location = "http://127.0.0.1:" + elsewhere.getLocalPort() + "/v1/sessions/" + id;
+                GATEWAY.gateway().injectApiFault(ApiFault.redirect(location));
+                InvalidResponseException redirected = failure(InvalidResponseException.class, () -> api.getSession(id));
+                assertEquals(307, redirected.status());
+                assertTrue(redirected.getMessage().contains(location), redirected.getMessage());
+                assertTrue(redirected.getMessage().contains("not followed"), redirected.getMessage());
+                elsewhere.setSoTimeout(300);
+                assertThrows(java.net.SocketTimeoutException.class, elsewhere::accept,
+                        "nothing may have gone to the redirect's target");
+            }
+        }
+
+        @Test
+        void anAnswerLargerThanAnyRealOneIsRefusedNotHeld() throws Exception {
+            String id = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.oversizedBody(3 * 1024 * 1024));
+            try (SandboxApi api = api(0)) {
+                InvalidResponseException refused = failure(InvalidResponseException.class, () -> api.getSession(id));
+                assertTrue(refused.getMessage().contains("larger than 1024 KiB"), refused.getMessage());
+            }
+        }
+
+        @Test
+        void anErrorMessageIsShownAsAShortSingleLineExcerpt() throws Exception {
+            String id = session();
+            String forged = "denied\n2026-12-02 INFO forged log line\r\n" + "x".repeat(20_000);
+            GATEWAY.gateway().injectApiFault(ApiFault.errorMessage(403, forged));
+            try (SandboxApi api = api(0)) {
+                ApiForbiddenException refused = failure(ApiForbiddenException.class, () -> api.getSession(id));
+                for (String shown : new String[] {refused.getMessage(), refused.apiMessage()}) {
+                    assertFalse(shown.contains("\n") || shown.contains("\r"), shown);
+                    assertTrue(shown.length() < 400, "length " + shown.length());
+                }
+                assertTrue(refused.apiMessage().startsWith("denied 2026-12-02"), refused.apiMessage());
+            }
+        }
+    }
 }

@@ -12,12 +12,17 @@ public final class FaultRule {
         DELAY,
         CERTIFICATE_FOR_ANOTHER_KEY,
         EXPIRED_CERTIFICATE,
-        HOST_CERTIFICATE
+        HOST_CERTIFICATE,
+        REDIRECT,
+        OVERSIZED_BODY,
+        ERROR_MESSAGE
     }
 
     final Kind kind;
     final int status;
     final Duration duration;
+    /** The redirect's Location, or the error message, for the kinds that need one; else null. */
+    final String text;
     private final String method;
     private final Pattern path;
     private final Uses uses;
@@ -29,7 +34,13 @@ public final class FaultRule {
      * @param duration the delay for {@link Kind#DELAY}, or the Retry-After of a 429/503 (may be null)
      */
     public FaultRule(Kind kind, String method, String path, int status, Duration duration, int times) {
+        this(kind, method, path, status, duration, null, times);
+    }
+
+    /** @param text the redirect's Location or the error message (may be null) */
+    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, int times) {
         this.kind = kind;
+        this.text = text;
         this.method = method;
         this.path = path == null ? null : Pattern.compile(path);
         this.status = status;

@@ -143,6 +143,13 @@ final class RestApi {
                 return faultStatus(fault);
             case MALFORMED_JSON:
                 return new ApiAnswer("POST".equals(method) ? 201 : 200, "{\"session_id\": \"unterminated", Map.of());
+            case REDIRECT:
+                return new ApiAnswer(fault.status, "", Map.of("Location", fault.text));
+            case OVERSIZED_BODY:
+                return new ApiAnswer("POST".equals(method) ? 201 : 200,
+                        "{\"padding\": \"" + "x".repeat(fault.status) + "\"}", Map.of());
+            case ERROR_MESSAGE:
+                return ApiAnswer.error(fault.status, "injected", fault.text);
             case DELAY:
                 try {
                     Thread.sleep(fault.duration.toMillis());

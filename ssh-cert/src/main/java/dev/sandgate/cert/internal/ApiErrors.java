@@ -41,15 +41,16 @@ public final class ApiErrors {
         }
         StringBuilder text = new StringBuilder(what).append(" failed: HTTP ").append(status);
         if (code != null) {
-            text.append(' ').append(Redaction.redact(code, secret));
+            code = Redaction.excerpt(code, secret);
+            text.append(' ').append(code);
         }
-        if (message != null) {
-            text.append(": ").append(Redaction.redact(message, secret));
+        String said = message == null ? null : Redaction.excerpt(message, secret);
+        if (said != null) {
+            text.append(": ").append(said);
         } else if (!body.isBlank()) {
             text.append(": ").append(Redaction.excerpt(body, secret));
         }
         String full = text.toString();
-        String said = message == null ? null : Redaction.redact(message, secret);
         switch (status) {
             case 401: return new ApiUnauthorizedException(full, status, code, said, null);
             case 403: return new ApiForbiddenException(full, status, code, said, null);

@@ -12,9 +12,12 @@ public final class Redaction {
         return secret == null || secret.isEmpty() ? text : text.replace(secret, "***");
     }
 
-    /** At most 200 characters of a body on one line, with the secret blanked out. */
+    /**
+     * At most 200 characters of a body on one line, with the secret blanked out and control characters shown as
+     * {@code ?}: what a peer says must not write lines of its own into a message or a log.
+     */
     public static String excerpt(String body, String secret) {
-        String flat = redact(body.strip().replaceAll("\\s+", " "), secret);
+        String flat = redact(body.strip().replaceAll("\\s+", " "), secret).replaceAll("\\p{Cntrl}", "?");
         return flat.length() <= MAX_EXCERPT ? flat : flat.substring(0, MAX_EXCERPT) + "...";
     }
 }
