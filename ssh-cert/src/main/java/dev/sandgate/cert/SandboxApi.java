@@ -79,6 +79,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                     thread.setDaemon(true);
                     return thread;
                 })))
+                .dns(hostname -> builder.resolver.resolve(hostname))
                 .connectTimeout(builder.connectTimeout)
                 .readTimeout(builder.readTimeout)
                 .writeTimeout(builder.readTimeout)
@@ -330,6 +331,8 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         private Duration callTimeout = Duration.ofSeconds(60);
         private int maxRetries = 3;
         private Duration maxRetryWait = Duration.ofSeconds(30);
+        private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
+        private HostResolver resolver = HostResolver.SYSTEM;
 
         private Builder() {
             String envUrl = System.getenv(ENV_API_URL);
@@ -414,11 +417,31 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
 
         /**
-         * @throws IllegalStateException if no base URL or token was given, here or in the environment
+         * Where the token may go; default {@link EndpointPolicy#requireTls()}: an {@code http://} base URL is refused
+         * unless its host is loopback or the policy allows cleartext.
+         */
+        public Builder endpointPolicy(EndpointPolicy policy) {
+            this.endpointPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How host names are resolved; default the system's. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if no base URL or token was given, here or in the environment, or the base
+         *                               URL is one the {@link #endpointPolicy} does not allow
          */
         public SandboxApi build() {
             if (baseUrl == null) {
                 throw new IllegalStateException("No API base URL: call baseUrl(...) or set " + ENV_API_URL);
+            }
+            String refusal = endpointPolicy.refusal(baseUrl.uri(), false, "SandboxApi.Builder.endpointPolicy");
+            if (refusal != null) {
+                throw new IllegalStateException("Refusing the API URL: " + refusal);
             }
             if (token == null) {
                 throw new IllegalStateException("No API token: call token(...) or set " + ENV_API_TOKEN);

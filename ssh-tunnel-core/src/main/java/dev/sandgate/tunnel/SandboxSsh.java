@@ -31,8 +31,10 @@ import org.apache.sshd.core.CoreModuleProperties;
 import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.CertificateIssuer;
 import dev.sandgate.cert.CertificateListener;
+import dev.sandgate.cert.EndpointPolicy;
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.FileCredentials;
+import dev.sandgate.cert.HostResolver;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.SshKeys;
@@ -111,6 +113,8 @@ public final class SandboxSsh implements Closeable {
         this.transport = ownsTransport ? ((UnboundTransport) chosen).bind(TransportOptions.builder()
                 .tlsTrust(builder.tlsTrust)
                 .connectTimeout(builder.connectTimeout)
+                .endpointPolicy(builder.endpointPolicy)
+                .resolver(builder.resolver)
                 .build()) : chosen;
         this.connectTimeout = builder.connectTimeout;
         AtomicInteger threads = new AtomicInteger();
@@ -311,6 +315,8 @@ public final class SandboxSsh implements Closeable {
         private FileCredentials fileCredentials;
         private Function<String, Endpoints> endpoints;
         private Path knownHosts;
+        private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
+        private HostResolver resolver = HostResolver.SYSTEM;
 
         private Builder() {
             String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
@@ -413,6 +419,25 @@ public final class SandboxSsh implements Closeable {
          */
         public Builder knownHosts(Path file) {
             this.knownHosts = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Where the token may go, for the API and for the transports this builder binds; default
+         * {@link EndpointPolicy#requireTls()}: cleartext only to loopback hosts. Use
+         * {@code EndpointPolicy.requireTls().allowCleartext()} for development against a plain-HTTP gateway, and
+         * {@code tunnelHosts(...)} to pin the hosts a mint answer may send tunnels to.
+         */
+        public Builder endpointPolicy(EndpointPolicy policy) {
+            this.endpointPolicy = Objects.requireNonNull(policy, "policy");
+            apiBuilder.endpointPolicy(policy);
+            return this;
+        }
+
+        /** How host names are resolved, for the API and the transports this builder binds; default the system's. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            apiBuilder.resolver(resolver);
             return this;
         }
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import dev.sandgate.cert.EndpointPolicy;
+import dev.sandgate.cert.HostResolver;
 import dev.sandgate.cert.TlsTrust;
 
 /**
@@ -22,10 +24,14 @@ import dev.sandgate.cert.TlsTrust;
  * @param pingInterval   how often a WebSocket tunnel pings, to keep idle tunnels alive through load balancers
  * @param webSocketSubprotocols the subprotocols a WebSocket upgrade offers ({@code Sec-WebSocket-Protocol}), in
  *                       order of preference; empty offers none
+ * @param endpointPolicy which tunnel endpoints may receive the tunnel's credentials (TLS beyond loopback by default)
+ * @param resolver       how host names are resolved
  */
 public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Duration pingInterval,
-        List<String> webSocketSubprotocols) {
+        List<String> webSocketSubprotocols, EndpointPolicy endpointPolicy, HostResolver resolver) {
     public TransportOptions {
+        Objects.requireNonNull(endpointPolicy, "endpointPolicy");
+        Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(tlsTrust, "tlsTrust");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(pingInterval, "pingInterval");
@@ -48,6 +54,8 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration pingInterval = Duration.ofSeconds(30);
         private List<String> webSocketSubprotocols = List.of();
+        private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
+        private HostResolver resolver = HostResolver.SYSTEM;
 
         private Builder() {
         }
@@ -76,8 +84,21 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
+        /** Which tunnel endpoints may receive credentials; default {@link EndpointPolicy#requireTls()}. */
+        public Builder endpointPolicy(EndpointPolicy policy) {
+            this.endpointPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How host names are resolved; default the system's. */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
         public TransportOptions build() {
-            return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols);
+            return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols, endpointPolicy,
+                    resolver);
         }
     }
 }

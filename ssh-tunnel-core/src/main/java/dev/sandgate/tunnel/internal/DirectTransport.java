@@ -5,10 +5,12 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
 import dev.sandgate.cert.Endpoints;
+import dev.sandgate.tunnel.EndpointNotAllowedException;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
@@ -31,12 +33,18 @@ public final class DirectTransport implements Transport {
         InetSocketAddress address = fixedAddress != null ? fixedAddress : target(request);
         String hostPort = address.getHostString() + ":" + address.getPort();
         String description = "TCP " + hostPort;
+        // no credential travels on a plain SSH connection, so only the tunnel host allowlist applies
+        String refusal = options.endpointPolicy().refusal(sshUri(address), true, HttpConnectTransport.POLICY_SETTING);
+        if (refusal != null) {
+            throw new EndpointNotAllowedException(description + " was not attempted: " + refusal);
+        }
         Duration limit = request.timeLimit(options.connectTimeout());
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             if (address.isUnresolved()) {
-                address = new InetSocketAddress(address.getHostString(), address.getPort());
+                address = new InetSocketAddress(options.resolver().resolve(address.getHostString()).get(0),
+                        address.getPort());
             }
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, limit.toMillis()));
             return new SocketTunnel(socket, new byte[0], description, "sandgate-tunnel " + request.sessionId());
@@ -52,6 +60,14 @@ public final class DirectTransport implements Transport {
         } catch (IOException e) {
             close(socket);
             throw new TunnelException(description + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static URI sshUri(InetSocketAddress address) throws TunnelException {
+        try {
+            return new URI("ssh", null, address.getHostString(), address.getPort(), null, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new TunnelException("Not a host name: " + address.getHostString(), e);
         }
     }
 

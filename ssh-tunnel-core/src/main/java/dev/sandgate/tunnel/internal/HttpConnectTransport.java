@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocket;
 
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.Refusal;
+import dev.sandgate.tunnel.EndpointNotAllowedException;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
@@ -38,6 +39,7 @@ import dev.sandgate.tunnel.TunnelRequest;
 public final class HttpConnectTransport implements Transport {
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
+    static final String POLICY_SETTING = "SandboxSsh.Builder.endpointPolicy (or TransportOptions.endpointPolicy)";
 
     private final TransportOptions options;
 
@@ -49,6 +51,10 @@ public final class HttpConnectTransport implements Transport {
     public Tunnel open(TunnelRequest request) throws IOException {
         Endpoints.Connect endpoint = request.endpoints().connect().orElseThrow(() -> new TunnelException(
                 "Session " + request.sessionId() + " has no HTTP CONNECT endpoint; use Transport.webSocket()"));
+        String refusal = options.endpointPolicy().refusal(endpoint.proxyUrl(), true, POLICY_SETTING);
+        if (refusal != null) {
+            throw new EndpointNotAllowedException("HTTP CONNECT " + endpoint.target() + " was not attempted: " + refusal);
+        }
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.HTTP_CONNECT);
@@ -95,7 +101,7 @@ public final class HttpConnectTransport implements Transport {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), millisLeft(deadline));
+            socket.connect(new InetSocketAddress(options.resolver().resolve(host).get(0), port), millisLeft(deadline));
             socket.setSoTimeout(millisLeft(deadline));
             if (tls) {
                 socket = startTls(socket, host, port);

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Endpoints;
+import dev.sandgate.tunnel.EndpointNotAllowedException;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.Tunnel;
@@ -57,6 +58,7 @@ public final class WebSocketTransport implements Transport {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .socketFactory(new NoDelaySocketFactory(writeProgress))
+                .dns(hostname -> options.resolver().resolve(hostname))
                 .sslSocketFactory(options.tlsTrust().socketFactory(), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
                 .build();
@@ -70,6 +72,11 @@ public final class WebSocketTransport implements Transport {
         Endpoints.WebSocket endpoint = request.endpoints().webSocket().orElseThrow(() -> new TunnelException(
                 "Session " + request.sessionId() + " has no WebSocket endpoint; use Transport.httpConnect()"));
         URI url = endpoint.url();
+        String refusal = options.endpointPolicy().refusal(url, true, HttpConnectTransport.POLICY_SETTING);
+        if (refusal != null) {
+            throw new EndpointNotAllowedException("WebSocket tunnel to session " + request.sessionId()
+                    + " was not attempted: " + refusal);
+        }
         String description = "WebSocket " + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
                 + url.getPath();
         String threadName = "sandgate-tunnel " + request.sessionId();
