@@ -158,7 +158,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         JsonNode answer = call("POST", sessionUrl(sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT,
                 timeout);
         try {
-            return ApiResponses.issuedCertificate(answer, keyPair, Instant.now());
+            return ApiResponses.issuedCertificate(answer, keyPair, sessionId, ttl, Instant.now());
         } catch (IllegalArgumentException e) {
             throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, null, e);
         }

@@ -69,7 +69,8 @@ class ParsersFuzzTest {
             return;
         }
         try {
-            ApiResponses.issuedCertificate(json, fixtureKey(), Instant.parse("2026-01-01T00:00:00Z")).toString();
+            ApiResponses.issuedCertificate(json, fixtureKey(), "sess-1", java.time.Duration.ofDays(4000),
+                    Instant.parse("2026-01-01T00:00:00Z")).toString();
         } catch (IllegalArgumentException documented) {
             // SandboxApi turns this into InvalidResponseException
         }

@@ -3,12 +3,16 @@ package dev.sandgate.cert.internal;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -57,18 +61,66 @@ public final class ApiResponses {
                 json.path("offset").asInt());
     }
 
+    /** How far a gateway's clock may run ahead, and how much longer than asked a certificate may last. */
+    static final Duration ALLOWED_SKEW = Duration.ofMinutes(5);
+    static final Duration ALLOWED_EXTRA_LIFETIME = Duration.ofMinutes(10);
+    /** The critical options Sandgate understands (and shows); a certificate with any other is refused. */
+    static final Set<String> KNOWN_CRITICAL_OPTIONS = Set.of("force-command", "source-address", "verify-required");
+
     /**
-     * @param now when the answer arrived: a certificate already expired then is refused
+     * @param sessionId the session the mint was for: the certificate must name it, or the user, as a principal
+     * @param ttl       the lifetime asked for: a certificate valid much longer is refused
+     * @param now       when the answer arrived: a certificate already expired then, or not valid for a while yet, is
+     *                  refused
      * @throws IllegalArgumentException if a field is missing, or the certificate does not fit the key pair, is not a
-     *                                  user certificate, or has expired
+     *                                  user certificate, has expired, is not yet valid, names other principals than
+     *                                  the session's or the user, is not validly signed (or with SHA-1, or by an RSA
+     *                                  CA under 2048 bits), outlasts what was asked, or carries a critical option
+     *                                  Sandgate does not understand
      */
-    public static IssuedCertificate issuedCertificate(JsonNode json, KeyPair keyPair, Instant now) {
+    public static IssuedCertificate issuedCertificate(JsonNode json, KeyPair keyPair, String sessionId, Duration ttl,
+            Instant now) {
         SshCertificate certificate = SshCertificate.parse(text(json, "certificate"));
+        String username = text(json, "username");
+        String id = certificate.keyId();
         if (!certificate.validBefore().isAfter(now)) {
-            throw new IllegalArgumentException("certificate " + certificate.keyId() + " expired at "
+            throw new IllegalArgumentException("certificate " + id + " expired at "
                     + certificate.validBefore() + ", before it arrived (" + now + "); check the gateway's clock");
         }
-        Credentials credentials = new Credentials(text(json, "username"), keyPair, certificate);
+        if (certificate.validAfter().isAfter(now.plus(ALLOWED_SKEW))) {
+            throw new IllegalArgumentException("certificate " + id + " is not valid until " + certificate.validAfter()
+                    + ", more than " + ALLOWED_SKEW.toMinutes() + " minutes from now (" + now + "); check the gateway's"
+                    + " clock");
+        }
+        Duration lifetime = Duration.between(certificate.validAfter(), certificate.validBefore());
+        if (lifetime.compareTo(ttl.plus(ALLOWED_EXTRA_LIFETIME)) > 0) {
+            throw new IllegalArgumentException("certificate " + id + " is valid for " + lifetime + " ("
+                    + certificate.validAfter() + " to " + certificate.validBefore() + "), far longer than the " + ttl
+                    + " asked for");
+        }
+        List<String> principals = certificate.principals();
+        if (!principals.contains(sessionId) && !principals.contains(username)) {
+            throw new IllegalArgumentException("certificate " + id + " has principals " + principals + ", naming neither"
+                    + " the session " + sessionId + " nor the user '" + username + "'"
+                    + (principals.isEmpty() ? ": with none it would be valid for any user" : ""));
+        }
+        JsonNode listed = json.get("principals");
+        if (listed != null && listed.isArray()) {
+            Set<String> said = new TreeSet<>();
+            listed.forEach(principal -> said.add(principal.asText()));
+            if (!said.equals(new TreeSet<>(principals))) {
+                throw new IllegalArgumentException("field 'principals' says " + said + " but certificate " + id
+                        + " names " + principals);
+            }
+        }
+        checkSignature(certificate);
+        Set<String> unknown = new TreeSet<>(certificate.criticalOptions().keySet());
+        unknown.removeAll(KNOWN_CRITICAL_OPTIONS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("certificate " + id + " carries critical options Sandgate does not"
+                    + " understand: " + unknown + " (it knows " + new TreeSet<>(KNOWN_CRITICAL_OPTIONS) + ")");
+        }
+        Credentials credentials = new Credentials(username, keyPair, certificate);
         List<PublicKey> hostCaKeys = new ArrayList<>();
         for (JsonNode key : json.path("host_ca_public_keys")) {
             hostCaKeys.add(SshKeys.parsePublicKey(key.asText()));
@@ -82,6 +134,23 @@ public final class ApiResponses {
                 new Permissions(permissions.path("pty").asBoolean(true), permissions.path("port_forwarding").asBoolean(false),
                         permissions.path("agent_forwarding").asBoolean(false)),
                 endpoints(json.path("endpoints")));
+    }
+
+    /** The CA's signature must verify, and not with SHA-1 nor an RSA key under 2048 bits (as OpenSSH refuses). */
+    private static void checkSignature(SshCertificate certificate) {
+        String id = certificate.keyId();
+        if (!certificate.hasValidSignature()) {
+            throw new IllegalArgumentException("certificate " + id + " has a CA signature that does not verify");
+        }
+        if ("ssh-rsa".equals(certificate.signatureAlgorithm())) {
+            throw new IllegalArgumentException("certificate " + id + " is signed with ssh-rsa (SHA-1), which is refused;"
+                    + " the CA must sign with rsa-sha2-256 or rsa-sha2-512");
+        }
+        PublicKey ca = certificate.caPublicKey();
+        if (ca instanceof RSAPublicKey && ((RSAPublicKey) ca).getModulus().bitLength() < 2048) {
+            throw new IllegalArgumentException("certificate " + id + " is signed by an RSA CA of "
+                    + ((RSAPublicKey) ca).getModulus().bitLength() + " bits; at least 2048 are required");
+        }
     }
 
     private static Endpoints endpoints(JsonNode json) {
