@@ -50,7 +50,7 @@ public final class LocalGateway implements AutoCloseable {
     private LocalGateway(Builder builder) throws IOException {
         this.ownsRoot = builder.root == null;
         this.root = ownsRoot ? Files.createTempDirectory("local-gateway-") : Files.createDirectories(builder.root);
-        this.registry = new SessionRegistry(root, builder.hostKeys);
+        this.registry = new SessionRegistry(root, builder.hostKeys, builder.weakAlgorithmsOnly);
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls);
@@ -247,6 +247,7 @@ public final class LocalGateway implements AutoCloseable {
     public static final class Builder {
         private Path root;
         private SessionRegistry.HostKeys hostKeys = SessionRegistry.HostKeys.CERTIFIED;
+        private boolean weakAlgorithmsOnly;
 
         private Builder() {
         }
@@ -278,6 +279,21 @@ public final class LocalGateway implements AutoCloseable {
          */
         public Builder hostCertificatesWithoutPrincipals() {
             this.hostKeys = SessionRegistry.HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
+            return this;
+        }
+
+        /** Makes the host CA an RSA key that signs with SHA-1 ({@code ssh-rsa}), as old CAs do: clients must refuse. */
+        public Builder sha1SignedHostCertificates() {
+            this.hostKeys = SessionRegistry.HostKeys.CERTIFIED_WITH_SHA1;
+            return this;
+        }
+
+        /**
+         * Makes the sessions' SSH servers offer only what old servers offer: {@code diffie-hellman-group14-sha1},
+         * {@code aes128-cbc} and {@code hmac-sha1}. A strict client finds nothing in common.
+         */
+        public Builder weakAlgorithmsOnly() {
+            this.weakAlgorithmsOnly = true;
             return this;
         }
 

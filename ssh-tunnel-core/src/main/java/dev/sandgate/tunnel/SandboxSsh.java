@@ -132,11 +132,11 @@ public final class SandboxSsh implements Closeable {
         });
         this.client = SshClient.setUpDefaultClient();
         client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(ioExecutor));
-        client.setServerKeyVerifier(new HostCertificateVerifier());
+        client.setServerKeyVerifier(new HostCertificateVerifier(builder.legacyAlgorithms));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        AlgorithmPreferences.apply(client);
+        AlgorithmPreferences.apply(client, builder.legacyAlgorithms);
         // gateway contract: a host certificate with no principals is valid for any host, as OpenSSH's client holds
         CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(client, true);
         client.addSessionListener(new SessionListener() {
@@ -317,6 +317,7 @@ public final class SandboxSsh implements Closeable {
         private Path knownHosts;
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
+        private boolean legacyAlgorithms;
 
         private Builder() {
             String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
@@ -438,6 +439,17 @@ public final class SandboxSsh implements Closeable {
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             apiBuilder.resolver(resolver);
+            return this;
+        }
+
+        /**
+         * Also accepts old algorithms, after the modern ones: SHA-1 key exchanges, MACs and signatures, CBC ciphers,
+         * host certificates signed with SHA-1 or by small RSA CAs. Only for a server that cannot be upgraded; by
+         * default such a server is refused with {@link NoCommonAlgorithmException} or
+         * {@link HostKeyRejectedException} naming what it offered.
+         */
+        public Builder legacyAlgorithms() {
+            this.legacyAlgorithms = true;
             return this;
         }
 

@@ -72,12 +72,19 @@ final class SshFailures {
                     : "the key exchange did not finish in time");
         }
         if (code == SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED && session.getServerKey() == null
-                && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) != null) {
-            // algorithms were agreed, then the key exchange failed before a host key was accepted: the host key
-            // itself did not hold (a host certificate for another host, expired, or not validly signed)
+                && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) == null
+                && !session.getServerKexProposals().isEmpty()) {
+            return new NoCommonAlgorithmException("The SSH server of session " + sessionId + " offers nothing Sandgate"
+                    + " accepts in at least one of these lists: " + offers(session) + ". Upgrade the server, or, if it"
+                    + " cannot be, allow old algorithms with SandboxSsh.Builder.legacyAlgorithms()", failure);
+        }
+        if (session.getServerKey() == null && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) != null) {
+            // algorithms were agreed, the tunnel held, and the key exchange failed before a host key was accepted:
+            // the host key itself did not hold
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": its host key did"
-                    + " not verify during the key exchange (a host certificate for another host name, expired, or not"
-                    + " validly signed). No credentials were sent.", failure);
+                    + " not verify during the key exchange (a host certificate for another host name, expired, signed"
+                    + " with an algorithm refused here such as SHA-1, or not validly signed). No credentials were sent.",
+                    failure);
         }
         return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
                 + failure.getMessage(), failure);
@@ -103,6 +110,26 @@ final class SshFailures {
         Throwable cause = record.sessionFailure() != null ? record.sessionFailure() : failure;
         return new SandgateSshException("The connection to " + described + " ended"
                 + (cause == null ? "" : ": " + cause.getMessage()), cause);
+    }
+
+    /** What the server offered, list by list, where none of the client's own proposals is among them. */
+    private static String offers(ClientSession session) {
+        StringBuilder shown = new StringBuilder();
+        for (KexProposalOption option : new KexProposalOption[] {KexProposalOption.ALGORITHMS,
+                KexProposalOption.SERVERKEYS, KexProposalOption.C2SENC, KexProposalOption.C2SMAC}) {
+            String server = session.getServerKexProposals().get(option);
+            String client = session.getClientKexProposals().get(option);
+            if (server == null || client == null) {
+                continue;
+            }
+            java.util.List<String> ours = java.util.List.of(client.split(","));
+            boolean shared = java.util.Arrays.stream(server.split(",")).anyMatch(ours::contains);
+            if (!shared) {
+                shown.append(shown.length() == 0 ? "" : "; ").append(option.getDescription()).append(": the server offers ")
+                        .append(server);
+            }
+        }
+        return shown.length() == 0 ? "(its offers could not be read)" : shown.toString();
     }
 
     /** The first SSH disconnect code in the cause chain, or 0. */

@@ -30,8 +30,9 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Path root;
     private final Signer userCa = Signer.generate();
-    private final Signer hostCa = Signer.generate();
+    private final Signer hostCa;
     private final Signer sshServerHostCa;
+    private final boolean weakAlgorithmsOnly;
     private final boolean hostPrincipals;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
@@ -46,7 +47,9 @@ public final class SessionRegistry implements AutoCloseable {
         /** A plain host key, no certificate. */
         PLAIN,
         /** A host certificate from the CA the API names, with no principals: valid for any host name. */
-        CERTIFIED_WITHOUT_PRINCIPALS
+        CERTIFIED_WITHOUT_PRINCIPALS,
+        /** A host certificate from the CA the API names, an RSA CA signing with SHA-1 ({@code ssh-rsa}). */
+        CERTIFIED_WITH_SHA1
     }
 
     /**
@@ -54,7 +57,14 @@ public final class SessionRegistry implements AutoCloseable {
      * @param hostKeys what the SSH servers present as their host key
      */
     public SessionRegistry(Path root, HostKeys hostKeys) {
+        this(root, hostKeys, false);
+    }
+
+    /** @param weakAlgorithmsOnly whether the sessions' SSH servers offer only SHA-1 and CBC algorithms */
+    public SessionRegistry(Path root, HostKeys hostKeys, boolean weakAlgorithmsOnly) {
         this.root = root;
+        this.weakAlgorithmsOnly = weakAlgorithmsOnly;
+        this.hostCa = hostKeys == HostKeys.CERTIFIED_WITH_SHA1 ? Signer.rsaWithSha1() : Signer.generate();
         switch (hostKeys) {
             case FOREIGN_CA: this.sshServerHostCa = Signer.generate(); break;
             case PLAIN: this.sshServerHostCa = null; break;
@@ -98,7 +108,7 @@ public final class SessionRegistry implements AutoCloseable {
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
         SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa,
-                hostPrincipals, authorizedKey, pumps);
+                hostPrincipals, authorizedKey, weakAlgorithmsOnly, pumps);
         Instant now = Instant.now();
         GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
         sessions.put(id, session);

@@ -10,11 +10,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
@@ -45,9 +50,11 @@ final class SessionSshServer implements AutoCloseable {
      * @param hostCa         signs the host certificate; null for a plain host key
      * @param hostPrincipals whether the host certificate names its hosts (else it has no principals: any host)
      * @param authorizedKey  a plain public key that may log in too (a session created with ssh_public_key), or null
+     * @param weakAlgorithmsOnly whether to offer only SHA-1 key exchange and MAC and a CBC cipher, as old servers do
      */
     SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
-            boolean hostPrincipals, PublicKey authorizedKey, ExecutorService pumps) throws IOException {
+            boolean hostPrincipals, PublicKey authorizedKey, boolean weakAlgorithmsOnly, ExecutorService pumps)
+            throws IOException {
         this.sessionId = sessionId;
         this.username = username;
         this.userCaKey = userCaKey;
@@ -68,6 +75,12 @@ final class SessionSshServer implements AutoCloseable {
             OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
                     hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
             server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+        }
+        if (weakAlgorithmsOnly) {
+            server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
+                    List.of(BuiltinDHFactories.dhg14), ServerBuilder.DH2KEX));
+            server.setCipherFactories(List.of(BuiltinCiphers.aes128cbc));
+            server.setMacFactories(List.of(BuiltinMacs.hmacsha1));
         }
         server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));
         server.setPasswordAuthenticator(null);

@@ -19,14 +19,26 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
  */
 public final class Signer {
     private final KeyPair keyPair;
+    /** The signature algorithm to sign with, or null for the key's default. */
+    private final String algorithm;
     private final AtomicLong serials = new AtomicLong(1);
 
-    private Signer(KeyPair keyPair) {
+    private Signer(KeyPair keyPair, String algorithm) {
         this.keyPair = keyPair;
+        this.algorithm = algorithm;
     }
 
     public static Signer generate() {
-        return new Signer(newEd25519KeyPair());
+        return new Signer(newEd25519KeyPair(), null);
+    }
+
+    /** An RSA 2048 CA that signs with {@code ssh-rsa}, i.e. SHA-1, as old CAs do: clients must refuse its certificates. */
+    public static Signer rsaWithSha1() {
+        try {
+            return new Signer(KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 2048), "ssh-rsa");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate an RSA key: " + e.getMessage(), e);
+        }
     }
 
     public static KeyPair newEd25519KeyPair() {
@@ -67,7 +79,7 @@ public final class Signer {
                     .principals(principals)
                     .validAfter(validAfter)
                     .validBefore(validBefore)
-                    .sign(keyPair);
+                    .sign(keyPair, algorithm);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot sign certificate " + keyId + ": " + e.getMessage(), e);
         }

@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
 public final class HostCertificateVerifier implements ServerKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(HostCertificateVerifier.class);
 
+    private final boolean legacy;
+
+    /** @param legacy whether host certificates signed with SHA-1, or by RSA CAs under 2048 bits, are accepted */
+    public HostCertificateVerifier(boolean legacy) {
+        this.legacy = legacy;
+    }
+
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
         AttributeRepository context = session.getConnectionContext();
@@ -34,6 +41,9 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         } else {
             refusal = refusal(trusted, serverKey);
         }
+        if (refusal == null && !legacy) {
+            refusal = weakSignature(serverKey);
+        }
         if (refusal == null) {
             return true;
         }
@@ -43,6 +53,27 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         }
         LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
         return false;
+    }
+
+    /** Why a host certificate's signature is too weak (SHA-1, or an RSA CA under 2048 bits), or null. */
+    private static String weakSignature(PublicKey serverKey) {
+        if (!(serverKey instanceof OpenSshCertificate)) {
+            return null;
+        }
+        OpenSshCertificate certificate = (OpenSshCertificate) serverKey;
+        if ("ssh-rsa".equals(certificate.getSignatureAlgorithm())) {
+            return "the server's host certificate is signed with ssh-rsa (SHA-1), which is refused as OpenSSH's"
+                    + " CASignatureAlgorithms refuses it; have the CA sign with rsa-sha2-256 or rsa-sha2-512 (or allow"
+                    + " old algorithms with SandboxSsh.Builder.legacyAlgorithms())";
+        }
+        PublicKey ca = certificate.getCaPubKey();
+        if (ca instanceof java.security.interfaces.RSAPublicKey
+                && ((java.security.interfaces.RSAPublicKey) ca).getModulus().bitLength() < 2048) {
+            return "the server's host certificate is signed by an RSA CA of "
+                    + ((java.security.interfaces.RSAPublicKey) ca).getModulus().bitLength() + " bits; at least 2048"
+                    + " are required";
+        }
+        return null;
     }
 
     private static String refusal(List<PublicKey> trusted, PublicKey serverKey) {
