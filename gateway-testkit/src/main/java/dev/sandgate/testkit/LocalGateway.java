@@ -50,7 +50,8 @@ public final class LocalGateway implements AutoCloseable {
     private LocalGateway(Builder builder) throws IOException {
         this.ownsRoot = builder.root == null;
         this.root = ownsRoot ? Files.createTempDirectory("local-gateway-") : Files.createDirectories(builder.root);
-        this.registry = new SessionRegistry(root, builder.hostKeys, builder.weakAlgorithmsOnly);
+        this.registry = new SessionRegistry(root, builder.hostKeys, builder.weakAlgorithmsOnly,
+                builder.tunnelCredentials);
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls);
@@ -248,6 +249,7 @@ public final class LocalGateway implements AutoCloseable {
         private Path root;
         private SessionRegistry.HostKeys hostKeys = SessionRegistry.HostKeys.CERTIFIED;
         private boolean weakAlgorithmsOnly;
+        private boolean tunnelCredentials;
 
         private Builder() {
         }
@@ -294,6 +296,15 @@ public final class LocalGateway implements AutoCloseable {
          */
         public Builder weakAlgorithmsOnly() {
             this.weakAlgorithmsOnly = true;
+            return this;
+        }
+
+        /**
+         * Makes every mint answer carry a {@code tunnel_credential} for that session, and the tunnels accept only such
+         * credentials, never the account token: the tunnel endpoints then never see the token.
+         */
+        public Builder sessionTunnelCredentials() {
+            this.tunnelCredentials = true;
             return this;
         }
 

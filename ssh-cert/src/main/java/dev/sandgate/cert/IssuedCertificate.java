@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the sandbox API returns when it mints a certificate: the login credentials, when to renew
@@ -19,15 +20,25 @@ import java.util.Objects;
  * @param hostCaKeys      the CA keys whose host certificates identify the session's SSH server
  * @param permissions     what the certificate allows
  * @param endpoints       where the session's SSH server can be reached
+ * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one: sent instead of
+ *                         the account token, so that the gateway's tunnel endpoints never receive the latter. Never
+ *                         shown by {@link #toString()}.
  */
 public record IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
-        Permissions permissions, Endpoints endpoints) {
+        Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential) {
     public IssuedCertificate {
+        Objects.requireNonNull(tunnelCredential, "tunnelCredential");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(renewAfter, "renewAfter");
         hostCaKeys = List.copyOf(hostCaKeys);
         Objects.requireNonNull(permissions, "permissions");
         Objects.requireNonNull(endpoints, "endpoints");
+    }
+
+    /** A grant with no tunnel credential of its own: tunnels use the account token. */
+    public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
+            Permissions permissions, Endpoints endpoints) {
+        this(credentials, renewAfter, hostCaKeys, permissions, endpoints, Optional.empty());
     }
 
     /** The certificate's end of validity. */
@@ -38,6 +49,7 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
     @Override
     public String toString() {
         return "IssuedCertificate{" + credentials + ", renewAfter=" + renewAfter + ", hostCaKeys=" + hostCaKeys.size()
-                + ", " + permissions + ", " + endpoints + "}";
+                + ", " + permissions + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "")
+                + "}";
     }
 }

@@ -3,6 +3,7 @@ package dev.sandgate.tunnel;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.Optional;
 
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.IssuedCertificate;
@@ -17,4 +18,8 @@ import dev.sandgate.cert.IssuedCertificate;
  */
 record Login(String username, KeyPair identity, String shown, Endpoints endpoints, List<PublicKey> hostCaKeys,
         IssuedCertificate issued) {
+    /** The session's own tunnel credential, when the gateway issued one with the certificate. */
+    Optional<String> tunnelCredential() {
+        return issued == null ? Optional.empty() : issued.tunnelCredential();
+    }
 }

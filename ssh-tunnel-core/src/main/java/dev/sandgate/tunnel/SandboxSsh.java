@@ -74,6 +74,7 @@ public final class SandboxSsh implements Closeable {
     private final KnownHosts knownHosts;
     private final SandboxApi ownedApi;
     private final TunnelAuth tunnelAuth;
+    private final boolean customTunnelAuth;
     private final TunnelListener tunnelListener;
     private final Transport transport;
     private final boolean ownsTransport;
@@ -105,7 +106,8 @@ public final class SandboxSsh implements Closeable {
             this.logins = LoginSource.minted(certificates);
             this.loginDescription = certificates.toString();
         }
-        this.tunnelAuth = builder.tunnelAuth != null ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
+        this.customTunnelAuth = builder.tunnelAuth != null;
+        this.tunnelAuth = customTunnelAuth ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
         this.tunnelListener = builder.tunnelListener;
         // a transport chosen without options takes this builder's settings, and then it is ours to close
         Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
@@ -195,7 +197,10 @@ public final class SandboxSsh implements Closeable {
     private SshConnection connect(String sessionId, Login login, long deadline) throws IOException {
         ConnectionRecord record = new ConnectionRecord();
         Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
-        TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), tunnelAuth, tunnelLimit);
+        // a gateway that issues per-session tunnel credentials never needs the account token on its tunnels
+        TunnelAuth auth = login.tunnelCredential().isPresent() && !customTunnelAuth
+                ? TunnelAuth.bearer(login.tunnelCredential().get()) : tunnelAuth;
+        TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), auth, tunnelLimit);
         Map<AttributeRepository.AttributeKey<?>, Object> attributes = new HashMap<>();
         attributes.put(TunnelAttributes.OPENER,
                 (TunnelAttributes.TunnelOpener) () -> ObservedTunnel.open(transport, request, tunnelListener, record));
@@ -345,8 +350,9 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * How tunnels authenticate; default {@link TunnelAuth#bearer} with the {@link #token}. Set it for a proxy or
-         * bridge that wants something else (basic auth, a header, a cookie, nothing).
+         * How tunnels authenticate; default {@link TunnelAuth#bearer} with the session's own tunnel credential when
+         * the mint answer carries one, else with the {@link #token}. Set it for a proxy or bridge that wants something
+         * else (basic auth, a header, a cookie, nothing); it is then used as it is.
          */
         public Builder tunnelAuth(TunnelAuth auth) {
             this.tunnelAuth = Objects.requireNonNull(auth, "auth");

@@ -149,4 +149,26 @@ class EndpointPolicyTest {
             assertFalse(EndpointPolicy.isLoopback(host), host);
         }
     }
+
+    /** A gateway that issues per-session tunnel credentials never sees the account token on its tunnels. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aSessionsOwnTunnelCredentialIsUsedInsteadOfTheAccountToken(Kind kind) throws Exception {
+        try (LocalGateway gateway = LocalGateway.builder().sessionTunnelCredentials().start()) {
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                    .transport(kind.transport()).build();
+                 SshConnection connection = ssh.connect(sessionId)) {
+                assertEquals("ok\n", connection.exec("echo ok").stdoutText());
+                String shown = connection.issuedCertificate().orElseThrow().toString();
+                assertTrue(shown.contains("tunnelCredential=***"), shown);
+            }
+            // the same gateway refuses the account token on its tunnels: the connect above used the session's own
+            try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                    .tunnelAuth(TunnelAuth.bearer(gateway.token())).transport(kind.transport()).build()) {
+                TunnelRefusedException refused = assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
+                assertEquals(dev.sandgate.cert.Refusal.UNAUTHORIZED, refused.reason());
+            }
+        }
+    }
 }

@@ -38,6 +38,7 @@ public final class GatewaySession {
     final AtomicLong tunnelsOpened = new AtomicLong();
     final AtomicLong certificatesMinted = new AtomicLong();
     private final Set<Channel> tunnels = ConcurrentHashMap.newKeySet();
+    private final Set<String> tunnelCredentials = ConcurrentHashMap.newKeySet();
 
     GatewaySession(String id, String ownerToken, Instant createdAt, Instant expiresAt, String image,
             Map<String, String> metadata, Path directory, SessionSshServer ssh) {
@@ -110,6 +111,19 @@ public final class GatewaySession {
         if (status() == Status.STOPPED) {
             channel.close();
         }
+    }
+
+    /** Makes a credential that opens tunnels to this session only, as a mint answer hands it out. */
+    String issueTunnelCredential() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        String credential = "stc_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        tunnelCredentials.add(credential);
+        return credential;
+    }
+
+    boolean acceptsTunnelCredential(String credential) {
+        return credential != null && tunnelCredentials.contains(credential);
     }
 
     void touch() {

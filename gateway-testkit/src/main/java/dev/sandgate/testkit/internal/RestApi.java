@@ -225,6 +225,9 @@ final class RestApi {
         answer.put("valid_before", validBefore.toString());
         answer.put("renew_after", renewAfter.toString());
         answer.putArray("host_ca_public_keys").add(registry.hostCa().publicKeyLine());
+        if (registry.issuesTunnelCredentials()) {
+            answer.put("tunnel_credential", session.issueTunnelCredential());
+        }
         ObjectNode permissions = answer.putObject("permissions");
         permissions.put("pty", true);
         permissions.put("port_forwarding", true);

@@ -33,6 +33,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final Signer hostCa;
     private final Signer sshServerHostCa;
     private final boolean weakAlgorithmsOnly;
+    private final boolean tunnelCredentials;
     private final boolean hostPrincipals;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
@@ -62,7 +63,16 @@ public final class SessionRegistry implements AutoCloseable {
 
     /** @param weakAlgorithmsOnly whether the sessions' SSH servers offer only SHA-1 and CBC algorithms */
     public SessionRegistry(Path root, HostKeys hostKeys, boolean weakAlgorithmsOnly) {
+        this(root, hostKeys, weakAlgorithmsOnly, false);
+    }
+
+    /**
+     * @param tunnelCredentials whether mints hand out a per-session tunnel credential, and tunnels accept only it
+     *                          (never the account token)
+     */
+    public SessionRegistry(Path root, HostKeys hostKeys, boolean weakAlgorithmsOnly, boolean tunnelCredentials) {
         this.root = root;
+        this.tunnelCredentials = tunnelCredentials;
         this.weakAlgorithmsOnly = weakAlgorithmsOnly;
         this.hostCa = hostKeys == HostKeys.CERTIFIED_WITH_SHA1 ? Signer.rsaWithSha1() : Signer.generate();
         switch (hostKeys) {
@@ -90,6 +100,11 @@ public final class SessionRegistry implements AutoCloseable {
 
     public boolean isValidToken(String token) {
         return token != null && tokens.contains(token);
+    }
+
+    /** Whether mints hand out per-session tunnel credentials, and tunnels accept only those. */
+    public boolean issuesTunnelCredentials() {
+        return tunnelCredentials;
     }
 
     public Signer userCa() {

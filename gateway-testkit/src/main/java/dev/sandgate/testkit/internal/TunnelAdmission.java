@@ -19,6 +19,17 @@ final class TunnelAdmission {
         if (token == null) {
             return new Refusal(407, 4401, "unauthorized", "A bearer token is required to open a tunnel");
         }
+        if (registry.issuesTunnelCredentials()) {
+            if (session == null) {
+                return new Refusal(404, 4404, "session_not_found", "No session " + sessionId);
+            }
+            if (!session.acceptsTunnelCredential(token)) {
+                return new Refusal(407, 4401, "unauthorized", "Tunnels to session " + session.id + " take the session's"
+                        + " tunnel credential from its mint answer, not an account token");
+            }
+            return session.isRunning() ? null : new Refusal(409, 4409, "session_not_running", "Session " + session.id
+                    + " is " + session.status().name().toLowerCase());
+        }
         if (!registry.isValidToken(token)) {
             return new Refusal(407, 4401, "unauthorized", "The bearer token is not valid");
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -130,10 +131,13 @@ public final class ApiResponses {
         }
         JsonNode permissions = json.path("permissions");
         Instant renewAfter = json.hasNonNull("renew_after") ? instant(json, "renew_after") : twoThirdsInto(certificate);
+        Optional<String> tunnelCredential = json.hasNonNull("tunnel_credential")
+                ? Optional.of(Checks.headerValue(text(json, "tunnel_credential"), "tunnel_credential"))
+                : Optional.empty();
         return new IssuedCertificate(credentials, renewAfter, hostCaKeys,
                 new Permissions(permissions.path("pty").asBoolean(true), permissions.path("port_forwarding").asBoolean(false),
                         permissions.path("agent_forwarding").asBoolean(false)),
-                endpoints(json.path("endpoints")));
+                endpoints(json.path("endpoints")), tunnelCredential);
     }
 
     /** The CA's signature must verify, and not with SHA-1 nor an RSA key under 2048 bits (as OpenSSH refuses). */

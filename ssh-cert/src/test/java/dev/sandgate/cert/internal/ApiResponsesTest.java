@@ -70,6 +70,19 @@ class ApiResponsesTest {
         assertTrue(refused.getMessage().contains("'username'"), refused.getMessage());
     }
 
+    @Test
+    void aTunnelCredentialIsTakenButNeverShown() {
+        KeyPair keys = SshKeys.generate();
+        Instant now = Instant.now();
+        ObjectNode json = grant(keys, now.minusSeconds(60), now.plusSeconds(600));
+        json.put("tunnel_credential", "stc_secret_for_this_session");
+        IssuedCertificate issued = ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now);
+        assertEquals("stc_secret_for_this_session", issued.tunnelCredential().orElseThrow());
+        assertTrue(!issued.toString().contains("stc_secret"), issued.toString());
+        json.put("tunnel_credential", "stc_x\r\nX-Injected: 1");
+        assertThrows(IllegalArgumentException.class, () -> ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now));
+    }
+
     /** A grant carrying this certificate line instead of the usual one. */
     private static ObjectNode grantWith(KeyPair keys, String certificateLine) {
         Instant now = Instant.now();
