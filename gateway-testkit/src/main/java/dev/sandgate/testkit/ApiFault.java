@@ -85,6 +85,35 @@ public final class ApiFault {
         return new ApiFault(FaultRule.Kind.HOST_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
     }
 
+    /** Mint a certificate that becomes valid only in an hour. Applies to mints only. */
+    public static ApiFault notYetValidCertificate() {
+        return mintFault(FaultRule.Kind.NOT_YET_VALID_CERTIFICATE);
+    }
+
+    /** Mint a certificate valid for ten years, whatever lifetime was asked. Applies to mints only. */
+    public static ApiFault longLivedCertificate() {
+        return mintFault(FaultRule.Kind.LONG_LIVED_CERTIFICATE);
+    }
+
+    /** Mint a certificate for the principal {@code root} instead of the session. Applies to mints only. */
+    public static ApiFault foreignPrincipalsCertificate() {
+        return mintFault(FaultRule.Kind.FOREIGN_PRINCIPALS_CERTIFICATE);
+    }
+
+    /** Mint a certificate with a critical option no client knows. Applies to mints only. */
+    public static ApiFault unknownCriticalOptionCertificate() {
+        return mintFault(FaultRule.Kind.UNKNOWN_CRITICAL_OPTION_CERTIFICATE);
+    }
+
+    /** Mint a certificate signed with SHA-1 ({@code ssh-rsa}) by an RSA CA. Applies to mints only. */
+    public static ApiFault sha1SignedCertificate() {
+        return mintFault(FaultRule.Kind.SHA1_SIGNED_CERTIFICATE);
+    }
+
+    private static ApiFault mintFault(FaultRule.Kind kind) {
+        return new ApiFault(kind, 0, null, "POST", MINT_PATH, 1);
+    }
+
     /** Answer 307 with this {@code Location}: a client must not follow it, nor send its token there. */
     public static ApiFault redirect(String location) {
         return new ApiFault(FaultRule.Kind.REDIRECT, 307, null, null, null, 1, Objects.requireNonNull(location, "location"));

@@ -261,6 +261,31 @@ class SandboxApiFaultsTest {
         }
     }
 
+    /** Mint answers whose certificates must not be used, each refused through the API client, naming what is wrong. */
+    @Nested
+    class BadCertificates {
+        @Test
+        void eachIsRefusedNamingWhatIsWrong() throws Exception {
+            java.util.Map<ApiFault, String> faults = new java.util.LinkedHashMap<>();
+            faults.put(ApiFault.notYetValidCertificate(), "not valid until");
+            faults.put(ApiFault.longLivedCertificate(), "longer than");
+            faults.put(ApiFault.foreignPrincipalsCertificate(), "[root]");
+            faults.put(ApiFault.unknownCriticalOptionCertificate(), "unknown-option@example.test");
+            faults.put(ApiFault.sha1SignedCertificate(), "SHA-1");
+            String sessionId = session();
+            try (SandboxApi api = api(0)) {
+                for (java.util.Map.Entry<ApiFault, String> fault : faults.entrySet()) {
+                    GATEWAY.gateway().injectApiFault(fault.getKey());
+                    InvalidResponseException refused = failure(InvalidResponseException.class,
+                            () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                    assertTrue(refused.getMessage().contains(fault.getValue()), fault.getKey() + ": " + refused.getMessage());
+                }
+                assertTrue(api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)).validBefore()
+                        .isAfter(java.time.Instant.now()), "a sound mint still works");
+            }
+        }
+    }
+
     /** What a hostile or broken API can make the client do: follow it elsewhere, hold a huge body, print its lines. */
     @Nested
     class HostileAnswers {

@@ -252,6 +252,20 @@ final class RestApi {
                         now.minus(Duration.ofHours(1)));
             case HOST_CERTIFICATE:
                 return registry.hostCa().signHost(key, "fault:host", principals, now.minusSeconds(60), now.plus(ttl));
+            case NOT_YET_VALID_CERTIFICATE:
+                return registry.userCa().signUser(key, "fault:not-yet-valid", principals, now.plus(Duration.ofHours(1)),
+                        now.plus(Duration.ofHours(1)).plus(ttl));
+            case LONG_LIVED_CERTIFICATE:
+                return registry.userCa().signUser(key, "fault:forever", principals, now.minusSeconds(60),
+                        now.plus(Duration.ofDays(3650)));
+            case FOREIGN_PRINCIPALS_CERTIFICATE:
+                return registry.userCa().signUser(key, "fault:principals", List.of("root"), now.minusSeconds(60),
+                        now.plus(ttl));
+            case UNKNOWN_CRITICAL_OPTION_CERTIFICATE:
+                return registry.userCa().signUserWithCriticalOption(key, "fault:option", principals, now.minusSeconds(60),
+                        now.plus(ttl), "unknown-option@example.test", "1");
+            case SHA1_SIGNED_CERTIFICATE:
+                return Signer.rsaWithSha1().signUser(key, "fault:sha1", principals, now.minusSeconds(60), now.plus(ttl));
             default:
                 return registry.mint(session, key, ttl);
         }

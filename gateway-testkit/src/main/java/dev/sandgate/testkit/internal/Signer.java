@@ -65,6 +65,13 @@ public final class Signer {
                 .extension("permit-agent-forwarding", ""), key, keyId, principals, validAfter, validBefore);
     }
 
+    /** A user certificate carrying this critical option, as a gateway might add one its clients do not know. */
+    public OpenSshCertificate signUserWithCriticalOption(PublicKey key, String keyId, List<String> principals,
+            Instant validAfter, Instant validBefore, String option, String value) {
+        return sign(OpenSshCertificateBuilder.userCertificate().criticalOption(option, value), key, keyId, principals,
+                validAfter, validBefore);
+    }
+
     public OpenSshCertificate signHost(PublicKey key, String keyId, List<String> principals, Instant validAfter,
             Instant validBefore) {
         return sign(OpenSshCertificateBuilder.hostCertificate(), key, keyId, principals, validAfter, validBefore);
