@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.kex.KexProposalOption;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
@@ -56,7 +57,7 @@ final class SshFailures {
         if (code == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
             return new AuthenticationException("The SSH server of session " + sessionId + " refused the login as '"
                     + login.username() + "' with " + login.shown() + ": "
-                    + (login.shown().startsWith("certificate")
+                    + (login.identity().getPublic() instanceof OpenSshCertificate
                             ? "it may be expired, for another session, or from a CA the server does not trust"
                             : "the server does not list this key for the user"), failure);
         }
