@@ -82,6 +82,19 @@ public final class TunnelFault {
         return new TunnelFault(TunnelFaultRule.Kind.GARBAGE, null, 0, 0, 0, null, 1);
     }
 
+    /**
+     * Accept the tunnel and, instead of the session's SSH bytes, send one message of {@code bytes} zero bytes: on a
+     * WebSocket a single binary message in fragments of 1 MiB, on a CONNECT tunnel the bytes as they are. The gateway
+     * sends each fragment once the last was written and stops when the client goes away, so it holds 1 MiB at most.
+     * For testing that a client bounds what it collects.
+     */
+    public static TunnelFault oversizedMessage(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("bytes must be positive, got " + bytes);
+        }
+        return new TunnelFault(TunnelFaultRule.Kind.FLOOD, null, bytes, 0, 0, null, 1);
+    }
+
     /** Relay at about {@code bytesPerSecond} in each direction. */
     public static TunnelFault slow(long bytesPerSecond) {
         if (bytesPerSecond < 1) {

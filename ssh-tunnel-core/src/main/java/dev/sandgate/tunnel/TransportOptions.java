@@ -26,10 +26,20 @@ import dev.sandgate.cert.TlsTrust;
  *                       order of preference; empty offers none
  * @param endpointPolicy which tunnel endpoints may receive the tunnel's credentials (TLS beyond loopback by default)
  * @param resolver       how host names are resolved
+ * @param maxWebSocketMessage the longest WebSocket message a tunnel accepts, in bytes; a longer one ends the tunnel
+ *                       with a {@link TunnelException} before it is read (16 MiB by default; SSH packets are at most
+ *                       about 256 KiB, so only a broken or hostile gateway sends more)
  */
 public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Duration pingInterval,
-        List<String> webSocketSubprotocols, EndpointPolicy endpointPolicy, HostResolver resolver) {
+        List<String> webSocketSubprotocols, EndpointPolicy endpointPolicy, HostResolver resolver,
+        long maxWebSocketMessage) {
+    /** The default of {@link #maxWebSocketMessage()}: 16 MiB. */
+    public static final long DEFAULT_MAX_WEBSOCKET_MESSAGE = 16L * 1024 * 1024;
+
     public TransportOptions {
+        if (maxWebSocketMessage < 1) {
+            throw new IllegalArgumentException("maxWebSocketMessage must be positive, got " + maxWebSocketMessage);
+        }
         Objects.requireNonNull(endpointPolicy, "endpointPolicy");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(tlsTrust, "tlsTrust");
@@ -39,7 +49,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         webSocketSubprotocols.forEach(Headers::name);
     }
 
-    /** The JVM's trust store, 15 s to open, a ping every 30 s. */
+    /** The JVM's trust store, 15 s to open, a ping every 30 s, WebSocket messages up to 16 MiB. */
     public static TransportOptions defaults() {
         return builder().build();
     }
@@ -56,6 +66,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         private List<String> webSocketSubprotocols = List.of();
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
+        private long maxWebSocketMessage = DEFAULT_MAX_WEBSOCKET_MESSAGE;
 
         private Builder() {
         }
@@ -96,9 +107,21 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
+        /**
+         * The longest WebSocket message a tunnel accepts, in bytes (default 16 MiB): a gateway that sends a longer one
+         * ends the tunnel with a {@link TunnelException} before the message is held in memory.
+         */
+        public Builder maxWebSocketMessage(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxWebSocketMessage must be positive, got " + bytes);
+            }
+            this.maxWebSocketMessage = bytes;
+            return this;
+        }
+
         public TransportOptions build() {
             return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols, endpointPolicy,
-                    resolver);
+                    resolver, maxWebSocketMessage);
         }
     }
 }

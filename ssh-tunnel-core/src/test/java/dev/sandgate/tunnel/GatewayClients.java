@@ -2,6 +2,7 @@ package dev.sandgate.tunnel;
 
 import java.io.IOException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
@@ -24,12 +25,17 @@ enum GatewayClients {
     }
 
     SandboxSsh ssh(LocalGateway gateway) {
+        return ssh(gateway, options -> options);
+    }
+
+    /** With transport options of the test's own, on top of trusting the gateway's TLS certificate. */
+    SandboxSsh ssh(LocalGateway gateway, UnaryOperator<TransportOptions.Builder> options) {
         TlsTrust trust = TlsTrust.trusting(gateway.tlsCertificate());
         return SandboxSsh.builder()
                 .apiUrl(tls ? gateway.tlsApiUrl() : gateway.apiUrl())
                 .token(gateway.token())
                 .tlsTrust(trust)
-                .transport(transport.apply(TransportOptions.builder().tlsTrust(trust).build()))
+                .transport(transport.apply(options.apply(TransportOptions.builder().tlsTrust(trust)).build()))
                 .build();
     }
 

@@ -98,12 +98,14 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
-        if (fault != null && (fault.kind == TunnelFaultRule.Kind.GARBAGE || isInitialStall(fault))) {
+        if (fault != null && replacesSession(fault)) {
             session.track(client);
             client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
                 removeHttpHandlers(client.pipeline());
                 if (fault.kind == TunnelFaultRule.Kind.GARBAGE) {
                     client.writeAndFlush(Unpooled.wrappedBuffer(garbage())).addListener(ChannelFutureListener.CLOSE);
+                } else if (fault.kind == TunnelFaultRule.Kind.FLOOD) {
+                    Flood.raw(client, fault.bytes);
                 }
             });
             return;
@@ -132,6 +134,12 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         pipeline.remove(HttpObjectAggregator.class);
         pipeline.remove(this);
         pipeline.remove(HttpServerCodec.class);
+    }
+
+    /** Faults that accept the tunnel and never connect it to the session's server. */
+    private static boolean replacesSession(TunnelFaultRule fault) {
+        return fault.kind == TunnelFaultRule.Kind.GARBAGE || fault.kind == TunnelFaultRule.Kind.FLOOD
+                || isInitialStall(fault);
     }
 
     /** A stall from the first byte: the tunnel is accepted and never connected to the session's server. */
@@ -182,12 +190,14 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 WebSocketFrames.close(client, fault.closeCode, "Refused by an injected fault");
                 return;
             }
-            if (fault != null && (fault.kind == TunnelFaultRule.Kind.GARBAGE || isInitialStall(fault))) {
+            if (fault != null && replacesSession(fault)) {
                 session.track(client);
                 client.pipeline().remove(this);
                 if (fault.kind == TunnelFaultRule.Kind.GARBAGE) {
                     client.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(garbage())))
                             .addListener(f -> WebSocketFrames.close(client, WebSocketFrames.NORMAL, "garbage sent"));
+                } else if (fault.kind == TunnelFaultRule.Kind.FLOOD) {
+                    Flood.webSocketMessage(client, fault.bytes);
                 }
                 return;
             }

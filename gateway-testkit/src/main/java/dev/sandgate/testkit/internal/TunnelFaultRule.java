@@ -9,13 +9,14 @@ public final class TunnelFaultRule {
         STALL,
         DROP,
         GARBAGE,
+        FLOOD,
         SLOW
     }
 
     final Kind kind;
     /** For STALL and DROP: whether the bytes counted are those from the session (else those to it). */
     final boolean fromSession;
-    /** For STALL and DROP the byte count that trips it; for SLOW the rate in bytes per second. */
+    /** For STALL and DROP the byte count that trips it; for SLOW the rate in bytes per second; for FLOOD its size. */
     final long bytes;
     final int httpStatus;
     final int closeCode;

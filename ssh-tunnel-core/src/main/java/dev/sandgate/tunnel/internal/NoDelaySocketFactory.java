@@ -1,6 +1,7 @@
 package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,20 +11,23 @@ import java.net.SocketException;
 import javax.net.SocketFactory;
 
 /**
- * Plain sockets with Nagle's algorithm off, whose writes are reported to a {@link WriteProgress}. OkHttp leaves Nagle
- * on, and then each small SSH packet on a WebSocket waits for the previous one's ACK: about 40 ms per round trip
- * against a peer that delays its ACKs. TLS sockets are layered over these, so their writes are reported too.
+ * Plain sockets with Nagle's algorithm off, whose writes are reported to a {@link WriteProgress}, and whose input
+ * passes a {@link WebSocketMessageGuard}. OkHttp leaves Nagle on, and then each small SSH packet on a WebSocket waits
+ * for the previous one's ACK: about 40 ms per round trip against a peer that delays its ACKs. TLS sockets are layered
+ * over these, so their writes are reported too; the guard then moves above TLS ({@link GuardedSslSocketFactory}).
  */
 final class NoDelaySocketFactory extends SocketFactory {
     private final WriteProgress progress;
+    private final long maxMessage;
 
-    NoDelaySocketFactory(WriteProgress progress) {
+    NoDelaySocketFactory(WriteProgress progress, long maxMessage) {
         this.progress = progress;
+        this.maxMessage = maxMessage;
     }
 
     @Override
     public Socket createSocket() throws SocketException {
-        Socket socket = new ReportingSocket(progress);
+        Socket socket = new ReportingSocket(progress, maxMessage);
         socket.setTcpNoDelay(true);
         return socket;
     }
@@ -57,13 +61,33 @@ final class NoDelaySocketFactory extends SocketFactory {
         return socket;
     }
 
-    /** A socket whose output stream reports each write. */
-    private static final class ReportingSocket extends Socket {
+    /** A socket whose output stream reports each write, and whose input is guarded unless TLS runs over it. */
+    static final class ReportingSocket extends Socket {
         private final WriteProgress progress;
+        private final long maxMessage;
         private OutputStream reporting;
+        private InputStream guarded;
+        private boolean underTls;
 
-        ReportingSocket(WriteProgress progress) {
+        ReportingSocket(WriteProgress progress, long maxMessage) {
             this.progress = progress;
+            this.maxMessage = maxMessage;
+        }
+
+        /** TLS is being layered over this socket: its bytes are records, and the guard sits above TLS instead. */
+        synchronized void layeredUnderTls() {
+            underTls = true;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (underTls) {
+                return super.getInputStream();
+            }
+            if (guarded == null) {
+                guarded = new WebSocketMessageGuard(super.getInputStream(), maxMessage);
+            }
+            return guarded;
         }
 
         @Override

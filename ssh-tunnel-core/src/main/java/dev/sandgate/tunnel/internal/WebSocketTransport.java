@@ -28,7 +28,8 @@ import okhttp3.Request;
 /**
  * Opens tunnels as WebSockets with OkHttp. Each open WebSocket holds one dispatcher thread (its reader) for its whole
  * life, so the dispatcher has no request limit, and its threads end when this transport closes. Redirects are not
- * followed: the upgrade goes where the API said, or nowhere. Not API: see {@link Transport#webSocket()}.
+ * followed: the upgrade goes where the API said, or nowhere. Incoming messages are bounded by
+ * {@link TransportOptions#maxWebSocketMessage()} ({@link WebSocketMessageGuard}). Not API: see {@link Transport#webSocket()}.
  */
 public final class WebSocketTransport implements Transport {
     private final TransportOptions options;
@@ -57,9 +58,10 @@ public final class WebSocketTransport implements Transport {
                 .pingInterval(options.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .socketFactory(new NoDelaySocketFactory(writeProgress))
+                .socketFactory(new NoDelaySocketFactory(writeProgress, options.maxWebSocketMessage()))
                 .dns(hostname -> options.resolver().resolve(hostname))
-                .sslSocketFactory(options.tlsTrust().socketFactory(), options.tlsTrust().trustManager())
+                .sslSocketFactory(new GuardedSslSocketFactory(options.tlsTrust().socketFactory(),
+                        options.maxWebSocketMessage()), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
                 .build();
     }

@@ -1,0 +1,103 @@
+package dev.sandgate.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TunnelFault;
+
+/**
+ * What a hostile or broken gateway sends cannot make Sandgate hold it: every oversized thing ends in a typed
+ * {@code IOException}, never an {@code OutOfMemoryError}. The build runs this class in its own JVM with
+ * {@code -Xmx256m}, so a gigabyte held anywhere fails it.
+ */
+class HostilePeerTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    private static final long GIBIBYTE = 1L << 30;
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void heapIsSmall() {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        assertTrue(maxHeap <= 300L * 1024 * 1024, "this test must run with -Xmx256m, runs with " + (maxHeap >> 20) + " MiB");
+    }
+
+    @Nested
+    class WebSocketMessages {
+        @ParameterizedTest
+        @EnumSource(value = GatewayClients.class, names = {"WEBSOCKET", "WEBSOCKET_TLS"})
+        void aOneGibibyteMessageEndsTheTunnelBeforeItIsHeld(GatewayClients clients) throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = clients.ssh(gateway)) {
+                gateway.injectTunnelFault(TunnelFault.oversizedMessage(GIBIBYTE).forSession(sessionId));
+                TunnelException refused = assertTimeoutPreemptively(BOUND,
+                        () -> assertThrows(TunnelException.class, () -> ssh.connect(sessionId)));
+                assertTrue(refused.getMessage().contains("more than the limit of 16777216 bytes"), refused.getMessage());
+                assertTrue(refused.getMessage().contains("TransportOptions.maxWebSocketMessage"), refused.getMessage());
+                try (SshConnection next = ssh.connect(sessionId)) {
+                    assertEquals("fine\n", next.exec("echo fine").stdoutText(), "the next tunnel is not affected");
+                }
+            }
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = GatewayClients.class, names = {"WEBSOCKET", "WEBSOCKET_TLS"})
+        void aLimitOfOnesOwnHoldsAndSshTrafficStaysWithinIt(GatewayClients clients) throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            long limit = 512 * 1024;
+            try (SandboxSsh ssh = clients.ssh(gateway, options -> options.maxWebSocketMessage(limit))) {
+                try (SshConnection connection = ssh.connect(sessionId)) {
+                    ExecResult eightMiB = connection.exec("head -c 8388608 /dev/zero");
+                    assertEquals(8 << 20, eightMiB.stdout().length, "ordinary SSH packets fit well within the limit");
+                }
+                gateway.injectTunnelFault(TunnelFault.oversizedMessage(limit + 1).forSession(sessionId));
+                TunnelException refused = assertThrows(TunnelException.class, () -> ssh.connect(sessionId));
+                assertTrue(refused.getMessage().contains("more than the limit of " + limit + " bytes"),
+                        refused.getMessage());
+                gateway.injectTunnelFault(TunnelFault.oversizedMessage(limit).forSession(sessionId));
+                TunnelException notSsh = assertThrows(TunnelException.class, () -> ssh.connect(sessionId));
+                assertTrue(!notSsh.getMessage().contains("more than the limit"),
+                        "a message of exactly the limit is taken (and then found not to be SSH): " + notSsh.getMessage());
+            }
+        }
+
+        @Test
+        void theLimitMustBePositive() {
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> TransportOptions.builder().maxWebSocketMessage(0));
+            assertTrue(bad.getMessage().contains("maxWebSocketMessage"), bad.getMessage());
+        }
+    }
+
+    @Nested
+    class ConnectStreams {
+        @Test
+        void aGibibyteOfZerosInsteadOfABannerIsATunnelFailure() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway)) {
+                gateway.injectTunnelFault(TunnelFault.oversizedMessage(GIBIBYTE).forSession(sessionId));
+                TunnelException refused = assertTimeoutPreemptively(BOUND,
+                        () -> assertThrows(TunnelException.class, () -> ssh.connect(sessionId)));
+                assertInstanceOf(TunnelException.class, refused);
+            }
+        }
+    }
+}
