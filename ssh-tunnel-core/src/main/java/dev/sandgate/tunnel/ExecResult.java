@@ -1,26 +1,50 @@
 package dev.sandgate.tunnel;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What a finished command left: its exit code and everything it wrote to stdout and stderr.
+ * What a finished command left: its exit code (or the signal that ended it), what it wrote to stdout and stderr (up
+ * to {@link ExecOptions#maxOutput()} of each, with a flag when more was dropped), and how long it ran.
  *
  * <pre>{@code
- * ExecResult result = connection.exec("ls -l");
- * if (result.exitCode() != 0) throw new IllegalStateException(result.stderrText());
+ * ExecResult result = connection.exec("ls -l").check();   // throws CommandFailedException unless it exited 0
  * System.out.print(result.stdoutText());
  * }</pre>
  */
 public final class ExecResult {
+    private static final int STDERR_TAIL = 2000;
+
+    private final String command;
     private final int exitCode;
+    private final String exitSignal;
     private final byte[] stdout;
     private final byte[] stderr;
+    private final long stdoutBytes;
+    private final long stderrBytes;
+    private final Duration duration;
+    private final Charset charset;
 
+    /** A result with all output kept, for tests and fakes. */
     public ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
+        this("", exitCode, null, stdout, stdout.length, stderr, stderr.length, Duration.ZERO, StandardCharsets.UTF_8);
+    }
+
+    ExecResult(String command, int exitCode, String exitSignal, byte[] stdout, long stdoutBytes, byte[] stderr,
+            long stderrBytes, Duration duration, Charset charset) {
+        this.command = Objects.requireNonNull(command, "command");
         this.exitCode = exitCode;
+        this.exitSignal = exitSignal;
         this.stdout = stdout.clone();
         this.stderr = stderr.clone();
+        this.stdoutBytes = stdoutBytes;
+        this.stderrBytes = stderrBytes;
+        this.duration = Objects.requireNonNull(duration, "duration");
+        this.charset = Objects.requireNonNull(charset, "charset");
     }
 
     /** The command's exit status; 128 + n when the command died of signal n, as a shell reports it. */
@@ -28,28 +52,86 @@ public final class ExecResult {
         return exitCode;
     }
 
+    /** The signal that ended the command ("TERM", "KILL", ...), when one did. */
+    public Optional<String> exitSignal() {
+        return Optional.ofNullable(exitSignal);
+    }
+
+    /** The stdout kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stdoutTruncated()}. */
     public byte[] stdout() {
         return stdout.clone();
     }
 
+    /** The stderr kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stderrTruncated()}. */
     public byte[] stderr() {
         return stderr.clone();
     }
 
-    /** stdout decoded as UTF-8. */
+    /** stdout decoded in the charset of the {@link ExecOptions} (UTF-8 by default). */
     public String stdoutText() {
-        return new String(stdout, StandardCharsets.UTF_8);
+        return new String(stdout, charset);
     }
 
-    /** stderr decoded as UTF-8. */
+    /** stderr decoded in the charset of the {@link ExecOptions} (UTF-8 by default). */
     public String stderrText() {
-        return new String(stderr, StandardCharsets.UTF_8);
+        return new String(stderr, charset);
+    }
+
+    /** Whether the command wrote more to stdout than was kept. */
+    public boolean stdoutTruncated() {
+        return stdoutBytes > stdout.length;
+    }
+
+    /** Whether the command wrote more to stderr than was kept. */
+    public boolean stderrTruncated() {
+        return stderrBytes > stderr.length;
+    }
+
+    /** Whether either stream was truncated. */
+    public boolean truncated() {
+        return stdoutTruncated() || stderrTruncated();
+    }
+
+    /** How many bytes the command wrote to stdout in all, kept or not. */
+    public long stdoutBytes() {
+        return stdoutBytes;
+    }
+
+    /** How many bytes the command wrote to stderr in all, kept or not. */
+    public long stderrBytes() {
+        return stderrBytes;
+    }
+
+    /** From the channel's opening to the command's end. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /**
+     * This result when the command exited 0.
+     *
+     * @throws CommandFailedException otherwise, carrying the exit code and the end of stderr
+     */
+    public ExecResult check() throws CommandFailedException {
+        if (exitCode != 0) {
+            String tail = stderrText();
+            if (tail.length() > STDERR_TAIL) {
+                tail = "..." + tail.substring(tail.length() - STDERR_TAIL);
+            }
+            throw new CommandFailedException(command, exitCode, exitSignal, tail);
+        }
+        return this;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExecResult && ((ExecResult) o).exitCode == exitCode && Arrays.equals(((ExecResult) o).stdout, stdout)
-                && Arrays.equals(((ExecResult) o).stderr, stderr);
+        if (!(o instanceof ExecResult)) {
+            return false;
+        }
+        ExecResult other = (ExecResult) o;
+        return other.exitCode == exitCode && Objects.equals(other.exitSignal, exitSignal)
+                && Arrays.equals(other.stdout, stdout) && Arrays.equals(other.stderr, stderr)
+                && other.stdoutBytes == stdoutBytes && other.stderrBytes == stderrBytes;
     }
 
     @Override
@@ -59,6 +141,9 @@ public final class ExecResult {
 
     @Override
     public String toString() {
-        return "ExecResult{exitCode=" + exitCode + ", stdout=" + stdout.length + " bytes, stderr=" + stderr.length + " bytes}";
+        return "ExecResult{exitCode=" + exitCode + (exitSignal == null ? "" : ", signal=" + exitSignal)
+                + ", stdout=" + stdoutBytes + " bytes" + (stdoutTruncated() ? " (kept " + stdout.length + ")" : "")
+                + ", stderr=" + stderrBytes + " bytes" + (stderrTruncated() ? " (kept " + stderr.length + ")" : "")
+                + ", duration=" + duration + "}";
     }
 }

@@ -1,16 +1,12 @@
 package dev.sandgate.tunnel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.cert.IssuedCertificate;
@@ -29,13 +25,14 @@ import dev.sandgate.tunnel.internal.ConnectionRecord;
  */
 public final class SshConnection implements Closeable {
     /** The time limit of {@link #exec(String)}. */
-    public static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_EXEC_TIMEOUT = ExecOptions.DEFAULT_TIMEOUT;
 
     private final String sessionId;
     private final ClientSession session;
     private final IssuedCertificate issued;
     private final String tunnelDescription;
     private final ConnectionRecord record;
+    private final Commands commands;
 
     SshConnection(String sessionId, ClientSession session, IssuedCertificate issued, String tunnelDescription,
             ConnectionRecord record) {
@@ -44,65 +41,46 @@ public final class SshConnection implements Closeable {
         this.session = session;
         this.issued = issued;
         this.tunnelDescription = tunnelDescription;
+        this.commands = new Commands(sessionId, session, record, this::describe);
     }
 
-    /** Runs a command with the default time limit of 10 minutes and collects its output. */
+    /** Runs a command with the {@linkplain ExecOptions#defaults() default options} and collects its output. */
     public ExecResult exec(String command) throws IOException {
-        return exec(command, DEFAULT_EXEC_TIMEOUT);
+        return exec(command, ExecOptions.defaults());
+    }
+
+    /** Runs a command with the default options but this time limit. */
+    public ExecResult exec(String command, Duration timeout) throws IOException {
+        return exec(command, ExecOptions.builder().timeout(timeout).build());
     }
 
     /**
-     * Runs a command (through the server's shell, so pipes and quoting work) with no input, waits for it to finish
-     * within {@code timeout}, and returns its exit code and output.
+     * Runs a command through the server's shell (so pipes and quoting work), waits for it to finish within the
+     * options' time limit, and returns its exit code and output (each stream kept up to
+     * {@link ExecOptions#maxOutput()}, the rest counted and dropped).
      *
-     * @throws CommandTimeoutException if it runs longer; the command's channel is closed
-     * @throws SandgateSshException    if the connection fails meanwhile
+     * @throws CommandTimeoutException  if it runs longer; the command's channel is closed
+     * @throws SandgateSshException     if the connection fails meanwhile
+     * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
      */
-    public ExecResult exec(String command, Duration timeout) throws IOException {
+    public ExecResult exec(String command, ExecOptions options) throws IOException {
         Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(options, "options");
         ensureOpen();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (ChannelExec channel = session.createExecChannel(command)) {
-            channel.setOut(stdout);
-            channel.setErr(stderr);
-            channel.open().verify(timeout);
-            closeStdin(channel);
-            long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
-            if (events.contains(ClientChannelEvent.TIMEOUT)) {
-                channel.close(true);
-                throw new CommandTimeoutException(abbreviate(command), timeout);
-            }
-            Integer status = channel.getExitStatus();
-            if (status == null) {
-                String signal = channel.getExitSignal();
-                if (signal == null) {
-                    SandgateSshException lost = SshFailures.lost(describe(), record, session.isOpen(), null);
-                    throw lost != null ? lost : new SandgateSshException("The command's channel closed without an"
-                            + " exit status (" + describe() + "): " + abbreviate(command));
-                }
-                status = 128 + signalNumber(signal);
-            }
-            return new ExecResult(status, stdout.toByteArray(), stderr.toByteArray());
-        } catch (SandgateSshException e) {
-            throw e;
-        } catch (IOException e) {
-            SandgateSshException lost = SshFailures.lost(describe(), record, session.isOpen(), e);
-            throw lost != null ? lost : new SandgateSshException("Running a command failed (" + describe() + "): "
-                    + e.getMessage(), e);
-        }
+        return commands.exec(command, options);
     }
 
-    /** Sends EOF on stdin, so commands that read it end; a command that has already finished needs none. */
-    private static void closeStdin(ChannelExec channel) {
-        try {
-            channel.getInvertedIn().close();
-        } catch (IOException alreadyClosed) {
-            // the command finished before its input was closed: nothing was waiting for the EOF
-        }
+    /**
+     * Runs a program with these arguments, each quoted so that the remote shell passes it on as one word:
+     * {@code exec(List.of("ls", "-l", "a file"))}.
+     */
+    public ExecResult exec(List<String> arguments) throws IOException {
+        return exec(arguments, ExecOptions.defaults());
+    }
+
+    /** Runs a program with these arguments, quoted as {@link #exec(List)} does, with these options. */
+    public ExecResult exec(List<String> arguments, ExecOptions options) throws IOException {
+        return exec(ShellWords.join(List.copyOf(arguments)), options);
     }
 
     private void ensureOpen() throws SandgateSshException {
@@ -111,24 +89,6 @@ public final class SshConnection implements Closeable {
             throw lost != null && (record.tunnelEnded() || record.keepAliveFailure() != null) ? lost
                     : new SandgateSshException("The connection is closed (" + describe() + ")");
         }
-    }
-
-    private static int signalNumber(String signal) {
-        switch (signal) {
-            case "HUP": return 1;
-            case "INT": return 2;
-            case "QUIT": return 3;
-            case "KILL": return 9;
-            case "SEGV": return 11;
-            case "PIPE": return 13;
-            case "ALRM": return 14;
-            case "TERM": return 15;
-            default: return 0;
-        }
-    }
-
-    private static String abbreviate(String command) {
-        return command.length() <= 120 ? command : command.substring(0, 120) + "...";
     }
 
     /** The sandbox session this connection reaches. */

@@ -87,6 +87,27 @@ class HostilePeerTest {
     }
 
     @Nested
+    class CommandOutput {
+        @Test
+        void sixHundredMegabytesOfOutputAreCountedButOnlyTheCapIsKept() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway);
+                 SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+                long written = 600L * 1000 * 1000;
+                ExecResult result = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> connection.exec(
+                        "head -c " + written + " /dev/zero; head -c " + written + " /dev/zero >&2; exit 4"));
+                assertEquals(4, result.exitCode(), "the command ran to its end");
+                assertEquals(written, result.stdoutBytes());
+                assertEquals(written, result.stderrBytes());
+                assertEquals(ExecOptions.DEFAULT_MAX_OUTPUT, result.stdout().length);
+                assertEquals(ExecOptions.DEFAULT_MAX_OUTPUT, result.stderr().length);
+                assertTrue(result.stdoutTruncated() && result.stderrTruncated());
+                assertEquals("still here\n", connection.exec("echo still here").stdoutText());
+            }
+        }
+    }
+
+    @Nested
     class ConnectStreams {
         @Test
         void aGibibyteOfZerosInsteadOfABannerIsATunnelFailure() throws Exception {

@@ -1,0 +1,136 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+
+import dev.sandgate.tunnel.internal.ConnectionRecord;
+
+/** Runs buffered commands for an {@link SshConnection}: one exec channel per command. */
+final class Commands {
+    /**
+     * The longest command line sent: Linux refuses a single argument of 128 KiB or more ({@code MAX_ARG_STRLEN}), and
+     * the line reaches the server's shell as one argument of {@code sh -c}.
+     */
+    static final int MAX_COMMAND_BYTES = 128 * 1024 - 1;
+
+    private final String sessionId;
+    private final ClientSession session;
+    private final ConnectionRecord record;
+    private final Supplier<String> description;
+
+    Commands(String sessionId, ClientSession session, ConnectionRecord record, Supplier<String> description) {
+        this.sessionId = sessionId;
+        this.session = session;
+        this.record = record;
+        this.description = description;
+    }
+
+    ExecResult exec(String command, ExecOptions options) throws IOException {
+        String line = ShellWords.withSetup(command, options.workingDirectory().orElse(null), options.environment());
+        byte[] encoded = line.getBytes(options.charset());
+        if (encoded.length > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("The command line is " + encoded.length + " bytes, more than the "
+                    + MAX_COMMAND_BYTES + " a server's shell can take as one argument; pass large input on stdin"
+                    + " (ExecOptions.Builder.stdin) instead: " + abbreviate(command));
+        }
+        CapturedOutput stdout = new CapturedOutput(options.maxOutput(), options.stdoutSink().orElse(null));
+        CapturedOutput stderr = new CapturedOutput(options.maxOutput(), options.stderrSink().orElse(null));
+        Duration timeout = options.timeout();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        try (ChannelExec channel = session.createExecChannel(encoded, null, null)) {
+            channel.setOut(stdout);
+            channel.setErr(stderr);
+            channel.open().verify(timeout);
+            Thread feeder = feedStdin(channel, options.stdinBytes());
+            long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
+            Duration ran = Duration.ofNanos(System.nanoTime() - started);
+            if (feeder != null) {
+                feeder.interrupt();
+            }
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                channel.close(true);
+                throw new CommandTimeoutException(abbreviate(command), timeout);
+            }
+            Integer status = channel.getExitStatus();
+            String signal = channel.getExitSignal();
+            if (status == null) {
+                if (signal == null) {
+                    SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), null);
+                    throw lost != null ? lost : new SandgateSshException("The command's channel closed without an"
+                            + " exit status (" + description.get() + "): " + abbreviate(command));
+                }
+                status = 128 + signalNumber(signal);
+            }
+            return new ExecResult(command, status, signal, stdout.kept(), stdout.total(), stderr.kept(), stderr.total(),
+                    ran, options.charset());
+        } catch (SandgateSshException e) {
+            throw e;
+        } catch (IOException e) {
+            SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
+            throw lost != null ? lost : new SandgateSshException("Running a command failed (" + description.get()
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the input and then EOF. With no input only the EOF is sent, at once; with input, a thread of its own
+     * writes it, so that a command that never reads cannot hold the caller past the time limit.
+     */
+    private Thread feedStdin(ChannelExec channel, byte[] input) {
+        OutputStream in = channel.getInvertedIn();
+        if (input.length == 0) {
+            closeQuietly(in);
+            return null;
+        }
+        Thread feeder = new Thread(() -> {
+            try {
+                in.write(input);
+                in.flush();
+            } catch (IOException stopped) {
+                // the command ended (or stopped reading and was closed) before taking all its input
+            } finally {
+                closeQuietly(in);
+            }
+        }, "sandgate-stdin " + sessionId);
+        feeder.setDaemon(true);
+        feeder.start();
+        return feeder;
+    }
+
+    private static void closeQuietly(OutputStream in) {
+        try {
+            in.close();
+        } catch (IOException alreadyClosed) {
+            // the command finished before its input was closed: nothing was waiting for the EOF
+        }
+    }
+
+    private static int signalNumber(String signal) {
+        switch (signal) {
+            case "HUP": return 1;
+            case "INT": return 2;
+            case "QUIT": return 3;
+            case "KILL": return 9;
+            case "SEGV": return 11;
+            case "PIPE": return 13;
+            case "ALRM": return 14;
+            case "TERM": return 15;
+            default: return 0;
+        }
+    }
+
+    static String abbreviate(String command) {
+        String line = command.replaceAll("[\\r\\n]+", " ");
+        return line.length() <= 120 ? line : line.substring(0, 120) + "...";
+    }
+}

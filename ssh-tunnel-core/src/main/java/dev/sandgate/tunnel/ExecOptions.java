@@ -1,0 +1,224 @@
+package dev.sandgate.tunnel;
+
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * How {@link SshConnection#exec(String, ExecOptions)} runs a command: time limit, environment, working directory,
+ * input, how much output to keep, and where to stream output as it arrives. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * ExecResult result = connection.exec("make test", ExecOptions.builder()
+ *         .timeout(Duration.ofMinutes(5))
+ *         .workingDirectory("/work/project")
+ *         .environment("CI", "true")
+ *         .streamStdout(System.out)                  // as it arrives, besides what the result keeps
+ *         .maxOutput(1024 * 1024)                    // keep at most 1 MiB of each stream
+ *         .build());
+ * if (result.stdoutTruncated()) { ... }
+ * }</pre>
+ *
+ * <p>The environment and the working directory are set by the remote shell (POSIX {@code sh} syntax) in front of the
+ * command, so they work with any server: OpenSSH's sshd refuses most SSH {@code env} requests unless configured.
+ */
+public final class ExecOptions {
+    /** The default time limit: 10 minutes. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** The default of {@link Builder#maxOutput}: 16 MiB of each of stdout and stderr. */
+    public static final int DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final ExecOptions DEFAULTS = builder().build();
+
+    private final Duration timeout;
+    private final Map<String, String> environment;
+    private final String workingDirectory;
+    private final byte[] stdin;
+    private final int maxOutput;
+    private final OutputStream stdoutSink;
+    private final OutputStream stderrSink;
+    private final Charset charset;
+
+    private ExecOptions(Builder builder) {
+        this.timeout = builder.timeout;
+        this.environment = Map.copyOf(builder.environment);
+        this.workingDirectory = builder.workingDirectory;
+        this.stdin = builder.stdin;
+        this.maxOutput = builder.maxOutput;
+        this.stdoutSink = builder.stdoutSink;
+        this.stderrSink = builder.stderrSink;
+        this.charset = builder.charset;
+    }
+
+    /** A 10-minute limit, no input, the server's environment and home directory, 16 MiB kept of each stream. */
+    public static ExecOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The variables set for the command, in no particular order. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public Optional<String> workingDirectory() {
+        return Optional.ofNullable(workingDirectory);
+    }
+
+    /** What the command reads on stdin (then end of file); empty for none. */
+    public byte[] stdin() {
+        return stdin.clone();
+    }
+
+    byte[] stdinBytes() {
+        return stdin;
+    }
+
+    /** How many bytes of each of stdout and stderr the result keeps; the rest is counted and dropped. */
+    public int maxOutput() {
+        return maxOutput;
+    }
+
+    public Optional<OutputStream> stdoutSink() {
+        return Optional.ofNullable(stdoutSink);
+    }
+
+    public Optional<OutputStream> stderrSink() {
+        return Optional.ofNullable(stderrSink);
+    }
+
+    /** How the command line is encoded and how {@link ExecResult#stdoutText()} decodes; UTF-8 by default. */
+    public Charset charset() {
+        return charset;
+    }
+
+    @Override
+    public String toString() {
+        // values of the environment may be secrets: only their names are shown
+        return "ExecOptions{timeout=" + timeout + ", environment=" + environment.keySet()
+                + (workingDirectory == null ? "" : ", workingDirectory=" + workingDirectory)
+                + ", stdin=" + stdin.length + " bytes, maxOutput=" + maxOutput + ", charset=" + charset + "}";
+    }
+
+    /** Builds {@link ExecOptions}; each setter checks its value at once and names what was wrong. */
+    public static final class Builder {
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private String workingDirectory;
+        private byte[] stdin = new byte[0];
+        private int maxOutput = DEFAULT_MAX_OUTPUT;
+        private OutputStream stdoutSink;
+        private OutputStream stderrSink;
+        private Charset charset = StandardCharsets.UTF_8;
+
+        private Builder() {
+        }
+
+        /** How long the command may run (default 10 minutes); past it, {@link CommandTimeoutException}. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Checks.positive(timeout, "timeout");
+            return this;
+        }
+
+        /** Sets a variable for the command; the name must be a shell variable name. */
+        public Builder environment(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (!VARIABLE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("An environment variable name is letters, digits and '_', not"
+                        + " starting with a digit; got '" + name + "'");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("The value of environment variable " + name
+                        + " contains a NUL character, which no environment can hold");
+            }
+            environment.put(name, value);
+            return this;
+        }
+
+        /** Sets each of these variables, as {@link #environment(String, String)} does. */
+        public Builder environment(Map<String, String> variables) {
+            variables.forEach(this::environment);
+            return this;
+        }
+
+        /** The directory the command starts in (relative ones are from the user's home); default the home. */
+        public Builder workingDirectory(String directory) {
+            Objects.requireNonNull(directory, "directory");
+            if (directory.isEmpty() || directory.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("A working directory must be a non-empty path without NUL, got '"
+                        + directory + "'");
+            }
+            this.workingDirectory = directory;
+            return this;
+        }
+
+        /** What the command reads on stdin, followed by end of file. */
+        public Builder stdin(byte[] input) {
+            this.stdin = Objects.requireNonNull(input, "input").clone();
+            return this;
+        }
+
+        /**
+         * What the command reads on stdin, then end of file; encoded in the charset set so far (UTF-8 unless
+         * {@link #charset} came first).
+         */
+        public Builder stdin(String input) {
+            Objects.requireNonNull(input, "input");
+            this.stdin = input.getBytes(charset);
+            return this;
+        }
+
+        /**
+         * How many bytes of each of stdout and stderr the result keeps (default 16 MiB); past that the command runs
+         * on, its output is dropped and the result says it was truncated. Stream what must not be lost with
+         * {@link #streamStdout}.
+         */
+        public Builder maxOutput(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxOutput must not be negative, got " + bytes);
+            }
+            this.maxOutput = bytes;
+            return this;
+        }
+
+        /**
+         * Copies all of stdout here as it arrives (however long), besides what the result keeps. The stream is
+         * written from the connection's reader thread: a slow one slows the command's output, and it is not closed.
+         */
+        public Builder streamStdout(OutputStream sink) {
+            this.stdoutSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Copies all of stderr here as it arrives, as {@link #streamStdout} does for stdout. */
+        public Builder streamStderr(OutputStream sink) {
+            this.stderrSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** The command line's encoding and the result's text decoding (default UTF-8). */
+        public Builder charset(Charset charset) {
+            this.charset = Objects.requireNonNull(charset, "charset");
+            return this;
+        }
+
+        public ExecOptions build() {
+            return new ExecOptions(this);
+        }
+    }
+}
