@@ -26,6 +26,7 @@ public final class ApiFault {
     private final String path;
     private final int times;
     private final String text;
+    private final long bytes;
 
     private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times) {
         this(kind, status, duration, method, path, times, null);
@@ -33,6 +34,12 @@ public final class ApiFault {
 
     private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
             String text) {
+        this(kind, status, duration, method, path, times, text, 0);
+    }
+
+    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
+            String text, long bytes) {
+        this.bytes = bytes;
         this.text = text;
         this.kind = kind;
         this.status = status;
@@ -119,12 +126,28 @@ public final class ApiFault {
         return new ApiFault(FaultRule.Kind.REDIRECT, 307, null, null, null, 1, Objects.requireNonNull(location, "location"));
     }
 
-    /** Answer with a success status and a JSON body of about {@code bytes} bytes, bigger than any real answer. */
-    public static ApiFault oversizedBody(int bytes) {
+    /**
+     * Answer with a success status and a JSON body of about {@code bytes} bytes, bigger than any real answer. The
+     * body is streamed 1 MiB at a time, each once the last was written, so the gateway holds 1 MiB however large
+     * it is, and stops when the client goes away.
+     */
+    public static ApiFault oversizedBody(long bytes) {
+        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, 0, null, null, null, 1, null, positive(bytes));
+    }
+
+    /** Answer with this error status and an error body of about {@code bytes} bytes, streamed as for {@link #oversizedBody}. */
+    public static ApiFault oversizedErrorBody(int status, long bytes) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
+        }
+        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, status, null, null, null, 1, null, positive(bytes));
+    }
+
+    private static long positive(long bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("bytes must be positive, got " + bytes);
         }
-        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, bytes, null, null, null, 1);
+        return bytes;
     }
 
     /** Answer with this error status and the contract's error body carrying this message, as it is (newlines too). */
@@ -138,12 +161,12 @@ public final class ApiFault {
 
     /** Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}). */
     public ApiFault onMints() {
-        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text);
+        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes);
     }
 
     /** Hit only GETs. */
     public ApiFault onGets() {
-        return new ApiFault(kind, status, duration, "GET", null, times, text);
+        return new ApiFault(kind, status, duration, "GET", null, times, text, bytes);
     }
 
     /** Hit the next {@code count} matching calls instead of one. */
@@ -151,11 +174,11 @@ public final class ApiFault {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + count);
         }
-        return new ApiFault(kind, status, duration, method, path, count, text);
+        return new ApiFault(kind, status, duration, method, path, count, text, bytes);
     }
 
     FaultRule toRule() {
-        return new FaultRule(kind, method, path, status, duration, text, times);
+        return new FaultRule(kind, method, path, status, duration, text, bytes, times);
     }
 
     @Override

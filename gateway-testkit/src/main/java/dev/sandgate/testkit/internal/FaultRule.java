@@ -28,6 +28,8 @@ public final class FaultRule {
     final Duration duration;
     /** The redirect's Location, or the error message, for the kinds that need one; else null. */
     final String text;
+    /** The size of an oversized body; else 0. */
+    final long bytes;
     private final String method;
     private final Pattern path;
     private final Uses uses;
@@ -39,12 +41,17 @@ public final class FaultRule {
      * @param duration the delay for {@link Kind#DELAY}, or the Retry-After of a 429/503 (may be null)
      */
     public FaultRule(Kind kind, String method, String path, int status, Duration duration, int times) {
-        this(kind, method, path, status, duration, null, times);
+        this(kind, method, path, status, duration, null, 0, times);
     }
 
-    /** @param text the redirect's Location or the error message (may be null) */
-    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, int times) {
+    /**
+     * @param text  the redirect's Location or the error message (may be null)
+     * @param bytes the size of an oversized body, else 0
+     */
+    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, long bytes,
+            int times) {
         this.kind = kind;
+        this.bytes = bytes;
         this.text = text;
         this.method = method;
         this.path = path == null ? null : Pattern.compile(path);

@@ -14,6 +14,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -242,6 +245,10 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, ApiAnswer answer) {
+        if (answer.floodBytes() > 0) {
+            respondOversized(ctx, answer);
+            return;
+        }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),
                 Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8));
@@ -257,6 +264,24 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The answer's head and body start, then its flood streamed; the connection closes at the end. */
+    private static void respondOversized(ChannelHandlerContext ctx, ApiAnswer answer) {
+        byte[] start = answer.body().getBytes(StandardCharsets.UTF_8);
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()));
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        head.headers().set(HttpHeaderNames.CONTENT_LENGTH, start.length + answer.floodBytes());
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.write(head);
+        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(start)))
+                .addListener((ChannelFutureListener) written -> {
+                    if (written.isSuccess()) {
+                        Flood.httpBody(ctx.channel(), answer.floodBytes());
+                    } else {
+                        ctx.close();
+                    }
+                });
     }
 
     @Override

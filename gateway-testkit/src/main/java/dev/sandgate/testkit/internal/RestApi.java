@@ -146,8 +146,10 @@ final class RestApi {
             case REDIRECT:
                 return new ApiAnswer(fault.status, "", Map.of("Location", fault.text));
             case OVERSIZED_BODY:
-                return new ApiAnswer("POST".equals(method) ? 201 : 200,
-                        "{\"padding\": \"" + "x".repeat(fault.status) + "\"}", Map.of());
+                return fault.status == 0
+                        ? ApiAnswer.oversized("POST".equals(method) ? 201 : 200, "{\"padding\": \"", fault.bytes)
+                        : ApiAnswer.oversized(fault.status, "{\"error\": {\"code\": \"injected\", \"message\": \"",
+                                fault.bytes);
             case ERROR_MESSAGE:
                 return ApiAnswer.error(fault.status, "injected", fault.text);
             case DELAY:
