@@ -117,6 +117,21 @@ public final class ApiFault {
         return mintFault(FaultRule.Kind.SHA1_SIGNED_CERTIFICATE);
     }
 
+    /** Mint a certificate whose CA signature does not verify (one byte of it changed). Applies to mints only. */
+    public static ApiFault brokenSignatureCertificate() {
+        return mintFault(FaultRule.Kind.BROKEN_SIGNATURE_CERTIFICATE);
+    }
+
+    /** Mint a certificate signed (with SHA-512) by an RSA CA of only 1024 bits. Applies to mints only. */
+    public static ApiFault smallRsaCaCertificate() {
+        return mintFault(FaultRule.Kind.SMALL_RSA_CA_CERTIFICATE);
+    }
+
+    /** Mint a sound certificate but list other principals in the answer's {@code principals} field. Applies to mints only. */
+    public static ApiFault mismatchedPrincipalsField() {
+        return mintFault(FaultRule.Kind.MISMATCHED_PRINCIPALS_FIELD);
+    }
+
     private static ApiFault mintFault(FaultRule.Kind kind) {
         return new ApiFault(kind, 0, null, "POST", MINT_PATH, 1);
     }

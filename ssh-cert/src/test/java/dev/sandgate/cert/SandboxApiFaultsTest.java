@@ -272,6 +272,9 @@ class SandboxApiFaultsTest {
             faults.put(ApiFault.foreignPrincipalsCertificate(), "[root]");
             faults.put(ApiFault.unknownCriticalOptionCertificate(), "unknown-option@example.test");
             faults.put(ApiFault.sha1SignedCertificate(), "SHA-1");
+            faults.put(ApiFault.brokenSignatureCertificate(), "does not verify");
+            faults.put(ApiFault.smallRsaCaCertificate(), "1024 bits");
+            faults.put(ApiFault.mismatchedPrincipalsField(), "field 'principals' says [someone-else]");
             String sessionId = session();
             try (SandboxApi api = api(0)) {
                 for (java.util.Map.Entry<ApiFault, String> fault : faults.entrySet()) {

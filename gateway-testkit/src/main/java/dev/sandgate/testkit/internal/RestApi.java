@@ -219,9 +219,12 @@ final class RestApi {
         Instant renewAfter = validAfter.plusSeconds((validBefore.getEpochSecond() - validAfter.getEpochSecond()) * 2 / 3);
 
         ObjectNode answer = MAPPER.createObjectNode();
-        answer.put("certificate", PublicKeyEntry.toString(certificate));
+        String line = PublicKeyEntry.toString(certificate);
+        boolean broken = fault != null && fault.kind == FaultRule.Kind.BROKEN_SIGNATURE_CERTIFICATE;
+        boolean mismatched = fault != null && fault.kind == FaultRule.Kind.MISMATCHED_PRINCIPALS_FIELD;
+        answer.put("certificate", broken ? withBrokenSignature(line) : line);
         answer.put("username", SessionRegistry.USERNAME);
-        answer.putArray("principals").add(session.id);
+        answer.putArray("principals").add(mismatched ? "someone-else" : session.id);
         answer.put("serial", certificate.getSerial());
         answer.put("valid_after", validAfter.toString());
         answer.put("valid_before", validBefore.toString());
@@ -268,9 +271,20 @@ final class RestApi {
                         now.plus(ttl), "unknown-option@example.test", "1");
             case SHA1_SIGNED_CERTIFICATE:
                 return Signer.rsaWithSha1().signUser(key, "fault:sha1", principals, now.minusSeconds(60), now.plus(ttl));
+            case SMALL_RSA_CA_CERTIFICATE:
+                return Signer.smallRsa().signUser(key, "fault:rsa1024", principals, now.minusSeconds(60), now.plus(ttl));
             default:
                 return registry.mint(session, key, ttl);
         }
+    }
+
+    /** The certificate line with the last byte of its blob, inside the CA's signature, changed. */
+    private static String withBrokenSignature(String line) {
+        String[] fields = line.split(" ");
+        byte[] blob = java.util.Base64.getDecoder().decode(fields[1]);
+        blob[blob.length - 1] ^= 0x01;
+        fields[1] = java.util.Base64.getEncoder().encodeToString(blob);
+        return String.join(" ", fields);
     }
 
     private static ObjectNode sessionJson(GatewaySession session) {

@@ -41,6 +41,15 @@ public final class Signer {
         }
     }
 
+    /** An RSA CA of only 1024 bits that signs with {@code rsa-sha2-512}: clients must refuse it for its size. */
+    public static Signer smallRsa() {
+        try {
+            return new Signer(KeyUtils.generateKeyPair(KeyPairProvider.SSH_RSA, 1024), "rsa-sha2-512");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate an RSA key: " + e.getMessage(), e);
+        }
+    }
+
     public static KeyPair newEd25519KeyPair() {
         try {
             return KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
