@@ -54,6 +54,15 @@ final class SshFailures {
                     + " is at the other end of the tunnel is not an SSH server, or the tunnel ended first ("
                     + cause.getMessage() + ")", cause);
         }
+        String unmatched = session.getServerKey() == null
+                && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) == null ? unmatchedOffers(session) : null;
+        if (unmatched != null) {
+            // decided by the two offers themselves: a server such as OpenSSH closes the connection as soon as it sees
+            // nothing in common, so the tunnel's end may be noticed before MINA's own verdict
+            return new NoCommonAlgorithmException("The SSH server of session " + sessionId + " offers nothing Sandgate"
+                    + " accepts in at least one of these lists: " + unmatched + ". Upgrade the server, or, if it"
+                    + " cannot be, allow old algorithms with SandboxSsh.Builder.legacyAlgorithms()", failure);
+        }
         if (code == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
             return new AuthenticationException("The SSH server of session " + sessionId + " refused the login as '"
                     + login.username() + "' with " + login.shown() + ": "
@@ -71,13 +80,6 @@ final class SshFailures {
             return timedOut(sessionId, limit, session.getServerKey() != null ? "the login did not finish in time"
                     : session.getServerVersion() == null ? "the server sent no SSH identification in time"
                     : "the key exchange did not finish in time");
-        }
-        if (code == SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED && session.getServerKey() == null
-                && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) == null
-                && !session.getServerKexProposals().isEmpty()) {
-            return new NoCommonAlgorithmException("The SSH server of session " + sessionId + " offers nothing Sandgate"
-                    + " accepts in at least one of these lists: " + offers(session) + ". Upgrade the server, or, if it"
-                    + " cannot be, allow old algorithms with SandboxSsh.Builder.legacyAlgorithms()", failure);
         }
         if (session.getServerKey() == null && session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS) != null) {
             // algorithms were agreed, the tunnel held, and the key exchange failed before a host key was accepted:
@@ -113,24 +115,39 @@ final class SshFailures {
                 + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
-    /** What the server offered, list by list, where none of the client's own proposals is among them. */
-    private static String offers(ClientSession session) {
+    /**
+     * What the server offered, list by list, where none of the client's own proposals is among them; null when every
+     * list has something in common or the server's offers never came. MACs count only when no shared cipher is an
+     * AEAD one (which brings its own integrity).
+     */
+    private static String unmatchedOffers(ClientSession session) {
         StringBuilder shown = new StringBuilder();
+        boolean aeadShared = shared(session, KexProposalOption.C2SENC).stream()
+                .anyMatch(cipher -> cipher.contains("gcm") || cipher.contains("poly1305"));
         for (KexProposalOption option : new KexProposalOption[] {KexProposalOption.ALGORITHMS,
                 KexProposalOption.SERVERKEYS, KexProposalOption.C2SENC, KexProposalOption.C2SMAC}) {
             String server = session.getServerKexProposals().get(option);
-            String client = session.getClientKexProposals().get(option);
-            if (server == null || client == null) {
+            if (server == null || session.getClientKexProposals().get(option) == null
+                    || option == KexProposalOption.C2SMAC && aeadShared) {
                 continue;
             }
-            java.util.List<String> ours = java.util.List.of(client.split(","));
-            boolean shared = java.util.Arrays.stream(server.split(",")).anyMatch(ours::contains);
-            if (!shared) {
+            if (shared(session, option).isEmpty()) {
                 shown.append(shown.length() == 0 ? "" : "; ").append(option.getDescription()).append(": the server offers ")
                         .append(server);
             }
         }
-        return shown.length() == 0 ? "(its offers could not be read)" : shown.toString();
+        return shown.length() == 0 ? null : shown.toString();
+    }
+
+    /** The algorithms of one list that both sides propose. */
+    private static java.util.List<String> shared(ClientSession session, KexProposalOption option) {
+        String server = session.getServerKexProposals().get(option);
+        String client = session.getClientKexProposals().get(option);
+        if (server == null || client == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> theirs = java.util.List.of(server.split(","));
+        return java.util.Arrays.stream(client.split(",")).filter(theirs::contains).collect(java.util.stream.Collectors.toList());
     }
 
     /** The first SSH disconnect code in the cause chain, or 0. */

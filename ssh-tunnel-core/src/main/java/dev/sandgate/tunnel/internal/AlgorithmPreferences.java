@@ -78,8 +78,13 @@ public final class AlgorithmPreferences {
                     NamedFactory.setUpTransformedFactories(false, old, ClientBuilder.DH2KEX)));
             client.setCipherFactories(appendMissing(client.getCipherFactories(), BuiltinCiphers.VALUES));
             client.setMacFactories(appendMissing(client.getMacFactories(), BuiltinMacs.VALUES));
-            client.setSignatureFactories(appendMissing(client.getSignatureFactories(),
-                    ClientBuilder.setUpDefaultSignatureFactories(true)));
+            List<NamedFactory<org.apache.sshd.common.signature.Signature>> signatures =
+                    new ArrayList<>(ClientBuilder.setUpDefaultSignatureFactories(true));
+            // MINA's defaults lack ssh-rsa-cert-v01 (a certificate-holding host signing with SHA-1)
+            signatures.addAll(BuiltinSignatures.VALUES);
+            // certificates still before plain keys (MINA lists ssh-rsa first): hosts are checked by their certificates
+            signatures.sort(java.util.Comparator.comparingInt(factory -> factory.getName().contains("-cert-") ? 0 : 1));
+            client.setSignatureFactories(appendMissing(client.getSignatureFactories(), signatures));
         }
     }
 

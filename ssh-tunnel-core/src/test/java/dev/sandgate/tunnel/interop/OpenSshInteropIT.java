@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +37,7 @@ import dev.sandgate.cert.SshKeyType;
 import dev.sandgate.tunnel.AuthenticationException;
 import dev.sandgate.tunnel.ExecResult;
 import dev.sandgate.tunnel.HostKeyRejectedException;
+import dev.sandgate.tunnel.NoCommonAlgorithmException;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 import dev.sandgate.tunnel.Transport;
@@ -185,6 +187,50 @@ class OpenSshInteropIT {
                 HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                         () -> ssh.connect(InteropPeers.SESSION_ID));
                 assertTrue(refused.getMessage().contains("not among"), refused.getMessage());
+            }
+        }
+    }
+
+    /** Sandgate's strict defaults against an OpenSSH that offers only what they refuse. */
+    @Nested
+    class WeakCrypto {
+        private SandboxSsh direct(String sshd, CertificateCache certificates, boolean legacy) {
+            SandboxSsh.Builder builder = SandboxSsh.builder()
+                    .certificateCache(certificates)
+                    .tunnelAuth(TunnelAuth.none())
+                    .transport(Transport.direct())
+                    .connectTimeout(Duration.ofSeconds(20));
+            return (legacy ? builder.legacyAlgorithms() : builder).build();
+        }
+
+        @Test
+        void anSshdOfferingOnlySha1AndCbcIsRefusedNamingItsOffers() throws Exception {
+            CertificateCache certificates = peers.certificates("ed25519", SshKeyType.ED25519, peers.direct("weak"));
+            try (SandboxSsh ssh = direct("weak", certificates, false)) {
+                NoCommonAlgorithmException refused = assertThrows(NoCommonAlgorithmException.class,
+                        () -> ssh.connect(InteropPeers.SESSION_ID));
+                assertTrue(refused.getMessage().contains("diffie-hellman-group14-sha1"), refused.getMessage());
+                assertTrue(refused.getMessage().contains("legacyAlgorithms"), refused.getMessage());
+            }
+            try (SandboxSsh ssh = direct("weak", certificates, true);
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals(peers.user() + "\n", connection.exec("whoami").stdoutText(), "legacyAlgorithms() reaches it");
+                assertEquals("aes128-cbc", connection.clientSession().getNegotiatedKexParameter(KexProposalOption.C2SENC));
+            }
+        }
+
+        @Test
+        void aHostCertificateSignedWithSha1IsRefused() throws Exception {
+            PublicKey rsaHostCa = dev.sandgate.cert.SshKeys.parsePublicKey(
+                    java.nio.file.Files.readString(java.nio.file.Path.of(peers.get("ca.host.rsa"))).trim());
+            CertificateCache certificates = CertificateCache.builder(peers.issuer(peers.userCa("ed25519"),
+                    peers.direct("sha1"), List.of(rsaHostCa))).build();
+            try (SandboxSsh ssh = direct("sha1", certificates, false)) {
+                assertThrows(HostKeyRejectedException.class, () -> ssh.connect(InteropPeers.SESSION_ID));
+            }
+            try (SandboxSsh ssh = direct("sha1", certificates, true);
+                 SshConnection connection = ssh.connect(InteropPeers.SESSION_ID)) {
+                assertEquals(0, connection.exec("true").exitCode(), "legacyAlgorithms() accepts it");
             }
         }
     }
