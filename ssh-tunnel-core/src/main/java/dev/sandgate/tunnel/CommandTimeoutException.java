@@ -3,7 +3,9 @@ package dev.sandgate.tunnel;
 import java.time.Duration;
 
 /**
- * A command did not finish within its time limit; its channel was closed. The connection stays usable.
+ * A command did not finish within its time limit. It was sent TERM (and KILL two seconds later if it was still
+ * running), which a server such as OpenSSH's sshd delivers to its whole process group, and its channel was closed.
+ * The connection stays usable; {@link #partialResult()} holds what it wrote until then.
  *
  * <pre>{@code
  * try {
@@ -14,7 +16,21 @@ import java.time.Duration;
 public class CommandTimeoutException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    private final transient ExecResult partial;
+
     public CommandTimeoutException(String command, Duration limit) {
-        super("Command did not finish within " + limit + " and was stopped: " + command);
+        this(command, limit, null);
+    }
+
+    /** @param partial what the command wrote before it was stopped (its {@code timedOut()} is true), or null */
+    public CommandTimeoutException(String command, Duration limit, ExecResult partial) {
+        super("Command did not finish within " + limit + " and was stopped (sent TERM, then KILL after "
+                + RemoteSignals.GRACE.toSeconds() + " s): " + command);
+        this.partial = partial;
+    }
+
+    /** What the command wrote before it was stopped, when known. */
+    public java.util.Optional<ExecResult> partialResult() {
+        return java.util.Optional.ofNullable(partial);
     }
 }

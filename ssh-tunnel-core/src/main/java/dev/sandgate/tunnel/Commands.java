@@ -58,8 +58,11 @@ final class Commands {
                 feeder.interrupt();
             }
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
-                channel.close(true);
-                throw new CommandTimeoutException(abbreviate(command), timeout);
+                RemoteSignals.stop(channel);
+                ExecResult partial = new ExecResult(command, channel.getExitStatus() == null ? -1
+                        : channel.getExitStatus(), channel.getExitSignal(), stdout.kept(), stdout.total(),
+                        stderr.kept(), stderr.total(), ran, options.charset(), true);
+                throw new CommandTimeoutException(abbreviate(command), timeout, partial);
             }
             Integer status = channel.getExitStatus();
             String signal = channel.getExitSignal();
@@ -72,7 +75,7 @@ final class Commands {
                 status = 128 + signalNumber(signal);
             }
             return new ExecResult(command, status, signal, stdout.kept(), stdout.total(), stderr.kept(), stderr.total(),
-                    ran, options.charset());
+                    ran, options.charset(), false);
         } catch (SandgateSshException e) {
             throw e;
         } catch (IOException e) {

@@ -28,14 +28,17 @@ public final class ExecResult {
     private final long stderrBytes;
     private final Duration duration;
     private final Charset charset;
+    private final boolean timedOut;
 
     /** A result with all output kept, for tests and fakes. */
     public ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
-        this("", exitCode, null, stdout, stdout.length, stderr, stderr.length, Duration.ZERO, StandardCharsets.UTF_8);
+        this("", exitCode, null, stdout, stdout.length, stderr, stderr.length, Duration.ZERO, StandardCharsets.UTF_8,
+                false);
     }
 
     ExecResult(String command, int exitCode, String exitSignal, byte[] stdout, long stdoutBytes, byte[] stderr,
-            long stderrBytes, Duration duration, Charset charset) {
+            long stderrBytes, Duration duration, Charset charset, boolean timedOut) {
+        this.timedOut = timedOut;
         this.command = Objects.requireNonNull(command, "command");
         this.exitCode = exitCode;
         this.exitSignal = exitSignal;
@@ -47,7 +50,18 @@ public final class ExecResult {
         this.charset = Objects.requireNonNull(charset, "charset");
     }
 
-    /** The command's exit status; 128 + n when the command died of signal n, as a shell reports it. */
+    /**
+     * Whether the command ran past its time limit and was stopped; such a result comes only with a
+     * {@link CommandTimeoutException}, holding what the command wrote until then.
+     */
+    public boolean timedOut() {
+        return timedOut;
+    }
+
+    /**
+     * The command's exit status; 128 + n when the command died of signal n, as a shell reports it; -1 when it was
+     * stopped for its time limit and the server reported no status.
+     */
     public int exitCode() {
         return exitCode;
     }
@@ -142,6 +156,7 @@ public final class ExecResult {
     @Override
     public String toString() {
         return "ExecResult{exitCode=" + exitCode + (exitSignal == null ? "" : ", signal=" + exitSignal)
+                + (timedOut ? ", timed out" : "")
                 + ", stdout=" + stdoutBytes + " bytes" + (stdoutTruncated() ? " (kept " + stdout.length + ")" : "")
                 + ", stderr=" + stderrBytes + " bytes" + (stderrTruncated() ? " (kept " + stderr.length + ")" : "")
                 + ", duration=" + duration + "}";

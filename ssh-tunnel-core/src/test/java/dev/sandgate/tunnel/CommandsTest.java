@@ -176,6 +176,66 @@ class CommandsTest {
     }
 
     @Nested
+    class TimeLimits {
+        @Test
+        void aTimeLimitEndsTheCommandAndEverythingItStarted() throws Exception {
+            CommandTimeoutException stopped = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
+                    CommandTimeoutException.class, () -> connection.exec(
+                            "echo $$ > sh.pid; sleep 60 & echo $! > bg.pid; echo before; wait", Duration.ofSeconds(1))));
+            ExecResult partial = stopped.partialResult().orElseThrow();
+            assertTrue(partial.timedOut());
+            assertEquals("before\n", partial.stdoutText(), "what came before the limit is kept");
+            assertEquals("", survivors("sh.pid", "bg.pid"), "neither the shell nor its background child may outlive it");
+        }
+
+        @Test
+        void aCommandThatIgnoresTermIsKilled() throws Exception {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(CommandTimeoutException.class,
+                    () -> connection.exec("trap '' TERM; echo $$ > stubborn.pid; sleep 60", Duration.ofMillis(500))));
+            assertEquals("", survivors("stubborn.pid"));
+        }
+
+        /** The pids of these pid files that still run, as {@code ps} sees them, after a moment to go. */
+        private String survivors(String... pidFiles) throws Exception {
+            String list = "$(cat " + String.join("),$(cat ", pidFiles) + ")";
+            String left = "";
+            for (int i = 0; i < 50; i++) {
+                left = connection.exec("ps -o pid= -p " + list + " || true").stdoutText().trim();
+                if (left.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            return left;
+        }
+
+        @Test
+        void aDeletedSessionTakesItsBackgroundProcessesAlong() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            long pid;
+            try (SshConnection own = ssh.connect(sessionId)) {
+                pid = Long.parseLong(own.exec("sleep 60 > /dev/null 2>&1 & echo $!").check().stdoutText().trim());
+            }
+            assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    "a background process outlives its command, as with OpenSSH");
+            try (dev.sandgate.cert.SandboxApi api = GatewayClients.api(gateway)) {
+                api.deleteSession(sessionId);
+            }
+            for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(100);
+            }
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "but not its session");
+        }
+
+        @Test
+        void theConnectionStaysUsableAfterwards() throws Exception {
+            assertThrows(CommandTimeoutException.class, () -> connection.exec("sleep 30", Duration.ofMillis(300)));
+            assertEquals("ok\n", connection.exec("echo ok").stdoutText());
+        }
+    }
+
+    @Nested
     class LongCommandLines {
         @Test
         void aCommandLineAsLongAsAShellTakesRuns() throws Exception {

@@ -46,6 +46,8 @@ final class SessionSshServer implements AutoCloseable {
     private final KeyPair hostKey;
     private final SshServer server;
 
+    private final ProcessGroups processGroups = new ProcessGroups();
+
     /**
      * @param hostCa         signs the host certificate; null for a plain host key
      * @param hostPrincipals whether the host certificate names its hosts (else it has no principals: any host)
@@ -89,7 +91,7 @@ final class SessionSshServer implements AutoCloseable {
         server.setPublickeyAuthenticator(this::authenticate);
         server.setFileSystemFactory(new VirtualFileSystemFactory(root));
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
-        server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps));
+        server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
         server.start();
     }
 
@@ -139,6 +141,8 @@ final class SessionSshServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // the session ends with everything its commands started, background children included
+        processGroups.killAll();
         server.stop(true);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,19 +16,22 @@ import org.apache.sshd.server.command.Command;
 /**
  * Runs an exec request as {@code /bin/sh -c <command>} in the session's directory, passing the exit status back. The
  * command runs as the JVM's own user with a clean environment ({@code HOME}, {@code PATH}, {@code LANG}, {@code SHELL}):
- * the LocalGateway is a test double, not a sandbox.
+ * the LocalGateway is a test double, not a sandbox. It leads a process group of its own: an SSH {@code signal} request
+ * reaches the whole group, as with OpenSSH's sshd, and a channel closed while it runs kills the group.
  */
 final class ShellExecCommand implements Command {
     private final String command;
     private final Path directory;
     private final ExecutorService pumps;
+    private final ProcessGroups groups;
     private InputStream in;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exitCallback;
     private volatile Process process;
 
-    ShellExecCommand(String command, Path directory, ExecutorService pumps) {
+    ShellExecCommand(String command, Path directory, ExecutorService pumps, ProcessGroups groups) {
+        this.groups = groups;
         this.command = command;
         this.directory = directory;
         this.pumps = pumps;
@@ -57,7 +59,7 @@ final class ShellExecCommand implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command)).directory(directory.toFile());
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroups.leaderCommand(command)).directory(directory.toFile());
         // a clean environment: the test JVM's own (tokens, CI secrets) must not show in a session's `env`
         Map<String, String> environment = builder.environment();
         environment.clear();
@@ -67,6 +69,8 @@ final class ShellExecCommand implements Command {
         environment.put("SHELL", "/bin/sh");
         Process started = builder.start();
         process = started;
+        groups.add(started.pid());
+        env.addSignalListener((signalled, signal) -> ProcessGroups.signal(started.pid(), signal.name()));
         CountDownLatch outputsDone = new CountDownLatch(2);
         pumps.execute(() -> copy(started.getInputStream(), out, outputsDone));
         pumps.execute(() -> copy(started.getErrorStream(), err, outputsDone));
@@ -115,6 +119,8 @@ final class ShellExecCommand implements Command {
     public void destroy(ChannelSession channel) {
         Process running = process;
         if (running != null && running.isAlive()) {
+            // the channel closed before the command ended: end it with all it started
+            ProcessGroups.signal(running.pid(), "KILL");
             running.destroyForcibly();
         }
     }
