@@ -2,8 +2,10 @@ package dev.sandgate.tunnel;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -20,6 +22,8 @@ final class Commands {
      * the line reaches the server's shell as one argument of {@code sh -c}.
      */
     static final int MAX_COMMAND_BYTES = 128 * 1024 - 1;
+    /** How long opening a command's channel may take. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
 
     private final String sessionId;
     private final ClientSession session;
@@ -34,13 +38,8 @@ final class Commands {
     }
 
     ExecResult exec(String command, ExecOptions options) throws IOException {
-        String line = ShellWords.withSetup(command, options.workingDirectory().orElse(null), options.environment());
-        byte[] encoded = line.getBytes(options.charset());
-        if (encoded.length > MAX_COMMAND_BYTES) {
-            throw new IllegalArgumentException("The command line is " + encoded.length + " bytes, more than the "
-                    + MAX_COMMAND_BYTES + " a server's shell can take as one argument; pass large input on stdin"
-                    + " (ExecOptions.Builder.stdin) instead: " + abbreviate(command));
-        }
+        byte[] encoded = commandLine(command, options.workingDirectory().orElse(null), options.environment(),
+                options.charset());
         CapturedOutput stdout = new CapturedOutput(options.maxOutput(), options.stdoutSink().orElse(null));
         CapturedOutput stderr = new CapturedOutput(options.maxOutput(), options.stderrSink().orElse(null));
         Duration timeout = options.timeout();
@@ -85,6 +84,35 @@ final class Commands {
         }
     }
 
+    /** Starts a command whose streams the caller reads and writes as they go. */
+    RemoteProcess start(String command, String directory, Map<String, String> environment, boolean mergeStderr,
+            Charset charset) throws IOException {
+        byte[] encoded = commandLine(command, directory, environment, charset);
+        ChannelExec channel = session.createExecChannel(encoded, null, null);
+        channel.setRedirectErrorStream(mergeStderr);
+        try {
+            channel.open().verify(OPEN_TIMEOUT);
+        } catch (IOException e) {
+            channel.close(true);
+            SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
+            throw lost != null ? lost : new SandgateSshException("Starting a command failed (" + description.get()
+                    + "): " + e.getMessage(), e);
+        }
+        return new RemoteProcess(channel, command, mergeStderr);
+    }
+
+    /** The command line with its setup, encoded, if a server's shell can take it as one argument. */
+    private static byte[] commandLine(String command, String directory, Map<String, String> environment,
+            Charset charset) {
+        byte[] encoded = ShellWords.withSetup(command, directory, environment).getBytes(charset);
+        if (encoded.length > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("The command line is " + encoded.length + " bytes, more than the "
+                    + MAX_COMMAND_BYTES + " a server's shell can take as one argument; pass large input on stdin"
+                    + " instead: " + abbreviate(command));
+        }
+        return encoded;
+    }
+
     /**
      * Writes the input and then EOF. With no input only the EOF is sent, at once; with input, a thread of its own
      * writes it, so that a command that never reads cannot hold the caller past the time limit.
@@ -118,7 +146,7 @@ final class Commands {
         }
     }
 
-    private static int signalNumber(String signal) {
+    static int signalNumber(String signal) {
         switch (signal) {
             case "HUP": return 1;
             case "INT": return 2;

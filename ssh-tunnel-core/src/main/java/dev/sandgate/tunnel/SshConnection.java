@@ -83,6 +83,28 @@ public final class SshConnection implements Closeable {
         return exec(ShellWords.join(List.copyOf(arguments)), options);
     }
 
+    /**
+     * Starts a command through the server's shell and returns it running: its streams are read and written as it
+     * goes. See {@link RemoteProcess}.
+     *
+     * @throws SandgateSshException if the connection is closed or the server refuses the channel
+     */
+    public RemoteProcess start(String command) throws IOException {
+        return processBuilder(command).start();
+    }
+
+    /** A builder for a running command with an environment, a working directory or stderr merged into stdout. */
+    public RemoteProcessBuilder processBuilder(String command) throws IOException {
+        Objects.requireNonNull(command, "command");
+        ensureOpen();
+        return new RemoteProcessBuilder(commands, command);
+    }
+
+    /** As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word. */
+    public RemoteProcessBuilder processBuilder(List<String> arguments) throws IOException {
+        return processBuilder(ShellWords.join(List.copyOf(arguments)));
+    }
+
     private void ensureOpen() throws SandgateSshException {
         if (!session.isOpen()) {
             SandgateSshException lost = SshFailures.lost(describe(), record, false, null);

@@ -108,6 +108,34 @@ class HostilePeerTest {
     }
 
     @Nested
+    class ProcessOutput {
+        @ParameterizedTest
+        @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+        void aGibibyteReadSlowlyHoldsTheRemoteBackInsteadOfTheHeap(GatewayClients clients) throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
+                RemoteProcess process = connection.start("head -c " + GIBIBYTE + " /dev/zero");
+                java.io.InputStream out = process.getInputStream();
+                byte[] buffer = new byte[64 * 1024];
+                long read = out.readNBytes(buffer, 0, buffer.length);
+                Thread.sleep(500);
+                long before = gateway.traffic(sessionId).bytesFromSession();
+                Thread.sleep(1000);
+                long stalled = gateway.traffic(sessionId).bytesFromSession() - before;
+                assertTrue(stalled < 1024 * 1024, "while nobody reads, the remote must wait: " + stalled + " bytes came");
+                assertTrue(before < 64L * 1024 * 1024, "at most a window's worth came ahead: " + before + " bytes");
+                long n;
+                while ((n = out.read(buffer)) >= 0) {
+                    read += n;
+                }
+                assertEquals(GIBIBYTE, read, "every byte arrives");
+                assertEquals(0, process.waitFor());
+            }
+        }
+    }
+
+    @Nested
     class ConnectStreams {
         @Test
         void aGibibyteOfZerosInsteadOfABannerIsATunnelFailure() throws Exception {

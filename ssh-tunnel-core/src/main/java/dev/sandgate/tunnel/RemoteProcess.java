@@ -1,0 +1,195 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
+
+/**
+ * A command running in the sandbox, as a {@link Process}: write its stdin, read its stdout and stderr as they come,
+ * wait for it, signal it. Made by {@link SshConnection#start(String)} or a {@link RemoteProcessBuilder}.
+ *
+ * <pre>{@code
+ * RemoteProcess process = connection.start("python3 -u server.py");
+ * try (BufferedReader lines = process.inputReader()) {
+ *     System.out.println(lines.readLine());
+ * }
+ * process.destroy();                       // TERM to its whole process group
+ * int status = process.waitFor();          // 143: ended by TERM
+ * }</pre>
+ *
+ * <p>Output is held only up to the SSH channel's window (2 MiB by default): a reader that stops reading stops the
+ * remote command's output, as a local pipe would, so a gigabyte read slowly costs no memory. As with a local
+ * process, a command whose output nobody reads may block once the window is full.
+ *
+ * <p>{@link #exitValue()} is the command's exit status, or 128 + n when signal n ended it; 255 when the connection
+ * ended before the server reported either (as OpenSSH's {@code ssh} exits then), which {@link #connectionLost()}
+ * tells apart.
+ */
+public final class RemoteProcess extends Process {
+    private final ChannelExec channel;
+    private final String command;
+    private final boolean merged;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CompletableFuture<Process> exited = new CompletableFuture<>();
+
+    RemoteProcess(ChannelExec channel, String command, boolean merged) {
+        this.channel = channel;
+        this.command = command;
+        this.merged = merged;
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelStateChanged(Channel changed, String hint) {
+                settleIfReported();
+            }
+
+            @Override
+            public void channelClosed(Channel closed, Throwable reason) {
+                if (!settleIfReported()) {
+                    exit.complete(null);
+                }
+                exited.complete(RemoteProcess.this);
+            }
+        });
+        if (!channel.isOpen()) {
+            exit.complete(null);
+            exited.complete(this);
+        }
+    }
+
+    /** Completes the exit once the server has reported a status or a signal; whether it has. */
+    private boolean settleIfReported() {
+        Integer status = channel.getExitStatus();
+        String signal = channel.getExitSignal();
+        if (status != null) {
+            exit.complete(status);
+        } else if (signal != null) {
+            exit.complete(128 + Commands.signalNumber(signal));
+        }
+        return exit.isDone() && exit.join() != null;
+    }
+
+    /** The command's stdin; closing it sends end of file. Writes wait while the remote side's window is full. */
+    @Override
+    public OutputStream getOutputStream() {
+        return channel.getInvertedIn();
+    }
+
+    /** The command's stdout (with stderr merged into it when the builder asked for that). */
+    @Override
+    public InputStream getInputStream() {
+        return channel.getInvertedOut();
+    }
+
+    /** The command's stderr; an empty stream when stderr is merged into stdout. */
+    @Override
+    public InputStream getErrorStream() {
+        return merged ? InputStream.nullInputStream() : channel.getInvertedErr();
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return exitValueOf(exit.get());
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        if (!exit.isDone()) {
+            throw new IllegalThreadStateException("The remote command is still running: " + Commands.abbreviate(command));
+        }
+        return exitValueOf(exit.join());
+    }
+
+    private static int exitValueOf(Integer status) {
+        return status == null ? 255 : status;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    /** Completes when the command has ended and its channel is closed. */
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return exited;
+    }
+
+    /** The signal that ended the command ("TERM", "KILL", ...), once it ended of one. */
+    public Optional<String> exitSignal() {
+        return Optional.ofNullable(channel.getExitSignal());
+    }
+
+    /** Whether the connection ended before the server reported how the command ended. */
+    public boolean connectionLost() {
+        return exit.isDone() && exit.join() == null;
+    }
+
+    /** Sends a signal ("INT", "HUP", "USR1", ... without "SIG") to the command's process group. */
+    public void signal(String signal) throws IOException {
+        RemoteSignals.send(channel, signal);
+    }
+
+    /** Sends TERM to the command's process group. */
+    @Override
+    public void destroy() {
+        signalQuietly("TERM");
+    }
+
+    /** Sends KILL to the command's process group, then closes its channel, whether or not the server obeys. */
+    @Override
+    public Process destroyForcibly() {
+        signalQuietly("KILL");
+        channel.close(false);
+        return this;
+    }
+
+    private void signalQuietly(String signal) {
+        try {
+            RemoteSignals.send(channel, signal);
+        } catch (IOException connectionGone) {
+            // the process ends with its connection
+        }
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    /** The remote process has no pid this side can use. */
+    @Override
+    public long pid() {
+        throw new UnsupportedOperationException("A remote command has no local pid: " + Commands.abbreviate(command));
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteProcess{" + Commands.abbreviate(command) + (isAlive() ? ", running" : ", exited " + exitValue())
+                + "}";
+    }
+}

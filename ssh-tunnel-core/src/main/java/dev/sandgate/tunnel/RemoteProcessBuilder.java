@@ -1,0 +1,73 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Starts a {@link RemoteProcess} the way {@link ProcessBuilder} starts a local one: environment, working directory,
+ * stderr merged or not. Made by {@link SshConnection#processBuilder(String)}.
+ *
+ * <pre>{@code
+ * RemoteProcess build = connection.processBuilder("make -j4")
+ *         .directory("project")
+ *         .environment("CI", "true")
+ *         .redirectErrorStream(true)
+ *         .start();
+ * build.getInputStream().transferTo(System.out);
+ * System.out.println("exit " + build.waitFor());
+ * }</pre>
+ */
+public final class RemoteProcessBuilder {
+    private final Commands commands;
+    private final String command;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private String directory;
+    private boolean redirectErrorStream;
+    private Charset charset = StandardCharsets.UTF_8;
+
+    RemoteProcessBuilder(Commands commands, String command) {
+        this.commands = commands;
+        this.command = Objects.requireNonNull(command, "command");
+    }
+
+    /** Sets a variable for the command (set by the remote shell, as {@link ExecOptions.Builder#environment} is). */
+    public RemoteProcessBuilder environment(String name, String value) {
+        // the same checks as ExecOptions, naming the bad value
+        ExecOptions.builder().environment(name, value);
+        environment.put(name, value);
+        return this;
+    }
+
+    /** The directory the command starts in (relative ones are from the user's home). */
+    public RemoteProcessBuilder directory(String path) {
+        ExecOptions.builder().workingDirectory(path);
+        this.directory = path;
+        return this;
+    }
+
+    /** Whether stderr goes into stdout ({@link Process#getErrorStream()} is then empty), as ProcessBuilder's does. */
+    public RemoteProcessBuilder redirectErrorStream(boolean merge) {
+        this.redirectErrorStream = merge;
+        return this;
+    }
+
+    /** How the command line is encoded; UTF-8 by default. */
+    public RemoteProcessBuilder charset(Charset encoding) {
+        this.charset = Objects.requireNonNull(encoding, "encoding");
+        return this;
+    }
+
+    /**
+     * Starts the command on its own SSH channel.
+     *
+     * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
+     * @throws SandgateSshException     if the channel cannot be opened (the connection is gone, or the server refuses)
+     */
+    public RemoteProcess start() throws IOException {
+        return commands.start(command, directory, Map.copyOf(environment), redirectErrorStream, charset);
+    }
+}
