@@ -52,6 +52,7 @@ public final class LocalGateway implements AutoCloseable {
         this.root = ownsRoot ? Files.createTempDirectory("local-gateway-") : Files.createDirectories(builder.root);
         this.registry = new SessionRegistry(root, builder.hostKeys, builder.weakAlgorithmsOnly,
                 builder.tunnelCredentials);
+        registry.grantPortForwarding(!builder.denyPortForwarding);
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls);
@@ -250,6 +251,7 @@ public final class LocalGateway implements AutoCloseable {
         private SessionRegistry.HostKeys hostKeys = SessionRegistry.HostKeys.CERTIFIED;
         private boolean weakAlgorithmsOnly;
         private boolean tunnelCredentials;
+        private boolean denyPortForwarding;
 
         private Builder() {
         }
@@ -305,6 +307,15 @@ public final class LocalGateway implements AutoCloseable {
          */
         public Builder sessionTunnelCredentials() {
             this.tunnelCredentials = true;
+            return this;
+        }
+
+        /**
+         * Mints certificates without {@code permit-port-forwarding} (and says {@code port_forwarding: false}); the
+         * sessions' SSH servers then refuse every forwarding, as OpenSSH's sshd does for such a certificate.
+         */
+        public Builder denyPortForwarding() {
+            this.denyPortForwarding = true;
             return this;
         }
 

@@ -138,6 +138,22 @@ public final class SandboxSsh implements Closeable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        // MINA's client refuses every incoming channel by default; accept those of remote forwardings the user asked
+        // for (the forwarder opens them only for its own registrations), never agent or X11 channels
+        client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(null, null,
+                new org.apache.sshd.server.forward.TcpForwardingFilter() {
+                    @Override
+                    public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
+                            org.apache.sshd.common.session.Session session) {
+                        return true;
+                    }
+
+                    @Override
+                    public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+                            org.apache.sshd.common.session.Session session) {
+                        return type == Type.Forwarded;
+                    }
+                }));
         AlgorithmPreferences.apply(client, builder.legacyAlgorithms);
         // gateway contract: a host certificate with no principals is valid for any host, as OpenSSH's client holds
         CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(client, true);

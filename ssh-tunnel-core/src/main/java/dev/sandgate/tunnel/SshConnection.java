@@ -33,6 +33,7 @@ public final class SshConnection implements Closeable {
     private final String tunnelDescription;
     private final ConnectionRecord record;
     private final Commands commands;
+    private final Forwarding forwarding;
 
     SshConnection(String sessionId, ClientSession session, IssuedCertificate issued, String tunnelDescription,
             ConnectionRecord record) {
@@ -42,6 +43,8 @@ public final class SshConnection implements Closeable {
         this.issued = issued;
         this.tunnelDescription = tunnelDescription;
         this.commands = new Commands(sessionId, session, record, this::describe);
+        this.forwarding = new Forwarding(session, record, this::describe,
+                issued == null || issued.permissions().portForwarding());
     }
 
     /** Runs a command with the {@linkplain ExecOptions#defaults() default options} and collects its output. */
@@ -105,6 +108,44 @@ public final class SshConnection implements Closeable {
         return processBuilder(ShellWords.join(List.copyOf(arguments)));
     }
 
+    /**
+     * Listens on {@code 127.0.0.1:localPort} (0 for any free port) and carries each connection to {@code host:port}
+     * as seen from inside the sandbox: the sandbox SDKs' {@code expose_port}, from this side.
+     *
+     * @throws ForwardingRefusedException if the session's certificate does not permit port forwarding
+     */
+    public PortForward forwardLocal(int localPort, String host, int port) throws IOException {
+        ensureOpen();
+        return forwarding.local(localPort, host, port);
+    }
+
+    /**
+     * Has the server listen on {@code 127.0.0.1:remotePort} inside the sandbox (0 for any free port, reported by
+     * {@link PortForward#boundAddress()}) and carries each connection to {@code host:port} as seen from this machine.
+     *
+     * @throws ForwardingRefusedException if the server refuses (not permitted, or the port is taken)
+     */
+    public PortForward forwardRemote(int remotePort, String host, int port) throws IOException {
+        ensureOpen();
+        return forwarding.remote(remotePort, host, port);
+    }
+
+    /** A SOCKS5 proxy on {@code 127.0.0.1:localPort} whose connections leave from inside the sandbox. */
+    public PortForward forwardDynamic(int localPort) throws IOException {
+        ensureOpen();
+        return forwarding.dynamic(localPort);
+    }
+
+    /**
+     * Opens a TCP connection to {@code host:port} as seen from inside the sandbox, as streams, with no local port.
+     *
+     * @throws ForwardingRefusedException if forwarding is not permitted or nothing accepts connections there
+     */
+    public RemoteStream openStream(String host, int port) throws IOException {
+        ensureOpen();
+        return forwarding.stream(host, port);
+    }
+
     private void ensureOpen() throws SandgateSshException {
         if (!session.isOpen()) {
             SandgateSshException lost = SshFailures.lost(describe(), record, false, null);
@@ -128,7 +169,7 @@ public final class SshConnection implements Closeable {
     }
 
     /**
-     * The underlying MINA SSHD session, for what this class does not offer yet (SFTP, forwarding, shells). Closing
+     * The underlying MINA SSHD session, for what this class does not offer yet (shells). Closing
      * it closes this connection.
      */
     public ClientSession clientSession() {

@@ -235,7 +235,7 @@ final class RestApi {
         }
         ObjectNode permissions = answer.putObject("permissions");
         permissions.put("pty", true);
-        permissions.put("port_forwarding", true);
+        permissions.put("port_forwarding", registry.grantsPortForwarding());
         permissions.put("agent_forwarding", false);
         ObjectNode endpoints = answer.putObject("endpoints");
         ObjectNode connect = endpoints.putObject("connect");

@@ -103,6 +103,17 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /** Whether mints hand out per-session tunnel credentials, and tunnels accept only those. */
+    private volatile boolean grantsPortForwarding = true;
+
+    /** Whether mints grant port forwarding (the answer's permission and the certificate's extension agree). */
+    public boolean grantsPortForwarding() {
+        return grantsPortForwarding;
+    }
+
+    public void grantPortForwarding(boolean grant) {
+        this.grantsPortForwarding = grant;
+    }
+
     public boolean issuesTunnelCredentials() {
         return tunnelCredentials;
     }
@@ -158,7 +169,7 @@ public final class SessionRegistry implements AutoCloseable {
     public OpenSshCertificate mint(GatewaySession session, PublicKey key, Duration ttl) {
         Instant now = Instant.now();
         return userCa.signUser(key, "sandgate:" + session.id + ":" + USERNAME, List.of(session.id),
-                now.minus(Duration.ofMinutes(1)), now.plus(ttl));
+                now.minus(Duration.ofMinutes(1)), now.plus(ttl), grantsPortForwarding);
     }
 
     @Override

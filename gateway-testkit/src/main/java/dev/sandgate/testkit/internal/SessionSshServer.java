@@ -47,6 +47,8 @@ final class SessionSshServer implements AutoCloseable {
     private final SshServer server;
 
     private final ProcessGroups processGroups = new ProcessGroups();
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PORT_FORWARDING =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
     /**
      * @param hostCa         signs the host certificate; null for a plain host key
@@ -92,6 +94,8 @@ final class SessionSshServer implements AutoCloseable {
         server.setFileSystemFactory(new VirtualFileSystemFactory(root));
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
         server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
+        server.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
+                org.apache.sshd.server.forward.AgentForwardingFilter.of(false), null, new CertificateForwardingFilter()));
         server.start();
     }
 
@@ -118,7 +122,34 @@ final class SessionSshServer implements AutoCloseable {
             return refuse(user, "certificate " + certificate.getId() + " has principals " + certificate.getPrincipals()
                     + ", not this session " + sessionId);
         }
+        // what the login may do is what its certificate permits, as with OpenSSH's sshd
+        session.setAttribute(PERMITS_PORT_FORWARDING, certificate.getExtensions().stream()
+                .anyMatch(extension -> "permit-port-forwarding".equals(extension.getName())));
         return true;
+    }
+
+    /**
+     * TCP forwarding (local, remote, dynamic) for logins whose certificate carries {@code permit-port-forwarding}, and
+     * for the session's own plain key; listening only on the loopback address.
+     */
+    private static final class CertificateForwardingFilter implements org.apache.sshd.server.forward.TcpForwardingFilter {
+        @Override
+        public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
+                org.apache.sshd.common.session.Session session) {
+            String host = address.getHostName();
+            boolean loopback = "localhost".equals(host) || "127.0.0.1".equals(host) || "".equals(host);
+            return loopback && permitted(session);
+        }
+
+        @Override
+        public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+                org.apache.sshd.common.session.Session session) {
+            return permitted(session);
+        }
+
+        private static boolean permitted(org.apache.sshd.common.session.Session session) {
+            return !Boolean.FALSE.equals(session.getAttribute(PERMITS_PORT_FORWARDING));
+        }
     }
 
     private boolean refuse(String user, String reason) {

@@ -66,12 +66,20 @@ public final class Signer {
         return PublicKeyEntry.toString(keyPair.getPublic());
     }
 
+    /** A user certificate with what the mint answer grants by default: a PTY and port forwarding, no agent forwarding. */
     public OpenSshCertificate signUser(PublicKey key, String keyId, List<String> principals, Instant validAfter,
             Instant validBefore) {
-        return sign(OpenSshCertificateBuilder.userCertificate()
-                .extension("permit-pty", "")
-                .extension("permit-port-forwarding", "")
-                .extension("permit-agent-forwarding", ""), key, keyId, principals, validAfter, validBefore);
+        return signUser(key, keyId, principals, validAfter, validBefore, true);
+    }
+
+    /** A user certificate permitting a PTY, and port forwarding when {@code portForwarding}; never agent forwarding. */
+    public OpenSshCertificate signUser(PublicKey key, String keyId, List<String> principals, Instant validAfter,
+            Instant validBefore, boolean portForwarding) {
+        OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate().extension("permit-pty", "");
+        if (portForwarding) {
+            builder.extension("permit-port-forwarding", "");
+        }
+        return sign(builder, key, keyId, principals, validAfter, validBefore);
     }
 
     /** A user certificate carrying this critical option, as a gateway might add one its clients do not know. */

@@ -2,6 +2,7 @@ package dev.sandgate.tunnel.internal;
 
 import java.util.concurrent.Executor;
 
+import org.apache.sshd.client.session.SessionFactory;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoConnector;
 import org.apache.sshd.common.io.IoHandler;
@@ -10,8 +11,9 @@ import org.apache.sshd.common.io.IoServiceFactory;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
 
 /**
- * Outgoing SSH connections go through tunnels; acceptors (for local port forwarding) stay on MINA's NIO2, which
- * this factory owns and closes.
+ * Outgoing SSH connections go through tunnels; everything else stays on MINA's NIO2, which this factory owns and
+ * closes: acceptors (local and dynamic port forwarding) and the connectors MINA's forwarder opens to local targets of
+ * remote forwarding.
  */
 final class TunnelIoServiceFactory extends AbstractCloseable implements IoServiceFactory {
     private final IoServiceFactory nio2;
@@ -25,6 +27,10 @@ final class TunnelIoServiceFactory extends AbstractCloseable implements IoServic
 
     @Override
     public IoConnector createConnector(IoHandler handler) {
+        if (!(handler instanceof SessionFactory)) {
+            // not an SSH session: a forwarded connection to a local target, which no tunnel is for
+            return nio2.createConnector(handler);
+        }
         TunnelIoConnector connector = new TunnelIoConnector(handler, executor);
         connector.setIoServiceEventListener(listener);
         return connector;
