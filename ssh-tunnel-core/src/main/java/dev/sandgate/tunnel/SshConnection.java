@@ -109,6 +109,24 @@ public final class SshConnection implements Closeable {
     }
 
     /**
+     * Opens a shell whose {@code cd} and exported variables persist from one command to the next. See
+     * {@link ShellSession}.
+     */
+    public ShellSession openShell() throws IOException {
+        return new ShellSession(start("exec /bin/sh"), sessionId);
+    }
+
+    /**
+     * Runs a piece of code as the sandbox SDKs' {@code run_code} does: the code goes to the interpreter on stdin
+     * ({@code python3 -}, {@code node -}, {@code bash -s}), with this time limit.
+     */
+    public ExecResult runCode(CodeLanguage language, String code, Duration timeout) throws IOException {
+        Objects.requireNonNull(language, "language");
+        Objects.requireNonNull(code, "code");
+        return exec(language.interpreter(), ExecOptions.builder().stdin(code).timeout(timeout).build());
+    }
+
+    /**
      * Listens on {@code 127.0.0.1:localPort} (0 for any free port) and carries each connection to {@code host:port}
      * as seen from inside the sandbox: the sandbox SDKs' {@code expose_port}, from this side.
      *

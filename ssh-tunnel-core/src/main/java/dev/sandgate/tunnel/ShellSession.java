@@ -1,0 +1,204 @@
+package dev.sandgate.tunnel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A shell that keeps its state between commands: a {@code cd} or an {@code export} in one {@link #run} holds for
+ * the next, as in a terminal, and each command reports its exit code and the directory it left the shell in. One
+ * {@code sh} runs on one channel; commands run one at a time (calls from several threads take turns) and read no
+ * stdin. Made by {@link SshConnection#openShell()}.
+ *
+ * <pre>{@code
+ * try (ShellSession shell = connection.openShell()) {
+ *     shell.run("cd /work && export MODE=test");
+ *     ShellSession.Result result = shell.run("echo $MODE in $(pwd)");
+ *     // result.stdoutText() = "test in /work\n", result.workingDirectory() = "/work"
+ * }
+ * }</pre>
+ *
+ * <p>A command that runs past its time limit ends the whole shell (TERM to its process group), since nothing else
+ * could stop it without losing the shell's state: the call throws {@link CommandTimeoutException} and the session is
+ * closed. A command that exits the shell ({@code exit 3}) ends it too, with a {@link SandgateSshException}.
+ */
+public final class ShellSession implements Closeable {
+    /** What one command of a shell session left. */
+    public record Result(int exitCode, byte[] stdout, byte[] stderr, String workingDirectory) {
+        public Result {
+            stdout = stdout.clone();
+            stderr = stderr.clone();
+        }
+
+        @Override
+        public byte[] stdout() {
+            return stdout.clone();
+        }
+
+        @Override
+        public byte[] stderr() {
+            return stderr.clone();
+        }
+
+        public String stdoutText() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        public String stderrText() {
+            return new String(stderr, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "ShellSession.Result{exitCode=" + exitCode + ", stdout=" + stdout.length + " bytes, stderr="
+                    + stderr.length + " bytes, workingDirectory=" + workingDirectory + "}";
+        }
+    }
+
+    private final RemoteProcess shell;
+    private final OutputStream commands;
+    private final String marker = "__sandgate_end_" + UUID.randomUUID().toString().replace("-", "") + "__";
+    private final byte[] markerBytes = marker.getBytes(StandardCharsets.US_ASCII);
+    private final Object turn = new Object();
+    private final InputStream stdoutStream;
+    private final InputStream stderrStream;
+    private final java.util.concurrent.ExecutorService readers;
+
+    ShellSession(RemoteProcess shell, String sessionId) {
+        this.shell = shell;
+        this.commands = shell.getOutputStream();
+        // nothing follows a marker until the next command is sent, so buffering across commands loses nothing
+        this.stdoutStream = new java.io.BufferedInputStream(shell.getInputStream());
+        this.stderrStream = new java.io.BufferedInputStream(shell.getErrorStream());
+        this.readers = java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "sandgate-shell " + sessionId);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs one command with a 10-minute limit. */
+    public Result run(String command) throws IOException {
+        return run(command, ExecOptions.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Runs one command in the shell and waits for it, at most {@code timeout}.
+     *
+     * @throws CommandTimeoutException if it runs longer; the shell is then closed
+     * @throws SandgateSshException    if the shell has ended (closed, exited, or its connection lost)
+     */
+    public Result run(String command, Duration timeout) throws IOException {
+        Objects.requireNonNull(command, "command");
+        Checks.positive(timeout, "timeout");
+        synchronized (turn) {
+            if (!shell.isAlive()) {
+                throw new SandgateSshException("The shell session has ended"
+                        + (shell.connectionLost() ? " with its connection" : " (exit " + shell.exitValue() + ")"));
+            }
+            // braces keep cd and export in this shell; </dev/null keeps the command off the stream of commands
+            String script = "{ " + command + "\n} </dev/null\n__sandgate_status=$?\n"
+                    + "printf '%s %d %s\\n' '" + marker + "' \"$__sandgate_status\" \"$PWD\"\n"
+                    + "printf '%s\\n' '" + marker + "' >&2\n";
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readUntilMarker(stdoutStream), readers);
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readUntilMarker(stderrStream), readers);
+            commands.write(script.getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+            byte[] stdout;
+            byte[] stderr;
+            try {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                stdout = out.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                stderr = err.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                close();
+                throw new CommandTimeoutException(Commands.abbreviate(command), timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new InterruptedIOException("Interrupted while running a command in a shell session");
+            } catch (ExecutionException e) {
+                close();
+                throw new SandgateSshException("The shell session ended while running: " + Commands.abbreviate(command)
+                        + " (" + e.getCause().getMessage() + ")", e.getCause());
+            }
+            return parse(stdout, stderr);
+        }
+    }
+
+    /** Reads up to and including the marker's line; what came before it is the command's output. */
+    private byte[] readUntilMarker(InputStream in) {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        byte[] tail = new byte[markerBytes.length];
+        try {
+            boolean found = false;
+            long count = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                seen.write(b);
+                if (found) {
+                    if (b == '\n') {
+                        return seen.toByteArray();
+                    }
+                    continue;
+                }
+                // the last bytes, in a ring, compared with the marker
+                tail[(int) (count++ % tail.length)] = (byte) b;
+                found = count >= tail.length && endsWithMarker(tail, count);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new java.io.UncheckedIOException(new IOException("the shell ended"));
+    }
+
+    private boolean endsWithMarker(byte[] ring, long count) {
+        for (int i = 0; i < markerBytes.length; i++) {
+            if (ring[(int) ((count + i) % ring.length)] != markerBytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Result parse(byte[] stdout, byte[] stderr) throws SandgateSshException {
+        String out = new String(stdout, StandardCharsets.UTF_8);
+        int at = out.lastIndexOf(marker);
+        String[] trailer = out.substring(at + marker.length()).trim().split(" ", 2);
+        String errText = new String(stderr, StandardCharsets.UTF_8);
+        int errAt = errText.lastIndexOf(marker);
+        try {
+            return new Result(Integer.parseInt(trailer[0]), out.substring(0, at).getBytes(StandardCharsets.UTF_8),
+                    errText.substring(0, errAt).getBytes(StandardCharsets.UTF_8), trailer.length > 1 ? trailer[1] : "");
+        } catch (NumberFormatException e) {
+            throw new SandgateSshException("The shell session's report could not be read: " + out.substring(at));
+        }
+    }
+
+    public boolean isOpen() {
+        return shell.isAlive();
+    }
+
+    /** Ends the shell (and whatever it still runs). Idempotent. */
+    @Override
+    public void close() {
+        shell.destroyForcibly();
+        readers.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "ShellSession{" + (isOpen() ? "open" : "closed") + "}";
+    }
+}
