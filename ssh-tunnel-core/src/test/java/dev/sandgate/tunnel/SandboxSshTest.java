@@ -114,14 +114,15 @@ class SandboxSshTest {
             }
         }
 
-        @Test
-        void manyCommandsRunAtOnceOnOneConnection() throws Exception {
+        @ParameterizedTest
+        @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+        void manyCommandsRunAtOnceOnOneConnection(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
             String sessionId = GatewayClients.newSession(gateway);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 List<Future<ExecResult>> results = new ArrayList<>();
-                for (int i = 0; i < 16; i++) {
+                for (int i = 0; i < 100; i++) {
                     String command = "echo " + i;
                     results.add(pool.submit(() -> connection.exec(command)));
                 }

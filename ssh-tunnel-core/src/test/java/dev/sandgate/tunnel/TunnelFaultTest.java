@@ -50,6 +50,34 @@ class TunnelFaultTest {
     }
 
     @Nested
+    class SessionLifecycle {
+        @ParameterizedTest
+        @EnumSource(Kind.class)
+        void pausingASessionCutsItsOpenConnectionsAndResumingLetsNewOnesIn(Kind kind) throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = GatewayClients.newSession(gateway);
+            try (SandboxSsh ssh = kind.ssh(gateway, Duration.ofSeconds(15))) {
+                SshConnection open = ssh.connect(sessionId);
+                assertEquals("up\n", open.exec("echo up").stdoutText());
+                gateway.pauseSession(sessionId);
+                try {
+                    assertTimeoutPreemptively(BOUND, () -> {
+                        while (open.isOpen()) {
+                            Thread.sleep(20);
+                        }
+                    });
+                    assertThrows(TunnelException.class, () -> open.exec("echo still"));
+                } finally {
+                    gateway.resumeSession(sessionId);
+                }
+                try (SshConnection again = ssh.connect(sessionId)) {
+                    assertEquals("back\n", again.exec("echo back").stdoutText());
+                }
+            }
+        }
+    }
+
+    @Nested
     class Drops {
         @ParameterizedTest
         @EnumSource(Kind.class)

@@ -96,8 +96,14 @@ public final class GatewaySession {
         return status;
     }
 
+    /** A session that stops running (paused or stopped) cuts its open tunnels, as a real sandbox's would go away. */
     public void setStatus(Status status) {
         this.status = status;
+        if (status != Status.RUNNING) {
+            for (Channel channel : tunnels) {
+                channel.close();
+            }
+        }
     }
 
     boolean isRunning() {
