@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
@@ -86,10 +87,35 @@ final class Commands {
 
     /** Starts a command whose streams the caller reads and writes as they go. */
     RemoteProcess start(String command, String directory, Map<String, String> environment, boolean mergeStderr,
-            Charset charset) throws IOException {
+            Charset charset, PtyOptions pty) throws IOException {
         byte[] encoded = commandLine(command, directory, environment, charset);
         ChannelExec channel = session.createExecChannel(encoded, null, null);
         channel.setRedirectErrorStream(mergeStderr);
+        return open(channel, command, mergeStderr, pty);
+    }
+
+    /** An interactive shell on a pseudo-terminal (an SSH {@code shell} request). */
+    RemoteProcess terminal(PtyOptions pty) throws IOException {
+        return open(session.createShellChannel(), "(interactive shell)", false, pty);
+    }
+
+    private RemoteProcess open(PtyCapableChannelSession channel, String command, boolean mergeStderr, PtyOptions pty)
+            throws IOException {
+        if (pty != null) {
+            channel.setUsePty(true);
+            channel.setPtyType(pty.term());
+            channel.setPtyColumns(pty.columns());
+            channel.setPtyLines(pty.rows());
+            if (!pty.modes().isEmpty()) {
+                java.util.Map<org.apache.sshd.common.channel.PtyMode, Integer> modes =
+                        new java.util.EnumMap<>(org.apache.sshd.common.channel.PtyMode.class);
+                modes.putAll(channel.getPtyModes());
+                modes.putAll(pty.modes());
+                channel.setPtyModes(modes);
+            }
+        } else {
+            channel.setUsePty(false);
+        }
         try {
             channel.open().verify(OPEN_TIMEOUT);
         } catch (IOException e) {

@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
 
@@ -35,13 +35,13 @@ import org.apache.sshd.common.channel.ChannelListener;
  * tells apart.
  */
 public final class RemoteProcess extends Process {
-    private final ChannelExec channel;
+    private final PtyCapableChannelSession channel;
     private final String command;
     private final boolean merged;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<Process> exited = new CompletableFuture<>();
 
-    RemoteProcess(ChannelExec channel, String command, boolean merged) {
+    RemoteProcess(PtyCapableChannelSession channel, String command, boolean merged) {
         this.channel = channel;
         this.command = command;
         this.merged = merged;
@@ -152,6 +152,24 @@ public final class RemoteProcess extends Process {
     /** Sends a signal ("INT", "HUP", "USR1", ... without "SIG") to the command's process group. */
     public void signal(String signal) throws IOException {
         RemoteSignals.send(channel, signal);
+    }
+
+    /**
+     * Tells the server the terminal's new size (a window-change request), for a process started with a PTY.
+     *
+     * @throws IllegalStateException if it has no PTY
+     */
+    public void resize(int columns, int rows) throws IOException {
+        if (!channel.isUsePty()) {
+            throw new IllegalStateException("This process has no terminal to resize; start it with a PTY: "
+                    + Commands.abbreviate(command));
+        }
+        channel.sendWindowChange(PtyOptions.dimension(columns, "columns"), PtyOptions.dimension(rows, "rows"));
+    }
+
+    /** Whether it runs with a pseudo-terminal (its stderr then comes through the terminal, with stdout). */
+    public boolean hasPty() {
+        return channel.isUsePty();
     }
 
     /** Sends TERM to the command's process group. */

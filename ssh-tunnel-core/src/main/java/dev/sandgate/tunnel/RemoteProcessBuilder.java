@@ -28,6 +28,7 @@ public final class RemoteProcessBuilder {
     private String directory;
     private boolean redirectErrorStream;
     private Charset charset = StandardCharsets.UTF_8;
+    private PtyOptions pty;
 
     RemoteProcessBuilder(Commands commands, String command) {
         this.commands = commands;
@@ -55,6 +56,15 @@ public final class RemoteProcessBuilder {
         return this;
     }
 
+    /**
+     * Runs the command on a pseudo-terminal (as {@code ssh -t} does): programs see a terminal of this size, and
+     * stderr comes through it together with stdout.
+     */
+    public RemoteProcessBuilder pty(PtyOptions options) {
+        this.pty = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
     /** How the command line is encoded; UTF-8 by default. */
     public RemoteProcessBuilder charset(Charset encoding) {
         this.charset = Objects.requireNonNull(encoding, "encoding");
@@ -68,6 +78,6 @@ public final class RemoteProcessBuilder {
      * @throws SandgateSshException     if the channel cannot be opened (the connection is gone, or the server refuses)
      */
     public RemoteProcess start() throws IOException {
-        return commands.start(command, directory, Map.copyOf(environment), redirectErrorStream, charset);
+        return commands.start(command, directory, Map.copyOf(environment), redirectErrorStream, charset, pty);
     }
 }

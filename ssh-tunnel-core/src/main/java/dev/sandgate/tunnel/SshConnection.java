@@ -109,6 +109,17 @@ public final class SshConnection implements Closeable {
     }
 
     /**
+     * Opens an interactive login shell on a pseudo-terminal, as {@code ssh} does in a terminal: raw bytes both ways
+     * through {@link RemoteProcess#getOutputStream()} and {@link RemoteProcess#getInputStream()}, and
+     * {@link RemoteProcess#resize} when the window changes.
+     */
+    public RemoteProcess openTerminal(PtyOptions pty) throws IOException {
+        Objects.requireNonNull(pty, "pty");
+        ensureOpen();
+        return commands.terminal(pty);
+    }
+
+    /**
      * Opens a shell whose {@code cd} and exported variables persist from one command to the next. See
      * {@link ShellSession}.
      */

@@ -94,6 +94,7 @@ final class SessionSshServer implements AutoCloseable {
         server.setFileSystemFactory(new VirtualFileSystemFactory(root));
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
         server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
+        server.setShellFactory(channel -> new ShellExecCommand(null, root, pumps, processGroups));
         server.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
                 org.apache.sshd.server.forward.AgentForwardingFilter.of(false), null, new CertificateForwardingFilter()));
         server.start();

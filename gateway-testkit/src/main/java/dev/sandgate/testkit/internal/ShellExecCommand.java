@@ -18,6 +18,10 @@ import org.apache.sshd.server.command.Command;
  * command runs as the JVM's own user with a clean environment ({@code HOME}, {@code PATH}, {@code LANG}, {@code SHELL}):
  * the LocalGateway is a test double, not a sandbox. It leads a process group of its own: an SSH {@code signal} request
  * reaches the whole group, as with OpenSSH's sshd, and a channel closed while it runs kills the group.
+ *
+ * <p>With a PTY (the client sent {@code pty-req}) the command runs under util-linux's {@code script}, which gives it
+ * a real pseudo-terminal of the size asked for; a {@code window-change} sets the terminal's size, and the kernel
+ * tells the foreground job (SIGWINCH). A {@code shell} request (no command) runs {@code /bin/sh -i}.
  */
 final class ShellExecCommand implements Command {
     private final String command;
@@ -30,6 +34,7 @@ final class ShellExecCommand implements Command {
     private ExitCallback exitCallback;
     private volatile Process process;
 
+    /** @param command the exec request's command, or null for a shell request */
     ShellExecCommand(String command, Path directory, ExecutorService pumps, ProcessGroups groups) {
         this.groups = groups;
         this.command = command;
@@ -59,7 +64,15 @@ final class ShellExecCommand implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ProcessGroups.leaderCommand(command)).directory(directory.toFile());
+        String term = env.getEnv().get(Environment.ENV_TERM);
+        boolean pty = term != null;
+        String shellCommand = command == null ? "exec /bin/sh -i" : command;
+        if (pty) {
+            shellCommand = "script -qfec " + quote("stty rows " + size(env, Environment.ENV_LINES) + " cols "
+                    + size(env, Environment.ENV_COLUMNS) + " 2>/dev/null; " + shellCommand) + " /dev/null";
+        }
+        ProcessBuilder builder = new ProcessBuilder(ProcessGroups.leaderCommand(shellCommand))
+                .directory(directory.toFile());
         // a clean environment: the test JVM's own (tokens, CI secrets) must not show in a session's `env`
         Map<String, String> environment = builder.environment();
         environment.clear();
@@ -67,10 +80,21 @@ final class ShellExecCommand implements Command {
         environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         environment.put("LANG", "C.UTF-8");
         environment.put("SHELL", "/bin/sh");
+        if (pty) {
+            environment.put("TERM", term.isEmpty() ? "dumb" : term);
+        }
         Process started = builder.start();
         process = started;
         groups.add(started.pid());
-        env.addSignalListener((signalled, signal) -> ProcessGroups.signal(started.pid(), signal.name()));
+        env.addSignalListener((signalled, signal) -> {
+            if (signal == org.apache.sshd.server.Signal.WINCH) {
+                if (pty) {
+                    resize(started, size(env, Environment.ENV_LINES), size(env, Environment.ENV_COLUMNS));
+                }
+                return;
+            }
+            ProcessGroups.signal(started.pid(), signal.name());
+        });
         CountDownLatch outputsDone = new CountDownLatch(2);
         pumps.execute(() -> copy(started.getInputStream(), out, outputsDone));
         pumps.execute(() -> copy(started.getErrorStream(), err, outputsDone));
@@ -85,6 +109,47 @@ final class ShellExecCommand implements Command {
                 exitCallback.onExit(255, "interrupted");
             }
         });
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** A terminal dimension from the pty request, or a sensible one when the client sent none. */
+    private static int size(Environment env, String name) {
+        try {
+            int value = Integer.parseInt(env.getEnv().getOrDefault(name, "0"));
+            return value > 0 ? value : (Environment.ENV_LINES.equals(name) ? 24 : 80);
+        } catch (NumberFormatException e) {
+            return Environment.ENV_LINES.equals(name) ? 24 : 80;
+        }
+    }
+
+    /** Sets the size of the terminal {@code script} made: the one its descendants have as stdin. */
+    private static void resize(Process started, int rows, int columns) {
+        started.descendants().map(ShellExecCommand::terminalOf).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(terminal -> {
+                    try {
+                        Process stty = new ProcessBuilder("stty", "-F", terminal.toString(), "rows", Integer.toString(rows),
+                                "cols", Integer.toString(columns)).redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        stty.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (IOException e) {
+                        // no stty: the size stays
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+    }
+
+    /** The pseudo-terminal a process reads, or null when its stdin is something else (or it is gone). */
+    private static Path terminalOf(ProcessHandle process) {
+        try {
+            Path stdin = java.nio.file.Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "fd", "0"));
+            return stdin.startsWith("/dev/pts/") ? stdin : null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     private static void copy(InputStream from, OutputStream to, CountDownLatch done) {

@@ -1,0 +1,128 @@
+package dev.sandgate.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+
+/** Interactive shells and commands on a pseudo-terminal, through {@code SandboxSsh.connect}. */
+class TerminalTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    /** What a terminal has shown, read by a thread of its own, so a test can wait for text with a deadline. */
+    private static final class Screen {
+        private final StringBuilder shown = new StringBuilder();
+        private int consumed;
+
+        Screen(InputStream in) {
+            Thread reader = new Thread(() -> {
+                byte[] buffer = new byte[4096];
+                try {
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        synchronized (shown) {
+                            shown.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                            shown.notifyAll();
+                        }
+                    }
+                } catch (IOException ended) {
+                    // the terminal closed
+                }
+            }, "terminal-screen");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits until {@code expected} shows after what earlier calls consumed; returns the text up to it. */
+        String await(String expected) throws InterruptedException {
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            synchronized (shown) {
+                int at;
+                while ((at = shown.indexOf(expected, consumed)) < 0) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new AssertionError("'" + expected + "' never showed; the terminal showed: "
+                                + shown.substring(consumed));
+                    }
+                    shown.wait(left);
+                }
+                String upTo = shown.substring(consumed, at + expected.length());
+                consumed = at + expected.length();
+                return upTo;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void anInteractiveShellSeesItsSizeAndAResize(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+            RemoteProcess terminal = connection.openTerminal(PtyOptions.builder().term("vt100").size(100, 30).build());
+            assertTrue(terminal.hasPty());
+            OutputStream keys = terminal.getOutputStream();
+            Screen screen = new Screen(terminal.getInputStream());
+            assertTimeoutPreemptively(BOUND.multipliedBy(2), () -> {
+                keys.write("stty size; echo \"term=$TERM\"\n".getBytes(StandardCharsets.US_ASCII));
+                keys.flush();
+                screen.await("30 100");
+                screen.await("term=vt100");
+                terminal.resize(120, 40);
+                // the new size may take a moment to land: ask until it shows ("E""ND" is typed, END is printed)
+                String seen = "";
+                for (int i = 0; i < 20 && !seen.contains("40 120"); i++) {
+                    keys.write("stty size; echo \"E\"\"ND\"\n".getBytes(StandardCharsets.US_ASCII));
+                    keys.flush();
+                    seen = screen.await("END");
+                }
+                assertTrue(seen.contains("40 120"), "after the resize the terminal said: " + seen);
+                keys.write("exit 5\n".getBytes(StandardCharsets.US_ASCII));
+                keys.flush();
+                assertEquals(5, terminal.waitFor());
+            });
+        }
+    }
+
+    @Test
+    void aCommandWithAPtySeesATerminalAndOneWithoutSeesNone() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway);
+             SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+            RemoteProcess withPty = connection.processBuilder("tty; stty size").pty(PtyOptions.builder().size(132, 43)
+                    .build()).start();
+            String shown = assertTimeoutPreemptively(BOUND,
+                    () -> new String(withPty.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(shown.startsWith("/dev/pts/"), shown);
+            assertTrue(shown.contains("43 132"), shown);
+            assertEquals(0, withPty.waitFor());
+            ExecResult without = connection.exec("tty");
+            assertEquals("not a tty\n", without.stdoutText());
+            RemoteProcess plain = connection.start("true");
+            assertThrows(IllegalStateException.class, () -> plain.resize(80, 24));
+            plain.waitFor();
+        }
+    }
+
+    @Test
+    void badSizesAndTypesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> PtyOptions.builder().size(0, 24));
+        assertThrows(IllegalArgumentException.class, () -> PtyOptions.builder().term("x term"));
+    }
+}
