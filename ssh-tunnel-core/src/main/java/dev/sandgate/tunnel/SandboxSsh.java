@@ -84,6 +84,8 @@ public final class SandboxSsh implements Closeable {
     private final Duration keepAliveInterval;
     private final int keepAliveMisses;
     private final SshClient client;
+    private final ReconnectPolicy reconnectPolicy;
+    private final ConnectionListener connectionListener;
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
@@ -119,6 +121,8 @@ public final class SandboxSsh implements Closeable {
                 .resolver(builder.resolver)
                 .build()) : chosen;
         this.connectTimeout = builder.connectTimeout;
+        this.reconnectPolicy = builder.reconnectPolicy;
+        this.connectionListener = builder.connectionListener;
         AtomicInteger threads = new AtomicInteger();
         this.ioExecutor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
@@ -199,10 +203,24 @@ public final class SandboxSsh implements Closeable {
         if (closed) {
             throw new IllegalStateException("This SandboxSsh is closed");
         }
+        return new SshConnection(sessionId, openLink(sessionId), () -> openLink(sessionId), reconnectPolicy,
+                connectionListener);
+    }
+
+    /** One login over one new tunnel, within {@code connectTimeout}; a reconnect calls it again. */
+    private Link openLink(String sessionId) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("This SandboxSsh is closed");
+        }
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         Login login = logins.login(sessionId, connectTimeout);
         try {
-            return connect(sessionId, login, deadline);
+            Link link = connect(sessionId, login, deadline);
+            connectionListener.connected(sessionId);
+            link.session().addCloseFutureListener(closedFuture -> connectionListener.disconnected(sessionId,
+                    link.lost() ? SshFailures.lost("session " + sessionId + " over " + link.tunnelDescription(),
+                            link.record(), false, null) : null));
+            return link;
         } catch (AuthenticationException refused) {
             // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
             logins.refused(sessionId);
@@ -210,7 +228,7 @@ public final class SandboxSsh implements Closeable {
         }
     }
 
-    private SshConnection connect(String sessionId, Login login, long deadline) throws IOException {
+    private Link connect(String sessionId, Login login, long deadline) throws IOException {
         ConnectionRecord record = new ConnectionRecord();
         Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
         // a gateway that issues per-session tunnel credentials never needs the account token on its tunnels
@@ -246,7 +264,7 @@ public final class SandboxSsh implements Closeable {
         if (!keepAliveInterval.isZero()) {
             KeepAlive.start(session, record, keepAliveInterval, keepAliveMisses, keepAliveTimer);
         }
-        return new SshConnection(sessionId, session, login.issued(), tunnelDescription(session), record);
+        return new Link(session, login.issued(), tunnelDescription(session), record);
     }
 
     private static ConnectionRecord recordOf(Session session) {
@@ -329,6 +347,8 @@ public final class SandboxSsh implements Closeable {
         private Transport transport;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration certificateTtl = Duration.ofMinutes(30);
+        private ReconnectPolicy reconnectPolicy = ReconnectPolicy.off();
+        private ConnectionListener connectionListener = ConnectionListener.NONE;
         private Duration keepAliveInterval = Duration.ofSeconds(15);
         private int keepAliveMisses = 3;
         private String keyLoginUser;
@@ -478,6 +498,21 @@ public final class SandboxSsh implements Closeable {
         /** Hears tunnels open, fail, move bytes and close; default {@link TunnelListener#NONE}. */
         public Builder tunnelListener(TunnelListener listener) {
             this.tunnelListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Whether a connection whose tunnel died opens a new one on its next operation; default
+         * {@link ReconnectPolicy#off()}.
+         */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnectPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Hears connections open, end (with the cause of a loss) and reconnect; default {@link ConnectionListener#NONE}. */
+        public Builder connectionListener(ConnectionListener listener) {
+            this.connectionListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

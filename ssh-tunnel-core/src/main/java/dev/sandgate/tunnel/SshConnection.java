@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.cert.IssuedCertificate;
-import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
  * An authenticated SSH connection to one sandbox session, opened by {@link SandboxSsh#connect(String)}.
@@ -28,23 +27,40 @@ public final class SshConnection implements Closeable {
     public static final Duration DEFAULT_EXEC_TIMEOUT = ExecOptions.DEFAULT_TIMEOUT;
 
     private final String sessionId;
-    private final ClientSession session;
-    private final IssuedCertificate issued;
-    private final String tunnelDescription;
-    private final ConnectionRecord record;
-    private final Commands commands;
-    private final Forwarding forwarding;
+    private final Reconnector reconnector;
+    private final ReconnectPolicy policy;
+    private final ConnectionListener listener;
+    private final Object reconnecting = new Object();
+    private volatile Attached attached;
+    private volatile boolean closed;
 
-    SshConnection(String sessionId, ClientSession session, IssuedCertificate issued, String tunnelDescription,
-            ConnectionRecord record) {
+    /** Opens a new link to the same session, as {@link SandboxSsh#connect} does. */
+    @FunctionalInterface
+    interface Reconnector {
+        Link open() throws IOException;
+    }
+
+    /** One link with what works on it. */
+    private static final class Attached {
+        final Link link;
+        final Commands commands;
+        final Forwarding forwarding;
+
+        Attached(String sessionId, Link link, java.util.function.Supplier<String> description) {
+            this.link = link;
+            this.commands = new Commands(sessionId, link.session(), link.record(), description);
+            this.forwarding = new Forwarding(link.session(), link.record(), description,
+                    link.issued() == null || link.issued().permissions().portForwarding());
+        }
+    }
+
+    SshConnection(String sessionId, Link link, Reconnector reconnector, ReconnectPolicy policy,
+            ConnectionListener listener) {
         this.sessionId = sessionId;
-        this.record = record;
-        this.session = session;
-        this.issued = issued;
-        this.tunnelDescription = tunnelDescription;
-        this.commands = new Commands(sessionId, session, record, this::describe);
-        this.forwarding = new Forwarding(session, record, this::describe,
-                issued == null || issued.permissions().portForwarding());
+        this.reconnector = reconnector;
+        this.policy = policy;
+        this.listener = listener;
+        this.attached = new Attached(sessionId, link, this::describe);
     }
 
     /** Runs a command with the {@linkplain ExecOptions#defaults() default options} and collects its output. */
@@ -69,8 +85,7 @@ public final class SshConnection implements Closeable {
     public ExecResult exec(String command, ExecOptions options) throws IOException {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(options, "options");
-        ensureOpen();
-        return commands.exec(command, options);
+        return attached().commands.exec(command, options);
     }
 
     /**
@@ -99,8 +114,7 @@ public final class SshConnection implements Closeable {
     /** A builder for a running command with an environment, a working directory or stderr merged into stdout. */
     public RemoteProcessBuilder processBuilder(String command) throws IOException {
         Objects.requireNonNull(command, "command");
-        ensureOpen();
-        return new RemoteProcessBuilder(commands, command);
+        return new RemoteProcessBuilder(attached().commands, command);
     }
 
     /** As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word. */
@@ -115,8 +129,7 @@ public final class SshConnection implements Closeable {
      */
     public RemoteProcess openTerminal(PtyOptions pty) throws IOException {
         Objects.requireNonNull(pty, "pty");
-        ensureOpen();
-        return commands.terminal(pty);
+        return attached().commands.terminal(pty);
     }
 
     /**
@@ -144,8 +157,7 @@ public final class SshConnection implements Closeable {
      * @throws ForwardingRefusedException if the session's certificate does not permit port forwarding
      */
     public PortForward forwardLocal(int localPort, String host, int port) throws IOException {
-        ensureOpen();
-        return forwarding.local(localPort, host, port);
+        return attached().forwarding.local(localPort, host, port);
     }
 
     /**
@@ -155,14 +167,12 @@ public final class SshConnection implements Closeable {
      * @throws ForwardingRefusedException if the server refuses (not permitted, or the port is taken)
      */
     public PortForward forwardRemote(int remotePort, String host, int port) throws IOException {
-        ensureOpen();
-        return forwarding.remote(remotePort, host, port);
+        return attached().forwarding.remote(remotePort, host, port);
     }
 
     /** A SOCKS5 proxy on {@code 127.0.0.1:localPort} whose connections leave from inside the sandbox. */
     public PortForward forwardDynamic(int localPort) throws IOException {
-        ensureOpen();
-        return forwarding.dynamic(localPort);
+        return attached().forwarding.dynamic(localPort);
     }
 
     /**
@@ -171,16 +181,57 @@ public final class SshConnection implements Closeable {
      * @throws ForwardingRefusedException if forwarding is not permitted or nothing accepts connections there
      */
     public RemoteStream openStream(String host, int port) throws IOException {
-        ensureOpen();
-        return forwarding.stream(host, port);
+        return attached().forwarding.stream(host, port);
     }
 
-    private void ensureOpen() throws SandgateSshException {
-        if (!session.isOpen()) {
-            SandgateSshException lost = SshFailures.lost(describe(), record, false, null);
-            throw lost != null && (record.tunnelEnded() || record.keepAliveFailure() != null) ? lost
-                    : new SandgateSshException("The connection is closed (" + describe() + ")");
+    /**
+     * The link to work on: the current one while it is open; after a loss, a new one when the policy says so;
+     * otherwise a typed failure saying how it ended.
+     */
+    private Attached attached() throws IOException {
+        Attached current = attached;
+        if (current.link.session().isOpen()) {
+            return current;
         }
+        if (closed) {
+            throw new SandgateSshException("The connection is closed (" + describe() + ")");
+        }
+        if (!policy.enabled() || !current.link.lost()) {
+            throw ended(current.link);
+        }
+        synchronized (reconnecting) {
+            if (attached != current) {
+                return attached; // another thread reconnected meanwhile
+            }
+            IOException last = ended(current.link);
+            for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+                listener.reconnecting(sessionId, attempt, attempt == 1 ? null : last);
+                try {
+                    Thread.sleep(policy.backoffBefore(attempt).toMillis());
+                    Link link = reconnector.open();
+                    if (closed) {
+                        link.session().close(true);
+                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe() + ")");
+                    }
+                    attached = new Attached(sessionId, link, this::describe);
+                    listener.reconnected(sessionId, attempt);
+                    return attached;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("Interrupted while reconnecting " + describe());
+                } catch (IOException e) {
+                    last = e;
+                }
+            }
+            throw new TunnelException("The connection to " + describe() + " was lost and " + policy.maxAttempts()
+                    + " reconnect attempt(s) failed; the last: " + last.getMessage(), last);
+        }
+    }
+
+    private SandgateSshException ended(Link link) {
+        SandgateSshException lost = SshFailures.lost(describe(), link.record(), false, null);
+        return lost != null && link.lost() ? lost
+                : new SandgateSshException("The connection is closed (" + describe() + ")");
     }
 
     /** The sandbox session this connection reaches. */
@@ -190,29 +241,35 @@ public final class SshConnection implements Closeable {
 
     /** What the API returned when this connection's certificate was minted; empty when nothing was minted. */
     public Optional<IssuedCertificate> issuedCertificate() {
-        return Optional.ofNullable(issued);
-    }
-
-    public boolean isOpen() {
-        return session.isOpen();
+        return Optional.ofNullable(attached.link.issued());
     }
 
     /**
-     * The underlying MINA SSHD session, for what this class does not offer yet (shells). Closing
-     * it closes this connection.
+     * Whether the current SSH session is open. After a loss it is false until the next operation reconnects, when
+     * the {@link ReconnectPolicy} allows that.
+     */
+    public boolean isOpen() {
+        return attached.link.session().isOpen();
+    }
+
+    /**
+     * The current underlying MINA SSHD session, for what this class does not offer (a reconnect replaces it).
+     * Closing it closes this connection.
      */
     public ClientSession clientSession() {
-        return session;
+        return attached.link.session();
     }
 
     private String describe() {
-        return "session " + sessionId + " over " + tunnelDescription;
+        Attached current = attached;
+        return "session " + sessionId + " over " + (current == null ? "(opening)" : current.link.tunnelDescription());
     }
 
     /** Closes the SSH connection and its tunnel. Idempotent. */
     @Override
     public void close() throws IOException {
-        session.close();
+        closed = true;
+        attached.link.session().close();
     }
 
     @Override

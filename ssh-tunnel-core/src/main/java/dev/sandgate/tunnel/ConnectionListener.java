@@ -1,0 +1,41 @@
+package dev.sandgate.tunnel;
+
+import java.io.IOException;
+
+/**
+ * Hears what happens to the connections of a {@link SandboxSsh}, so that an IDE can show their state. Every method
+ * has a do-nothing default; they run on Sandgate's threads and should return quickly. Certificate mints and renewals
+ * are heard by a {@link dev.sandgate.cert.CertificateListener}.
+ *
+ * <pre>{@code
+ * SandboxSsh.builder().connectionListener(new ConnectionListener() {
+ *     public void disconnected(String sessionId, IOException cause) { status.set("offline: " + cause); }
+ *     public void reconnected(String sessionId, int attempts) { status.set("online"); }
+ * })
+ * }</pre>
+ */
+public interface ConnectionListener {
+    /** Hears nothing. */
+    ConnectionListener NONE = new ConnectionListener() {
+    };
+
+    /** A connection was opened and logged in, by {@link SandboxSsh#connect} or a reconnect. */
+    default void connected(String sessionId) {
+    }
+
+    /**
+     * A connection ended.
+     *
+     * @param cause why, when it was lost (the tunnel broke, keepalives went unanswered); null when it was closed
+     */
+    default void disconnected(String sessionId, IOException cause) {
+    }
+
+    /** A reconnect attempt is about to start; {@code lastFailure} is the previous attempt's, or null for the first. */
+    default void reconnecting(String sessionId, int attempt, IOException lastFailure) {
+    }
+
+    /** A lost connection was replaced by a new one after {@code attempts} attempts. */
+    default void reconnected(String sessionId, int attempts) {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sandgate.tunnel;
+
+import java.time.Duration;
+
+/**
+ * Whether and how an {@link SshConnection} whose tunnel died opens a new one on its next operation. Off by default:
+ * nothing reconnects unless asked. A reconnect mints a new certificate when the old one has expired; operations that
+ * were in flight when the connection died still fail (nothing that could run twice is retried), and port forwards,
+ * processes and shells of the old connection end with it.
+ *
+ * <pre>{@code
+ * SandboxSsh ssh = SandboxSsh.builder()
+ *         .apiUrl(apiUrl).token(token)
+ *         .reconnect(ReconnectPolicy.attempts(5, Duration.ofMillis(200)))   // 200 ms, 400 ms, ... at most 30 s apart
+ *         .connectionListener(new ConnectionListener() { ... })
+ *         .build();
+ * }</pre>
+ *
+ * @param maxAttempts  how many connects one reconnect may try; 0 means never reconnect
+ * @param firstBackoff the wait before the second attempt, doubled for each one after, at most {@link #MAX_BACKOFF}
+ */
+public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
+    /** The longest wait between two attempts. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    public ReconnectPolicy {
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException("maxAttempts must not be negative, got " + maxAttempts);
+        }
+        Checks.notNegative(firstBackoff, "firstBackoff");
+    }
+
+    /** Never reconnect: a dead connection stays dead (the default). */
+    public static ReconnectPolicy off() {
+        return new ReconnectPolicy(0, Duration.ZERO);
+    }
+
+    /** Up to {@code maxAttempts} connects, waiting {@code firstBackoff} before the second, doubling after. */
+    public static ReconnectPolicy attempts(int maxAttempts, Duration firstBackoff) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        }
+        return new ReconnectPolicy(maxAttempts, firstBackoff);
+    }
+
+    boolean enabled() {
+        return maxAttempts > 0;
+    }
+
+    /** The wait before attempt {@code attempt} (1-based; none before the first). */
+    Duration backoffBefore(int attempt) {
+        if (attempt <= 1) {
+            return Duration.ZERO;
+        }
+        Duration wait = firstBackoff;
+        for (int i = 2; i < attempt && wait.compareTo(MAX_BACKOFF) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+    }
+}
