@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +67,51 @@ class TransportLifecycleTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void twoHundredIdleConnectionsCostAThreadEachAndCloseLeavesNone(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        long heapBefore = runtime.totalMemory() - runtime.freeMemory();
+        SandboxSsh ssh = clients.ssh(gateway);
+        List<SshConnection> connections = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<SshConnection>> opening = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                opening.add(pool.submit(() -> ssh.connect(sessionId)));
+            }
+            for (java.util.concurrent.Future<SshConnection> future : opening) {
+                connections.add(future.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (SshConnection connection : connections) {
+            assertEquals(0, connection.exec("true").exitCode());
+        }
+        int threads = LeakCheck.ownedThreads(before).size();
+        System.gc();
+        long heap = runtime.totalMemory() - runtime.freeMemory() - heapBefore;
+        System.out.printf("%s: 200 idle connections: %d threads of Sandgate, MINA and OkHttp (%.2f each); heap %+.1f MiB"
+                + " with the gateway's side in the same JVM (%.1f KiB each)%n", clients, threads, threads / 200.0,
+                heap / 1048576.0, heap / 200 / 1024.0);
+        // one reader per connection, plus the shared pools (writes, keepalive, MINA timer), which vary with load
+        assertTrue(threads <= 200 + 40, "about one reader thread per connection, got " + threads);
+        ssh.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Set<String> left = LeakCheck.ownedThreadsSince(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            left = LeakCheck.ownedThreadsSince(before);
+        }
+        assertEquals(Set.of(), left, "closing the facade ends every connection's threads");
+        assertTrue(connections.stream().noneMatch(SshConnection::isOpen), "and every connection");
+    }
+
     @Test
     void closingEndsEveryThreadItStarted() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
@@ -86,25 +130,11 @@ class TransportLifecycleTest {
         webSocket.close();
         connect.close();
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        Set<String> left = newSandgateThreads(before);
+        Set<String> left = LeakCheck.ownedThreadsSince(before);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            left = newSandgateThreads(before);
+            left = LeakCheck.ownedThreadsSince(before);
         }
         assertEquals(Set.of(), left, "threads left running after close");
-    }
-
-    /**
-     * Threads started since {@code before} that a SandboxSsh owns: its own ({@code sandgate-*}), MINA's client threads
-     * ({@code sshd-SshClient*}), and OkHttp's per-client ones. OkHttp's process-wide TaskRunner threads (shared by
-     * every OkHttp client, idle-timed after 60 s) and Okio's watchdog are not any one client's to end.
-     */
-    private static Set<String> newSandgateThreads(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !before.contains(t) && t.isAlive())
-                .map(Thread::getName)
-                .filter(name -> name.startsWith("sandgate") || name.startsWith("sshd-SshClient")
-                        || name.startsWith("OkHttp") && !name.contains("TaskRunner"))
-                .collect(Collectors.toSet());
     }
 }
