@@ -50,7 +50,7 @@ final class Commands {
             channel.setOut(stdout);
             channel.setErr(stderr);
             channel.open().verify(timeout);
-            Thread feeder = feedStdin(channel, options.stdinBytes());
+            Thread feeder = feedStdin(channel, options.stdinBytes(), options.stdinStream().orElse(null));
             long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
             Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
             Duration ran = Duration.ofNanos(System.nanoTime() - started);
@@ -143,15 +143,19 @@ final class Commands {
      * Writes the input and then EOF. With no input only the EOF is sent, at once; with input, a thread of its own
      * writes it, so that a command that never reads cannot hold the caller past the time limit.
      */
-    private Thread feedStdin(ChannelExec channel, byte[] input) {
+    private Thread feedStdin(ChannelExec channel, byte[] input, java.io.InputStream stream) {
         OutputStream in = channel.getInvertedIn();
-        if (input.length == 0) {
+        if (input.length == 0 && stream == null) {
             closeQuietly(in);
             return null;
         }
         Thread feeder = new Thread(() -> {
             try {
-                in.write(input);
+                if (stream != null) {
+                    stream.transferTo(in);
+                } else {
+                    in.write(input);
+                }
                 in.flush();
             } catch (IOException stopped) {
                 // the command ended (or stopped reading and was closed) before taking all its input

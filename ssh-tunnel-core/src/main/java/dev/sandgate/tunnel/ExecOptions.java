@@ -41,6 +41,7 @@ public final class ExecOptions {
     private final Map<String, String> environment;
     private final String workingDirectory;
     private final byte[] stdin;
+    private final java.io.InputStream stdinStream;
     private final int maxOutput;
     private final OutputStream stdoutSink;
     private final OutputStream stderrSink;
@@ -51,6 +52,7 @@ public final class ExecOptions {
         this.environment = Map.copyOf(builder.environment);
         this.workingDirectory = builder.workingDirectory;
         this.stdin = builder.stdin;
+        this.stdinStream = builder.stdinStream;
         this.maxOutput = builder.maxOutput;
         this.stdoutSink = builder.stdoutSink;
         this.stderrSink = builder.stderrSink;
@@ -88,6 +90,11 @@ public final class ExecOptions {
         return stdin;
     }
 
+    /** The stream to feed on stdin instead of {@link #stdin()}, or empty. */
+    public Optional<java.io.InputStream> stdinStream() {
+        return Optional.ofNullable(stdinStream);
+    }
+
     /** How many bytes of each of stdout and stderr the result keeps; the rest is counted and dropped. */
     public int maxOutput() {
         return maxOutput;
@@ -111,7 +118,7 @@ public final class ExecOptions {
         // values of the environment may be secrets: only their names are shown
         return "ExecOptions{timeout=" + timeout + ", environment=" + environment.keySet()
                 + (workingDirectory == null ? "" : ", workingDirectory=" + workingDirectory)
-                + ", stdin=" + stdin.length + " bytes, maxOutput=" + maxOutput + ", charset=" + charset + "}";
+                + ", stdin=" + (stdinStream != null ? "a stream" : stdin.length + " bytes") + ", maxOutput=" + maxOutput + ", charset=" + charset + "}";
     }
 
     /** Builds {@link ExecOptions}; each setter checks its value at once and names what was wrong. */
@@ -120,6 +127,7 @@ public final class ExecOptions {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String workingDirectory;
         private byte[] stdin = new byte[0];
+        private java.io.InputStream stdinStream;
         private int maxOutput = DEFAULT_MAX_OUTPUT;
         private OutputStream stdoutSink;
         private OutputStream stderrSink;
@@ -170,6 +178,17 @@ public final class ExecOptions {
         /** What the command reads on stdin, followed by end of file. */
         public Builder stdin(byte[] input) {
             this.stdin = Objects.requireNonNull(input, "input").clone();
+            this.stdinStream = null;
+            return this;
+        }
+
+        /**
+         * What the command reads on stdin: this stream to its end, then end of file. It is read (on a thread of its
+         * own) by the one exec these options are used for, and not closed.
+         */
+        public Builder stdin(java.io.InputStream input) {
+            this.stdinStream = Objects.requireNonNull(input, "input");
+            this.stdin = new byte[0];
             return this;
         }
 
@@ -180,6 +199,7 @@ public final class ExecOptions {
         public Builder stdin(String input) {
             Objects.requireNonNull(input, "input");
             this.stdin = input.getBytes(charset);
+            this.stdinStream = null;
             return this;
         }
 

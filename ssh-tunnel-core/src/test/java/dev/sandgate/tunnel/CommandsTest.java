@@ -77,6 +77,15 @@ class CommandsTest {
         }
 
         @Test
+        void stdinCanBeAStreamReadToItsEnd() throws Exception {
+            java.io.InputStream lines = new java.io.SequenceInputStream(
+                    new java.io.ByteArrayInputStream("b\na\n".getBytes(StandardCharsets.US_ASCII)),
+                    new java.io.ByteArrayInputStream("c\n".getBytes(StandardCharsets.US_ASCII)));
+            ExecResult sorted = connection.exec("sort", ExecOptions.builder().stdin(lines).build()).check();
+            assertEquals("a\nb\nc\n", sorted.stdoutText());
+        }
+
+        @Test
         void aCommandThatNeverReadsItsInputStillEndsOnTime() throws Exception {
             ExecResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> connection.exec("echo done",
                     ExecOptions.builder().stdin(new byte[16 * 1024 * 1024]).build()));
