@@ -53,6 +53,7 @@ public final class LocalGateway implements AutoCloseable {
         this.registry = new SessionRegistry(root, builder.hostKeys, builder.weakAlgorithmsOnly,
                 builder.tunnelCredentials);
         registry.grantPortForwarding(!builder.denyPortForwarding);
+        registry.grantPty(!builder.denyPty);
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls);
@@ -252,6 +253,7 @@ public final class LocalGateway implements AutoCloseable {
         private boolean weakAlgorithmsOnly;
         private boolean tunnelCredentials;
         private boolean denyPortForwarding;
+        private boolean denyPty;
 
         private Builder() {
         }
@@ -316,6 +318,15 @@ public final class LocalGateway implements AutoCloseable {
          */
         public Builder denyPortForwarding() {
             this.denyPortForwarding = true;
+            return this;
+        }
+
+        /**
+         * Mints certificates without {@code permit-pty} (and says {@code pty: false}); the sessions' SSH servers
+         * then refuse every PTY request.
+         */
+        public Builder denyPty() {
+            this.denyPty = true;
             return this;
         }
 

@@ -30,7 +30,10 @@ public final class RemoteProcessBuilder {
     private Charset charset = StandardCharsets.UTF_8;
     private PtyOptions pty;
 
-    RemoteProcessBuilder(Commands commands, String command) {
+    private final SshConnection connection;
+
+    RemoteProcessBuilder(Commands commands, String command, SshConnection connection) {
+        this.connection = connection;
         this.commands = commands;
         this.command = Objects.requireNonNull(command, "command");
     }
@@ -75,9 +78,13 @@ public final class RemoteProcessBuilder {
      * Starts the command on its own SSH channel.
      *
      * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
+     * @throws PtyRefusedException      if a PTY was asked for and the session's certificate does not grant one
      * @throws SandgateSshException     if the channel cannot be opened (the connection is gone, or the server refuses)
      */
     public RemoteProcess start() throws IOException {
+        if (pty != null) {
+            connection.requirePty();
+        }
         return commands.start(command, directory, Map.copyOf(environment), redirectErrorStream, charset, pty);
     }
 }

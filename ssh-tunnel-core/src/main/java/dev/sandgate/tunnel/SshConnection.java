@@ -114,7 +114,7 @@ public final class SshConnection implements Closeable {
     /** A builder for a running command with an environment, a working directory or stderr merged into stdout. */
     public RemoteProcessBuilder processBuilder(String command) throws IOException {
         Objects.requireNonNull(command, "command");
-        return new RemoteProcessBuilder(attached().commands, command);
+        return new RemoteProcessBuilder(attached().commands, command, this);
     }
 
     /** As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word. */
@@ -129,7 +129,9 @@ public final class SshConnection implements Closeable {
      */
     public RemoteProcess openTerminal(PtyOptions pty) throws IOException {
         Objects.requireNonNull(pty, "pty");
-        return attached().commands.terminal(pty);
+        Attached current = attached();
+        checkPtyPermitted(current);
+        return current.commands.terminal(pty);
     }
 
     /**
@@ -226,6 +228,20 @@ public final class SshConnection implements Closeable {
             throw new TunnelException("The connection to " + describe() + " was lost and " + policy.maxAttempts()
                     + " reconnect attempt(s) failed; the last: " + last.getMessage(), last);
         }
+    }
+
+    /** A PTY the mint answer did not grant is refused here, since a server refuses one silently. */
+    private void checkPtyPermitted(Attached current) throws PtyRefusedException {
+        if (current.link.issued() != null && !current.link.issued().permissions().pty()) {
+            throw new PtyRefusedException("A terminal (PTY) is not permitted for " + describe()
+                    + ": the session's certificate does not grant it; run commands without one (exec, start,"
+                    + " openShell)");
+        }
+    }
+
+    /** Throws {@link PtyRefusedException} when the session's grant has no PTY (for {@link RemoteProcessBuilder}). */
+    void requirePty() throws IOException {
+        checkPtyPermitted(attached());
     }
 
     private SandgateSshException ended(Link link) {

@@ -121,6 +121,35 @@ class TerminalTest {
     }
 
     @Test
+    void aGrantWithoutAPtyIsRefusedTypedAndTheServerHoldsToItToo() throws Exception {
+        try (LocalGateway strict = LocalGateway.builder().denyPty().start();
+             SandboxSsh ssh = GatewayClients.CONNECT.ssh(strict);
+             SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+            assertThrows(PtyRefusedException.class, () -> connection.openTerminal(PtyOptions.defaults()));
+            assertThrows(PtyRefusedException.class,
+                    () -> connection.processBuilder("tty").pty(PtyOptions.defaults()).start());
+            assertEquals("not a tty\n", connection.exec("tty").stdoutText(), "commands without one still run");
+        }
+        try (LocalGateway strict = LocalGateway.builder().denyPty().start();
+             dev.sandgate.cert.SandboxApi api = GatewayClients.api(strict)) {
+            // an API that says yes where the certificate says no: the server decides
+            dev.sandgate.cert.CertificateCache lying = dev.sandgate.cert.CertificateCache.builder((id, keys, ttl) -> {
+                dev.sandgate.cert.IssuedCertificate real = api.issue(id, keys, ttl);
+                return new dev.sandgate.cert.IssuedCertificate(real.credentials(), real.renewAfter(), real.hostCaKeys(),
+                        new dev.sandgate.cert.Permissions(true, true, false), real.endpoints());
+            }).build();
+            try (SandboxSsh ssh = SandboxSsh.builder().certificateCache(lying)
+                    .tunnelAuth(TunnelAuth.bearer(strict.token())).build();
+                 SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+                RemoteProcess refusedPty = connection.processBuilder("tty").pty(PtyOptions.defaults()).start();
+                assertEquals("not a tty\n", new String(refusedPty.getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8), "the server gave no terminal");
+                refusedPty.waitFor();
+            }
+        }
+    }
+
+    @Test
     void badSizesAndTypesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> PtyOptions.builder().size(0, 24));
         assertThrows(IllegalArgumentException.class, () -> PtyOptions.builder().term("x term"));

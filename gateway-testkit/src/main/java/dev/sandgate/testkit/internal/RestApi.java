@@ -234,7 +234,7 @@ final class RestApi {
             answer.put("tunnel_credential", session.issueTunnelCredential());
         }
         ObjectNode permissions = answer.putObject("permissions");
-        permissions.put("pty", true);
+        permissions.put("pty", registry.grantsPty());
         permissions.put("port_forwarding", registry.grantsPortForwarding());
         permissions.put("agent_forwarding", false);
         ObjectNode endpoints = answer.putObject("endpoints");

@@ -114,6 +114,17 @@ public final class SessionRegistry implements AutoCloseable {
         this.grantsPortForwarding = grant;
     }
 
+    private volatile boolean grantsPty = true;
+
+    /** Whether mints grant a PTY (the answer's permission and the certificate's extension agree). */
+    public boolean grantsPty() {
+        return grantsPty;
+    }
+
+    public void grantPty(boolean grant) {
+        this.grantsPty = grant;
+    }
+
     public boolean issuesTunnelCredentials() {
         return tunnelCredentials;
     }
@@ -169,7 +180,7 @@ public final class SessionRegistry implements AutoCloseable {
     public OpenSshCertificate mint(GatewaySession session, PublicKey key, Duration ttl) {
         Instant now = Instant.now();
         return userCa.signUser(key, "sandgate:" + session.id + ":" + USERNAME, List.of(session.id),
-                now.minus(Duration.ofMinutes(1)), now.plus(ttl), grantsPortForwarding);
+                now.minus(Duration.ofMinutes(1)), now.plus(ttl), grantsPty, grantsPortForwarding);
     }
 
     @Override

@@ -49,6 +49,21 @@ final class SessionSshServer implements AutoCloseable {
     private final ProcessGroups processGroups = new ProcessGroups();
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PORT_FORWARDING =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PTY =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+    /** Session channels that refuse a PTY to a login whose certificate lacks {@code permit-pty}, as sshd does. */
+    private static final class PermittedChannelSession extends org.apache.sshd.server.channel.ChannelSession {
+        @Override
+        protected org.apache.sshd.common.channel.RequestHandler.Result handlePtyReqParsed(String term, int columns,
+                int rows, int width, int height, java.util.Map<org.apache.sshd.common.channel.PtyMode, Integer> modes)
+                throws IOException {
+            if (Boolean.FALSE.equals(getSession().getAttribute(PERMITS_PTY))) {
+                return org.apache.sshd.common.channel.RequestHandler.Result.ReplyFailure;
+            }
+            return super.handlePtyReqParsed(term, columns, rows, width, height, modes);
+        }
+    }
 
     /**
      * @param hostCa         signs the host certificate; null for a plain host key
@@ -95,6 +110,18 @@ final class SessionSshServer implements AutoCloseable {
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
         server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
         server.setShellFactory(channel -> new ShellExecCommand(null, root, pumps, processGroups));
+        List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
+        for (org.apache.sshd.common.channel.ChannelFactory factory : ServerBuilder.DEFAULT_CHANNEL_FACTORIES) {
+            channels.add(factory instanceof org.apache.sshd.server.channel.ChannelSessionFactory
+                    ? new org.apache.sshd.server.channel.ChannelSessionFactory() {
+                        @Override
+                        public org.apache.sshd.common.channel.Channel createChannel(
+                                org.apache.sshd.common.session.Session session) {
+                            return new PermittedChannelSession();
+                        }
+                    } : factory);
+        }
+        server.setChannelFactories(channels);
         server.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
                 org.apache.sshd.server.forward.AgentForwardingFilter.of(false), null, new CertificateForwardingFilter()));
         server.start();
@@ -126,6 +153,8 @@ final class SessionSshServer implements AutoCloseable {
         // what the login may do is what its certificate permits, as with OpenSSH's sshd
         session.setAttribute(PERMITS_PORT_FORWARDING, certificate.getExtensions().stream()
                 .anyMatch(extension -> "permit-port-forwarding".equals(extension.getName())));
+        session.setAttribute(PERMITS_PTY, certificate.getExtensions().stream()
+                .anyMatch(extension -> "permit-pty".equals(extension.getName())));
         return true;
     }
 

@@ -69,13 +69,16 @@ public final class Signer {
     /** A user certificate with what the mint answer grants by default: a PTY and port forwarding, no agent forwarding. */
     public OpenSshCertificate signUser(PublicKey key, String keyId, List<String> principals, Instant validAfter,
             Instant validBefore) {
-        return signUser(key, keyId, principals, validAfter, validBefore, true);
+        return signUser(key, keyId, principals, validAfter, validBefore, true, true);
     }
 
-    /** A user certificate permitting a PTY, and port forwarding when {@code portForwarding}; never agent forwarding. */
+    /** A user certificate permitting a PTY and port forwarding as asked; never agent forwarding. */
     public OpenSshCertificate signUser(PublicKey key, String keyId, List<String> principals, Instant validAfter,
-            Instant validBefore, boolean portForwarding) {
-        OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate().extension("permit-pty", "");
+            Instant validBefore, boolean pty, boolean portForwarding) {
+        OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate();
+        if (pty) {
+            builder.extension("permit-pty", "");
+        }
         if (portForwarding) {
             builder.extension("permit-port-forwarding", "");
         }
