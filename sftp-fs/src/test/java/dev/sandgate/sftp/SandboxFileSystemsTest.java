@@ -92,4 +92,20 @@ class SandboxFileSystemsTest {
             assertEquals("kept", connection.exec("cat note.txt").stdoutText());
         }
     }
+
+    @Test
+    void anAbsolutePathIsTheSameFileToACommandAndToTheFileSystem() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = newSession(gateway);
+        try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(sessionId);
+             FileSystem files = SandboxFileSystems.open(connection)) {
+            String home = connection.exec("pwd").stdoutText().trim();
+            connection.exec("mkdir -p sub && printf from-exec > sub/shared.txt").check();
+            assertEquals("from-exec", Files.readString(files.getPath(home + "/sub/shared.txt")));
+            assertEquals(home, files.getPath(".").toAbsolutePath().normalize().toString(),
+                    "relative paths start from the same home");
+            Files.writeString(files.getPath(home + "/sub/back.txt"), "from-sftp");
+            assertEquals("from-sftp", connection.exec("cat '" + home + "/sub/back.txt'").stdoutText());
+        }
+    }
 }

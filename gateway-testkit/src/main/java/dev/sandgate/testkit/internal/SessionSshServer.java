@@ -14,7 +14,6 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.mac.BuiltinMacs;
@@ -51,6 +50,26 @@ final class SessionSshServer implements AutoCloseable {
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PTY =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+    /** SFTP on the machine's file system starting in the session's directory (MINA would start in the JVM's own). */
+    private static final class HomeSftpSubsystemFactory extends SftpSubsystemFactory {
+        private final Path home;
+
+        HomeSftpSubsystemFactory(Path home) {
+            this.home = home;
+        }
+
+        @Override
+        public org.apache.sshd.server.command.Command createSubsystem(org.apache.sshd.server.channel.ChannelSession channel) {
+            return new org.apache.sshd.sftp.server.SftpSubsystem(channel, this) {
+                @Override
+                public void setFileSystem(java.nio.file.FileSystem system) {
+                    super.setFileSystem(system);
+                    defaultDir = home;
+                }
+            };
+        }
+    }
 
     /** Session channels that refuse a PTY to a login whose certificate lacks {@code permit-pty}, as sshd does. */
     private static final class PermittedChannelSession extends org.apache.sshd.server.channel.ChannelSession {
@@ -106,8 +125,15 @@ final class SessionSshServer implements AutoCloseable {
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setPublickeyAuthenticator(this::authenticate);
-        server.setFileSystemFactory(new VirtualFileSystemFactory(root));
-        server.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().build()));
+        // the machine's own file system, as exec sees it, with the session's directory as home: an absolute path
+        // means the same file to a command and to SFTP, and a relative one starts from the home for both
+        server.setFileSystemFactory(new org.apache.sshd.common.file.nativefs.NativeFileSystemFactory() {
+            @Override
+            public Path getUserHomeDir(org.apache.sshd.common.session.SessionContext session) {
+                return root;
+            }
+        });
+        server.setSubsystemFactories(List.of(new HomeSftpSubsystemFactory(root)));
         server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
         server.setShellFactory(channel -> new ShellExecCommand(null, root, pumps, processGroups));
         List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
