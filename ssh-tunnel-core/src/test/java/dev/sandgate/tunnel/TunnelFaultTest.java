@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -73,6 +74,32 @@ class TunnelFaultTest {
                 try (SshConnection again = ssh.connect(sessionId)) {
                     assertEquals("back\n", again.exec("echo back").stdoutText());
                 }
+            }
+        }
+    }
+
+    @Nested
+    class Expiry {
+        @Test
+        void aSessionPastItsExpiryCutsItsConnectionsAndTakesNoNewOnes() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId;
+            try (dev.sandgate.cert.SandboxApi api = GatewayClients.api(gateway)) {
+                sessionId = api.createSession(dev.sandgate.cert.NewSession.builder().ttl(Duration.ofSeconds(2))
+                        .build()).id();
+            }
+            try (SandboxSsh ssh = Kind.CONNECT.ssh(gateway, Duration.ofSeconds(15));
+                 SshConnection connection = ssh.connect(sessionId)) {
+                assertEquals("alive\n", connection.exec("echo alive").stdoutText());
+                assertTimeoutPreemptively(BOUND, () -> {
+                    while (connection.isOpen()) {
+                        Thread.sleep(50);
+                    }
+                });
+                assertThrows(TunnelException.class, () -> connection.exec("echo late"));
+                TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
+                        () -> ssh.connect(sessionId));
+                assertEquals(dev.sandgate.cert.Refusal.SESSION_NOT_RUNNING, refused.reason(), refused.getMessage());
             }
         }
     }

@@ -96,6 +96,11 @@ public final class GatewaySession {
         return status;
     }
 
+    /** Whether it is past its expiry time and has not been stopped for that yet. */
+    boolean isExpiredButNotStopped() {
+        return status != Status.STOPPED && Instant.now().isAfter(expiresAt);
+    }
+
     /** A session that stops running (paused or stopped) cuts its open tunnels, as a real sandbox's would go away. */
     public void setStatus(Status status) {
         this.status = status;

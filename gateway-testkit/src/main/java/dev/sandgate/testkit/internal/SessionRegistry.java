@@ -37,6 +37,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final boolean hostPrincipals;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService expiry;
     private final ExecutorService pumps;
 
     /** What the sessions' SSH servers present as their host key. */
@@ -87,6 +88,21 @@ public final class SessionRegistry implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "local-gateway-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a session past its expires_at stops, cutting its connections, as a real sandbox's would
+        expiry.scheduleWithFixedDelay(this::stopExpired, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void stopExpired() {
+        for (GatewaySession session : sessions.values()) {
+            if (session.isExpiredButNotStopped()) {
+                session.setStatus(GatewaySession.Status.STOPPED);
+            }
+        }
     }
 
     /** Makes a new bearer token that the gateway accepts. */
@@ -185,6 +201,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        expiry.shutdownNow();
         IOException failure = null;
         for (String id : List.copyOf(sessions.keySet())) {
             try {
