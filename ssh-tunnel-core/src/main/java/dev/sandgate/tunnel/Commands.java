@@ -176,18 +176,10 @@ final class Commands {
         }
     }
 
+    /** The signal's number on Linux, from its SSH name ("TERM"); 0 for one MINA does not know. */
     static int signalNumber(String signal) {
-        switch (signal) {
-            case "HUP": return 1;
-            case "INT": return 2;
-            case "QUIT": return 3;
-            case "KILL": return 9;
-            case "SEGV": return 11;
-            case "PIPE": return 13;
-            case "ALRM": return 14;
-            case "TERM": return 15;
-            default: return 0;
-        }
+        org.apache.sshd.server.Signal known = org.apache.sshd.server.Signal.get(signal);
+        return known == null ? 0 : known.getNumeric();
     }
 
     static String abbreviate(String command) {

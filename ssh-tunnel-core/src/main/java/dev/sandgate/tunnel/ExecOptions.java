@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>The environment and the working directory are set by the remote shell (POSIX {@code sh} syntax) in front of the
  * command, so they work with any server: OpenSSH's sshd refuses most SSH {@code env} requests unless configured.
+ * They travel inside the command line, so inside the sandbox they show in the shell's {@code /proc/<pid>/cmdline}
+ * while it starts: pass a secret on {@link Builder#stdin} instead if other processes there must not see it.
  */
 public final class ExecOptions {
     /** The default time limit: 10 minutes. */
@@ -184,7 +186,8 @@ public final class ExecOptions {
 
         /**
          * What the command reads on stdin: this stream to its end, then end of file. It is read (on a thread of its
-         * own) by the one exec these options are used for, and not closed.
+         * own) by the one exec these options are used for, and not closed. Give a stream that ends: a read still
+         * blocked when the command has ended stays blocked until the stream yields, then the thread stops.
          */
         public Builder stdin(java.io.InputStream input) {
             this.stdinStream = Objects.requireNonNull(input, "input");

@@ -49,10 +49,10 @@ final class Forwarding {
                     new SshdSocketAddress(LOOPBACK, Checks.localPort(remotePort)), local), host + ":" + port);
         } catch (IOException e) {
             if (session.isOpen()) {
-                // the server answered the global request with a failure: it gives no reason
-                throw new ForwardingRefusedException(ForwardingRefusedException.Reason.PROHIBITED, "The SSH server"
+                // the server answered the global request with a failure, which carries no reason
+                throw new ForwardingRefusedException(ForwardingRefusedException.Reason.OTHER, "The SSH server"
                         + " refused to listen on 127.0.0.1:" + remotePort + " inside the sandbox (" + description.get()
-                        + "): it forbids remote forwarding, or the port is taken", e);
+                        + "); it gives no reason: remote forwarding is not permitted, or the port is taken", e);
             }
             throw failed("Remote forwarding of port " + remotePort, e);
         }

@@ -60,7 +60,10 @@ public final class RemoteProcess extends Process {
             }
         });
         if (!channel.isOpen()) {
-            exit.complete(null);
+            // a command that ended before the listener was added (MINA adds none to a closing channel)
+            if (!settleIfReported()) {
+                exit.complete(null);
+            }
             exited.complete(this);
         }
     }

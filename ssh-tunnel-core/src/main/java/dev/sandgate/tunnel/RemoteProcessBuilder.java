@@ -22,7 +22,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RemoteProcessBuilder {
-    private final Commands commands;
     private final String command;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private String directory;
@@ -32,9 +31,8 @@ public final class RemoteProcessBuilder {
 
     private final SshConnection connection;
 
-    RemoteProcessBuilder(Commands commands, String command, SshConnection connection) {
+    RemoteProcessBuilder(String command, SshConnection connection) {
         this.connection = connection;
-        this.commands = commands;
         this.command = Objects.requireNonNull(command, "command");
     }
 
@@ -82,9 +80,7 @@ public final class RemoteProcessBuilder {
      * @throws SandgateSshException     if the channel cannot be opened (the connection is gone, or the server refuses)
      */
     public RemoteProcess start() throws IOException {
-        if (pty != null) {
-            connection.requirePty();
-        }
-        return commands.start(command, directory, Map.copyOf(environment), redirectErrorStream, charset, pty);
+        // the connection's current link, taken now: a reconnect since the builder was made replaced the old one
+        return connection.commandsFor(pty != null).start(command, directory, Map.copyOf(environment), redirectErrorStream, charset, pty);
     }
 }

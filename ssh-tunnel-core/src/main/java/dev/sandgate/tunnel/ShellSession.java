@@ -29,9 +29,11 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>A command that runs past its time limit ends the whole shell (TERM to its process group), since nothing else
+ * <p>A command that runs past its time limit ends the whole shell (KILL to its process group), since nothing else
  * could stop it without losing the shell's state: the call throws {@link CommandTimeoutException} and the session is
- * closed. A command that exits the shell ({@code exit 3}) ends it too, with a {@link SandgateSshException}.
+ * closed. A command that exits the shell ({@code exit 3}) ends it too, with a {@link SandgateSshException}. Output is
+ * returned whole, as bytes, so this is for commands of modest output; stream big output with
+ * {@link SshConnection#start}.
  */
 public final class ShellSession implements Closeable {
     /** What one command of a shell session left. */
@@ -172,18 +174,27 @@ public final class ShellSession implements Closeable {
         return true;
     }
 
+    /** Splits each stream at its marker, as bytes: the output before it is returned exactly as it came. */
     private Result parse(byte[] stdout, byte[] stderr) throws SandgateSshException {
-        String out = new String(stdout, StandardCharsets.UTF_8);
-        int at = out.lastIndexOf(marker);
-        String[] trailer = out.substring(at + marker.length()).trim().split(" ", 2);
-        String errText = new String(stderr, StandardCharsets.UTF_8);
-        int errAt = errText.lastIndexOf(marker);
+        int at = lastIndexOf(stdout, markerBytes);
+        int errAt = lastIndexOf(stderr, markerBytes);
+        String[] trailer = new String(stdout, at + markerBytes.length, stdout.length - at - markerBytes.length,
+                StandardCharsets.UTF_8).trim().split(" ", 2);
         try {
-            return new Result(Integer.parseInt(trailer[0]), out.substring(0, at).getBytes(StandardCharsets.UTF_8),
-                    errText.substring(0, errAt).getBytes(StandardCharsets.UTF_8), trailer.length > 1 ? trailer[1] : "");
+            return new Result(Integer.parseInt(trailer[0]), java.util.Arrays.copyOf(stdout, at),
+                    java.util.Arrays.copyOf(stderr, errAt), trailer.length > 1 ? trailer[1] : "");
         } catch (NumberFormatException e) {
-            throw new SandgateSshException("The shell session's report could not be read: " + out.substring(at));
+            throw new SandgateSshException("The shell session's report could not be read: " + String.join(" ", trailer));
         }
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte[] part) {
+        for (int i = bytes.length - part.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no marker in a stream read up to its marker");
     }
 
     public boolean isOpen() {

@@ -33,6 +33,9 @@ public final class SshConnection implements Closeable {
     private final Object reconnecting = new Object();
     private volatile Attached attached;
     private volatile boolean closed;
+    /** Reconnect rounds that ended in failure, and the last one's failure: waiters share a round's outcome. */
+    private long failedRounds;
+    private IOException lastRoundFailure;
 
     /** Opens a new link to the same session, as {@link SandboxSsh#connect} does. */
     @FunctionalInterface
@@ -114,7 +117,8 @@ public final class SshConnection implements Closeable {
     /** A builder for a running command with an environment, a working directory or stderr merged into stdout. */
     public RemoteProcessBuilder processBuilder(String command) throws IOException {
         Objects.requireNonNull(command, "command");
-        return new RemoteProcessBuilder(attached().commands, command, this);
+        attached();
+        return new RemoteProcessBuilder(command, this);
     }
 
     /** As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word. */
@@ -201,30 +205,52 @@ public final class SshConnection implements Closeable {
         if (!policy.enabled() || !current.link.lost()) {
             throw ended(current.link);
         }
+        long roundsBefore;
+        synchronized (reconnecting) {
+            roundsBefore = failedRounds;
+        }
         synchronized (reconnecting) {
             if (attached != current) {
                 return attached; // another thread reconnected meanwhile
+            }
+            if (failedRounds != roundsBefore) {
+                // a round this caller waited on has just failed: its outcome is this caller's too
+                throw new TunnelException("The connection to " + describe() + " was lost and reconnecting failed: "
+                        + lastRoundFailure.getMessage(), lastRoundFailure);
             }
             IOException last = ended(current.link);
             for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
                 listener.reconnecting(sessionId, attempt, attempt == 1 ? null : last);
                 try {
                     Thread.sleep(policy.backoffBefore(attempt).toMillis());
-                    Link link = reconnector.open();
                     if (closed) {
-                        link.session().close(true);
-                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe() + ")");
+                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe()
+                                + ")");
                     }
+                    Link link = reconnector.open();
                     attached = new Attached(sessionId, link, this::describe);
+                    if (closed) {
+                        // close() ran meanwhile and closed the old link: the new one is not to outlive it
+                        link.session().close(true);
+                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe()
+                                + ")");
+                    }
                     listener.reconnected(sessionId, attempt);
                     return attached;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("Interrupted while reconnecting " + describe());
+                } catch (SandgateSshException e) {
+                    if (closed) {
+                        throw e;
+                    }
+                    last = e;
                 } catch (IOException e) {
                     last = e;
                 }
             }
+            failedRounds++;
+            lastRoundFailure = last;
             throw new TunnelException("The connection to " + describe() + " was lost and " + policy.maxAttempts()
                     + " reconnect attempt(s) failed; the last: " + last.getMessage(), last);
         }
@@ -239,9 +265,13 @@ public final class SshConnection implements Closeable {
         }
     }
 
-    /** Throws {@link PtyRefusedException} when the session's grant has no PTY (for {@link RemoteProcessBuilder}). */
-    void requirePty() throws IOException {
-        checkPtyPermitted(attached());
+    /** The commands of the current link; with {@code pty}, only if the session's grant has a PTY. */
+    Commands commandsFor(boolean pty) throws IOException {
+        Attached current = attached();
+        if (pty) {
+            checkPtyPermitted(current);
+        }
+        return current.commands;
     }
 
     private SandgateSshException ended(Link link) {
@@ -285,6 +315,7 @@ public final class SshConnection implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
+        // a reconnect that publishes a new link after this re-checks closed and closes that link itself
         attached.link.session().close();
     }
 

@@ -68,6 +68,14 @@ class ShellSessionTest {
     }
 
     @Test
+    void binaryOutputComesBackByteForByte() throws Exception {
+        try (ShellSession shell = connection.openShell()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {(byte) 0xff, 0, 'x'},
+                    shell.run("printf '\\377\\000x'").stdout());
+        }
+    }
+
+    @Test
     void aCommandThatReadsStdinGetsEndOfFileNotTheNextCommands() throws Exception {
         try (ShellSession shell = connection.openShell()) {
             assertEquals("", assertTimeoutPreemptively(BOUND, () -> shell.run("cat")).stdoutText());

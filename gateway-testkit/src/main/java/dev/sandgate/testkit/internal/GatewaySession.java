@@ -96,6 +96,11 @@ public final class GatewaySession {
         return status;
     }
 
+    /** Ends every process the session's commands started (the session expired, and nothing may run on). */
+    void killProcesses() {
+        ssh.killProcesses();
+    }
+
     /** Whether it is past its expiry time and has not been stopped for that yet. */
     boolean isExpiredButNotStopped() {
         return status != Status.STOPPED && Instant.now().isAfter(expiresAt);
@@ -119,7 +124,8 @@ public final class GatewaySession {
     void track(Channel channel) {
         tunnels.add(channel);
         channel.closeFuture().addListener(f -> tunnels.remove(channel));
-        if (status() == Status.STOPPED) {
+        if (status() != Status.RUNNING) {
+            // paused or stopped while this tunnel was being set up
             channel.close();
         }
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessGroups {
     private final Set<Long> groups = ConcurrentHashMap.newKeySet();
+    private final Set<ProcessHandle> leaders = ConcurrentHashMap.newKeySet();
 
     /** The command line that starts {@code command} under {@code /bin/sh} as the leader of a new group. */
     static java.util.List<String> leaderCommand(String shellCommand) {
@@ -19,8 +20,22 @@ final class ProcessGroups {
         return java.util.List.of("/usr/bin/setsid", "/bin/sh", "-c", shellCommand);
     }
 
-    void add(long group) {
-        groups.add(group);
+    /** Records a command's group, and its leader, whose descendants may have made sessions of their own. */
+    void add(Process leader) {
+        groups.add(leader.pid());
+        ProcessHandle handle = leader.toHandle();
+        leaders.add(handle);
+        handle.onExit().thenRun(() -> leaders.remove(handle));
+    }
+
+    /**
+     * Kills a command's group and every descendant of its leader still running: a PTY command runs under
+     * {@code script}, whose child leads a session and group of its own.
+     */
+    static void killTree(Process leader) {
+        leader.descendants().forEach(ProcessHandle::destroyForcibly);
+        signal(leader.pid(), "KILL");
+        leader.destroyForcibly();
     }
 
     /** Sends {@code signal} (a name such as {@code TERM}) to every process of the group. */
@@ -38,6 +53,9 @@ final class ProcessGroups {
 
     /** Kills every group this session started (the session ends, or the gateway closes). */
     void killAll() {
+        for (ProcessHandle leader : leaders) {
+            leader.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
         for (Long group : groups) {
             signal(group, "KILL");
         }

@@ -101,6 +101,7 @@ public final class SessionRegistry implements AutoCloseable {
         for (GatewaySession session : sessions.values()) {
             if (session.isExpiredButNotStopped()) {
                 session.setStatus(GatewaySession.Status.STOPPED);
+                session.killProcesses();
             }
         }
     }

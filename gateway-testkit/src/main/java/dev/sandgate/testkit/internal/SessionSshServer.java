@@ -226,6 +226,11 @@ final class SessionSshServer implements AutoCloseable {
         return server.getActiveSessions().size();
     }
 
+    /** Kills everything the session's commands started. */
+    void killProcesses() {
+        processGroups.killAll();
+    }
+
     @Override
     public void close() throws IOException {
         // the session ends with everything its commands started, background children included

@@ -85,7 +85,7 @@ final class ShellExecCommand implements Command {
         }
         Process started = builder.start();
         process = started;
-        groups.add(started.pid());
+        groups.add(started);
         env.addSignalListener((signalled, signal) -> {
             if (signal == org.apache.sshd.server.Signal.WINCH) {
                 if (pty) {
@@ -185,8 +185,7 @@ final class ShellExecCommand implements Command {
         Process running = process;
         if (running != null && running.isAlive()) {
             // the channel closed before the command ended: end it with all it started
-            ProcessGroups.signal(running.pid(), "KILL");
-            running.destroyForcibly();
+            ProcessGroups.killTree(running);
         }
     }
 }

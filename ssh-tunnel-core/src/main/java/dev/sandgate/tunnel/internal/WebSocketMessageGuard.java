@@ -143,6 +143,13 @@ final class WebSocketMessageGuard extends FilterInputStream {
         }
         headerRead = 0;
         boolean control = (opcode & 0x08) != 0;
+        if (!control && (header[0] & 0x40) != 0) {
+            // a compressed frame (permessage-deflate, RSV1) would be inflated whole, past any limit on its wire size;
+            // compression is never offered, so such a frame is a protocol error either way
+            failure = new WebSocketMessageTooLargeException("the gateway sent a compressed WebSocket frame, which"
+                    + " Sandgate does not offer and cannot bound; send SSH bytes uncompressed", limit);
+            throw failure;
+        }
         if (!control) {
             boolean continuation = opcode == 0;
             // a negative length (top bit set) is larger than any limit
@@ -168,9 +175,13 @@ final class WebSocketMessageGuard extends FilterInputStream {
         private final long limit;
 
         WebSocketMessageTooLargeException(long limit, long seen) {
-            super("the gateway sent a WebSocket message of " + (seen == Long.MAX_VALUE ? "an impossible length"
+            this("the gateway sent a WebSocket message of " + (seen == Long.MAX_VALUE ? "an impossible length"
                     : "at least " + seen + " bytes") + ", more than the limit of " + limit
-                    + " bytes (TransportOptions.maxWebSocketMessage)");
+                    + " bytes (TransportOptions.maxWebSocketMessage)", limit);
+        }
+
+        WebSocketMessageTooLargeException(String message, long limit) {
+            super(message);
             this.limit = limit;
         }
 

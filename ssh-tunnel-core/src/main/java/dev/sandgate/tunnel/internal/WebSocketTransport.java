@@ -63,6 +63,9 @@ public final class WebSocketTransport implements Transport {
                 .sslSocketFactory(new GuardedSslSocketFactory(options.tlsTrust().socketFactory(),
                         options.maxWebSocketMessage()), options.tlsTrust().trustManager())
                 .retryOnConnectionFailure(false)
+                // OkHttp always offers permessage-deflate and inflates a message whole, with no bound: offer nothing
+                .addNetworkInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .removeHeader("Sec-WebSocket-Extensions").build()))
                 .build();
     }
 

@@ -40,7 +40,6 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
     static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
     private static final long QUEUE_RECHECK_NANOS = 10_000_000;
     private static final int NORMAL_CLOSURE = 1000;
-    private static final int MESSAGE_TOO_BIG = 1009;
     private static final long MAX_ERROR_BODY = 64 * 1024;
     private static final long ERROR_BODY_WAIT_MILLIS = 300;
 
@@ -193,10 +192,6 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
             return;
         }
         String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof WebSocketMessageGuard.WebSocketMessageTooLargeException) {
-            // the message was refused before it was read: tell the gateway why, as RFC 6455 code 1009
-            socket.close(MESSAGE_TOO_BIG, "message too big");
-        }
         fail(new TunnelException(description + " broke: " + what, t));
     }
 

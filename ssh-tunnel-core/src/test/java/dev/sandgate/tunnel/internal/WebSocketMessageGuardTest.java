@@ -40,6 +40,13 @@ class WebSocketMessageGuardTest {
     }
 
     @Test
+    void aCompressedFrameIsRefusedWhateverItsSize() {
+        byte[] stream = concat(UPGRADED, frame(0xC2, 10, false));
+        assertThrows(WebSocketMessageGuard.WebSocketMessageTooLargeException.class,
+                () -> readAll(new WebSocketMessageGuard(new ByteArrayInputStream(stream), 1 << 20), 64));
+    }
+
+    @Test
     void aSixtyFourBitLengthIsRead() {
         byte[] header = {(byte) 0x82, 127, 0, 0, 0, 1, 0, 0, 0, 0};
         assertThrows(WebSocketMessageGuard.WebSocketMessageTooLargeException.class,
