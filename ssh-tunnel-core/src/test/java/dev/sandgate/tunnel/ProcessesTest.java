@@ -91,9 +91,34 @@ class ProcessesTest {
         assertEquals(0, process.waitFor());
     }
 
-    @Test
-    void destroyEndsTheWholeProcessGroup() throws Exception {
-        RemoteProcess process = connection.start("sleep 60 & echo $!; echo $$; wait");
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aTimeLimitEndsSleep60AndLeavesNoProcess(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(GatewayClients.newSession(gateway))) {
+            CommandTimeoutException stopped = assertTimeoutPreemptively(BOUND, () -> assertThrows(
+                    CommandTimeoutException.class, () -> on.exec("echo $$; sleep 60", Duration.ofMillis(700))));
+            long shell = Long.parseLong(stopped.partialResult().orElseThrow().stdoutText().trim());
+            for (int i = 0; i < 50 && alive(shell); i++) {
+                Thread.sleep(100);
+            }
+            assertFalse(alive(shell), "the command's shell is gone");
+            assertTrue(on.exec("ps -eo args").stdoutText().lines().noneMatch(line -> line.equals("sleep 60")),
+                    "ps shows no sleep 60 left");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void destroyEndsTheWholeProcessGroup(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(GatewayClients.newSession(gateway))) {
+            destroyEndsTheWholeProcessGroup(on);
+        }
+    }
+
+    private void destroyEndsTheWholeProcessGroup(SshConnection on) throws Exception {
+        RemoteProcess process = on.start("sleep 60 & echo $!; echo $$; wait");
         long child;
         long shell;
         try (BufferedReader lines = process.inputReader()) {

@@ -112,6 +112,33 @@ class ReconnectTest {
     }
 
     @Test
+    void manyThreadsFindingTheConnectionLostShareOneReconnect() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        Events events = new Events();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (SandboxSsh ssh = ssh(gateway, false, Transport.webSocket(), ReconnectPolicy.attempts(3, Duration.ofMillis(50)),
+                events, Duration.ofMinutes(30));
+             SshConnection connection = ssh.connect(sessionId)) {
+            for (int round = 1; round <= 5; round++) {
+                cut(gateway, sessionId, connection);
+                List<java.util.concurrent.Future<String>> outputs = new java.util.ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    String word = "r" + round + "-" + i;
+                    outputs.add(pool.submit(() -> connection.exec("echo " + word).stdoutText()));
+                }
+                for (int i = 0; i < outputs.size(); i++) {
+                    assertEquals("r" + round + "-" + i + "\n", outputs.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertEquals(round, events.seen.stream().filter(event -> event.startsWith("reconnected")).count(),
+                        "one reconnect per loss, whatever the number of callers: " + events.seen);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anExpiredCertificateIsMintedAnewOnReconnect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);

@@ -86,14 +86,17 @@ final class ShellExecCommand implements Command {
         Process started = builder.start();
         process = started;
         groups.add(started);
+        // kill(1) and stty(1) are processes to wait for: never on MINA's I/O threads, which serve every session
         env.addSignalListener((signalled, signal) -> {
             if (signal == org.apache.sshd.server.Signal.WINCH) {
                 if (pty) {
-                    resize(started, size(env, Environment.ENV_LINES), size(env, Environment.ENV_COLUMNS));
+                    int rows = size(env, Environment.ENV_LINES);
+                    int columns = size(env, Environment.ENV_COLUMNS);
+                    offIoThread(() -> resize(started, rows, columns));
                 }
                 return;
             }
-            ProcessGroups.signal(started.pid(), signal.name());
+            offIoThread(() -> ProcessGroups.signal(started.pid(), signal.name()));
         });
         CountDownLatch outputsDone = new CountDownLatch(2);
         pumps.execute(() -> copy(started.getInputStream(), out, outputsDone));
@@ -185,7 +188,16 @@ final class ShellExecCommand implements Command {
         Process running = process;
         if (running != null && running.isAlive()) {
             // the channel closed before the command ended: end it with all it started
-            ProcessGroups.killTree(running);
+            offIoThread(() -> ProcessGroups.killTree(running));
+        }
+    }
+
+    /** Runs on the session's pump threads; here when they have stopped (the gateway is closing). */
+    private void offIoThread(Runnable task) {
+        try {
+            pumps.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            task.run();
         }
     }
 }

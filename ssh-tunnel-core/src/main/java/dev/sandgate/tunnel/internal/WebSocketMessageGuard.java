@@ -147,7 +147,7 @@ final class WebSocketMessageGuard extends FilterInputStream {
             // a compressed frame (permessage-deflate, RSV1) would be inflated whole, past any limit on its wire size;
             // compression is never offered, so such a frame is a protocol error either way
             failure = new WebSocketMessageTooLargeException("the gateway sent a compressed WebSocket frame, which"
-                    + " Sandgate does not offer and cannot bound; send SSH bytes uncompressed", limit);
+                    + " Sandgate does not offer and cannot bound; send SSH bytes uncompressed");
             throw failure;
         }
         if (!control) {
@@ -172,21 +172,15 @@ final class WebSocketMessageGuard extends FilterInputStream {
     /** The gateway sent (or began) a WebSocket message longer than the limit; the tunnel ends. */
     static final class WebSocketMessageTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
-        private final long limit;
 
         WebSocketMessageTooLargeException(long limit, long seen) {
             this("the gateway sent a WebSocket message of " + (seen == Long.MAX_VALUE ? "an impossible length"
                     : "at least " + seen + " bytes") + ", more than the limit of " + limit
-                    + " bytes (TransportOptions.maxWebSocketMessage)", limit);
+                    + " bytes (TransportOptions.maxWebSocketMessage)");
         }
 
-        WebSocketMessageTooLargeException(String message, long limit) {
+        WebSocketMessageTooLargeException(String message) {
             super(message);
-            this.limit = limit;
-        }
-
-        long limit() {
-            return limit;
         }
     }
 
