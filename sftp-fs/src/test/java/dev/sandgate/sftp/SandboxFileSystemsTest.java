@@ -72,10 +72,8 @@ class SandboxFileSystemsTest {
 
             Files.delete(files.getPath("a.txt"));
             assertFalse(Files.exists(gateway.sessionDirectory(sessionId).resolve("a.txt")));
-            // MINA's provider answers a missing file with its own SftpException, not NoSuchFileException:
-            // listed in docs/nio-deviations.md until sftp-fs maps errors itself
-            assertThrows(IOException.class, () -> Files.delete(files.getPath("a.txt")));
-            assertThrows(IOException.class, () -> Files.readAllBytes(files.getPath("missing.txt")));
+            assertThrows(java.nio.file.NoSuchFileException.class, () -> Files.delete(files.getPath("a.txt")));
+            assertThrows(java.nio.file.NoSuchFileException.class, () -> Files.readAllBytes(files.getPath("missing.txt")));
         }
     }
 

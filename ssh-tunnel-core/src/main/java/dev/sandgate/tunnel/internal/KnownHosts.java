@@ -38,7 +38,7 @@ public final class KnownHosts {
         PublicKey plain = certificate ? ((OpenSshCertificate) serverKey).getCertPubKey() : serverKey;
         // revocation first, wherever its line stands: OpenSSH refuses a revoked key or CA whatever else vouches for it
         for (KnownHostEntry entry : entries) {
-            PublicKey key = entry.isHostMatch(host, port) ? key(entry) : null;
+            PublicKey key = matches(entry, host, port) ? key(entry) : null;
             if (key != null && "revoked".equals(entry.getMarker()) && (same(key, plain) || same(key, ca))) {
                 return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(key) + " of " + name
                         + " as @revoked";
@@ -46,7 +46,7 @@ public final class KnownHosts {
         }
         boolean listedWithOtherKey = false;
         for (KnownHostEntry entry : entries) {
-            PublicKey key = entry.isHostMatch(host, port) ? key(entry) : null;
+            PublicKey key = matches(entry, host, port) ? key(entry) : null;
             if (key == null) {
                 continue;
             }
@@ -71,6 +71,31 @@ public final class KnownHosts {
         }
         return name + " is not in " + file + ", and a host is never trusted on first use: add its key ("
                 + KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain) + ") once you have checked it";
+    }
+
+    /**
+     * Whether the line names the host. MINA matches a pattern without a port only against port 22, while OpenSSH
+     * matches the patterns against the name itself, {@code [host]:port}: so {@code *} vouches for every port.
+     */
+    private static boolean matches(KnownHostEntry entry, String host, int port) {
+        if (entry.isHostMatch(host, port)) {
+            return true;
+        }
+        if (port == 22 || entry.getHashedEntry() != null) {
+            return false;
+        }
+        String name = "[" + host + "]:" + port;
+        boolean matched = false;
+        for (org.apache.sshd.client.config.hosts.HostPatternValue pattern : entry.getPatterns()) {
+            if (pattern.getPort() > 0 || !pattern.getPattern().matcher(name).matches()) {
+                continue;
+            }
+            if (pattern.isNegated()) {
+                return false;
+            }
+            matched = true;
+        }
+        return matched;
     }
 
     private static PublicKey key(KnownHostEntry entry) {

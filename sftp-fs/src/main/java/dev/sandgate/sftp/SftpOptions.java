@@ -1,0 +1,84 @@
+package dev.sandgate.sftp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a sandbox file system talks SFTP: how much it keeps in flight, and how often its watch service polls.
+ *
+ * <pre>{@code
+ * SftpOptions options = SftpOptions.builder()
+ *         .requestsInFlight(128)                       // deeper pipeline for a long-latency path
+ *         .watchInterval(Duration.ofSeconds(1))
+ *         .build();
+ * FileSystem files = SandboxFileSystems.open(connection, options);
+ * }</pre>
+ *
+ * @param requestSize          bytes asked for by one {@code READ} or sent by one {@code WRITE} request (capped by
+ *                             what the server announces through {@code limits@openssh.com})
+ * @param requestsInFlight     requests a sequential read or write keeps outstanding
+ * @param watchInterval        how often a {@link java.nio.file.WatchService} lists its directories
+ * @param listingAttributesTtl how long attributes that came with a directory listing answer attribute reads of the
+ *                             listed paths without asking the server again (what makes {@code Files.walk} one round
+ *                             trip per directory); zero turns that off
+ */
+public record SftpOptions(int requestSize, int requestsInFlight, Duration watchInterval, Duration listingAttributesTtl) {
+    /** The defaults: 32 KiB requests, 64 in flight (OpenSSH's client keeps the same), polling every 2 s. */
+    public static final SftpOptions DEFAULTS = builder().build();
+
+    public SftpOptions {
+        if (requestSize < 1024 || requestSize > 1024 * 1024) {
+            throw new IllegalArgumentException("requestSize must be 1 KiB to 1 MiB, not " + requestSize);
+        }
+        if (requestsInFlight < 1 || requestsInFlight > 1024) {
+            throw new IllegalArgumentException("requestsInFlight must be 1 to 1024, not " + requestsInFlight);
+        }
+        Objects.requireNonNull(watchInterval, "watchInterval");
+        Objects.requireNonNull(listingAttributesTtl, "listingAttributesTtl");
+        if (watchInterval.isNegative() || watchInterval.isZero()) {
+            throw new IllegalArgumentException("watchInterval must be positive, not " + watchInterval);
+        }
+        if (listingAttributesTtl.isNegative()) {
+            throw new IllegalArgumentException("listingAttributesTtl may not be negative: " + listingAttributesTtl);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link SftpOptions}; each value is checked by {@link #build()}. */
+    public static final class Builder {
+        private int requestSize = 32 * 1024;
+        private int requestsInFlight = 64;
+        private Duration watchInterval = Duration.ofSeconds(2);
+        private Duration listingAttributesTtl = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        public Builder requestSize(int bytes) {
+            this.requestSize = bytes;
+            return this;
+        }
+
+        public Builder requestsInFlight(int requests) {
+            this.requestsInFlight = requests;
+            return this;
+        }
+
+        public Builder watchInterval(Duration interval) {
+            this.watchInterval = interval;
+            return this;
+        }
+
+        public Builder listingAttributesTtl(Duration ttl) {
+            this.listingAttributesTtl = ttl;
+            return this;
+        }
+
+        public SftpOptions build() {
+            return new SftpOptions(requestSize, requestsInFlight, watchInterval, listingAttributesTtl);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.sandgate.sftp;
+
+import java.nio.file.Path;
+
+/**
+ * Hears the progress of a {@link TreeTransfer}. Every method has a do-nothing default, so a listener overrides only
+ * what it needs.
+ *
+ * <p><b>Thread safety.</b> The methods are called from the transfer's worker threads, several at once (one per file
+ * in flight), and {@link #fileSkipped} also from the thread that called {@link TreeTransfer#run()}. An implementation
+ * must be thread-safe, and should return quickly: a slow listener slows the transfer. An exception thrown by a
+ * listener fails the transfer like an I/O error on that file.
+ *
+ * <pre>{@code
+ * LongAdder sent = new LongAdder();
+ * TreeTransfer.builder(localDir, remoteDir)
+ *         .listener(new TransferListener() {
+ *             public void bytesTransferred(Path source, long bytes) { sent.add(bytes); }
+ *             public void fileSkipped(Path source, Path target, String reason) { log.info("{}: {}", source, reason); }
+ *         })
+ *         .build()
+ *         .run();
+ * }</pre>
+ */
+public interface TransferListener {
+    /** Hears nothing. */
+    TransferListener NONE = new TransferListener() {
+    };
+
+    /**
+     * A file's bytes are about to be written.
+     *
+     * @param size the source file's whole size, also when an earlier partial copy is being continued
+     */
+    default void fileStarted(Path source, Path target, long size) {
+    }
+
+    /** {@code bytes} more bytes of {@code source} were written to the target; called once per chunk. */
+    default void bytesTransferred(Path source, long bytes) {
+    }
+
+    /**
+     * A file was copied completely, its size checked and its last-modified time set.
+     *
+     * @param bytes the bytes written for it in this run: less than its size when a partial copy was continued
+     */
+    default void fileCompleted(Path source, Path target, long bytes) {
+    }
+
+    /**
+     * An entry was not copied: a symbolic link, something that is neither a regular file nor a directory, or (when
+     * resuming) a target that is already complete.
+     *
+     * @param reason a short human-readable reason, such as {@code "symbolic link"} or {@code "up to date"}
+     */
+    default void fileSkipped(Path source, Path target, String reason) {
+    }
+}

@@ -1,0 +1,481 @@
+package dev.sandgate.sftp;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One run of a {@link TreeTransfer}: the calling thread walks the source and creates directories, a fixed pool of
+ * worker threads copies the files. Used once.
+ */
+final class TransferRun {
+    /** Large chunks: over SFTP each write is split into pipelined requests, so bigger means fewer waits. */
+    static final int CHUNK_SIZE = 256 * 1024;
+    /** How much of a partial target's end is compared with the source before continuing it. */
+    static final int RESUME_CHECK_SIZE = 64 * 1024;
+    static final String THREAD_PREFIX = "sandgate-transfer-";
+
+    private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
+    private static final int MAX_SUPPRESSED = 10;
+
+    private final Path source;
+    private final Path target;
+    private final TransferListener listener;
+    private final boolean resume;
+    private final long startNanos = System.nanoTime();
+
+    private final LongAdder filesCopied = new LongAdder();
+    private final LongAdder filesSkipped = new LongAdder();
+    private final LongAdder filesResumed = new LongAdder();
+    private final LongAdder bytesTransferred = new LongAdder();
+    private final LongAdder directoriesCreated = new LongAdder();
+
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final Queue<Throwable> laterFailures = new ConcurrentLinkedQueue<>();
+    /** Set on the first failure or an interrupt: no file starts after it, files in flight stop at their next chunk. */
+    private volatile boolean stopping;
+
+    /** Bounds the files queued ahead of the workers, so a huge tree is not held in memory at once. */
+    private final Semaphore slots;
+    private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
+    private final ThreadPoolExecutor pool;
+    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK_SIZE));
+
+    private record Failure(Path source, Path target, Throwable error) {
+    }
+
+    TransferRun(Path source, Path target, int concurrency, TransferListener listener, boolean resume) {
+        this.source = source;
+        this.target = target;
+        this.listener = listener;
+        this.resume = resume;
+        this.slots = new Semaphore(concurrency * 2);
+        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, THREAD_PREFIX + THREAD_NUMBERS.incrementAndGet());
+                    thread.setDaemon(true);
+                    threads.add(thread);
+                    return thread;
+                });
+    }
+
+    TransferResult execute() throws IOException {
+        boolean interrupted = false;
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            // a SocketTimeoutException is an InterruptedIOException too: only the flag tells an interrupt
+            if (!(e instanceof InterruptedIOException) || !Thread.currentThread().isInterrupted()) {
+                fail(source, target, e);
+            }
+        } finally {
+            interrupted |= awaitWorkers();
+        }
+        Failure first = failure.get();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException e = new InterruptedIOException("transfer of " + source + " interrupted");
+            e.bytesTransferred = (int) Math.min(Integer.MAX_VALUE, bytesTransferred.sum());
+            if (first != null) {
+                e.addSuppressed(first.error());
+            }
+            throw e;
+        }
+        if (first != null) {
+            TransferFailedException e = new TransferFailedException(first.source().toString(),
+                    first.target() == null ? null : first.target().toString(), describe(first.error()),
+                    first.error(), result());
+            laterFailures.forEach(e::addSuppressed);
+            throw e;
+        }
+        return result();
+    }
+
+    private void start() throws IOException {
+        Path root = source;
+        BasicFileAttributes attributes = Files.readAttributes(root, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            root = source.toRealPath();
+            attributes = Files.readAttributes(root, BasicFileAttributes.class);
+        }
+        if (!attributes.isDirectory() && !attributes.isRegularFile()) {
+            skip(source, target, "not a regular file or directory");
+            return;
+        }
+        if (root.getFileSystem().equals(target.getFileSystem())
+                && target.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())) {
+            throw new FileSystemException(source.toString(), target.toString(),
+                    "the target is the source or lies inside it");
+        }
+        if (attributes.isRegularFile()) {
+            Path parent = target.getParent();
+            if (parent != null) {
+                createRoot(parent);
+            }
+            submit(root, target, attributes);
+        } else {
+            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Walker(root));
+        }
+    }
+
+    /** Runs on the calling thread; creating each directory here, before its entries are visited, orders them. */
+    private final class Walker extends SimpleFileVisitor<Path> {
+        private final Path root;
+
+        Walker(Path root) {
+            this.root = root;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (stopping) {
+                return FileVisitResult.TERMINATE;
+            }
+            Path to = null;
+            try {
+                to = targetOf(dir);
+                if (dir.equals(root)) {
+                    createRoot(to);
+                } else {
+                    createDirectory(to);
+                }
+                return FileVisitResult.CONTINUE;
+            } catch (IOException | RuntimeException e) {
+                fail(dir, to, e);
+                return FileVisitResult.TERMINATE;
+            }
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            if (stopping) {
+                return FileVisitResult.TERMINATE;
+            }
+            Path to = null;
+            try {
+                to = targetOf(file);
+                if (attrs.isRegularFile()) {
+                    submit(file, to, attrs);
+                } else {
+                    skip(file, to, attrs.isSymbolicLink() ? "symbolic link" : "not a regular file or directory");
+                }
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                    throw (InterruptedIOException) e;
+                }
+                fail(file, to, e);
+            }
+            return stopping ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            fail(file, targetOrNull(file), exc);
+            return FileVisitResult.TERMINATE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
+            if (exc != null) {
+                fail(dir, targetOrNull(dir), exc);
+                return FileVisitResult.TERMINATE;
+            }
+            return stopping ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        /** The target path of a source entry; names go over as strings because the providers may differ. */
+        private Path targetOf(Path entry) {
+            Path path = target;
+            if (!entry.equals(root)) {
+                for (Path name : root.relativize(entry)) {
+                    path = path.resolve(name.toString());
+                }
+            }
+            return path;
+        }
+
+        private Path targetOrNull(Path entry) {
+            try {
+                return targetOf(entry);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Like {@link Files#createDirectories}, but counts each directory it creates. */
+    private void createRoot(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path level = dir.toAbsolutePath(); level != null && !Files.isDirectory(level);
+                level = level.getParent()) {
+            missing.push(level);
+        }
+        for (Path level : missing) {
+            createDirectory(level);
+        }
+    }
+
+    /** Creates first and looks only on failure: one round trip for a new tree, which is the latency-bound case. */
+    private void createDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            directoriesCreated.increment();
+        } catch (IOException e) {
+            // SFTP v3 has no "already exists" status, so any failure may mean the directory is there already
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+    }
+
+    private void submit(Path from, Path to, BasicFileAttributes attributes) throws InterruptedIOException {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("transfer of " + source + " interrupted");
+        }
+        if (stopping) {
+            slots.release();
+            return;
+        }
+        try {
+            pool.execute(() -> copyTask(from, to, attributes));
+        } catch (RejectedExecutionException e) {
+            slots.release();
+            fail(from, to, e);
+        }
+    }
+
+    private void copyTask(Path from, Path to, BasicFileAttributes attributes) {
+        try {
+            if (!stopping) {
+                copyFile(from, to, attributes);
+            }
+        } catch (Throwable e) {
+            fail(from, to, e);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private void copyFile(Path from, Path to, BasicFileAttributes attributes) throws IOException {
+        long size = attributes.size();
+        FileTime modified = attributes.lastModifiedTime();
+        long offset = 0;
+        if (resume) {
+            BasicFileAttributes existing = attributesOrNull(to);
+            if (existing != null && existing.isRegularFile()) {
+                long present = existing.size();
+                boolean sameTime = seconds(existing.lastModifiedTime()) == seconds(modified);
+                if (present == size && sameTime) {
+                    skip(from, to, "up to date");
+                    return;
+                }
+                // a copy that stopped midway was never given the source's time (see below)
+                if (present > 0 && present < size && !sameTime && endsMatch(from, to, present)) {
+                    offset = present;
+                }
+            }
+        }
+        listener.fileStarted(from, to, size);
+        long written = writeBytes(from, to, offset);
+        if (written < 0) {
+            return;
+        }
+        long targetSize = Files.readAttributes(to, BasicFileAttributes.class).size();
+        if (targetSize != size || offset + written != size) {
+            throw new FileSystemException(from.toString(), to.toString(), "the source had " + size
+                    + " bytes when listed, " + (offset + written) + " were copied and the target has " + targetSize
+                    + " (did the source change during the transfer?)");
+        }
+        // Only now, so that a file abandoned midway never looks complete to a resumed run
+        BasicFileAttributeView view = Files.getFileAttributeView(to, BasicFileAttributeView.class);
+        if (view == null) {
+            throw new FileSystemException(to.toString(), null, "its provider has no basic file attribute view");
+        }
+        view.setTimes(modified, null, null);
+        filesCopied.increment();
+        if (offset > 0) {
+            filesResumed.increment();
+        }
+        listener.fileCompleted(from, to, written);
+    }
+
+    /**
+     * Writes the source's bytes from {@code offset} on; returns how many, or -1 when the transfer is stopping and
+     * the file was abandoned.
+     */
+    private long writeBytes(Path from, Path to, long offset) throws IOException {
+        Set<StandardOpenOption> options = offset > 0 ? EnumSet.of(WRITE) : EnumSet.of(WRITE, CREATE, TRUNCATE_EXISTING);
+        ByteBuffer buffer = buffers.get();
+        long written = 0;
+        try (SeekableByteChannel in = Files.newByteChannel(from, READ);
+             SeekableByteChannel out = Files.newByteChannel(to, options)) {
+            if (offset > 0) {
+                in.position(offset);
+                out.position(offset);
+            }
+            boolean end = false;
+            while (!end) {
+                if (stopping) {
+                    return -1;
+                }
+                buffer.clear();
+                end = fill(in, buffer);
+                buffer.flip();
+                int chunk = buffer.remaining();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                if (chunk > 0) {
+                    written += chunk;
+                    bytesTransferred.add(chunk);
+                    listener.bytesTransferred(from, chunk);
+                }
+            }
+        }
+        return written;
+    }
+
+    /** Reads until the buffer is full or the channel ends; returns whether it ended. */
+    private static boolean fill(SeekableByteChannel in, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the last bytes (up to 64 KiB) of a partial target equal the source's at the same offsets. */
+    private static boolean endsMatch(Path from, Path to, long present) throws IOException {
+        int length = (int) Math.min(RESUME_CHECK_SIZE, present);
+        long position = present - length;
+        ByteBuffer expected = ByteBuffer.allocate(length);
+        ByteBuffer actual = ByteBuffer.allocate(length);
+        try (SeekableByteChannel in = Files.newByteChannel(from, READ);
+             SeekableByteChannel existing = Files.newByteChannel(to, READ)) {
+            in.position(position);
+            existing.position(position);
+            fill(in, expected);
+            fill(existing, actual);
+        }
+        return !expected.hasRemaining() && !actual.hasRemaining() && expected.flip().equals(actual.flip());
+    }
+
+    private static BasicFileAttributes attributesOrNull(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Whole seconds, rounded down: SFTP version 3 carries no more. */
+    private static long seconds(FileTime time) {
+        return Math.floorDiv(time.toMillis(), 1000L);
+    }
+
+    private void skip(Path from, Path to, String reason) {
+        filesSkipped.increment();
+        listener.fileSkipped(from, to, reason);
+    }
+
+    private void fail(Path from, Path to, Throwable error) {
+        Throwable cause = error instanceof UncheckedIOException && error.getCause() != null ? error.getCause() : error;
+        if (!failure.compareAndSet(null, new Failure(from, to, cause)) && laterFailures.size() < MAX_SUPPRESSED
+                && failure.get().error() != cause) {
+            laterFailures.add(cause);
+        }
+        stopping = true;
+    }
+
+    /**
+     * Lets queued tasks drain (they return at once when stopping) and waits for every worker thread to end; on an
+     * interrupt it stops the transfer, interrupts the workers and still waits. Returns whether it was interrupted.
+     */
+    private boolean awaitWorkers() {
+        boolean interrupted = Thread.interrupted();
+        if (interrupted) {
+            stopping = true;
+            pool.shutdownNow();
+        } else {
+            pool.shutdown();
+        }
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stopping = true;
+                pool.shutdownNow();
+            }
+        }
+        // Termination is signalled just before the threads exit; join them so none outlives run()
+        List<Thread> workers = new ArrayList<>(threads);
+        for (Thread worker : workers) {
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        return interrupted;
+    }
+
+    private TransferResult result() {
+        return new TransferResult(filesCopied.sum(), filesSkipped.sum(), filesResumed.sum(), bytesTransferred.sum(),
+                directoriesCreated.sum(), Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        String type = error.getClass().getSimpleName();
+        return message == null ? type : type + ": " + message;
+    }
+}

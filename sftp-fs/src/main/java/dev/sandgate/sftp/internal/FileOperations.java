@@ -1,0 +1,568 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+
+/**
+ * What {@code Files.*} does on a sandgate file system, in SFTP requests. SFTP version 3 reports most failures as a
+ * bare "failure", so operations that can fail for several reasons look at the paths afterwards to throw the
+ * exception the JDK would.
+ */
+final class FileOperations {
+    private static final int READ = 0x01;
+    private static final int WRITE = 0x02;
+    private static final int APPEND = 0x04;
+    private static final int CREATE = 0x08;
+    private static final int TRUNCATE = 0x10;
+    private static final int EXCLUSIVE = 0x20;
+
+    private final SandgateFileSystem fileSystem;
+    private volatile Attributes homeAttributes;
+
+    FileOperations(SandgateFileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
+
+    private RemoteSftp sftp() {
+        return fileSystem.sftp();
+    }
+
+    // --- files ---
+
+    SandgateFileChannel newChannel(SandgatePath path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+            throws IOException {
+        boolean append = options.contains(StandardOpenOption.APPEND);
+        boolean write = append || options.contains(StandardOpenOption.WRITE);
+        boolean read = options.contains(StandardOpenOption.READ) || !write;
+        if (read && append) {
+            throw new IllegalArgumentException("READ and APPEND may not be combined");
+        }
+        if (append && options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+            throw new IllegalArgumentException("APPEND and TRUNCATE_EXISTING may not be combined");
+        }
+        for (OpenOption option : options) {
+            if (!(option instanceof StandardOpenOption) && option != LinkOption.NOFOLLOW_LINKS) {
+                throw new UnsupportedOperationException("the open option " + option + " is not supported");
+            }
+        }
+        Integer permissions = permissions(attributes);
+        int flags = (read ? READ : 0) | (write ? WRITE : 0) | (append ? APPEND : 0);
+        if (write) {
+            if (options.contains(StandardOpenOption.CREATE_NEW)) {
+                flags |= CREATE | EXCLUSIVE;
+            } else if (options.contains(StandardOpenOption.CREATE)) {
+                flags |= CREATE;
+            }
+            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+                flags |= TRUNCATE;
+            }
+        }
+        boolean exclusive = (flags & EXCLUSIVE) != 0;
+        if (options.contains(LinkOption.NOFOLLOW_LINKS) && !exclusive) {
+            Attributes existing = sftp().statIfExists(path, false);
+            if (existing != null && new SandgateAttributes(existing).isSymbolicLink()) {
+                throw new FileSystemException(path.toString(), null,
+                        "Too many levels of symbolic links (NOFOLLOW_LINKS was given and this is a link)");
+            }
+        }
+        RemoteFile file;
+        try {
+            file = sftp().open(path, flags, (flags & CREATE) != 0 ? permissions : null);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw explainOpenFailure(path, exclusive, e);
+        } catch (FileSystemException e) {
+            throw explainOpenFailure(path, exclusive, e);
+        }
+        try {
+            long position = append ? file.stat().getSize() : 0;
+            if (read && !write) {
+                SandgateAttributes opened = new SandgateAttributes(file.stat());
+                if (opened.isDirectory()) {
+                    throw SftpErrors.isDirectory(path.toString());
+                }
+            }
+            boolean deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE);
+            boolean sync = options.contains(StandardOpenOption.SYNC) || options.contains(StandardOpenOption.DSYNC);
+            SandgateFileChannel[] created = new SandgateFileChannel[1];
+            created[0] = new SandgateFileChannel(file, read, write, append, sync, position,
+                    fileSystem.options().requestSize(), fileSystem.options().requestsInFlight(),
+                    () -> closed(created[0], path, deleteOnClose));
+            return registered(created[0]);
+        } catch (IOException | RuntimeException e) {
+            try {
+                file.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private SandgateFileChannel registered(SandgateFileChannel channel) {
+        fileSystem.resources().add(channel);
+        return channel;
+    }
+
+    private void closed(SandgateFileChannel channel, SandgatePath path, boolean deleteOnClose) {
+        fileSystem.resources().remove(channel);
+        if (deleteOnClose) {
+            try {
+                sftp().remove(path);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort, as the JDK's DELETE_ON_CLOSE
+            }
+        }
+    }
+
+    private IOException explainOpenFailure(SandgatePath path, boolean exclusive, FileSystemException failure)
+            throws IOException {
+        if (failure instanceof AccessDeniedException) {
+            return failure;
+        }
+        Attributes existing = sftp().statIfExists(path, false);
+        if (existing != null) {
+            if (exclusive) {
+                return withCause(SftpErrors.alreadyExists(path.toString()), failure);
+            }
+            if (new SandgateAttributes(existing).isDirectory()) {
+                return withCause(SftpErrors.isDirectory(path.toString()), failure);
+            }
+            return failure;
+        }
+        SandgatePath parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Attributes parentAttributes = sftp().statIfExists(parent, true);
+            if (parentAttributes != null && !new SandgateAttributes(parentAttributes).isDirectory()) {
+                return withCause(new FileSystemException(path.toString(), null, "Not a directory"), failure);
+            }
+        }
+        return failure instanceof NoSuchFileException ? failure
+                : withCause(new NoSuchFileException(path.toString()), failure);
+    }
+
+    private static Integer permissions(FileAttribute<?>... attributes) {
+        Integer mode = null;
+        for (FileAttribute<?> attribute : attributes) {
+            String name = attribute.name();
+            if (!name.equals("posix:permissions") && !name.equals("unix:permissions")) {
+                throw new UnsupportedOperationException("'" + name + "' cannot be set when creating a file;"
+                        + " only posix:permissions can");
+            }
+            @SuppressWarnings("unchecked")
+            Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) attribute.value();
+            mode = SandgateAttributes.mode(permissions);
+        }
+        return mode;
+    }
+
+    // --- directories ---
+
+    DirectoryStream<Path> newDirectoryStream(SandgatePath directory, DirectoryStream.Filter<? super Path> filter)
+            throws IOException {
+        List<DirEntry> entries;
+        try {
+            entries = sftp().list(directory);
+        } catch (NoSuchFileException e) {
+            Attributes existing = sftp().statIfExists(directory, true);
+            if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
+                throw withCause(SftpErrors.notDirectory(directory.toString()), e);
+            }
+            throw e;
+        } catch (FileSystemException e) {
+            Attributes existing = sftp().statIfExists(directory, true);
+            if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
+                throw withCause(SftpErrors.notDirectory(directory.toString()), e);
+            }
+            throw e;
+        }
+        List<Path> paths = new ArrayList<>(entries.size());
+        for (DirEntry entry : entries) {
+            paths.add(directory.resolve(entry.getFilename()).withListing(new SandgateAttributes(entry.getAttributes())));
+        }
+        SandgateDirectoryStream stream = new SandgateDirectoryStream(paths, filter, fileSystem.resources());
+        fileSystem.resources().add(stream);
+        return stream;
+    }
+
+    void createDirectory(SandgatePath directory, FileAttribute<?>... attributes) throws IOException {
+        Integer permissions = permissions(attributes);
+        try {
+            sftp().mkdir(directory, permissions);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            if (sftp().statIfExists(directory, false) != null) {
+                throw withCause(SftpErrors.alreadyExists(directory.toString()), e);
+            }
+            throw explainMissingParent(directory, e);
+        }
+    }
+
+    private IOException explainMissingParent(SandgatePath path, FileSystemException failure) throws IOException {
+        SandgatePath parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Attributes parentAttributes = sftp().statIfExists(parent, true);
+            if (parentAttributes == null) {
+                return failure instanceof NoSuchFileException ? failure
+                        : withCause(new NoSuchFileException(path.toString()), failure);
+            }
+            if (!new SandgateAttributes(parentAttributes).isDirectory()) {
+                return withCause(new FileSystemException(path.toString(), null, "Not a directory"), failure);
+            }
+        }
+        return failure;
+    }
+
+    void delete(SandgatePath path) throws IOException {
+        SandgateAttributes attributes = new SandgateAttributes(sftp().stat(path, false));
+        if (!attributes.isDirectory()) {
+            sftp().remove(path);
+            return;
+        }
+        try {
+            sftp().rmdir(path);
+        } catch (AccessDeniedException | NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            if (!sftp().list(path).isEmpty()) {
+                throw withCause(SftpErrors.notEmpty(path.toString()), e);
+            }
+            throw e;
+        }
+    }
+
+    // --- copy and move ---
+
+    void copy(SandgatePath source, SandgatePath target, CopyOption... options) throws IOException {
+        Set<CopyOption> chosen = Set.of(options);
+        if (chosen.contains(StandardCopyOption.ATOMIC_MOVE)) {
+            throw new UnsupportedOperationException("ATOMIC_MOVE is an option of move, not of copy");
+        }
+        boolean followLinks = !chosen.contains(LinkOption.NOFOLLOW_LINKS);
+        SandgateAttributes attributes = new SandgateAttributes(sftp().stat(source, followLinks));
+        if (sameExistingFile(source, target)) {
+            return;
+        }
+        makeRoomFor(target, chosen.contains(StandardCopyOption.REPLACE_EXISTING));
+        if (attributes.isSymbolicLink()) {
+            sftp().symlink(target, sftp().readLink(source));
+            return;
+        }
+        if (attributes.isDirectory()) {
+            createDirectory(target);
+        } else {
+            copyContent(source, target, attributes.size());
+        }
+        if (chosen.contains(StandardCopyOption.COPY_ATTRIBUTES)) {
+            sftp().setStat(target, new Attributes().perms(attributes.mode())
+                    .modifyTime(attributes.lastModifiedTime().to(TimeUnit.SECONDS), TimeUnit.SECONDS)
+                    .accessTime(attributes.lastAccessTime().to(TimeUnit.SECONDS), TimeUnit.SECONDS));
+        }
+    }
+
+    /** Copies bytes: on the server through {@code copy-data} when it offers it, else through this client's pipelines. */
+    private void copyContent(SandgatePath source, SandgatePath target, long size) throws IOException {
+        Set<StandardOpenOption> writeOptions = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        if (sftp().hasCopyData()) {
+            try (RemoteFile from = sftp().open(source, READ, null);
+                 RemoteFile to = sftp().open(target, WRITE | CREATE | TRUNCATE, null)) {
+                from.copyTo(to, size);
+            }
+            return;
+        }
+        try (SeekableByteChannel in = newChannel(source, Set.of(StandardOpenOption.READ));
+             SeekableByteChannel out = newChannel(target, writeOptions)) {
+            transfer(in, out);
+        }
+    }
+
+    static void transfer(SeekableByteChannel in, SeekableByteChannel out) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+        while (in.read(buffer) >= 0) {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            buffer.clear();
+        }
+    }
+
+    /** Clears the target of a copy or move: refused without REPLACE_EXISTING, a non-empty directory is never removed. */
+    private void makeRoomFor(SandgatePath target, boolean replace) throws IOException {
+        Attributes existing = sftp().statIfExists(target, false);
+        if (existing == null) {
+            return;
+        }
+        if (!replace) {
+            throw SftpErrors.alreadyExists(target.toString());
+        }
+        delete(target);
+    }
+
+    void move(SandgatePath source, SandgatePath target, CopyOption... options) throws IOException {
+        Set<CopyOption> chosen = Set.of(options);
+        boolean atomic = chosen.contains(StandardCopyOption.ATOMIC_MOVE);
+        boolean replace = chosen.contains(StandardCopyOption.REPLACE_EXISTING);
+        if (atomic) {
+            if (!sftp().hasPosixRename()) {
+                throw new AtomicMoveNotSupportedException(source.toString(), target.toString(),
+                        "the SFTP server does not offer posix-rename@openssh.com, so a move cannot be atomic");
+            }
+            sftp().rename(source, target, true); // replaces an existing target atomically, as rename(2) does
+            return;
+        }
+        sftp().stat(source, false);
+        if (sameExistingFile(source, target)) {
+            return;
+        }
+        Attributes existing = sftp().statIfExists(target, false);
+        if (existing != null) {
+            if (!replace) {
+                throw SftpErrors.alreadyExists(target.toString());
+            }
+            if (new SandgateAttributes(existing).isDirectory() && !sftp().list(target).isEmpty()) {
+                throw SftpErrors.notEmpty(target.toString());
+            }
+            if (sftp().hasPosixRename()) {
+                sftp().rename(source, target, true);
+                return;
+            }
+            delete(target);
+        }
+        try {
+            sftp().rename(source, target, false);
+        } catch (FileSystemException e) {
+            if (e instanceof NoSuchFileException || e instanceof AccessDeniedException) {
+                throw e;
+            }
+            throw explainMissingParent(target, e);
+        }
+    }
+
+    // --- links ---
+
+    void createSymbolicLink(SandgatePath link, String target, FileAttribute<?>... attributes) throws IOException {
+        if (attributes.length > 0) {
+            throw new UnsupportedOperationException("attributes cannot be given to a symbolic link");
+        }
+        if (sftp().statIfExists(link, false) != null) {
+            throw SftpErrors.alreadyExists(link.toString());
+        }
+        sftp().symlink(link, target);
+    }
+
+    void createLink(SandgatePath link, SandgatePath existing) throws IOException {
+        if (sftp().statIfExists(link, false) != null) {
+            throw SftpErrors.alreadyExists(link.toString());
+        }
+        sftp().hardLink(link, existing);
+    }
+
+    Path readSymbolicLink(SandgatePath link) throws IOException {
+        SandgateAttributes attributes = new SandgateAttributes(sftp().stat(link, false));
+        if (!attributes.isSymbolicLink()) {
+            throw SftpErrors.notLink(link.toString());
+        }
+        return fileSystem.getPath(sftp().readLink(link));
+    }
+
+    // --- attributes and questions ---
+
+    SandgateAttributes attributes(SandgatePath path, boolean followLinks) throws IOException {
+        long ttl = fileSystem.options().listingAttributesTtl().toNanos();
+        SandgateAttributes listed = ttl > 0 ? path.listedAttributes(ttl) : null;
+        if (listed != null && (!followLinks || !listed.isSymbolicLink())) {
+            return listed;
+        }
+        return new SandgateAttributes(sftp().stat(path, followLinks));
+    }
+
+    void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
+        if (!followLinks && new SandgateAttributes(sftp().stat(path, false)).isSymbolicLink()) {
+            throw new FileSystemException(path.toString(), null,
+                    "SFTP version 3 cannot change the attributes of a symbolic link itself");
+        }
+        sftp().setStat(path, attributes);
+    }
+
+    /** Whether a copy or move would be onto its own source; false when the target does not exist. */
+    private boolean sameExistingFile(SandgatePath source, SandgatePath target) throws IOException {
+        return sftp().statIfExists(target, false) != null && isSameFile(source, target);
+    }
+
+    boolean isSameFile(SandgatePath first, SandgatePath second) throws IOException {
+        if (first.equals(second)) {
+            return true;
+        }
+        if (first.toAbsolutePath().normalize().equals(second.toAbsolutePath().normalize())
+                && sftp().statIfExists(first, true) != null) {
+            return true;
+        }
+        Attributes one = sftp().statIfExists(first, true);
+        Attributes other = sftp().statIfExists(second, true);
+        if (one == null || other == null) {
+            sftp().stat(one == null ? first : second, true); // throws NoSuchFileException, as the JDK does
+        }
+        return realPath(first).equals(realPath(second));
+    }
+
+    void checkAccess(SandgatePath path, AccessMode... modes) throws IOException {
+        SandgateAttributes attributes = new SandgateAttributes(sftp().stat(path, true));
+        Attributes mine = homeAttributes();
+        int mode = attributes.mode();
+        boolean root = mine.getUserId() == 0;
+        int shift = attributes.owner().getName().equals(Integer.toString(mine.getUserId())) ? 6
+                : attributes.group().getName().equals(Integer.toString(mine.getGroupId())) ? 3 : 0;
+        for (AccessMode access : modes) {
+            int bit = access == AccessMode.READ ? 4 : access == AccessMode.WRITE ? 2 : 1;
+            boolean allowed = root
+                    ? (access != AccessMode.EXECUTE || (mode & 0111) != 0 || attributes.isDirectory())
+                    : (mode & (bit << shift)) != 0;
+            if (!allowed) {
+                throw new AccessDeniedException(path.toString(), null, "no " + access.name().toLowerCase()
+                        + " permission for the session's user");
+            }
+        }
+    }
+
+    /** The session user's ids, taken from the home directory (which that user owns). */
+    private Attributes homeAttributes() throws IOException {
+        Attributes attributes = homeAttributes;
+        if (attributes == null) {
+            attributes = sftp().stat(fileSystem.home(), true);
+            homeAttributes = attributes;
+        }
+        return attributes;
+    }
+
+    Path realPath(SandgatePath path, LinkOption... options) throws IOException {
+        boolean followLinks = !Set.of(options).contains(LinkOption.NOFOLLOW_LINKS);
+        if (!followLinks) {
+            SandgatePath normal = path.toAbsolutePath().normalize();
+            sftp().stat(normal, false);
+            return normal;
+        }
+        sftp().stat(path, true);
+        return fileSystem.getPath(resolveLinks(path.toAbsolutePath()));
+    }
+
+    /** Resolves every symbolic link along the path, name by name, the way realpath(3) does. */
+    private String resolveLinks(SandgatePath absolute) throws IOException {
+        SandgatePath resolved = SandgatePath.root(fileSystem);
+        List<Path> remaining = new ArrayList<>();
+        absolute.forEach(remaining::add);
+        Set<SandgatePath> seen = new HashSet<>();
+        int links = 0;
+        while (!remaining.isEmpty()) {
+            String name = remaining.remove(0).toString();
+            if (name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                SandgatePath parent = resolved.getParent();
+                resolved = parent == null ? resolved : parent;
+                continue;
+            }
+            SandgatePath next = resolved.resolve(name);
+            SandgateAttributes attributes = new SandgateAttributes(sftp().stat(next, false));
+            if (!attributes.isSymbolicLink()) {
+                resolved = next;
+                continue;
+            }
+            if (++links > 40 || !seen.add(next) && links > 40) {
+                throw new FileSystemException(absolute.toString(), null, "Too many levels of symbolic links");
+            }
+            SandgatePath target = fileSystem.getPath(sftp().readLink(next));
+            List<Path> expanded = new ArrayList<>();
+            target.forEach(expanded::add);
+            remaining.addAll(0, expanded);
+            if (target.isAbsolute()) {
+                resolved = SandgatePath.root(fileSystem);
+            }
+        }
+        return resolved.toString();
+    }
+
+    SandgateFileStore fileStore(SandgatePath path) throws IOException {
+        sftp().stat(path, true);
+        return fileSystem.store();
+    }
+
+    // --- watching ---
+
+    WatchService newWatchService() {
+        PollingWatchService service = new PollingWatchService(fileSystem.options().watchInterval(), this::snapshot);
+        fileSystem.resources().add(service);
+        service.onClose(() -> fileSystem.resources().remove(service));
+        return service;
+    }
+
+    /** What the watch service compares between two polls: each entry's size, modification time and kind. */
+    private java.util.Map<Path, DirectoryLister.Snapshot> snapshot(Path directory) throws IOException {
+        SandgatePath ours = fileSystem.path(directory);
+        List<DirEntry> entries;
+        try {
+            entries = sftp().list(ours);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            Attributes existing = sftp().statIfExists(ours, true);
+            if (existing == null) {
+                throw withCause(new NoSuchFileException(ours.toString()), e);
+            }
+            if (!new SandgateAttributes(existing).isDirectory()) {
+                throw withCause(SftpErrors.notDirectory(ours.toString()), e);
+            }
+            throw e;
+        }
+        java.util.Map<Path, DirectoryLister.Snapshot> snapshot = new java.util.HashMap<>();
+        for (DirEntry entry : entries) {
+            SandgateAttributes attributes = new SandgateAttributes(entry.getAttributes());
+            snapshot.put(ours.resolve(entry.getFilename()), new DirectoryLister.Snapshot(attributes.size(),
+                    attributes.lastModifiedTime().toMillis(), attributes.isDirectory()));
+        }
+        return snapshot;
+    }
+
+    WatchKey register(SandgatePath directory, WatchService watcher, WatchEvent.Kind<?>[] events,
+                      WatchEvent.Modifier... modifiers) throws IOException {
+        if (!(watcher instanceof PollingWatchService)) {
+            throw new java.nio.file.ProviderMismatchException("the watch service was not made by this file system");
+        }
+        return ((PollingWatchService) watcher).register(directory, events, modifiers);
+    }
+
+    private static <E extends IOException> E withCause(E exception, IOException cause) {
+        if (exception.getCause() == null) {
+            exception.initCause(cause);
+        }
+        return exception;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.common.SftpConstants;
+
+/** An open SFTP file handle: single requests, and the send/receive halves the pipelines use. */
+final class RemoteFile implements Closeable {
+    /** What a read request brought back: bytes, or null at the end of the file. */
+    static final class Chunk {
+        final byte[] data;
+        final int length;
+
+        Chunk(byte[] data, int length) {
+            this.data = data;
+            this.length = length;
+        }
+    }
+
+    private final RemoteSftp sftp;
+    private final SandgatePath path;
+    private final byte[] handle;
+    private final SftpClient.CloseableHandle minaHandle;
+    private boolean closed;
+
+    RemoteFile(RemoteSftp sftp, SandgatePath path, byte[] handle) {
+        this.sftp = sftp;
+        this.path = path;
+        this.handle = handle;
+        this.minaHandle = new SftpClient.CloseableHandle(path.remotePath(), handle) {
+            @Override
+            public boolean isOpen() {
+                return !closed;
+            }
+
+            @Override
+            public void close() {
+                // the handle is closed by RemoteFile.close
+            }
+        };
+    }
+
+    SandgatePath path() {
+        return path;
+    }
+
+    RemoteSftp sftp() {
+        return sftp;
+    }
+
+    SftpClient.Handle minaHandle() {
+        return minaHandle;
+    }
+
+    int sendRead(long offset, int length) throws IOException {
+        Buffer request = RemoteSftp.request(handle.length + 16);
+        request.putBytes(handle);
+        request.putLong(offset);
+        request.putInt(length);
+        return sftp.send(SftpConstants.SSH_FXP_READ, request);
+    }
+
+    /** The reply to a read request: its bytes, or null at the end of the file. */
+    Chunk receiveRead(int id) throws IOException {
+        RemoteSftp.Reply reply = sftp.reply(id, path);
+        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
+            int status = reply.body.getInt();
+            if (status == SftpConstants.SSH_FX_EOF) {
+                return null;
+            }
+            reply.body.rpos(reply.body.rpos() - 4);
+        }
+        Buffer body = sftp.expectType(reply, SftpConstants.SSH_FXP_DATA, path);
+        int length = body.getInt();
+        byte[] data = new byte[length];
+        body.getRawBytes(data, 0, length);
+        return new Chunk(data, length);
+    }
+
+    int sendWrite(long offset, ByteBuffer source, int length) throws IOException {
+        Buffer request = RemoteSftp.request(handle.length + 16 + length);
+        request.putBytes(handle);
+        request.putLong(offset);
+        request.putInt(length);
+        int start = request.wpos();
+        source.get(request.array(), start, length);
+        request.wpos(start + length);
+        return sftp.send(SftpConstants.SSH_FXP_WRITE, request);
+    }
+
+    void receiveStatus(int id) throws IOException {
+        sftp.expectStatus(id, path);
+    }
+
+    /** One synchronous read at an offset: up to {@code length} bytes, or null at the end of the file. */
+    Chunk read(long offset, int length) throws IOException {
+        return receiveRead(sendRead(offset, length));
+    }
+
+    Attributes stat() throws IOException {
+        try {
+            return sftp.client().stat(minaHandle);
+        } catch (IOException e) {
+            throw sftp.failure(e, path);
+        }
+    }
+
+    void setStat(Attributes attributes) throws IOException {
+        try {
+            sftp.client().setStat(minaHandle, attributes);
+        } catch (IOException e) {
+            throw sftp.failure(e, path);
+        }
+    }
+
+    void fsync() throws IOException {
+        try {
+            sftp.fsyncExtension().fsync(minaHandle);
+        } catch (IOException e) {
+            throw sftp.failure(e, path);
+        }
+    }
+
+    /** Copies on the server ({@code copy-data}); the caller checked that the server offers it. */
+    void copyTo(RemoteFile target, long length) throws IOException {
+        try {
+            sftp.copyDataExtension().copyData(minaHandle, 0, length, target.minaHandle, 0);
+        } catch (IOException e) {
+            throw sftp.failure(e, path, target.path);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Buffer request = RemoteSftp.request(handle.length + 4);
+        request.putBytes(handle);
+        sftp.expectStatus(sftp.send(SftpConstants.SSH_FXP_CLOSE, request), path);
+    }
+}

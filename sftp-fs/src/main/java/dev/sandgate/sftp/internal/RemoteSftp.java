@@ -1,0 +1,365 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.apache.sshd.sftp.client.extensions.CopyDataExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
+import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * One SFTP channel (protocol version 3, as OpenSSH speaks it) and the requests this file system sends on it. Every
+ * failure leaves here as a {@code java.nio.file} exception naming the path.
+ *
+ * <p>MINA's client multiplexes requests by id, so many threads may use one channel at once.
+ */
+final class RemoteSftp implements Closeable {
+    /** The longest read or write request sent when the server names no limit ({@code limits@openssh.com}). */
+    static final int DEFAULT_MAX_REQUEST = 32 * 1024;
+    private static final int HEADER_ROOM = 4 + 1 + 4;
+
+    private final DefaultSftpClient client;
+    private final String sessionId;
+    private final OpenSSHPosixRenameExtension posixRename;
+    private final OpenSSHFsyncExtension fsync;
+    private final OpenSSHStatPathExtension statVfs;
+    private final CopyDataExtension copyData;
+    private final int maxRead;
+    private final int maxWrite;
+
+    private RemoteSftp(DefaultSftpClient client, String sessionId) throws IOException {
+        this.client = client;
+        this.sessionId = sessionId;
+        this.posixRename = supported(client.getExtension(OpenSSHPosixRenameExtension.class));
+        this.fsync = supported(client.getExtension(OpenSSHFsyncExtension.class));
+        this.statVfs = supported(client.getExtension(OpenSSHStatPathExtension.class));
+        this.copyData = supported(client.getExtension(CopyDataExtension.class));
+        OpenSSHLimitsExtension limitsExtension = supported(client.getExtension(OpenSSHLimitsExtension.class));
+        OpenSSHLimitsExtensionInfo limits = limitsExtension == null ? null : limitsExtension.limits();
+        this.maxRead = limit(limits == null ? 0 : limits.maxReadLength);
+        this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength);
+    }
+
+    static RemoteSftp open(ClientSession session, String sessionId) throws IOException {
+        SftpClient client = SftpClientFactory.instance()
+                .createSftpClient(session, SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3));
+        try {
+            return new RemoteSftp((DefaultSftpClient) client, sessionId);
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static int limit(long announced) {
+        return announced <= 0 ? DEFAULT_MAX_REQUEST : (int) Math.min(announced, 1024 * 1024);
+    }
+
+    private static <E extends org.apache.sshd.sftp.client.extensions.SftpClientExtension> E supported(E extension) {
+        return extension != null && extension.isSupported() ? extension : null;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    boolean isOpen() {
+        return client.isOpen() && !client.isClosing() && client.getClientSession().isOpen();
+    }
+
+    int maxRead() {
+        return maxRead;
+    }
+
+    int maxWrite() {
+        return maxWrite;
+    }
+
+    boolean hasPosixRename() {
+        return posixRename != null;
+    }
+
+    boolean hasFsync() {
+        return fsync != null;
+    }
+
+    boolean hasStatVfs() {
+        return statVfs != null;
+    }
+
+    boolean hasCopyData() {
+        return copyData != null;
+    }
+
+    IOException failure(IOException e, SandgatePath path) {
+        return SftpErrors.translate(e, path.toString(), null, this);
+    }
+
+    IOException failure(IOException e, SandgatePath path, SandgatePath other) {
+        return SftpErrors.translate(e, path.toString(), other == null ? null : other.toString(), this);
+    }
+
+    Attributes stat(SandgatePath path, boolean followLinks) throws IOException {
+        try {
+            return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    /** The attributes, or null when nothing is at the path. */
+    Attributes statIfExists(SandgatePath path, boolean followLinks) throws IOException {
+        try {
+            return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
+                return null;
+            }
+            throw failure(e, path);
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    void setStat(SandgatePath path, Attributes attributes) throws IOException {
+        try {
+            client.setStat(path.remotePath(), attributes);
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    void mkdir(SandgatePath path, Integer permissions) throws IOException {
+        Buffer request = request(path.remotePath().length() * 3 + 16);
+        request.putString(path.remotePath(), StandardCharsets.UTF_8);
+        putPermissions(request, permissions);
+        expectStatus(send(SftpConstants.SSH_FXP_MKDIR, request), path);
+    }
+
+    void rmdir(SandgatePath path) throws IOException {
+        try {
+            client.rmdir(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    void remove(SandgatePath path) throws IOException {
+        try {
+            client.remove(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    /** Renames; with {@code replace} through {@code posix-rename@openssh.com}, which replaces the target atomically. */
+    void rename(SandgatePath source, SandgatePath target, boolean replace) throws IOException {
+        try {
+            if (replace) {
+                posixRename.posixRename(source.remotePath(), target.remotePath());
+            } else {
+                client.rename(source.remotePath(), target.remotePath());
+            }
+        } catch (IOException e) {
+            throw failure(e, source, target);
+        }
+    }
+
+    String readLink(SandgatePath path) throws IOException {
+        try {
+            return client.readLink(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    void symlink(SandgatePath link, String target) throws IOException {
+        try {
+            client.symLink(link.remotePath(), target);
+        } catch (IOException e) {
+            throw failure(e, link);
+        }
+    }
+
+    void hardLink(SandgatePath link, SandgatePath existing) throws IOException {
+        try {
+            client.link(existing.remotePath(), link.remotePath(), false);
+        } catch (IOException e) {
+            throw failure(e, link, existing);
+        }
+    }
+
+    String canonicalPath(SandgatePath path) throws IOException {
+        try {
+            return client.canonicalPath(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    /** The server's home directory for this login: where relative paths start. */
+    String home() throws IOException {
+        try {
+            return client.canonicalPath(".");
+        } catch (IOException e) {
+            throw SftpErrors.translate(e, ".", null, this);
+        }
+    }
+
+    OpenSSHStatExtensionInfo statVfs(SandgatePath path) throws IOException {
+        try {
+            return statVfs.stat(path.remotePath());
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+    }
+
+    /** Opens a file with SFTP v3 open flags; {@code permissions} apply only if the server creates the file. */
+    RemoteFile open(SandgatePath path, int openFlags, Integer permissions) throws IOException {
+        Buffer request = request(path.remotePath().length() * 3 + 24);
+        request.putString(path.remotePath(), StandardCharsets.UTF_8);
+        request.putInt(openFlags);
+        putPermissions(request, permissions);
+        Reply reply = reply(send(SftpConstants.SSH_FXP_OPEN, request), path);
+        byte[] handle = expectType(reply, SftpConstants.SSH_FXP_HANDLE, path).getBytes();
+        return new RemoteFile(this, path, handle);
+    }
+
+    /** Lists a directory: every entry with the attributes the listing carried, "." and ".." left out. */
+    List<DirEntry> list(SandgatePath directory) throws IOException {
+        List<DirEntry> entries = new ArrayList<>();
+        try (SftpClient.CloseableHandle handle = client.openDir(directory.remotePath())) {
+            AtomicReference<Boolean> eof = new AtomicReference<>();
+            for (;;) {
+                List<DirEntry> batch = client.readDir(handle, eof);
+                if (batch == null) {
+                    break;
+                }
+                for (DirEntry entry : batch) {
+                    String name = entry.getFilename();
+                    if (!name.equals(".") && !name.equals("..")) {
+                        entries.add(entry);
+                    }
+                }
+                if (Boolean.TRUE.equals(eof.get())) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw failure(e, directory);
+        }
+        return entries;
+    }
+
+    // --- raw requests, for what MINA's client does not expose (attributes on open and mkdir, pipelining) ---
+
+    static Buffer request(int capacity) {
+        Buffer buffer = new ByteArrayBuffer(HEADER_ROOM + capacity, false);
+        buffer.rpos(HEADER_ROOM);
+        buffer.wpos(HEADER_ROOM);
+        return buffer;
+    }
+
+    int send(int command, Buffer request) throws IOException {
+        try {
+            return client.send(command, request);
+        } catch (IOException e) {
+            throw SftpErrors.translate(e, null, null, this);
+        }
+    }
+
+    /** An SFTP reply: its type and the body after the request id. */
+    static final class Reply {
+        final int type;
+        final Buffer body;
+
+        Reply(int type, Buffer body) {
+            this.type = type;
+            this.body = body;
+        }
+    }
+
+    /** Waits for the reply to a request. */
+    Reply reply(int id, SandgatePath path) throws IOException {
+        Buffer buffer;
+        try {
+            buffer = client.receive(id);
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
+        buffer.getInt(); // length
+        int type = buffer.getUByte();
+        buffer.getInt(); // id
+        return new Reply(type, buffer);
+    }
+
+    Buffer expectType(Reply reply, int type, SandgatePath path) throws IOException {
+        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
+            int status = reply.body.getInt();
+            throw failure(new SftpException(status, reply.body.getString()), path);
+        }
+        if (reply.type != type) {
+            throw failure(new IOException("unexpected SFTP reply type " + reply.type + " (expected " + type + ")"), path);
+        }
+        return reply.body;
+    }
+
+    void expectStatus(int id, SandgatePath path) throws IOException {
+        checkStatus(reply(id, path), path);
+    }
+
+    void checkStatus(Reply reply, SandgatePath path) throws IOException {
+        if (reply.type != SftpConstants.SSH_FXP_STATUS) {
+            throw failure(new IOException("unexpected SFTP reply type " + reply.type + " (expected a status)"), path);
+        }
+        int status = reply.body.getInt();
+        if (status != SftpConstants.SSH_FX_OK) {
+            throw failure(new SftpException(status, reply.body.getString()), path);
+        }
+    }
+
+    private static void putPermissions(Buffer request, Integer permissions) {
+        if (permissions == null) {
+            request.putInt(0);
+        } else {
+            request.putInt(SftpConstants.SSH_FILEXFER_ATTR_PERMISSIONS);
+            request.putInt(permissions);
+        }
+    }
+
+    SftpClient client() {
+        return client;
+    }
+
+    OpenSSHFsyncExtension fsyncExtension() {
+        return fsync;
+    }
+
+    CopyDataExtension copyDataExtension() {
+        return copyData;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

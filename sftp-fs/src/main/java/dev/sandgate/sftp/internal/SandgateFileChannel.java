@@ -1,0 +1,335 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+
+/**
+ * A {@link FileChannel} on an SFTP handle. Sequential reads go through a {@link ReadAhead}, all writes through a
+ * {@link WriteBehind}; anything that must see the file as it is (size, truncate, force, positional reads, close) first
+ * waits for the writes in flight. One lock orders all operations, so many threads may share a channel.
+ */
+final class SandgateFileChannel extends FileChannel {
+    private final RemoteFile file;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean append;
+    private final boolean sync;
+    private final int requestSize;
+    private final int requestsInFlight;
+    private final Runnable onClose;
+    private final Object lock = new Object();
+    private long position;
+    private ReadAhead reader;
+    private WriteBehind writer;
+
+    SandgateFileChannel(RemoteFile file, boolean readable, boolean writable, boolean append, boolean sync,
+                        long position,
+                        int requestSize, int requestsInFlight, Runnable onClose) {
+        this.file = file;
+        this.readable = readable;
+        this.writable = writable;
+        this.append = append;
+        this.sync = sync;
+        this.position = position;
+        this.requestSize = requestSize;
+        this.requestsInFlight = requestsInFlight;
+        this.onClose = onClose;
+    }
+
+    private void ensureOpen() throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void ensureReadable() throws IOException {
+        ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+    }
+
+    private void ensureWritable() throws IOException {
+        ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+    }
+
+    private void flushWrites() throws IOException {
+        if (writer != null) {
+            writer.flush();
+        }
+    }
+
+    private void dropReader() {
+        if (reader != null) {
+            reader.drain();
+            reader = null;
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer target) throws IOException {
+        synchronized (lock) {
+            ensureReadable();
+            if (!target.hasRemaining()) {
+                return 0;
+            }
+            flushWrites();
+            if (reader == null || reader.position() != position) {
+                dropReader();
+                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().maxRead()), requestsInFlight);
+            }
+            int count = reader.read(target);
+            if (count < 0) {
+                reader = null; // a later read asks again, in case the file grew
+                return -1;
+            }
+            position += count;
+            return count;
+        }
+    }
+
+    @Override
+    public long read(ByteBuffer[] targets, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            while (targets[i].hasRemaining()) {
+                int count = read(targets[i]);
+                if (count < 0) {
+                    return total == 0 ? -1 : total;
+                }
+                total += count;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+        synchronized (lock) {
+            ensureWritable();
+            dropReader();
+            int count = writer().write(position, source);
+            position += count;
+            syncIfAsked();
+            return count;
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += write(sources[i]);
+        }
+        return total;
+    }
+
+    private WriteBehind writer() {
+        if (writer == null) {
+            writer = new WriteBehind(file, Math.min(requestSize, file.sftp().maxWrite()), requestsInFlight);
+        }
+        return writer;
+    }
+
+    @Override
+    public long position() throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            return position;
+        }
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("a position may not be negative: " + newPosition);
+        }
+        synchronized (lock) {
+            ensureOpen();
+            position = newPosition;
+            return this;
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            flushWrites();
+            return file.stat().getSize();
+        }
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("a size may not be negative: " + size);
+        }
+        synchronized (lock) {
+            ensureWritable();
+            flushWrites();
+            dropReader();
+            if (size < file.stat().getSize()) {
+                file.setStat(new Attributes().size(size));
+            }
+            if (position > size) {
+                position = size;
+            }
+            return this;
+        }
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        synchronized (lock) {
+            ensureOpen();
+            flushWrites();
+            if (writable && file.sftp().hasFsync()) {
+                file.fsync();
+            }
+        }
+    }
+
+    @Override
+    public long transferTo(long from, long count, WritableByteChannel target) throws IOException {
+        ensureReadable();
+        long done = 0;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(count, 1)));
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            int read = read(buffer, from + done);
+            if (read <= 0) {
+                break;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+            done += read;
+        }
+        return done;
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel source, long at, long count) throws IOException {
+        ensureWritable();
+        long done = 0;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(count, 1)));
+        while (done < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+            int read = source.read(buffer);
+            if (read <= 0) {
+                break;
+            }
+            buffer.flip();
+            write(buffer, at + done);
+            done += read;
+        }
+        return done;
+    }
+
+    @Override
+    public int read(ByteBuffer target, long at) throws IOException {
+        if (at < 0) {
+            throw new IllegalArgumentException("a position may not be negative: " + at);
+        }
+        synchronized (lock) {
+            ensureReadable();
+            flushWrites();
+            int wanted = Math.min(target.remaining(), file.sftp().maxRead());
+            if (wanted == 0) {
+                return 0;
+            }
+            RemoteFile.Chunk chunk = file.read(at, wanted);
+            if (chunk == null) {
+                return -1;
+            }
+            target.put(chunk.data, 0, chunk.length);
+            return chunk.length;
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer source, long at) throws IOException {
+        if (at < 0) {
+            throw new IllegalArgumentException("a position may not be negative: " + at);
+        }
+        synchronized (lock) {
+            ensureWritable();
+            dropReader();
+            int count = writer().write(at, source);
+            syncIfAsked();
+            return count;
+        }
+    }
+
+    /** SYNC and DSYNC: each write is on the server's disk before it returns, when the server offers fsync. */
+    private void syncIfAsked() throws IOException {
+        if (sync) {
+            writer.flush();
+            if (file.sftp().hasFsync()) {
+                file.fsync();
+            }
+        }
+    }
+
+    /** Whether this channel appends: every write lands at the end of the file, as the server opened it. */
+    boolean appends() {
+        return append;
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long at, long size) {
+        throw new UnsupportedOperationException("memory-mapping a remote SFTP file is not supported");
+    }
+
+    @Override
+    public FileLock lock(long at, long size, boolean shared) {
+        throw new UnsupportedOperationException("SFTP version 3 has no file locks");
+    }
+
+    @Override
+    public FileLock tryLock(long at, long size, boolean shared) {
+        throw new UnsupportedOperationException("SFTP version 3 has no file locks");
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        synchronized (lock) {
+            IOException failure = null;
+            try {
+                flushWrites();
+            } catch (IOException e) {
+                failure = e;
+            }
+            dropReader();
+            try {
+                file.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            } finally {
+                onClose.run();
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}

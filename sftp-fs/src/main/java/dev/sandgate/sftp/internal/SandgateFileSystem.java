@@ -1,0 +1,203 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.ClosedFileSystemException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+
+import dev.sandgate.sftp.SftpOptions;
+
+/**
+ * The files of one sandbox session over one SFTP channel. Holds the state (the channel, the home directory, every
+ * open resource); the operations themselves live in {@link FileOperations}.
+ */
+final class SandgateFileSystem extends FileSystem {
+    private final SandgateFileSystemProvider provider;
+    private final String sessionId;
+    private final RemoteSftp sftp;
+    private final SftpOptions options;
+    private final Closeable owned;
+    private final OpenResources resources = new OpenResources();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SandgatePath home;
+    private final SandgateFileStore store;
+    private final FileOperations operations;
+
+    SandgateFileSystem(SandgateFileSystemProvider provider, String sessionId, RemoteSftp sftp, SftpOptions options,
+                       Closeable owned) throws IOException {
+        this.provider = provider;
+        this.sessionId = sessionId;
+        this.sftp = sftp;
+        this.options = options;
+        this.owned = owned;
+        this.home = SandgatePath.parse(this, sftp.home());
+        this.store = new SandgateFileStore(this, SandgatePath.root(this));
+        this.operations = new FileOperations(this);
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    RemoteSftp sftp() {
+        ensureOpen();
+        return sftp;
+    }
+
+    SftpOptions options() {
+        return options;
+    }
+
+    OpenResources resources() {
+        return resources;
+    }
+
+    FileOperations operations() {
+        ensureOpen();
+        return operations;
+    }
+
+    SandgateFileStore store() {
+        return store;
+    }
+
+    /** The session's home directory, against which relative paths resolve. */
+    SandgatePath home() {
+        return home;
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new ClosedFileSystemException();
+        }
+    }
+
+    SandgatePath path(Path path) {
+        SandgatePath ours = SandgatePath.cast(path);
+        if (ours.getFileSystem() != this) {
+            throw new ProviderMismatchException("the path " + path + " belongs to another sandgate file system");
+        }
+        return ours;
+    }
+
+    SandgateAttributes attributes(SandgatePath path, boolean followLinks) throws IOException {
+        return operations().attributes(path, followLinks);
+    }
+
+    void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
+        operations().setStat(path, attributes, followLinks);
+    }
+
+    Path realPath(SandgatePath path, LinkOption... options) throws IOException {
+        return operations().realPath(path, options);
+    }
+
+    WatchKey register(SandgatePath path, WatchService watcher, WatchEvent.Kind<?>[] events,
+                      WatchEvent.Modifier... modifiers) throws IOException {
+        return operations().register(path, watcher, events, modifiers);
+    }
+
+    @Override
+    public SandgateFileSystemProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        provider.unregister(this);
+        IOException failure = null;
+        try {
+            resources.closeAll();
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (Closeable closeable : owned == null ? List.of(sftp) : List.of(sftp, owned)) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return false;
+    }
+
+    @Override
+    public String getSeparator() {
+        return "/";
+    }
+
+    @Override
+    public Iterable<Path> getRootDirectories() {
+        ensureOpen();
+        return List.of(SandgatePath.root(this));
+    }
+
+    @Override
+    public Iterable<FileStore> getFileStores() {
+        ensureOpen();
+        return List.of(store);
+    }
+
+    @Override
+    public Set<String> supportedFileAttributeViews() {
+        return SandgateAttributeView.VIEWS;
+    }
+
+    @Override
+    public SandgatePath getPath(String first, String... more) {
+        return SandgatePath.parse(this, first, more);
+    }
+
+    @Override
+    public PathMatcher getPathMatcher(String syntaxAndPattern) {
+        return Globs.matcher(syntaxAndPattern);
+    }
+
+    @Override
+    public UserPrincipalLookupService getUserPrincipalLookupService() {
+        return SandgatePrincipal.LOOKUP;
+    }
+
+    @Override
+    public WatchService newWatchService() throws IOException {
+        return operations().newWatchService();
+    }
+
+    @Override
+    public String toString() {
+        return "sandgate file system of session " + sessionId + (isOpen() ? "" : " (closed)");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+
+/**
+ * The one place where SFTP failures become {@code java.nio.file} exceptions carrying the paths involved.
+ *
+ * <p>SFTP version 3 servers (OpenSSH's among them) answer most failures with the generic {@code SSH_FX_FAILURE};
+ * operations that can tell several causes apart look at the paths afterwards and call the specific factories here.
+ */
+final class SftpErrors {
+    private SftpErrors() {
+    }
+
+    /** Translates a failure of an operation on {@code file} (and {@code other}, for two-path operations). */
+    static IOException translate(IOException failure, String file, String other, RemoteSftp sftp) {
+        if (failure instanceof FileSystemException || failure instanceof InterruptedIOException) {
+            return failure;
+        }
+        if (failure instanceof SftpException) {
+            return fromStatus(((SftpException) failure).getStatus(), failure, file, other, sftp);
+        }
+        if (sftp != null && !sftp.isOpen()) {
+            return lost(file, other, sftp, failure);
+        }
+        return withCause(new FileSystemException(file, other, String.valueOf(failure.getMessage())), failure);
+    }
+
+    private static IOException fromStatus(int status, IOException failure, String file, String other, RemoteSftp sftp) {
+        String message = failure.getMessage();
+        switch (status) {
+            case SftpConstants.SSH_FX_NO_SUCH_FILE:
+            case SftpConstants.SSH_FX_NO_SUCH_PATH:
+                return withCause(new NoSuchFileException(file, other, null), failure);
+            case SftpConstants.SSH_FX_PERMISSION_DENIED:
+            case SftpConstants.SSH_FX_WRITE_PROTECT:
+                return withCause(new AccessDeniedException(file, other, null), failure);
+            case SftpConstants.SSH_FX_FILE_ALREADY_EXISTS:
+                return withCause(new FileAlreadyExistsException(file, other, null), failure);
+            case SftpConstants.SSH_FX_DIR_NOT_EMPTY:
+                return withCause(new DirectoryNotEmptyException(file), failure);
+            case SftpConstants.SSH_FX_NOT_A_DIRECTORY:
+                return withCause(new NotDirectoryException(file), failure);
+            case SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY:
+                return withCause(new FileSystemException(file, other, "Is a directory"), failure);
+            case SftpConstants.SSH_FX_OP_UNSUPPORTED:
+                return withCause(new FileSystemException(file, other,
+                        "the SFTP server does not support this operation (" + message + ")"), failure);
+            case SftpConstants.SSH_FX_NO_CONNECTION:
+            case SftpConstants.SSH_FX_CONNECTION_LOST:
+                return lost(file, other, sftp, failure);
+            default:
+                return withCause(new FileSystemException(file, other, message), failure);
+        }
+    }
+
+    /** The SFTP channel or the SSH connection under it ended. */
+    static FileSystemException lost(String file, String other, RemoteSftp sftp, IOException cause) {
+        String session = sftp == null ? "the session" : "session " + sftp.sessionId();
+        return withCause(new FileSystemException(file, other,
+                "the connection to " + session + " was lost; open a new file system on a new connection"), cause);
+    }
+
+    static FileAlreadyExistsException alreadyExists(String file) {
+        return new FileAlreadyExistsException(file);
+    }
+
+    static NotDirectoryException notDirectory(String file) {
+        return new NotDirectoryException(file);
+    }
+
+    static DirectoryNotEmptyException notEmpty(String file) {
+        return new DirectoryNotEmptyException(file);
+    }
+
+    static NotLinkException notLink(String file) {
+        return new NotLinkException(file, null, "Not a symbolic link");
+    }
+
+    static FileSystemException isDirectory(String file) {
+        return new FileSystemException(file, null, "Is a directory");
+    }
+
+    private static <E extends IOException> E withCause(E exception, IOException cause) {
+        if (cause != null && exception.getCause() == null) {
+            exception.initCause(cause);
+        }
+        return exception;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.sandgate.sftp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.sandgate.testkit.TunnelFault.Direction;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TunnelFault;
+import dev.sandgate.tunnel.SandboxSsh;
+import dev.sandgate.tunnel.SshConnection;
+import dev.sandgate.tunnel.Transport;
+
+/** Bulk bytes through the pipelines, over each transport, and what a cut tunnel leaves behind. */
+class TransfersTest {
+    private static final int MIB = 1024 * 1024;
+
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    private static SandboxSsh ssh(LocalGateway gateway, boolean webSocket) {
+        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                .transport(webSocket ? Transport.webSocket() : Transport.httpConnect()).build();
+    }
+
+    /** Writes {@code size} pseudo-random bytes to the stream in 1 MiB pieces; returns their SHA-256. */
+    private static byte[] writeRandom(OutputStream out, long size, long seed) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(seed);
+        byte[] piece = new byte[MIB];
+        for (long written = 0; written < size; written += piece.length) {
+            random.nextBytes(piece);
+            int length = (int) Math.min(piece.length, size - written);
+            out.write(piece, 0, length);
+            digest.update(piece, 0, length);
+        }
+        return digest.digest();
+    }
+
+    private static byte[] sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            digest.update(buffer, 0, n);
+        }
+        return digest.digest();
+    }
+
+    @ParameterizedTest(name = "webSocket={0}")
+    @ValueSource(booleans = {false, true})
+    void a256MibFileRoundTripsWithItsSha256(boolean webSocket) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        long size = 256L * MIB + 12345;
+        try (SandboxSsh ssh = ssh(gateway, webSocket); SshConnection connection = ssh.connect(session);
+             FileSystem files = SandboxFileSystems.open(connection)) {
+            Path big = files.getPath("big.bin");
+            byte[] sent;
+            try (OutputStream out = Files.newOutputStream(big)) {
+                sent = writeRandom(out, size, 7);
+            }
+            assertEquals(size, Files.size(big));
+            try (InputStream in = Files.newInputStream(big)) {
+                assertArrayEquals(sent, sha256(in), "the bytes read back are the bytes written");
+            }
+            try (InputStream in = Files.newInputStream(gateway.sessionDirectory(session).resolve("big.bin"))) {
+                assertArrayEquals(sent, sha256(in), "and they are on the session's disk");
+            }
+            Files.delete(big);
+        }
+    }
+
+    @Test
+    void positionalReadsAndWritesMixWithSequentialOnes() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        byte[] data = new byte[3 * MIB + 5];
+        new Random(3).nextBytes(data);
+        try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
+             FileSystem files = SandboxFileSystems.open(connection)) {
+            Path file = files.getPath("mixed.bin");
+            Files.write(file, data);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer head = ByteBuffer.allocate(1000);
+                channel.read(head);
+                channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 2 * MIB);
+                ByteBuffer back = ByteBuffer.allocate(3);
+                channel.read(back, 2 * MIB);
+                assertArrayEquals(new byte[] {1, 2, 3}, back.array(), "a positional read sees the write before it");
+                assertEquals(1000, channel.position(), "positional calls leave the position alone");
+                ByteBuffer rest = ByteBuffer.allocate(data.length - 1000);
+                while (rest.hasRemaining() && channel.read(rest) >= 0) {
+                    // read to the end
+                }
+                data[2 * MIB] = 1;
+                data[2 * MIB + 1] = 2;
+                data[2 * MIB + 2] = 3;
+                byte[] expected = java.util.Arrays.copyOfRange(data, 1000, data.length);
+                assertArrayEquals(expected, rest.array());
+                assertEquals(-1, channel.read(ByteBuffer.allocate(1)));
+            }
+        }
+    }
+
+    @Test
+    void aTunnelCutDuringAWriteFailsTheWriteAndTheNextConnectionWorks() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        Path onDisk = gateway.sessionDirectory(session).resolve("cut.bin");
+        long size = 64L * MIB;
+        try (SandboxSsh ssh = ssh(gateway, false)) {
+            gateway.injectTunnelFault(TunnelFault.dropAfter(16L * MIB, Direction.TO_SESSION).forSession(session));
+            try (SshConnection connection = ssh.connect(session);
+                 FileSystem files = SandboxFileSystems.open(connection)) {
+                Path cut = files.getPath("cut.bin");
+                IOException failure = assertThrows(IOException.class, () -> {
+                    try (OutputStream out = Files.newOutputStream(cut)) {
+                        writeRandom(out, size, 11);
+                    }
+                });
+                assertTrue(failure.getMessage().contains("lost"), "the failure says the connection was lost: " + failure);
+            }
+            assertNotEquals(size, Files.size(onDisk), "a cut upload never looks complete");
+            try (SshConnection connection = ssh.connect(session);
+                 FileSystem files = SandboxFileSystems.open(connection)) {
+                Path again = files.getPath("cut.bin");
+                byte[] sent;
+                try (OutputStream out = Files.newOutputStream(again)) {
+                    sent = writeRandom(out, 8L * MIB, 12);
+                }
+                try (InputStream in = Files.newInputStream(again)) {
+                    assertArrayEquals(sent, sha256(in));
+                }
+            }
+        }
+    }
+}

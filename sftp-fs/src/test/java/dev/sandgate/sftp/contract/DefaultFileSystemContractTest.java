@@ -1,0 +1,24 @@
+package dev.sandgate.sftp.contract;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reference: the contract on the JDK's own file system, with no deviations. */
+class DefaultFileSystemContractTest extends FileSystemContract {
+    @TempDir
+    Path temp;
+
+    @Override
+    protected Path newDirectory() throws IOException {
+        return Files.createTempDirectory(temp, "t");
+    }
+
+    @Override
+    protected Set<Deviation> deviations() {
+        return Set.of();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sandgate.sftp.contract;
+
+/** A documented way a file system under test differs from the JDK's default one (see docs/nio-deviations.md). */
+public enum Deviation {
+    /** SFTP v3 carries whole seconds: a time set with milliseconds reads back truncated to the second. */
+    TIMES_IN_WHOLE_SECONDS,
+    /** SFTP v3 has no creation time: creationTime() is lastModifiedTime(). */
+    NO_CREATION_TIME,
+    /** SFTP v3 has no inode: fileKey() is null. */
+    NO_FILE_KEY,
+    /** SFTP v3 names owners by number: getOwner() is the uid in decimal. */
+    NUMERIC_OWNERS,
+    /** SFTP v3 has no locks: FileChannel.lock and tryLock throw UnsupportedOperationException. */
+    NO_FILE_LOCKS,
+    /** A remote file cannot be mapped: FileChannel.map throws UnsupportedOperationException. */
+    NO_MEMORY_MAPPING,
+    /**
+     * Disk space comes from {@code statvfs@openssh.com}: a server without it (MINA's) answers getTotalSpace and the
+     * like with a FileSystemException that says so. OpenSSH offers it.
+     */
+    SPACE_NEEDS_STATVFS,
+    /** toUri() of a directory has no trailing slash: telling would cost a round trip. */
+    DIRECTORY_URI_WITHOUT_SLASH
+}
