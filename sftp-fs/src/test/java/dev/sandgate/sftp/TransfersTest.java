@@ -118,6 +118,12 @@ class TransfersTest {
                 byte[] expected = java.util.Arrays.copyOfRange(data, 1000, data.length);
                 assertArrayEquals(expected, rest.array());
                 assertEquals(-1, channel.read(ByteBuffer.allocate(1)));
+                java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+                long position = channel.position();
+                assertEquals(data.length - 7, channel.transferTo(7, data.length, java.nio.channels.Channels.newChannel(copy)));
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, 7, data.length), copy.toByteArray(),
+                        "transferTo, which the JDK's stream copies use, moves the bytes from its offset");
+                assertEquals(position, channel.position(), "and leaves the position alone");
             }
         }
     }

@@ -21,7 +21,6 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -94,19 +93,13 @@ final class FileOperations {
         RemoteFile file;
         try {
             file = sftp().open(path, flags, (flags & CREATE) != 0 ? permissions : null);
-        } catch (NoSuchFileException | AccessDeniedException e) {
-            throw explainOpenFailure(path, exclusive, e);
         } catch (FileSystemException e) {
             throw explainOpenFailure(path, exclusive, e);
         }
         try {
+            // no stat on a plain open: a small-file copy would pay a round trip per file for it; reading a directory
+            // fails at the first read, as on Linux
             long position = append ? file.stat().getSize() : 0;
-            if (read && !write) {
-                SandgateAttributes opened = new SandgateAttributes(file.stat());
-                if (opened.isDirectory()) {
-                    throw SftpErrors.isDirectory(path.toString());
-                }
-            }
             boolean deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE);
             boolean sync = options.contains(StandardOpenOption.SYNC) || options.contains(StandardOpenOption.DSYNC);
             SandgateFileChannel[] created = new SandgateFileChannel[1];
@@ -188,12 +181,6 @@ final class FileOperations {
         List<DirEntry> entries;
         try {
             entries = sftp().list(directory);
-        } catch (NoSuchFileException e) {
-            Attributes existing = sftp().statIfExists(directory, true);
-            if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
-                throw withCause(SftpErrors.notDirectory(directory.toString()), e);
-            }
-            throw e;
         } catch (FileSystemException e) {
             Attributes existing = sftp().statIfExists(directory, true);
             if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
@@ -443,7 +430,7 @@ final class FileOperations {
         for (AccessMode access : modes) {
             int bit = access == AccessMode.READ ? 4 : access == AccessMode.WRITE ? 2 : 1;
             boolean allowed = root
-                    ? (access != AccessMode.EXECUTE || (mode & 0111) != 0 || attributes.isDirectory())
+                    ? (access != AccessMode.EXECUTE || (mode & 0111) != 0)
                     : (mode & (bit << shift)) != 0;
             if (!allowed) {
                 throw new AccessDeniedException(path.toString(), null, "no " + access.name().toLowerCase()
@@ -478,7 +465,6 @@ final class FileOperations {
         SandgatePath resolved = SandgatePath.root(fileSystem);
         List<Path> remaining = new ArrayList<>();
         absolute.forEach(remaining::add);
-        Set<SandgatePath> seen = new HashSet<>();
         int links = 0;
         while (!remaining.isEmpty()) {
             String name = remaining.remove(0).toString();
@@ -496,7 +482,7 @@ final class FileOperations {
                 resolved = next;
                 continue;
             }
-            if (++links > 40 || !seen.add(next) && links > 40) {
+            if (++links > 40) {
                 throw new FileSystemException(absolute.toString(), null, "Too many levels of symbolic links");
             }
             SandgatePath target = fileSystem.getPath(sftp().readLink(next));

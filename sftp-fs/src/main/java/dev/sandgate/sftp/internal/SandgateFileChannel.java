@@ -203,24 +203,33 @@ final class SandgateFileChannel extends FileChannel {
         }
     }
 
+    /** Through the read-ahead pipeline (the JDK's stream copies call this), leaving the position as it was. */
     @Override
     public long transferTo(long from, long count, WritableByteChannel target) throws IOException {
-        ensureReadable();
-        long done = 0;
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(count, 1)));
-        while (done < count) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-            int read = read(buffer, from + done);
-            if (read <= 0) {
-                break;
+        synchronized (lock) {
+            ensureReadable();
+            long saved = position;
+            position = from;
+            try {
+                long done = 0;
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(256 * 1024, Math.max(count, 1)));
+                while (done < count) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+                    int read = read(buffer);
+                    if (read <= 0) {
+                        break;
+                    }
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        target.write(buffer);
+                    }
+                    done += read;
+                }
+                return done;
+            } finally {
+                position = saved;
             }
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                target.write(buffer);
-            }
-            done += read;
         }
-        return done;
     }
 
     @Override
