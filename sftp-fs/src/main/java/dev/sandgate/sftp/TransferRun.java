@@ -312,8 +312,9 @@ final class TransferRun {
                     skip(from, to, "up to date");
                     return;
                 }
-                // a copy that stopped midway was never given the source's time (see below)
-                if (present > 0 && present < size && !sameTime && endsMatch(from, to, present)) {
+                // A shorter file is never complete, whatever its time: a copy cut midway within the source's
+                // second has the same one. Its tail must match the source's bytes at the same offsets.
+                if (present > 0 && present < size && endsMatch(from, to, present)) {
                     offset = present;
                 }
             }

@@ -345,6 +345,21 @@ class TreeTransferTest {
         }
 
         @Test
+        void continuesAPartialFileWrittenInTheSameSecondAsItsSource() throws IOException {
+            int size = 1024 * 1024;
+            int present = size / 3;
+            byte[] data = bytes(11, size);
+            Path source = write(temp.resolve("source/new.bin"), data, OLD);
+            Path copy = write(temp.resolve("target/new.bin"), java.util.Arrays.copyOf(data, present), OLD);
+
+            TransferResult result = TreeTransfer.builder(source.getParent(), copy.getParent()).build().run();
+
+            assertEquals(1, result.filesResumed());
+            assertEquals(size - present, result.bytesTransferred());
+            assertArrayEquals(data, Files.readAllBytes(copy));
+        }
+
+        @Test
         void rewritesACorruptedPartialFile() throws IOException {
             int size = 4 * 1024 * 1024;
             int present = size * 6 / 10;

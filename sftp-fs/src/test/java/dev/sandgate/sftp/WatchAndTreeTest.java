@@ -109,8 +109,6 @@ class WatchAndTreeTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open defect: under load the resumed run rewrote the file (filesResumed 0); "
-            + "passes alone; to be diagnosed before issue 7 closes")
     void anUploadCutByTheNetworkResumesWhereItStopped(@TempDir Path local) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String session = SandgateUriTest.newSession(gateway);
@@ -133,7 +131,11 @@ class WatchAndTreeTest {
                  FileSystem files = SandboxFileSystems.open(connection)) {
                 TransferResult resumed = TreeTransfer.builder(source, files.getPath("up")).build().run();
                 assertEquals(1, resumed.filesResumed());
-                assertEquals(big.length - partial, resumed.bytesTransferred(), "only the missing part is sent");
+                // the server may still have written requests it had received when the tunnel dropped, after
+                // the size above was read: the file can only have grown since
+                assertTrue(resumed.bytesTransferred() <= big.length - partial && resumed.bytesTransferred() > 0,
+                        "only the missing part is sent: " + resumed.bytesTransferred() + " of " + big.length
+                                + ", " + partial + " were there");
                 assertArrayEquals(big, Files.readAllBytes(gateway.sessionDirectory(session).resolve("up/big.bin")));
             }
         }

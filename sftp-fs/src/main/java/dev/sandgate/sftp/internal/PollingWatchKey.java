@@ -53,15 +53,19 @@ final class PollingWatchKey implements WatchKey {
         this.kinds = newKinds;
     }
 
-    /** Compares a new listing with the last one and signals the differences of the registered kinds. */
+    /**
+     * Compares a new listing with the last one and signals the differences of the registered kinds, all of one round
+     * at once, so that a consumer never sees half of a change (a file replaced by a directory is a delete and a create).
+     */
     void update(Map<Path, DirectoryLister.Snapshot> listing) {
         Map<Path, DirectoryLister.Snapshot> before = lastSeen;
         Map<Path, DirectoryLister.Snapshot> now = byName(listing);
         lastSeen = now;
         Set<WatchEvent.Kind<?>> wanted = kinds;
+        List<PollingWatchEvent<?>> changes = new ArrayList<>();
         for (Path name : before.keySet()) {
             if (!now.containsKey(name)) {
-                report(wanted, ENTRY_DELETE, name);
+                changes.add(event(ENTRY_DELETE, name));
             }
         }
         for (Map.Entry<Path, DirectoryLister.Snapshot> entry : now.entrySet()) {
@@ -69,20 +73,18 @@ final class PollingWatchKey implements WatchKey {
             DirectoryLister.Snapshot was = before.get(name);
             DirectoryLister.Snapshot is = entry.getValue();
             if (was == null) {
-                report(wanted, ENTRY_CREATE, name);
+                changes.add(event(ENTRY_CREATE, name));
             } else if (was.directory() != is.directory()) {
                 // a file replaced by a directory (or the reverse) is another entry under the same name
-                report(wanted, ENTRY_DELETE, name);
-                report(wanted, ENTRY_CREATE, name);
+                changes.add(event(ENTRY_DELETE, name));
+                changes.add(event(ENTRY_CREATE, name));
             } else if (was.size() != is.size() || was.modifiedMillis() != is.modifiedMillis()) {
-                report(wanted, ENTRY_MODIFY, name);
+                changes.add(event(ENTRY_MODIFY, name));
             }
         }
-    }
-
-    private void report(Set<WatchEvent.Kind<?>> wanted, WatchEvent.Kind<Path> kind, Path name) {
-        if (wanted.contains(kind)) {
-            signalEvent(kind, name);
+        changes.removeIf(change -> !wanted.contains(change.kind()));
+        if (!changes.isEmpty()) {
+            signalEvents(changes);
         }
     }
 
@@ -97,18 +99,20 @@ final class PollingWatchKey implements WatchKey {
         return named;
     }
 
-    /** Queues an event (or counts a repeat of the latest one) and signals the key. */
-    synchronized void signalEvent(WatchEvent.Kind<?> kind, Path context) {
+    /** Queues events (a repeat of the latest one is counted, not queued) and signals the key once. */
+    private synchronized void signalEvents(List<PollingWatchEvent<?>> events) {
         if (!valid) {
             return;
         }
-        PollingWatchEvent<?> last = pending.isEmpty() ? null : (PollingWatchEvent<?>) pending.get(pending.size() - 1);
-        if (last != null && (last.kind() == OVERFLOW || last.matches(kind, context))) {
-            last.repeat();
-        } else if (pending.size() >= MAX_EVENTS) {
-            pending.add(new PollingWatchEvent<>(OVERFLOW, null));
-        } else {
-            pending.add(event(kind, context));
+        for (PollingWatchEvent<?> event : events) {
+            PollingWatchEvent<?> last = pending.isEmpty() ? null : (PollingWatchEvent<?>) pending.get(pending.size() - 1);
+            if (last != null && (last.kind() == OVERFLOW || last.matches(event.kind(), event.context()))) {
+                last.repeat();
+            } else if (pending.size() >= MAX_EVENTS) {
+                pending.add(new PollingWatchEvent<>(OVERFLOW, null));
+            } else {
+                pending.add(event);
+            }
         }
         signal();
     }

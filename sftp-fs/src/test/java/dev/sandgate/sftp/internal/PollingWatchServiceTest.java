@@ -279,7 +279,6 @@ class PollingWatchServiceTest {
         }
 
         @Test
-        @org.junit.jupiter.api.Disabled("open defect: saw only ENTRY_DELETE once under load; to be fixed before issue 7 closes")
         void aFileReplacedByADirectoryIsDeletedAndCreated() throws Exception {
             ScriptedLister lister = new ScriptedLister();
             PollingWatchService service = service(lister);

@@ -7,6 +7,7 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.sshd.client.config.hosts.HostPatternValue;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -74,26 +75,24 @@ public final class KnownHosts {
     }
 
     /**
-     * Whether the line names the host. MINA matches a pattern without a port only against port 22, while OpenSSH
-     * matches the patterns against the name itself, {@code [host]:port}: so {@code *} vouches for every port.
+     * Whether the line names the host, as OpenSSH decides: each pattern is matched against the name, which is
+     * {@code host} on port 22 and {@code [host]:port} elsewhere, so {@code *} vouches for every port (MINA's own
+     * matcher tries a pattern without a port only on port 22), and a matching negated pattern excludes the host.
      */
     private static boolean matches(KnownHostEntry entry, String host, int port) {
-        if (entry.isHostMatch(host, port)) {
-            return true;
+        if (entry.getHashedEntry() != null) {
+            return entry.isHostMatch(host, port);
         }
-        if (port == 22 || entry.getHashedEntry() != null) {
-            return false;
-        }
-        String name = "[" + host + "]:" + port;
+        String name = port == 22 ? host : "[" + host + "]:" + port;
         boolean matched = false;
-        for (org.apache.sshd.client.config.hosts.HostPatternValue pattern : entry.getPatterns()) {
-            if (pattern.getPort() > 0 || !pattern.getPattern().matcher(name).matches()) {
-                continue;
-            }
-            if (pattern.isNegated()) {
+        for (HostPatternValue pattern : entry.getPatterns()) {
+            boolean hit = pattern.getPort() > 0
+                    ? pattern.getPort() == port && pattern.getPattern().matcher(host).matches()
+                    : pattern.getPattern().matcher(name).matches();
+            if (hit && pattern.isNegated()) {
                 return false;
             }
-            matched = true;
+            matched |= hit;
         }
         return matched;
     }
