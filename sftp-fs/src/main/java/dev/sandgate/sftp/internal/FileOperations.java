@@ -138,7 +138,7 @@ final class FileOperations {
         if (failure instanceof AccessDeniedException) {
             return failure;
         }
-        Attributes existing = sftp().statIfExists(path, false);
+        Attributes existing = sftp().lstatIfDecided(path);
         if (existing != null) {
             if (exclusive) {
                 return withCause(SftpErrors.alreadyExists(path.toString()), failure);
@@ -201,10 +201,9 @@ final class FileOperations {
         Integer permissions = permissions(attributes);
         try {
             sftp().mkdir(directory, permissions);
-        } catch (AccessDeniedException e) {
-            throw e;
         } catch (FileSystemException e) {
-            if (sftp().statIfExists(directory, false) != null) {
+            // MINA's server refuses a directory under a regular file as "permission denied": the parent tells
+            if (sftp().lstatIfDecided(directory) != null) {
                 throw withCause(SftpErrors.alreadyExists(directory.toString()), e);
             }
             throw explainMissingParent(directory, e);
@@ -277,7 +276,7 @@ final class FileOperations {
     private void copyContent(SandgatePath source, SandgatePath target, long size) throws IOException {
         Set<StandardOpenOption> writeOptions = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        if (sftp().hasCopyData()) {
+        if (sftp().hasCopyData() && size > 0) { // MINA refuses copy-data of an empty file (nothing to copy)
             try (RemoteFile from = sftp().open(source, READ, null);
                  RemoteFile to = sftp().open(target, WRITE | CREATE | TRUNCATE, null)) {
                 from.copyTo(to, size);
@@ -325,7 +324,7 @@ final class FileOperations {
             sftp().rename(source, target, true); // replaces an existing target atomically, as rename(2) does
             return;
         }
-        sftp().stat(source, false);
+        boolean sourceIsDirectory = new SandgateAttributes(sftp().stat(source, false)).isDirectory();
         if (sameExistingFile(source, target)) {
             return;
         }
@@ -334,10 +333,12 @@ final class FileOperations {
             if (!replace) {
                 throw SftpErrors.alreadyExists(target.toString());
             }
-            if (new SandgateAttributes(existing).isDirectory() && !sftp().list(target).isEmpty()) {
+            boolean targetIsDirectory = new SandgateAttributes(existing).isDirectory();
+            if (targetIsDirectory && !sftp().list(target).isEmpty()) {
                 throw SftpErrors.notEmpty(target.toString());
             }
-            if (sftp().hasPosixRename()) {
+            // rename(2) replaces a file with a file and a directory with an empty one; across kinds it refuses
+            if (sftp().hasPosixRename() && targetIsDirectory == sourceIsDirectory) {
                 sftp().rename(source, target, true);
                 return;
             }

@@ -3,6 +3,7 @@ package dev.sandgate.sftp.internal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,15 +120,41 @@ final class RemoteSftp implements Closeable {
     }
 
     Attributes stat(SandgatePath path, boolean followLinks) throws IOException {
+        Attributes attributes;
         try {
-            return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
+            attributes = followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
         }
+        return known(attributes, path);
+    }
+
+    /**
+     * MINA's server answers a stat it cannot decide (a link loop, a regular file used as a directory) with success
+     * and no attributes at all; that is not a file, so it fails as the JDK's stat does there.
+     */
+    private static Attributes known(Attributes attributes, SandgatePath path) throws FileSystemException {
+        if (attributes.getFlags().isEmpty()) {
+            throw new FileSystemException(path.toString(), null, "the SFTP server could not read its attributes"
+                    + " (a symbolic link loop, or a file where a directory should be)");
+        }
+        return attributes;
     }
 
     /** The attributes, or null when nothing is at the path. */
     Attributes statIfExists(SandgatePath path, boolean followLinks) throws IOException {
+        Attributes attributes = statOrNull(path, followLinks);
+        return attributes == null ? null : known(attributes, path);
+    }
+
+    /** What is at the path (not following a link), or null when nothing is or the server cannot tell what is. */
+    Attributes lstatIfDecided(SandgatePath path) throws IOException {
+        Attributes attributes = statOrNull(path, false);
+        return attributes == null || attributes.getFlags().isEmpty() ? null : attributes;
+    }
+
+    /** The attributes as the server sent them, or null when nothing is at the path. */
+    private Attributes statOrNull(SandgatePath path, boolean followLinks) throws IOException {
         try {
             return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
         } catch (SftpException e) {

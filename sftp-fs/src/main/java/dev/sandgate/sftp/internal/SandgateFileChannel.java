@@ -144,11 +144,12 @@ final class SandgateFileChannel extends FileChannel {
         return writer;
     }
 
+    /** As the JDK's: an appending channel is always at the end, wherever it was told to be. */
     @Override
     public long position() throws IOException {
         synchronized (lock) {
             ensureOpen();
-            return position;
+            return append ? size() : position;
         }
     }
 

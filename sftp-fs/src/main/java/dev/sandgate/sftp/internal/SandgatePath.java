@@ -357,7 +357,7 @@ final class SandgatePath implements Path {
 
     @Override
     public int compareTo(Path other) {
-        return text.compareTo(cast(other).text);
+        return text.compareTo(((SandgatePath) other).text); // a foreign path is a ClassCastException, as the spec says
     }
 
     @Override

@@ -20,5 +20,9 @@ public enum Deviation {
      */
     SPACE_NEEDS_STATVFS,
     /** toUri() of a directory has no trailing slash: telling would cost a round trip. */
-    DIRECTORY_URI_WITHOUT_SLASH
+    DIRECTORY_URI_WITHOUT_SLASH,
+    /** SFTP v3 has no lsetstat: changing a link's own attributes (NOFOLLOW_LINKS) throws a FileSystemException. */
+    NO_LINK_ATTRIBUTE_CHANGES,
+    /** SFTP v3 has no hard links; without hardlink@openssh.com (MINA's server) createLink is unsupported. */
+    NO_HARD_LINKS
 }
