@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -146,10 +147,8 @@ final class TransferRun {
         }
         if (attributes.isRegularFile()) {
             Path parent = target.getParent();
-            if (parent != null) {
-                createRoot(parent);
-            }
-            submit(root, target, attributes);
+            boolean fresh = parent != null && createRoot(parent);
+            submit(root, target, attributes, resume && !fresh);
         } else {
             Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Walker(root));
         }
@@ -158,6 +157,8 @@ final class TransferRun {
     /** Runs on the calling thread; creating each directory here, before its entries are visited, orders them. */
     private final class Walker extends SimpleFileVisitor<Path> {
         private final Path root;
+        /** Target directories this run created: nothing in them can be resumed, so their files need no look first. */
+        private final Set<Path> created = new HashSet<>();
 
         Walker(Path root) {
             this.root = root;
@@ -171,10 +172,9 @@ final class TransferRun {
             Path to = null;
             try {
                 to = targetOf(dir);
-                if (dir.equals(root)) {
-                    createRoot(to);
-                } else {
-                    createDirectory(to);
+                boolean fresh = dir.equals(root) ? createRoot(to) : createDirectory(to);
+                if (fresh) {
+                    created.add(to);
                 }
                 return FileVisitResult.CONTINUE;
             } catch (IOException | RuntimeException e) {
@@ -192,7 +192,7 @@ final class TransferRun {
             try {
                 to = targetOf(file);
                 if (attrs.isRegularFile()) {
-                    submit(file, to, attrs);
+                    submit(file, to, attrs, resume && !created.contains(to.getParent()));
                 } else {
                     skip(file, to, attrs.isSymbolicLink() ? "symbolic link" : "not a regular file or directory");
                 }
@@ -240,35 +240,43 @@ final class TransferRun {
         }
     }
 
-    /** Like {@link Files#createDirectories}, but counts each directory it creates. */
-    private void createRoot(Path dir) throws IOException {
+    /** Like {@link Files#createDirectories}, but counts each directory it creates; returns whether it created it. */
+    private boolean createRoot(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
-            return;
+            return false;
         }
         Deque<Path> missing = new ArrayDeque<>();
         for (Path level = dir.toAbsolutePath(); level != null && !Files.isDirectory(level);
                 level = level.getParent()) {
             missing.push(level);
         }
+        boolean created = false;
         for (Path level : missing) {
-            createDirectory(level);
+            created = createDirectory(level);
         }
+        return created;
     }
 
-    /** Creates first and looks only on failure: one round trip for a new tree, which is the latency-bound case. */
-    private void createDirectory(Path dir) throws IOException {
+    /**
+     * Creates first and looks only on failure: one round trip for a new tree, which is the latency-bound case.
+     * Returns whether this call created the directory.
+     */
+    private boolean createDirectory(Path dir) throws IOException {
         try {
             Files.createDirectory(dir);
             directoriesCreated.increment();
+            return true;
         } catch (IOException e) {
             // SFTP v3 has no "already exists" status, so any failure may mean the directory is there already
             if (!Files.isDirectory(dir)) {
                 throw e;
             }
+            return false;
         }
     }
 
-    private void submit(Path from, Path to, BasicFileAttributes attributes) throws InterruptedIOException {
+    private void submit(Path from, Path to, BasicFileAttributes attributes, boolean lookFirst)
+            throws InterruptedIOException {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -280,17 +288,17 @@ final class TransferRun {
             return;
         }
         try {
-            pool.execute(() -> copyTask(from, to, attributes));
+            pool.execute(() -> copyTask(from, to, attributes, lookFirst));
         } catch (RejectedExecutionException e) {
             slots.release();
             fail(from, to, e);
         }
     }
 
-    private void copyTask(Path from, Path to, BasicFileAttributes attributes) {
+    private void copyTask(Path from, Path to, BasicFileAttributes attributes, boolean lookFirst) {
         try {
             if (!stopping) {
-                copyFile(from, to, attributes);
+                copyFile(from, to, attributes, lookFirst);
             }
         } catch (Throwable e) {
             fail(from, to, e);
@@ -299,11 +307,12 @@ final class TransferRun {
         }
     }
 
-    private void copyFile(Path from, Path to, BasicFileAttributes attributes) throws IOException {
+    /** @param lookFirst whether the target may hold a complete or partial copy to skip or continue */
+    private void copyFile(Path from, Path to, BasicFileAttributes attributes, boolean lookFirst) throws IOException {
         long size = attributes.size();
         FileTime modified = attributes.lastModifiedTime();
         long offset = 0;
-        if (resume) {
+        if (lookFirst) {
             BasicFileAttributes existing = attributesOrNull(to);
             if (existing != null && existing.isRegularFile()) {
                 long present = existing.size();
@@ -324,11 +333,18 @@ final class TransferRun {
         if (written < 0) {
             return;
         }
-        long targetSize = Files.readAttributes(to, BasicFileAttributes.class).size();
-        if (targetSize != size || offset + written != size) {
+        if (offset + written != size) {
             throw new FileSystemException(from.toString(), to.toString(), "the source had " + size
-                    + " bytes when listed, " + (offset + written) + " were copied and the target has " + targetSize
-                    + " (did the source change during the transfer?)");
+                    + " bytes when listed and " + (offset + written) + " were copied (did the source change during"
+                    + " the transfer?)");
+        }
+        if (offset > 0) {
+            // a continued file is only as good as what was there before: its size must add up
+            long targetSize = Files.readAttributes(to, BasicFileAttributes.class).size();
+            if (targetSize != size) {
+                throw new FileSystemException(from.toString(), to.toString(), "continued from byte " + offset
+                        + ", the target has " + targetSize + " bytes where the source has " + size);
+            }
         }
         // Only now, so that a file abandoned midway never looks complete to a resumed run
         BasicFileAttributeView view = Files.getFileAttributeView(to, BasicFileAttributeView.class);

@@ -25,8 +25,8 @@ import java.util.Objects;
  * created too. When the source is a regular file, the target names the file to write, and its parent directories are
  * created if needed. Source and target may belong to different providers, such as the default file system and an
  * SFTP one: names are carried over as strings. Each file's bytes are written through
- * {@link java.nio.file.Files#newByteChannel} in large chunks, then its size is checked and then its last-modified time
- * is set to the source's. Directories' times are not copied.
+ * {@link java.nio.file.Files#newByteChannel} in large chunks; the count written must equal the size the source had when
+ * listed, and then its last-modified time is set to the source's. Directories' times are not copied.
  *
  * <p><b>Symbolic links</b> inside the tree are not followed and not copied: each one is reported to
  * {@link TransferListener#fileSkipped} and counted in {@link TransferResult#filesSkipped()}, as is anything that is
@@ -34,10 +34,11 @@ import java.util.Objects;
  *
  * <p><b>Resume</b> (on by default). A target file with the source's size and last-modified time, compared to the
  * whole second (SFTP version 3 carries seconds), is skipped as up to date. A target file that is shorter than the
- * source and has a different last-modified time is taken for an interrupted earlier copy: if its last bytes (up to
- * 64 KiB) match the source at the same offsets, writing continues from its end; otherwise it is rewritten. Every
- * other existing target file is rewritten. A file is given the source's time only after all its bytes were written
- * and its size checked, so a file left incomplete by a failure never looks complete to a later run.
+ * source is taken for an interrupted earlier copy, whatever its time: if its last bytes (up to 64 KiB) match the
+ * source at the same offsets, writing continues from its end, and the target's size is checked afterwards; otherwise
+ * it is rewritten. Every other existing target file is rewritten. A file is given the source's time only after all
+ * its bytes were written, so a file left incomplete by a failure never looks complete to a later run. Files in a
+ * directory this run created are written without looking at the target first.
  *
  * <p><b>Failures.</b> The transfer stops at the first error: no new file is started, files in flight are abandoned
  * at their next chunk, every worker thread has ended, and {@link #run()} throws a {@link TransferFailedException}
@@ -49,7 +50,7 @@ import java.util.Objects;
  */
 public final class TreeTransfer {
     /** The default number of files in flight. */
-    public static final int DEFAULT_CONCURRENCY = 16;
+    public static final int DEFAULT_CONCURRENCY = 64;
     /** The largest number of files in flight. */
     public static final int MAX_CONCURRENCY = 256;
 

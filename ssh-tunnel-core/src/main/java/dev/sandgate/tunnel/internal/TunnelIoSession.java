@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,11 +32,22 @@ import dev.sandgate.tunnel.Tunnel;
  * MINA's view of one {@link Tunnel}: received bytes go to the SSH session's {@link IoHandler}; writes are copied,
  * queued, and sent in order by one drain task at a time on the shared executor, so that the thread that reads the
  * tunnel never blocks on a write (that would deadlock two full TCP buffers).
+ *
+ * <p>A write's future completes as soon as it is queued while less than {@link #EARLY_COMPLETION_LIMIT} bytes wait,
+ * and only once sent beyond that. MINA's SFTP client lets one message out only after the previous one's future
+ * completed, so completing on send would cost every request two thread hand-offs in a row; the limit keeps the
+ * back-pressure. The drain sends everything queued at once, in pieces of up to {@link #MAX_SEND} bytes, so that many
+ * small packets cost one tunnel write. A failed send of a write already reported done still fails the session.
  */
 final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunnel.Receiver {
     private static final AtomicLong IDS = new AtomicLong();
+    static final int EARLY_COMPLETION_LIMIT = 1 << 20;
+    static final int MAX_SEND = 256 * 1024;
 
-    /** A queued write, or an action (graceful close, half-close) that must run after the writes before it. */
+    /**
+     * A queued write, or an action (graceful close, half-close) that must run after the writes before it. The future
+     * of a write is null when it was completed on queueing.
+     */
     private static final class Pending {
         final byte[] data;
         final TunnelWriteFuture future;
@@ -58,6 +71,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closeReported = new AtomicBoolean();
     private final Object readGate = new Object();
     private boolean readSuspended;
@@ -141,7 +155,12 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
             runLater(() -> future.failed(failure));
             return future;
         }
-        queue.add(new Pending(data, future, null));
+        boolean early = queuedBytes.addAndGet(data.length) <= EARLY_COMPLETION_LIMIT;
+        // queued before completing: a listener that writes again (MINA's next chunk) must come after these bytes
+        queue.add(new Pending(data, early ? null : future, null));
+        if (early) {
+            future.written();
+        }
         scheduleDrain();
         return future;
     }
@@ -165,33 +184,63 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     }
 
     private void drain() {
+        List<Pending> batch = new ArrayList<>();
         do {
             Pending next;
             while ((next = queue.poll()) != null) {
                 if (next.action != null) {
                     next.action.run();
-                } else if (writeFailure != null) {
-                    next.future.failed(writeFailure);
-                } else {
-                    send(next);
+                    continue;
                 }
+                batch.add(next);
+                int size = next.data.length;
+                Pending more;
+                while (size < MAX_SEND && (more = queue.peek()) != null && more.action == null
+                        && size + more.data.length <= MAX_SEND) {
+                    batch.add(queue.poll());
+                    size += more.data.length;
+                }
+                send(batch, size);
+                batch.clear();
             }
             draining.set(false);
         } while (!queue.isEmpty() && draining.compareAndSet(false, true));
     }
 
-    private void send(Pending write) {
+    /** Sends queued writes as one piece of {@code size} bytes and completes their futures. */
+    private void send(List<Pending> writes, int size) {
+        queuedBytes.addAndGet(-size);
+        if (writeFailure != null) {
+            writes.forEach(write -> fail(write, writeFailure));
+            return;
+        }
         try {
-            tunnel.send(ByteBuffer.wrap(write.data));
-            write.future.written();
+            if (writes.size() == 1) {
+                tunnel.send(ByteBuffer.wrap(writes.get(0).data));
+            } else {
+                ByteBuffer joined = ByteBuffer.allocate(size);
+                writes.forEach(write -> joined.put(write.data));
+                tunnel.send(joined.flip());
+            }
+            for (Pending write : writes) {
+                if (write.future != null) {
+                    write.future.written();
+                }
+            }
         } catch (IOException e) {
             writeFailure = e;
             if (record != null && !isClosing() && !isClosed()) {
                 record.tunnelEnded(e);
             }
-            write.future.failed(e);
+            writes.forEach(write -> fail(write, e));
             reportException(e);
             close(true);
+        }
+    }
+
+    private static void fail(Pending write, IOException cause) {
+        if (write.future != null) {
+            write.future.failed(cause);
         }
     }
 
