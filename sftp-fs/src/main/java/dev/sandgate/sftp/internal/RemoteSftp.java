@@ -4,8 +4,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.sshd.client.session.ClientSession;
@@ -39,6 +42,7 @@ final class RemoteSftp implements Closeable {
     private static final int HEADER_ROOM = 4 + 1 + 4;
 
     private final DefaultSftpClient client;
+    private final Queue<Integer> unawaited = new ConcurrentLinkedQueue<>();
     private final String sessionId;
     private final OpenSSHPosixRenameExtension posixRename;
     private final OpenSSHFsyncExtension fsync;
@@ -307,10 +311,35 @@ final class RemoteSftp implements Closeable {
     }
 
     int send(int command, Buffer request) throws IOException {
+        if (!unawaited.isEmpty()) {
+            dropUnawaitedReplies();
+        }
         try {
             return client.send(command, request);
         } catch (IOException e) {
             throw SftpErrors.translate(e, null, null, this);
+        }
+    }
+
+    /**
+     * Sends a request whose reply nobody waits for. MINA's client keeps every reply until it is taken, so the ids are
+     * queued and their replies taken (and dropped) as they arrive, on the next request of any kind.
+     */
+    void sendUnawaited(int command, Buffer request) throws IOException {
+        unawaited.add(send(command, request));
+        dropUnawaitedReplies();
+    }
+
+    /** Takes the replies to unawaited requests that have arrived, oldest first; stops at the first still missing. */
+    private void dropUnawaitedReplies() {
+        Integer id;
+        try {
+            while ((id = unawaited.peek()) != null && client.receive(id, Duration.ZERO) != null) {
+                unawaited.remove(id);
+            }
+        } catch (IOException e) {
+            // the channel is gone: the reply will never come, and the next real request reports the loss
+            unawaited.clear();
         }
     }
 

@@ -327,7 +327,12 @@ final class SandgateFileChannel extends FileChannel {
             }
             dropReader();
             try {
-                file.close();
+                if (writable) {
+                    file.close();
+                } else {
+                    // nothing of the caller's depends on a read handle's close: its reply is not waited for
+                    file.closeUnawaited();
+                }
             } catch (IOException e) {
                 if (failure == null) {
                     failure = e;
