@@ -6,9 +6,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Properties;
 
+import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.FileCredentials;
 import dev.sandgate.tunnel.SandboxSsh;
@@ -72,6 +74,12 @@ final class Peers {
         return key;
     }
 
+    /** The same key and certificate as MINA's client takes them, for the stock-client reference. */
+    KeyPair identity() throws IOException {
+        Credentials credentials = FileCredentials.of(key, user()).current();
+        return new KeyPair(credentials.certificate().asOpenSshCertificate(), credentials.keyPair().getPrivate());
+    }
+
     /** A Sandgate client for the route, logging in with the certificate and checking the host against known_hosts. */
     SandboxSsh sandgate(Route route) {
         String target = "127.0.0.1:" + port("sshd.a.port");
@@ -106,7 +114,7 @@ final class Peers {
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + get("known_hosts"),
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "HostKeyAlias=" + SESSION,
                 "-o", "Ciphers=" + cipher, "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
-                "-P", get("sshd.a.port")));
+                "-o", "Port=" + get("sshd.a.port")));
         String proxy = null;
         String sshd = get("sshd.a.port");
         switch (route) {

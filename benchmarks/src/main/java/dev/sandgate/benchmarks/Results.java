@@ -19,8 +19,10 @@ final class Results {
         final String workload;
         final String route;
         final String unit;
+        String against = "OpenSSH sftp, same path";
         final List<Double> sandgate = new ArrayList<>();
         final List<Double> reference = new ArrayList<>();
+        final List<Double> mina = new ArrayList<>();
 
         Row(String workload, String route, String unit) {
             this.workload = workload;
@@ -54,6 +56,18 @@ final class Results {
         row(workload, route, unit).reference.add(value);
     }
 
+    /** A sample from MINA's stock {@code SftpFileSystem}, shown beside the others (the ratio stays to the reference). */
+    void mina(String workload, Object route, double value, String unit) {
+        row(workload, route, unit).mina.add(value);
+    }
+
+    /** A reference sample from another client than OpenSSH's sftp on the same path, named by {@code against}. */
+    void reference(String workload, Object route, double value, String unit, String against) {
+        Row row = row(workload, route, unit);
+        row.against = against;
+        row.reference.add(value);
+    }
+
     static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;
@@ -75,20 +89,23 @@ final class Results {
 
     void print(PrintStream out, String title) {
         out.println(title);
-        out.printf(Locale.ROOT, "%-28s %-11s %10s %15s %10s %15s %6s %7s%n", "workload", "path", "sandgate", "spread",
-                "openssh", "spread", "unit", "ratio");
+        out.printf(Locale.ROOT, "%-42s %-22s %9s %13s %9s %13s %9s %7s %6s  %s%n", "workload", "path", "sandgate",
+                "spread", "reference", "spread", "mina fs", "unit", "ratio", "reference client");
         for (Row row : rows.values()) {
-            out.printf(Locale.ROOT, "%-28s %-11s %10.3g %15s %10.3g %15s %6s %7.2f%n", row.workload, row.route,
-                    median(row.sandgate), spread(row.sandgate), median(row.reference), spread(row.reference), row.unit,
-                    row.ratio());
+            out.printf(Locale.ROOT, "%-42s %-22s %9.3g %13s %9.3g %13s %9s %7s %6.2f  %s%n", row.workload, row.route,
+                    median(row.sandgate), spread(row.sandgate), median(row.reference), spread(row.reference),
+                    row.mina.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3g", median(row.mina)), row.unit,
+                    row.ratio(), row.against);
         }
     }
 
     void writeTsv(Path file) throws IOException {
-        StringBuilder tsv = new StringBuilder("workload\tpath\tsandgate\treference\tunit\tratio\tsamples\n");
+        StringBuilder tsv = new StringBuilder(
+                "workload\tpath\tsandgate\treference\tunit\tratio\tsamples\treference_client\tmina_fs\n");
         for (Row row : rows.values()) {
-            tsv.append(String.format(Locale.ROOT, "%s\t%s\t%.4g\t%.4g\t%s\t%.3f\t%d%n", row.workload, row.route,
-                    median(row.sandgate), median(row.reference), row.unit, row.ratio(), row.sandgate.size()));
+            tsv.append(String.format(Locale.ROOT, "%s\t%s\t%.4g\t%.4g\t%s\t%.3f\t%d\t%s\t%s%n", row.workload,
+                    row.route, median(row.sandgate), median(row.reference), row.unit, row.ratio(), row.sandgate.size(),
+                    row.against, row.mina.isEmpty() ? "" : String.format(Locale.ROOT, "%.4g", median(row.mina))));
         }
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

@@ -6,14 +6,15 @@ import java.io.OutputStream;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.sftp.client.SftpClientFactory;
 
 import dev.sandgate.benchmarks.Peers.Route;
 import dev.sandgate.sftp.SandboxFileSystems;
@@ -25,71 +26,45 @@ import dev.sandgate.tunnel.SshConnection;
  * SFTP bulk and small-file workloads, Sandgate against OpenSSH's {@code sftp} on the same path, interleaved round by
  * round after a warm-up. Each timing includes the connection (key exchange and login) for both clients. Data lives
  * in tmpfs on both sides.
- *
- * <p>Usage: {@code SftpBenchmark PEERS_DIR [--quick] [--size-mib N] [--files N] [--rounds N] [--routes a,b]
- * [--out FILE]}.
  */
-public final class SftpBenchmark {
-    private static final String CIPHER = "aes128-gcm@openssh.com";
+final class SftpBenchmark {
+    static final String CIPHER = "aes128-gcm@openssh.com";
 
     private final Peers peers;
     private final Path scripts;
     private final Path local;
     private final String remote;
-    private final Results results = new Results();
+    private final Results results;
 
-    private SftpBenchmark(Peers peers, Path scripts, Path local, String remote) {
+    SftpBenchmark(Peers peers, Results results, Path scripts, Path local, String remote) {
         this.peers = peers;
+        this.results = results;
         this.scripts = scripts;
         this.local = local;
         this.remote = remote;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: SftpBenchmark PEERS_DIR [--quick] [--size-mib N] [--files N] [--rounds N]"
-                    + " [--routes direct,squid,tinyproxy,websockify] [--out FILE]");
-            System.exit(2);
-        }
-        Path peersDir = Path.of(args[0]);
-        boolean quick = Arrays.asList(args).contains("--quick");
-        int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "64" : "1024"));
-        int files = Integer.parseInt(option(args, "--files", quick ? "200" : "2000"));
-        int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
-        List<Route> routes = new ArrayList<>();
-        for (String name : option(args, "--routes", "direct,squid,tinyproxy,websockify").split(",")) {
-            routes.add(Route.valueOf(name.trim().toUpperCase()));
-        }
-        Path out = Path.of(option(args, "--out", "benchmarks/results/latest.tsv"));
-
-        Path work = Files.createDirectories(Path.of("/dev/shm/sandgate-bench"));
-        Peers peers = new Peers(peersDir, work);
-        Path scripts = Path.of(option(args, "--scripts", "interop/proxycommands")).toAbsolutePath();
-        SftpBenchmark benchmark = new SftpBenchmark(peers, scripts, work, "/dev/shm/sandgate-bench-remote");
-        benchmark.prepare(sizeMib, files);
+    /** The SFTP workloads, interleaved round by round on each route after a warm-up round. */
+    void run(int sizeMib, int files, int rounds, List<Route> routes, boolean quick) throws Exception {
+        prepare(sizeMib, files);
         for (int round = 0; round <= rounds; round++) {
             boolean warmUp = round == 0;
             for (Route route : routes) {
-                benchmark.bulk(route, sizeMib, warmUp, round % 2 == 0);
-                if (route != Route.TINYPROXY || !quick) {
-                    benchmark.tree(route, files, warmUp, round % 2 == 0);
+                bulk(route, sizeMib, round, !warmUp);
+                if (route != Route.TINYPROXY) {
+                    tree(route, files, round, !warmUp, true);
+                } else if (!quick && round == 1) {
+                    // OpenSSH needs about 100 s per tree here, and a walk about 3 round trips of ~40 ms per file:
+                    // one round of the tree transfer against OpenSSH, after the other routes warmed the JVM
+                    tree(route, files, round, true, false);
                 }
             }
         }
-        benchmark.results.print(System.out, "SFTP, Sandgate vs OpenSSH " + peers.get("sshd.banner") + ", " + CIPHER
-                + " (Sandgate negotiated: " + benchmark.negotiated + "), " + sizeMib + " MiB file, " + files
-                + " x 4 KiB tree, " + rounds + " rounds after a warm-up");
-        benchmark.results.writeTsv(out);
-        System.out.println("written: " + out);
     }
 
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
+    /** The cipher and key exchange Sandgate negotiated with sshd A, once {@link #run} has connected. */
+    String negotiated() {
+        return negotiated;
     }
 
     private String negotiated = "?";
@@ -127,68 +102,117 @@ public final class SftpBenchmark {
         }
     }
 
-    private void bulk(Route route, int sizeMib, boolean warmUp, boolean openSshFirst) throws Exception {
-        double megabytes = sizeMib * 1.048576;
-        for (int order = 0; order < 2; order++) {
-            if ((order == 0) == openSshFirst) {
-                double down = time(() -> sftpBatch(route, "get " + remote + "/big.bin " + local.resolve("down-ssh.bin")));
-                double up = time(() -> sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
-                if (!warmUp) {
-                    results.reference("download " + sizeMib + " MiB", route, megabytes / down, "MB/s");
-                    results.reference("upload " + sizeMib + " MiB", route, megabytes / up, "MB/s");
-                }
-            } else {
-                double down = time(() -> withFileSystem(route, fs ->
-                        Files.copy(fs.getPath(remote, "big.bin"), local.resolve("down-sandgate.bin"),
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING)));
-                double up = time(() -> withFileSystem(route, fs ->
-                        Files.copy(local.resolve("big.bin"), fs.getPath(remote, "up-sandgate.bin"),
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING)));
-                if (!warmUp) {
-                    results.sandgate("download " + sizeMib + " MiB", route, megabytes / down, "MB/s");
-                    results.sandgate("upload " + sizeMib + " MiB", route, megabytes / up, "MB/s");
-                }
-            }
-        }
-        Files.deleteIfExists(local.resolve("down-ssh.bin"));
-        Files.deleteIfExists(local.resolve("down-sandgate.bin"));
+    /** One client's part of a workload on one route, recorded unless it was the warm-up. */
+    private interface Part {
+        void run(boolean record) throws Exception;
     }
 
-    private void tree(Route route, int files, boolean warmUp, boolean openSshFirst) throws Exception {
+    /** Runs the parts in an order that turns with the round, so no client always goes first. */
+    private static void interleaved(int round, boolean record, Part... parts) throws Exception {
+        for (int i = 0; i < parts.length; i++) {
+            parts[(i + round) % parts.length].run(record);
+        }
+    }
+
+    private void bulk(Route route, int sizeMib, int round, boolean record) throws Exception {
+        double megabytes = sizeMib * 1.048576;
+        String down = "download " + sizeMib + " MiB";
+        String up = "upload " + sizeMib + " MiB";
+        Path downloaded = local.resolve("down.bin");
+        interleaved(round, record, keep -> {
+            double get = time(() -> sftpBatch(route, "get " + remote + "/big.bin " + downloaded));
+            double put = time(() -> sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
+            if (keep) {
+                results.reference(down, route, megabytes / get, "MB/s");
+                results.reference(up, route, megabytes / put, "MB/s");
+            }
+        }, keep -> {
+            double get = time(() -> withFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"), downloaded,
+                    StandardCopyOption.REPLACE_EXISTING)));
+            double put = time(() -> withFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
+                    fs.getPath(remote, "up-sandgate.bin"), StandardCopyOption.REPLACE_EXISTING)));
+            if (keep) {
+                results.sandgate(down, route, megabytes / get, "MB/s");
+                results.sandgate(up, route, megabytes / put, "MB/s");
+            }
+        }, keep -> {
+            double get = time(() -> withMinaFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"),
+                    downloaded, StandardCopyOption.REPLACE_EXISTING)));
+            double put = time(() -> withMinaFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
+                    fs.getPath(remote, "up-mina.bin"), StandardCopyOption.REPLACE_EXISTING)));
+            if (keep) {
+                results.mina(down, route, megabytes / get, "MB/s");
+                results.mina(up, route, megabytes / put, "MB/s");
+            }
+        });
+        Files.deleteIfExists(downloaded);
+    }
+
+    /**
+     * The tree both ways: OpenSSH's {@code sftp -r}, Sandgate's file system with {@code Files.walk} + {@code Files.copy}
+     * and with {@link TreeTransfer}, and MINA's stock file system with the walk. Both Sandgate rows are compared with
+     * the same OpenSSH runs.
+     */
+    private void tree(Route route, int files, int round, boolean record, boolean walk) throws Exception {
         Path tree = local.resolve("tree");
-        for (int order = 0; order < 2; order++) {
-            if ((order == 0) == openSshFirst) {
-                withFileSystem(Route.DIRECT, fs -> deleteTree(fs.getPath(remote, "tree-ssh")));
-                deleteTree(local.resolve("back-ssh"));
-                double up = time(() -> sftpBatch(route, "put -r " + tree + " " + remote + "/tree-ssh"));
-                double down = time(() -> sftpBatch(route, "get -r " + remote + "/tree-ssh " + local.resolve("back-ssh")));
-                if (!warmUp) {
-                    results.reference("tree upload " + files + " x 4 KiB", route, up, "s");
-                    results.reference("tree download " + files + " x 4 KiB", route, down, "s");
-                    results.reference("TreeTransfer up " + files + " x 4 KiB", route, up, "s");
-                    results.reference("TreeTransfer down " + files + " x 4 KiB", route, down, "s");
+        String walkUp = "tree upload " + files + " x 4 KiB (walk + copy)";
+        String walkDown = "tree download " + files + " x 4 KiB (walk + copy)";
+        String transferUp = "tree upload " + files + " x 4 KiB (TreeTransfer)";
+        String transferDown = "tree download " + files + " x 4 KiB (TreeTransfer)";
+        Part openSsh = keep -> {
+            clearTrees("ssh");
+            double up = time(() -> sftpBatch(route, "put -r " + tree + " " + remote + "/tree-ssh"));
+            double down = time(() -> sftpBatch(route, "get -r " + remote + "/tree-ssh " + local.resolve("back-ssh")));
+            if (keep) {
+                if (walk) {
+                    results.reference(walkUp, route, up, "s");
+                    results.reference(walkDown, route, down, "s");
                 }
-            } else {
-                withFileSystem(Route.DIRECT, fs -> deleteTree(fs.getPath(remote, "tree-walk")));
-                deleteTree(local.resolve("back-walk"));
+                results.reference(transferUp, route, up, "s");
+                results.reference(transferDown, route, down, "s");
+            }
+        };
+        Part sandgate = keep -> {
+            if (walk) {
+                clearTrees("walk");
                 double up = time(() -> withFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-walk"))));
                 double down = time(() -> withFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-walk"),
                         local.resolve("back-walk"))));
-                withFileSystem(Route.DIRECT, fs -> deleteTree(fs.getPath(remote, "tree-transfer")));
-                deleteTree(local.resolve("back-transfer"));
-                double upTransfer = time(() -> withFileSystem(route, fs ->
-                        TreeTransfer.builder(tree, fs.getPath(remote, "tree-transfer")).build().run()));
-                double downTransfer = time(() -> withFileSystem(route, fs ->
-                        TreeTransfer.builder(fs.getPath(remote, "tree-transfer"), local.resolve("back-transfer"))
-                                .build().run()));
-                if (!warmUp) {
-                    results.sandgate("tree upload " + files + " x 4 KiB", route, up, "s");
-                    results.sandgate("tree download " + files + " x 4 KiB", route, down, "s");
-                    results.sandgate("TreeTransfer up " + files + " x 4 KiB", route, upTransfer, "s");
-                    results.sandgate("TreeTransfer down " + files + " x 4 KiB", route, downTransfer, "s");
+                if (keep) {
+                    results.sandgate(walkUp, route, up, "s");
+                    results.sandgate(walkDown, route, down, "s");
                 }
             }
-        }
+            clearTrees("transfer");
+            double up = time(() -> withFileSystem(route, fs ->
+                    TreeTransfer.builder(tree, fs.getPath(remote, "tree-transfer")).build().run()));
+            double down = time(() -> withFileSystem(route, fs ->
+                    TreeTransfer.builder(fs.getPath(remote, "tree-transfer"), local.resolve("back-transfer"))
+                            .build().run()));
+            if (keep) {
+                results.sandgate(transferUp, route, up, "s");
+                results.sandgate(transferDown, route, down, "s");
+            }
+        };
+        Part mina = keep -> {
+            if (walk) {
+                clearTrees("mina");
+                double up = time(() -> withMinaFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-mina"))));
+                double down = time(() -> withMinaFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-mina"),
+                        local.resolve("back-mina"))));
+                if (keep) {
+                    results.mina(walkUp, route, up, "s");
+                    results.mina(walkDown, route, down, "s");
+                }
+            }
+        };
+        interleaved(round, record, openSsh, sandgate, mina);
+    }
+
+    /** Removes the remote and local copies a client's tree run left. */
+    private void clearTrees(String client) throws Exception {
+        withFileSystem(Route.DIRECT, fs -> deleteTree(fs.getPath(remote, "tree-" + client)));
+        deleteTree(local.resolve("back-" + client));
     }
 
     /** The tree copy a user writes with plain NIO: {@code Files.walk} and {@code Files.copy}, one file at a time. */
@@ -233,6 +257,14 @@ public final class SftpBenchmark {
     private void withFileSystem(Route route, FileSystemWork work) throws Exception {
         try (SandboxSsh ssh = peers.sandgate(route); SshConnection connection = ssh.connect(Peers.SESSION);
              FileSystem fileSystem = SandboxFileSystems.open(connection)) {
+            work.run(fileSystem);
+        }
+    }
+
+    /** MINA's stock {@code SftpFileSystem}, what Sandgate handed out before it had its own, over the same tunnel. */
+    private void withMinaFileSystem(Route route, FileSystemWork work) throws Exception {
+        try (SandboxSsh ssh = peers.sandgate(route); SshConnection connection = ssh.connect(Peers.SESSION);
+             FileSystem fileSystem = SftpClientFactory.instance().createSftpFileSystem(connection.clientSession())) {
             work.run(fileSystem);
         }
     }

@@ -42,7 +42,7 @@ import dev.sandgate.tunnel.Tunnel;
 final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunnel.Receiver {
     private static final AtomicLong IDS = new AtomicLong();
     static final int EARLY_COMPLETION_LIMIT = 1 << 20;
-    static final int MAX_SEND = 256 * 1024;
+    static final int MAX_SEND = 64 * 1024;
 
     /**
      * A queued write, or an action (graceful close, half-close) that must run after the writes before it. The future

@@ -1,0 +1,77 @@
+package dev.sandgate.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import dev.sandgate.benchmarks.Peers.Route;
+
+/**
+ * Sandgate against OpenSSH's client tools and MINA's stock client on the same machine in one run: connection
+ * workloads ({@link SessionBenchmark}) and SFTP workloads ({@link SftpBenchmark}), printed as one table and written to
+ * a TSV file. {@code benchmarks/run} starts the peers and calls this.
+ *
+ * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp] [--routes direct,squid,tinyproxy,websockify]
+ * [--size-mib N] [--files N] [--rounds N] [--connects N] [--commands N] [--idle N] [--out FILE]}.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args[0].startsWith("--")) {
+            System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp]"
+                    + " [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N]"
+                    + " [--connects N] [--commands N] [--idle N] [--out FILE]");
+            System.exit(2);
+        }
+        Path peersDir = Path.of(args[0]);
+        boolean quick = Arrays.asList(args).contains("--quick");
+        List<String> workloads = Arrays.asList(option(args, "--workloads", "sessions,sftp").split(","));
+        int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "64" : "1024"));
+        int files = Integer.parseInt(option(args, "--files", quick ? "200" : "2000"));
+        int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
+        int connects = Integer.parseInt(option(args, "--connects", quick ? "8" : "40"));
+        int commands = Integer.parseInt(option(args, "--commands", quick ? "40" : "200"));
+        int idle = Integer.parseInt(option(args, "--idle", quick ? "50" : "500"));
+        List<Route> routes = new ArrayList<>();
+        for (String name : option(args, "--routes", "direct,squid,tinyproxy,websockify").split(",")) {
+            routes.add(Route.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        }
+        Path out = Path.of(option(args, "--out", "benchmarks/results/latest.tsv"));
+
+        Path work = Files.createDirectories(Path.of("/dev/shm/sandgate-bench"));
+        Peers peers = new Peers(peersDir, work);
+        Results results = new Results();
+        SftpBenchmark sftp = new SftpBenchmark(peers, results,
+                Path.of(option(args, "--scripts", "interop/proxycommands")).toAbsolutePath(), work,
+                "/dev/shm/sandgate-bench-remote");
+        if (workloads.contains("sessions")) {
+            SessionBenchmark sessions = new SessionBenchmark(peers, results, work);
+            sessions.localGateway(connects, commands);
+            sessions.openSsh(routes, connects, commands);
+            sessions.idleSessions(idle);
+        }
+        if (workloads.contains("sftp")) {
+            sftp.run(sizeMib, files, rounds, routes, quick);
+        }
+        results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; " + SftpBenchmark.CIPHER
+                + " (Sandgate negotiated: " + sftp.negotiated() + "); " + sizeMib + " MiB file, " + files
+                + " x 4 KiB tree, " + rounds + " rounds after a warm-up; " + Runtime.getRuntime().availableProcessors()
+                + " cores, Java " + Runtime.version());
+        results.writeTsv(out);
+        System.out.println("written: " + out);
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
