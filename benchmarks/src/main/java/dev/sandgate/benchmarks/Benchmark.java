@@ -31,12 +31,12 @@ public final class Benchmark {
         Path peersDir = Path.of(args[0]);
         boolean quick = Arrays.asList(args).contains("--quick");
         List<String> workloads = Arrays.asList(option(args, "--workloads", "sessions,sftp").split(","));
-        int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "64" : "1024"));
-        int files = Integer.parseInt(option(args, "--files", quick ? "200" : "2000"));
+        int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "32" : "1024"));
+        int files = Integer.parseInt(option(args, "--files", quick ? "100" : "2000"));
         int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
-        int connects = Integer.parseInt(option(args, "--connects", quick ? "8" : "40"));
-        int commands = Integer.parseInt(option(args, "--commands", quick ? "40" : "200"));
-        int idle = Integer.parseInt(option(args, "--idle", quick ? "50" : "500"));
+        int connects = Integer.parseInt(option(args, "--connects", quick ? "4" : "40"));
+        int commands = Integer.parseInt(option(args, "--commands", quick ? "20" : "200"));
+        int idle = Integer.parseInt(option(args, "--idle", quick ? "20" : "500"));
         List<Route> routes = new ArrayList<>();
         for (String name : option(args, "--routes", "direct,squid,tinyproxy,websockify").split(",")) {
             routes.add(Route.valueOf(name.trim().toUpperCase(Locale.ROOT)));
