@@ -65,8 +65,8 @@ final class SessionBenchmark {
                         String session = api.createSession(NewSession.builder().build()).id();
                         // the stock client's certificate is signed beforehand, outside its timing: it mints nothing
                         KeyPair identity = certifiedFor(gateway, key, session);
-                        double ours = millis(() -> ssh.connect(session).close());
-                        double theirs = millis(() -> minaConnect(mina, identity, gateway.sshUsername(),
+                        double ours = Timing.millis(() -> ssh.connect(session).close());
+                        double theirs = Timing.millis(() -> minaConnect(mina, identity, gateway.sshUsername(),
                                 gateway.sshPortForTests(session)).close());
                         if (i >= 0) {
                             results.sandgate("connect (mint, tunnel, kex, auth)", path, ours, "ms");
@@ -92,8 +92,8 @@ final class SessionBenchmark {
             for (Route route : routes) {
                 try (SandboxSsh ssh = peers.sandgate(route)) {
                     for (int i = -connects / 4; i < connects; i++) {
-                        double ours = millis(() -> ssh.connect(Peers.SESSION).close());
-                        double theirs = millis(() -> minaConnect(mina, identity, peers.user(),
+                        double ours = Timing.millis(() -> ssh.connect(Peers.SESSION).close());
+                        double theirs = Timing.millis(() -> minaConnect(mina, identity, peers.user(),
                                 peers.port("sshd.a.port")).close());
                         if (i >= 0) {
                             results.sandgate("connect (tunnel, kex, auth)", route, ours, "ms");
@@ -131,7 +131,7 @@ final class SessionBenchmark {
 
     private void roundTrips(SshConnection connection, String path, int commands) throws Exception {
         for (int i = -commands / 4; i < commands; i++) {
-            double ours = millis(() -> connection.exec("true").check());
+            double ours = Timing.millis(() -> connection.exec("true").check());
             if (i >= 0) {
                 results.sandgate("command round trip (exec true)", path, ours, "ms");
             }
@@ -150,7 +150,7 @@ final class SessionBenchmark {
             List<Double> times = new ArrayList<>();
             try (OpenSshMaster master = OpenSshMaster.start(peers, work)) {
                 for (int i = -commands / 8; i < commands / 4; i++) {
-                    double time = millis(master::runTrue);
+                    double time = Timing.millis(master::runTrue);
                     if (i >= 0) {
                         times.add(time);
                     }
@@ -239,15 +239,5 @@ final class SessionBenchmark {
             }
         }
         throw new IOException(status + " has no VmRSS line");
-    }
-
-    interface Work {
-        void run() throws Exception;
-    }
-
-    static double millis(Work work) throws Exception {
-        long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1e6;
     }
 }

@@ -120,25 +120,25 @@ final class SftpBenchmark {
         String up = "upload " + sizeMib + " MiB";
         Path downloaded = local.resolve("down.bin");
         interleaved(round, record, keep -> {
-            double get = time(() -> sftpBatch(route, "get " + remote + "/big.bin " + downloaded));
-            double put = time(() -> sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
+            double get = Timing.seconds(() -> sftpBatch(route, "get " + remote + "/big.bin " + downloaded));
+            double put = Timing.seconds(() -> sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
             if (keep) {
                 results.reference(down, route, megabytes / get, "MB/s");
                 results.reference(up, route, megabytes / put, "MB/s");
             }
         }, keep -> {
-            double get = time(() -> withFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"), downloaded,
+            double get = Timing.seconds(() -> withFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"), downloaded,
                     StandardCopyOption.REPLACE_EXISTING)));
-            double put = time(() -> withFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
+            double put = Timing.seconds(() -> withFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
                     fs.getPath(remote, "up-sandgate.bin"), StandardCopyOption.REPLACE_EXISTING)));
             if (keep) {
                 results.sandgate(down, route, megabytes / get, "MB/s");
                 results.sandgate(up, route, megabytes / put, "MB/s");
             }
         }, keep -> {
-            double get = time(() -> withMinaFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"),
+            double get = Timing.seconds(() -> withMinaFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"),
                     downloaded, StandardCopyOption.REPLACE_EXISTING)));
-            double put = time(() -> withMinaFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
+            double put = Timing.seconds(() -> withMinaFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
                     fs.getPath(remote, "up-mina.bin"), StandardCopyOption.REPLACE_EXISTING)));
             if (keep) {
                 results.mina(down, route, megabytes / get, "MB/s");
@@ -161,8 +161,8 @@ final class SftpBenchmark {
         String transferDown = "tree download " + files + " x 4 KiB (TreeTransfer)";
         Part openSsh = keep -> {
             clearTrees("ssh");
-            double up = time(() -> sftpBatch(route, "put -r " + tree + " " + remote + "/tree-ssh"));
-            double down = time(() -> sftpBatch(route, "get -r " + remote + "/tree-ssh " + local.resolve("back-ssh")));
+            double up = Timing.seconds(() -> sftpBatch(route, "put -r " + tree + " " + remote + "/tree-ssh"));
+            double down = Timing.seconds(() -> sftpBatch(route, "get -r " + remote + "/tree-ssh " + local.resolve("back-ssh")));
             if (keep) {
                 if (walk) {
                     results.reference(walkUp, route, up, "s");
@@ -175,8 +175,8 @@ final class SftpBenchmark {
         Part sandgate = keep -> {
             if (walk) {
                 clearTrees("walk");
-                double up = time(() -> withFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-walk"))));
-                double down = time(() -> withFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-walk"),
+                double up = Timing.seconds(() -> withFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-walk"))));
+                double down = Timing.seconds(() -> withFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-walk"),
                         local.resolve("back-walk"))));
                 if (keep) {
                     results.sandgate(walkUp, route, up, "s");
@@ -184,9 +184,9 @@ final class SftpBenchmark {
                 }
             }
             clearTrees("transfer");
-            double up = time(() -> withFileSystem(route, fs ->
+            double up = Timing.seconds(() -> withFileSystem(route, fs ->
                     TreeTransfer.builder(tree, fs.getPath(remote, "tree-transfer")).build().run()));
-            double down = time(() -> withFileSystem(route, fs ->
+            double down = Timing.seconds(() -> withFileSystem(route, fs ->
                     TreeTransfer.builder(fs.getPath(remote, "tree-transfer"), local.resolve("back-transfer"))
                             .build().run()));
             if (keep) {
@@ -197,8 +197,8 @@ final class SftpBenchmark {
         Part mina = keep -> {
             if (walk) {
                 clearTrees("mina");
-                double up = time(() -> withMinaFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-mina"))));
-                double down = time(() -> withMinaFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-mina"),
+                double up = Timing.seconds(() -> withMinaFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-mina"))));
+                double down = Timing.seconds(() -> withMinaFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-mina"),
                         local.resolve("back-mina"))));
                 if (keep) {
                     results.mina(walkUp, route, up, "s");
@@ -240,18 +240,8 @@ final class SftpBenchmark {
         }
     }
 
-    interface Work {
-        void run() throws Exception;
-    }
-
     interface FileSystemWork {
         void run(FileSystem fileSystem) throws Exception;
-    }
-
-    private static double time(Work work) throws Exception {
-        long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1e9;
     }
 
     private void withFileSystem(Route route, FileSystemWork work) throws Exception {

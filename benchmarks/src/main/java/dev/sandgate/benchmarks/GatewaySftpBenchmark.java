@@ -1,0 +1,97 @@
+package dev.sandgate.benchmarks;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Random;
+
+import dev.sandgate.cert.NewSession;
+import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.sftp.SandboxFileSystems;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.tunnel.SandboxSsh;
+import dev.sandgate.tunnel.SshConnection;
+import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportOptions;
+
+/**
+ * Bulk SFTP through the LocalGateway's two tunnels against Sandgate direct to the same session's SSH server: what
+ * each tunnel costs. Files live in tmpfs; both runs include connecting.
+ */
+final class GatewaySftpBenchmark {
+    private static final String AGAINST = "Sandgate, direct TCP to the same SSH server";
+
+    private final Results results;
+    private final Path work;
+
+    GatewaySftpBenchmark(Results results, Path work) {
+        this.results = results;
+        this.work = work;
+    }
+
+    void run(int sizeMib, int rounds) throws Exception {
+        Path root = Files.createDirectories(work.resolve("gateway"));
+        Path source = work.resolve("gateway-source.bin");
+        Path downloaded = work.resolve("gateway-down.bin");
+        try (LocalGateway gateway = LocalGateway.builder().directory(root).start();
+             SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
+            String session = api.createSession(NewSession.builder().build()).id();
+            writeRandom(source, sizeMib);
+            Files.copy(source, gateway.sessionDirectory(session).resolve("big.bin"), StandardCopyOption.REPLACE_EXISTING);
+            InetSocketAddress sshServer = new InetSocketAddress("127.0.0.1", gateway.sshPortForTests(session));
+            Transport direct = Transport.direct(sshServer, TransportOptions.defaults());
+            double megabytes = sizeMib * 1.048576;
+            String down = "download " + sizeMib + " MiB";
+            String up = "upload " + sizeMib + " MiB";
+            for (int round = 0; round <= rounds; round++) {
+                boolean record = round > 0;
+                for (String path : List.of("localgateway connect", "localgateway websocket")) {
+                    Transport tunnel = path.endsWith("websocket") ? Transport.webSocket() : Transport.httpConnect();
+                    for (int turn = 0; turn < 2; turn++) {
+                        boolean viaTunnel = (turn + round) % 2 == 0;
+                        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                                .transport(viaTunnel ? tunnel : direct).build()) {
+                            double get = Timing.seconds(() -> withFileSystem(ssh, session, fs -> Files.copy(
+                                    fs.getPath("big.bin"), downloaded, StandardCopyOption.REPLACE_EXISTING)));
+                            double put = Timing.seconds(() -> withFileSystem(ssh, session, fs -> Files.copy(source,
+                                    fs.getPath("up.bin"), StandardCopyOption.REPLACE_EXISTING)));
+                            if (record && viaTunnel) {
+                                results.sandgate(down, path, megabytes / get, "MB/s");
+                                results.sandgate(up, path, megabytes / put, "MB/s");
+                            } else if (record) {
+                                results.reference(down, path, megabytes / get, "MB/s", AGAINST);
+                                results.reference(up, path, megabytes / put, "MB/s", AGAINST);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(source);
+            Files.deleteIfExists(downloaded);
+            SftpBenchmark.deleteTree(root);
+        }
+    }
+
+    private static void writeRandom(Path file, int sizeMib) throws Exception {
+        byte[] piece = new byte[1 << 20];
+        Random random = new Random(3);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < sizeMib; i++) {
+                random.nextBytes(piece);
+                out.write(piece);
+            }
+        }
+    }
+
+    private static void withFileSystem(SandboxSsh ssh, String session, SftpBenchmark.FileSystemWork work)
+            throws Exception {
+        try (SshConnection connection = ssh.connect(session); FileSystem files = SandboxFileSystems.open(connection)) {
+            work.run(files);
+        }
+    }
+}
