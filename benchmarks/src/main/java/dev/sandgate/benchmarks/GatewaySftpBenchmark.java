@@ -1,13 +1,11 @@
 package dev.sandgate.benchmarks;
 
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Random;
 
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
@@ -40,7 +38,7 @@ final class GatewaySftpBenchmark {
         try (LocalGateway gateway = LocalGateway.builder().directory(root).start();
              SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
             String session = api.createSession(NewSession.builder().build()).id();
-            writeRandom(source, sizeMib);
+            SftpBenchmark.writeRandom(source, sizeMib, 3);
             Files.copy(source, gateway.sessionDirectory(session).resolve("big.bin"), StandardCopyOption.REPLACE_EXISTING);
             InetSocketAddress sshServer = new InetSocketAddress("127.0.0.1", gateway.sshPortForTests(session));
             Transport direct = Transport.direct(sshServer, TransportOptions.defaults());
@@ -74,17 +72,6 @@ final class GatewaySftpBenchmark {
             Files.deleteIfExists(source);
             Files.deleteIfExists(downloaded);
             SftpBenchmark.deleteTree(root);
-        }
-    }
-
-    private static void writeRandom(Path file, int sizeMib) throws Exception {
-        byte[] piece = new byte[1 << 20];
-        Random random = new Random(3);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < sizeMib; i++) {
-                random.nextBytes(piece);
-                out.write(piece);
-            }
         }
     }
 

@@ -72,14 +72,7 @@ final class SftpBenchmark {
     private void prepare(int sizeMib, int files) throws Exception {
         Path big = local.resolve("big.bin");
         if (!Files.exists(big) || Files.size(big) != sizeMib * 1048576L) {
-            byte[] piece = new byte[1 << 20];
-            Random random = new Random(1);
-            try (OutputStream out = Files.newOutputStream(big)) {
-                for (int i = 0; i < sizeMib; i++) {
-                    random.nextBytes(piece);
-                    out.write(piece);
-                }
-            }
+            writeRandom(big, sizeMib, 1);
         }
         Path tree = local.resolve("tree");
         deleteTree(tree);
@@ -213,6 +206,18 @@ final class SftpBenchmark {
     private void clearTrees(String client) throws Exception {
         withFileSystem(Route.DIRECT, fs -> deleteTree(fs.getPath(remote, "tree-" + client)));
         deleteTree(local.resolve("back-" + client));
+    }
+
+    /** Writes {@code sizeMib} MiB of seeded random bytes (incompressible, the same every run). */
+    static void writeRandom(Path file, int sizeMib, long seed) throws IOException {
+        byte[] piece = new byte[1 << 20];
+        Random random = new Random(seed);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < sizeMib; i++) {
+                random.nextBytes(piece);
+                out.write(piece);
+            }
+        }
     }
 
     /** The tree copy a user writes with plain NIO: {@code Files.walk} and {@code Files.copy}, one file at a time. */
