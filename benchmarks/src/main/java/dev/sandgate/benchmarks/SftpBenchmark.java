@@ -167,13 +167,10 @@ final class SftpBenchmark {
         };
         Part sandgate = keep -> {
             if (walk) {
-                clearTrees("walk");
-                double up = Timing.seconds(() -> withFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-walk"))));
-                double down = Timing.seconds(() -> withFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-walk"),
-                        local.resolve("back-walk"))));
+                double[] times = walkBothWays("walk", work -> withFileSystem(route, work));
                 if (keep) {
-                    results.sandgate(walkUp, route, up, "s");
-                    results.sandgate(walkDown, route, down, "s");
+                    results.sandgate(walkUp, route, times[0], "s");
+                    results.sandgate(walkDown, route, times[1], "s");
                 }
             }
             clearTrees("transfer");
@@ -189,17 +186,30 @@ final class SftpBenchmark {
         };
         Part mina = keep -> {
             if (walk) {
-                clearTrees("mina");
-                double up = Timing.seconds(() -> withMinaFileSystem(route, fs -> copyTree(tree, fs.getPath(remote, "tree-mina"))));
-                double down = Timing.seconds(() -> withMinaFileSystem(route, fs -> copyTree(fs.getPath(remote, "tree-mina"),
-                        local.resolve("back-mina"))));
+                double[] times = walkBothWays("mina", work -> withMinaFileSystem(route, work));
                 if (keep) {
-                    results.mina(walkUp, route, up, "s");
-                    results.mina(walkDown, route, down, "s");
+                    results.mina(walkUp, route, times[0], "s");
+                    results.mina(walkDown, route, times[1], "s");
                 }
             }
         };
         interleaved(round, record, openSsh, sandgate, mina);
+    }
+
+    /** Opens a file system for one piece of work and closes it after. */
+    private interface Opener {
+        void with(FileSystemWork work) throws Exception;
+    }
+
+    /** {@code Files.walk} + {@code Files.copy} up, then back down: the two times in seconds. */
+    private double[] walkBothWays(String client, Opener opener) throws Exception {
+        clearTrees(client);
+        Path tree = local.resolve("tree");
+        String remoteTree = remote + "/tree-" + client;
+        double up = Timing.seconds(() -> opener.with(fs -> copyTree(tree, fs.getPath(remoteTree))));
+        double down = Timing.seconds(() -> opener.with(fs -> copyTree(fs.getPath(remoteTree),
+                local.resolve("back-" + client))));
+        return new double[] {up, down};
     }
 
     /** Removes the remote and local copies a client's tree run left. */

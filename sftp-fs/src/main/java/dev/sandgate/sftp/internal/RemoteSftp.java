@@ -126,11 +126,16 @@ final class RemoteSftp implements Closeable {
     Attributes stat(SandgatePath path, boolean followLinks) throws IOException {
         Attributes attributes;
         try {
-            attributes = followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
+            attributes = serverStat(path, followLinks);
         } catch (IOException e) {
             throw failure(e, path);
         }
         return known(attributes, path);
+    }
+
+    /** The server's answer as it came, untranslated. */
+    private Attributes serverStat(SandgatePath path, boolean followLinks) throws IOException {
+        return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
     }
 
     /**
@@ -160,7 +165,7 @@ final class RemoteSftp implements Closeable {
     /** The attributes as the server sent them, or null when nothing is at the path. */
     private Attributes statOrNull(SandgatePath path, boolean followLinks) throws IOException {
         try {
-            return followLinks ? client.stat(path.remotePath()) : client.lstat(path.remotePath());
+            return serverStat(path, followLinks);
         } catch (SftpException e) {
             if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
                 return null;

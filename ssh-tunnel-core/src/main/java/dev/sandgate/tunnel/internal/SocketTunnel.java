@@ -53,6 +53,19 @@ final class SocketTunnel implements Tunnel {
         }
     }
 
+    /**
+     * Linux leaves quick-ACK mode on its own, so it is asked for again after every read. A socket that refuses it
+     * is only slower: the tunnel goes on without it (a broken socket shows on the next read).
+     */
+    private boolean rearmQuickAck() {
+        try {
+            socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     @Override
     public void start(Receiver receiver) {
         if (!started.compareAndSet(false, true)) {
@@ -75,8 +88,7 @@ final class SocketTunnel implements Tunnel {
             boolean quickAck = quickAck();
             while ((n = in.read(buffer)) >= 0) {
                 if (quickAck) {
-                    // Linux leaves quick-ACK mode on its own: ask again after every read
-                    socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+                    quickAck = rearmQuickAck();
                 }
                 if (n > 0) {
                     receiver.onBytes(ByteBuffer.wrap(buffer, 0, n));
