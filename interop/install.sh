@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party peers used by the Sandgate interop tests
-# (OpenSSH server/client, tinyproxy, squid, websockify) from Debian's packages.
+# (OpenSSH server/client, tinyproxy, squid, websockify; rsync and git for the
+# sandgate command's real-client tests) from Debian's packages.
 #
 # Needs root. No prompts. Safe to run again (apt-get install is a no-op when the
 # packages are already there).
@@ -20,7 +21,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # python3 + python3-cryptography: start.sh picks free ports and writes PKCS#8
 # copies of the CA keys with them (websockify pulls both in anyway).
-PACKAGES=(openssh-server openssh-client tinyproxy squid websockify python3 python3-cryptography)
+PACKAGES=(openssh-server openssh-client tinyproxy squid websockify python3 python3-cryptography rsync git)
 
 POLICY=/usr/sbin/policy-rc.d
 POLICY_MARK="# sandgate-interop temporary policy-rc.d"

@@ -1,0 +1,126 @@
+package dev.sandgate.cli;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import dev.sandgate.sftp.SandboxFileSystems;
+import dev.sandgate.sftp.TransferListener;
+import dev.sandgate.sftp.TransferResult;
+import dev.sandgate.sftp.TreeTransfer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cp", mixinStandardHelpOptions = true,
+        description = {"Copies files between this machine and a session over SFTP, many files at once.",
+                "Either side is SESSION:path (relative to the session's home) or a local path. A target that is an"
+                        + " existing directory receives the source under its own name, as with cp.",
+                "An interrupted copy run again continues: complete files are skipped, partial ones continued.",
+                "Shows a progress bar on a terminal, nothing otherwise."})
+final class CpCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ApiOptions api;
+
+    @Option(names = {"-r", "--recursive"}, description = "Copy directories and everything in them.")
+    private boolean recursive;
+
+    @Option(names = "--no-resume", description = "Rewrite every target file, even complete ones.")
+    private boolean noResume;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "" + TreeTransfer.DEFAULT_CONCURRENCY,
+            description = "Files in flight at once (default ${DEFAULT-VALUE}).")
+    private int concurrency;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar, even on a terminal.")
+    private boolean quiet;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "What to copy: a local path or SESSION:path.")
+    private String sourceArgument;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Where to: a local path or SESSION:path.")
+    private String targetArgument;
+
+    @Override
+    public Integer call() throws Exception {
+        Io io = Io.of(spec);
+        CopyEnd source = CopyEnd.parse(sourceArgument);
+        CopyEnd target = CopyEnd.parse(targetArgument);
+        if (!source.remote() && !target.remote()) {
+            throw new IllegalArgumentException("Neither side is in a session: write one of them as SESSION:path");
+        }
+        if (source.remote() && target.remote() && !source.session().equals(target.session())) {
+            throw new IllegalArgumentException("Copying from one session to another is not supported: copy through"
+                    + " this machine, or run sandgate cp inside one of them");
+        }
+        String session = source.remote() ? source.session() : target.session();
+        try (Connected connected = Connected.to(api, session);
+             FileSystem remote = SandboxFileSystems.open(connected.connection())) {
+            Path from = resolve(source, remote);
+            Path to = resolve(target, remote);
+            if (!Files.exists(from)) {
+                throw new NoSuchFileException(source.toString(), null, "nothing to copy there");
+            }
+            boolean directory = Files.isDirectory(from);
+            if (directory && !recursive) {
+                throw new IllegalArgumentException(source + " is a directory: add -r to copy it with its contents");
+            }
+            if (Files.isDirectory(to) && from.getFileName() != null) {
+                to = to.resolve(from.getFileName().toString());
+            }
+            Progress progress = quiet || System.console() == null ? null : progress(io, from, directory);
+            TransferResult result = TreeTransfer.builder(from, to)
+                    .concurrency(concurrency)
+                    .resume(!noResume)
+                    .listener(progress == null ? TransferListener.NONE : progress)
+                    .build()
+                    .run();
+            if (progress != null) {
+                progress.finish();
+                io.err().println("Copied " + result.filesCopied() + " files (" + Progress.size(result.bytesTransferred())
+                        + ")" + (result.filesSkipped() > 0 ? ", skipped " + result.filesSkipped() : "")
+                        + (result.filesResumed() > 0 ? ", continued " + result.filesResumed() : ""));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Path resolve(CopyEnd end, FileSystem remote) {
+        return end.remote() ? remote.getPath(end.path()) : Path.of(end.path()).toAbsolutePath();
+    }
+
+    private static Progress progress(Io io, Path from, boolean directory) throws IOException {
+        if (!directory) {
+            return new Progress(io.err(), Files.size(from), 1);
+        }
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong files = new AtomicLong();
+        try (Stream<Path> walk = Files.walk(from)) {
+            walk.forEach(path -> {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (!attributes.isDirectory()) {
+                        files.incrementAndGet();
+                        bytes.addAndGet(attributes.isRegularFile() ? attributes.size() : 0);
+                    }
+                } catch (IOException unreadable) {
+                    // the transfer itself will report it
+                }
+            });
+        }
+        return new Progress(io.err(), bytes.get(), files.get());
+    }
+}

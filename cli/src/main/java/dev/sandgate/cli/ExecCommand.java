@@ -1,0 +1,74 @@
+package dev.sandgate.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import dev.sandgate.tunnel.RemoteProcess;
+import dev.sandgate.tunnel.RemoteProcessBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = {"Runs a command in the session, streams its output, and exits with its exit status.",
+                "One word after -- is a shell command line, as with ssh: sandgate exec sess-1 -- 'ls | wc -l'.",
+                "Several words are one argument each, quoted for the remote shell: sandgate exec sess-1 -- ls 'my dir'.",
+                "Standard input goes to the command unless -n is given."})
+final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ApiOptions api;
+
+    @Option(names = {"-n", "--no-stdin"}, description = "Give the command no input (end of file at once).")
+    private boolean noStdin;
+
+    @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "Run in this directory (relative to home).")
+    private String directory;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set a variable for the command.")
+    private java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+
+    @Parameters(index = "0", paramLabel = "SESSION", description = "The session id.")
+    private String session;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command (after --).")
+    private List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        Io io = Io.of(spec);
+        try (Connected connected = Connected.to(api, session)) {
+            RemoteProcessBuilder builder = command.size() == 1
+                    ? connected.connection().processBuilder(command.get(0))
+                    : connected.connection().processBuilder(command);
+            if (directory != null) {
+                builder.directory(directory);
+            }
+            environment.forEach(builder::environment);
+            RemoteProcess process = builder.start();
+            Thread out = Streams.pump("sandgate-stdout", process.getInputStream(), io.out(), false);
+            Thread err = Streams.pump("sandgate-stderr", process.getErrorStream(), io.err(), false);
+            if (noStdin) {
+                process.getOutputStream().close();
+            } else {
+                Streams.pump("sandgate-stdin", io.in(), process.getOutputStream(), true);
+            }
+            int status = process.waitFor();
+            // the channel's output ends with it; these only wait for the last bytes to be written out
+            out.join(TimeUnit.SECONDS.toMillis(10));
+            err.join(TimeUnit.SECONDS.toMillis(10));
+            if (process.connectionLost()) {
+                io.err().println("sandgate: the connection to " + session + " was lost before the command ended");
+            } else if (process.exitSignal().isPresent()) {
+                io.err().println("sandgate: the command was ended by signal " + process.exitSignal().get());
+            }
+            return status;
+        }
+    }
+}

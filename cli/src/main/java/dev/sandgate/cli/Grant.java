@@ -1,0 +1,24 @@
+package dev.sandgate.cli;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.sandgate.cert.Endpoints;
+
+/**
+ * What the proxy needs of a minted certificate, kept next to the key files: where the API and the tunnel endpoints
+ * are, when to renew, and the session's own tunnel credential if the gateway gave one (never shown).
+ */
+record Grant(String sessionId, URI apiUrl, String username, Instant renewAfter, Instant validBefore,
+        Endpoints endpoints, Optional<String> tunnelCredential) {
+    boolean dueForRenewal(Instant now) {
+        return !now.isBefore(renewAfter);
+    }
+
+    @Override
+    public String toString() {
+        return "Grant{" + sessionId + ", " + username + ", renewAfter=" + renewAfter + ", validBefore=" + validBefore
+                + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "") + "}";
+    }
+}

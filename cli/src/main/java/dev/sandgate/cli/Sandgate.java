@@ -1,0 +1,69 @@
+package dev.sandgate.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sandgate} command: sandbox sessions for OpenSSH, IDEs and shells.
+ *
+ * <pre>{@code
+ * eval "$(sandgate local-gateway --background)"      # or set SANDGATE_API_URL and SANDGATE_API_TOKEN
+ * sandgate sessions create
+ * sandgate exec sess-123 -- uname -a
+ * sandgate ssh-config sess-123 && ssh -F ~/.sandgate/ssh/config sess-123
+ * }</pre>
+ */
+@Command(name = "sandgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "SSH, SFTP and OpenSSH interop for sandbox sessions behind a session gateway.",
+        subcommands = {
+                ProxyCommand.class,
+                SshConfigCommand.class,
+                RenewCommand.class,
+                ExecCommand.class,
+                ShellCommand.class,
+                CpCommand.class,
+                ForwardCommand.class,
+                SessionsCommand.class,
+                LocalGatewayCommand.class,
+                CommandLine.HelpCommand.class,
+        },
+        footerHeading = "%nSettings:%n",
+        footer = {
+                "  The API URL and token come from the options, else SANDGATE_API_URL and SANDGATE_API_TOKEN,",
+                "  else the config file (default ~/.sandgate/config, or SANDGATE_CONFIG), lines of key=value:",
+                "  api-url, token (the file must then be private to you: mode 0600), transport, ca-certificate.",
+                "",
+                "Exit status:",
+                "  0 done; 1 the operation failed; 2 bad usage; 3 settings missing or invalid;",
+                "  4 the API refused the token; 5 no such session; 6 the API or gateway failed or cannot be reached;",
+                "  7 the SSH server was not the session's or refused the login.",
+                "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does).",
+        })
+public final class Sandgate {
+    private final Io io;
+
+    private Sandgate(Io io) {
+        this.io = io;
+    }
+
+    Io io() {
+        return io;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Io.system()));
+    }
+
+    /** Runs one command line with these streams and this environment; returns the exit status. */
+    static int run(String[] args, Io io) {
+        CommandLine line = new CommandLine(new Sandgate(io));
+        Charset charset = Charset.defaultCharset();
+        line.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), charset), true));
+        line.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), charset), true));
+        line.setExecutionExceptionHandler(new Failures());
+        return line.execute(args);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sandgate.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.sandgate.cert.SandboxApi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ssh-config", mixinStandardHelpOptions = true,
+        description = {"Writes what OpenSSH needs to reach sessions through Sandgate: a key and certificate per session,"
+                + " a known_hosts file that trusts the session's host CA, and DIR/config with one Host block per"
+                + " session (alias: the session id) whose ProxyCommand is `sandgate proxy`.",
+                "Nothing outside DIR is touched; add `Include DIR/config` to ~/.ssh/config yourself, or use ssh -F.",
+                "Running it again renews certificates that are due; before each ssh, the config renews them too."})
+final class SshConfigCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ApiOptions api;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write (default ~/.sandgate/ssh).")
+    private Path dir;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1h",
+            description = "How long each certificate is valid, e.g. 30m, 8h (default ${DEFAULT-VALUE}).")
+    private Duration ttl;
+
+    @Option(names = "--renew", description = "Mint new certificates even if the kept ones are fresh.")
+    private boolean force;
+
+    @Parameters(arity = "1..*", paramLabel = "SESSION", description = "Session ids.")
+    private List<String> sessions;
+
+    @Override
+    public Integer call() throws Exception {
+        Io io = Io.of(spec);
+        SessionFiles files = new SessionFiles(dir != null ? dir : io.sandgateHome().resolve("ssh"));
+        if (files.root().toString().contains("\"")) {
+            throw new SettingsException("The directory's name may not contain a double quote: " + files.root());
+        }
+        try (SandboxApi client = api.api()) {
+            for (String session : sessions) {
+                Grant grant = files.fresh(session, client, ttl, force);
+                io.out().println(session + ": certificate for " + grant.username() + " valid until "
+                        + grant.validBefore() + " (renewed from " + grant.renewAfter() + " on)");
+            }
+        }
+        List<String> proxyOptions = new ArrayList<>();
+        if (api.webSocket()) {
+            proxyOptions.add("--transport=websocket");
+        }
+        Path config = new OpenSshConfig(files, Launcher.path(), proxyOptions).write();
+        io.out().println("Wrote " + config + ". Connect with: ssh -F " + config + " " + sessions.get(0));
+        io.out().println("Or add this line at the top of ~/.ssh/config: Include " + config);
+        return ExitCodes.OK;
+    }
+}
