@@ -12,8 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * environment and the home directory. Tests give their own.
  */
 record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Path home) {
+    /** This process's streams and environment; home is $HOME, as for git and most commands, else the JVM's. */
     static Io system() {
-        return new Io(System.in, System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")));
+        String home = System.getenv("HOME");
+        return new Io(System.in, System.out, System.err, System.getenv(),
+                Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home));
     }
 
     /** The Io of the command line this command belongs to. */

@@ -1,0 +1,241 @@
+package dev.sandgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sandgate.cert.NewSession;
+import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+
+/** The sandgate command's subcommands against a LocalGateway, run in this JVM. */
+class CommandsTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    @TempDir
+    Path home;
+
+    Cli cli;
+    String session;
+
+    @BeforeEach
+    void createSession() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        cli = Cli.against(gateway, home);
+        try (SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
+            session = api.createSession(NewSession.builder().metadata("test", "cli").build()).id();
+        }
+    }
+
+    @Nested
+    class Exec {
+        @Test
+        void streamsOutputAndExitsWithTheCommandsStatus() {
+            Cli.Result result = cli.run("exec", session, "--", "echo out; echo err >&2; exit 7");
+            assertEquals(7, result.status(), result::toString);
+            assertEquals("out\n", result.out());
+            assertEquals("err\n", result.err());
+        }
+
+        @Test
+        void passesStandardInputToTheCommand() {
+            Cli.Result result = cli.stdin("line one\nline two\n").run("exec", session, "--", "wc", "-l");
+            assertEquals(0, result.status(), result::toString);
+            assertEquals("2", result.out().trim());
+        }
+
+        @Test
+        void quotesEachWordWhenGivenSeveral() {
+            Cli.Result result = cli.run("exec", session, "--", "printf", "[%s]", "a b", "$HOME");
+            assertEquals("[a b][$HOME]", result.out(), result::toString);
+        }
+
+        @Test
+        void takesADirectoryAndVariables() {
+            cli.run("exec", session, "--", "mkdir -p sub");
+            Cli.Result result = cli.run("exec", "-C", "sub", "-e", "GREETING=hi there", session, "--",
+                    "echo \"$GREETING in $(basename $PWD)\"");
+            assertEquals("hi there in sub\n", result.out(), result::toString);
+        }
+
+        @Test
+        void exits255WhenSandgateItselfFails() {
+            Cli.Result result = cli.run("exec", "sess-does-not-exist", "--", "true");
+            assertEquals(255, result.status(), result::toString);
+            assertTrue(result.err().startsWith("sandgate: "), result::toString);
+            assertTrue(result.err().contains("sess-does-not-exist"), result::toString);
+        }
+    }
+
+    @Nested
+    class Settings {
+        @Test
+        void aMissingApiUrlSaysHowToGiveOne() {
+            Cli.Result result = cli.env("SANDGATE_API_URL", null).run("sessions", "list");
+            assertEquals(ExitCodes.SETTINGS, result.status(), result::toString);
+            assertTrue(result.err().contains("SANDGATE_API_URL"), result::toString);
+            assertTrue(result.err().contains("--api-url"), result::toString);
+        }
+
+        @Test
+        void aMissingTokenSaysHowToGiveOne() {
+            Cli.Result result = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "list");
+            assertEquals(ExitCodes.SETTINGS, result.status(), result::toString);
+            assertTrue(result.err().contains("SANDGATE_API_TOKEN"), result::toString);
+        }
+
+        @Test
+        void aRefusedTokenHasItsOwnStatusAndIsNotShown() {
+            Cli.Result result = cli.env("SANDGATE_API_TOKEN", "not-a-valid-token-4711").run("sessions", "list");
+            assertEquals(ExitCodes.TOKEN_REFUSED, result.status(), result::toString);
+            assertFalse(result.err().contains("4711"), result::toString);
+        }
+
+        @Test
+        void theConfigFileGivesUrlAndTokenWhenTheEnvironmentDoesNot() throws Exception {
+            Path config = home.resolve(".sandgate/config");
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, "api-url=" + GATEWAY.gateway().apiUrl() + "\ntoken=" + GATEWAY.gateway().token() + "\n");
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+            Cli.Result result = cli.env("SANDGATE_API_URL", null).env("SANDGATE_API_TOKEN", null)
+                    .run("sessions", "get", session);
+            assertEquals(0, result.status(), result::toString);
+            assertTrue(result.out().contains(session), result::toString);
+        }
+
+        @Test
+        void aConfigFileWithATokenThatOthersCanReadIsRefused() throws Exception {
+            Path config = home.resolve(".sandgate/config");
+            Files.createDirectories(config.getParent());
+            Files.writeString(config, "token=" + GATEWAY.gateway().token() + "\n");
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+            Cli.Result result = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "list");
+            assertEquals(ExitCodes.SETTINGS, result.status(), result::toString);
+            assertTrue(result.err().contains("chmod 600"), result::toString);
+            assertFalse(result.err().contains(GATEWAY.gateway().token()), result::toString);
+        }
+
+        @Test
+        void anUnknownSubcommandIsAUsageError() {
+            Cli.Result result = cli.run("sessions", "frobnicate");
+            assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+        }
+    }
+
+    @Nested
+    class Sessions {
+        @Test
+        void createGetListAndDeleteAsJson() throws Exception {
+            ObjectMapper json = new ObjectMapper();
+            Cli.Result created = cli.run("sessions", "create", "--json", "-m", "owner=me");
+            assertEquals(0, created.status(), created::toString);
+            JsonNode node = json.readTree(created.out());
+            String id = node.path("session_id").asText();
+            assertEquals("running", node.path("status").asText());
+            assertEquals("me", node.path("metadata").path("owner").asText());
+
+            JsonNode got = json.readTree(cli.run("sessions", "get", "--json", id).out());
+            assertEquals(id, got.path("session_id").asText());
+
+            JsonNode listed = json.readTree(cli.run("sessions", "list", "--json").out());
+            assertTrue(listed.findValuesAsText("session_id").contains(id), listed::toString);
+
+            assertEquals(0, cli.run("sessions", "delete", id).status());
+            Cli.Result gone = cli.run("sessions", "get", id);
+            assertEquals(ExitCodes.NO_SUCH_SESSION, gone.status(), gone::toString);
+        }
+
+        @Test
+        void listsAsATableWithAHeader() {
+            Cli.Result result = cli.run("sessions", "list");
+            String[] lines = result.out().split("\n");
+            assertTrue(lines[0].startsWith("ID") && lines[0].contains("STATUS"), result::toString);
+            assertTrue(result.out().lines().anyMatch(line -> line.startsWith(session + " ") && line.contains("running")),
+                    result::toString);
+        }
+    }
+
+    @Nested
+    class Copy {
+        @Test
+        void aFileUpAndBackDown() throws Exception {
+            Path local = home.resolve("data.bin");
+            byte[] bytes = new byte[3 * 1024 * 1024 + 17];
+            new java.util.Random(7).nextBytes(bytes);
+            Files.write(local, bytes);
+            Cli.Result up = cli.run("cp", local.toString(), session + ":data.bin");
+            assertEquals(0, up.status(), up::toString);
+            assertEquals("", up.err());
+            Path back = home.resolve("back.bin");
+            assertEquals(0, cli.run("cp", session + ":data.bin", back.toString()).status());
+            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(back)));
+        }
+
+        @Test
+        void aTreeIntoAnExistingDirectoryGoesUnderItsOwnName() throws Exception {
+            Path tree = home.resolve("project");
+            Files.createDirectories(tree.resolve("src/main"));
+            Files.writeString(tree.resolve("README"), "hello");
+            Files.writeString(tree.resolve("src/main/App.java"), "class App {}");
+            cli.run("exec", session, "--", "mkdir -p into");
+            Cli.Result up = cli.run("cp", "-r", tree.toString(), session + ":into");
+            assertEquals(0, up.status(), up::toString);
+            assertEquals("class App {}", cli.run("exec", session, "--", "cat into/project/src/main/App.java").out());
+
+            Path down = home.resolve("down");
+            assertEquals(0, cli.run("cp", "-r", session + ":into/project", down.toString()).status());
+            assertEquals("hello", Files.readString(down.resolve("README")));
+        }
+
+        @Test
+        void aDirectoryWithoutRecursiveIsRefused() throws Exception {
+            Files.createDirectories(home.resolve("dir"));
+            Cli.Result result = cli.run("cp", home.resolve("dir").toString(), session + ":dir");
+            assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+            assertTrue(result.err().contains("-r"), result::toString);
+        }
+
+        @Test
+        void aMissingSourceNamesItself() {
+            Cli.Result result = cli.run("cp", session + ":no/such/file", home.resolve("x").toString());
+            assertEquals(ExitCodes.FAILED, result.status(), result::toString);
+            assertTrue(result.err().contains(session + ":no/such/file"), result::toString);
+            assertFalse(Files.exists(home.resolve("x")));
+        }
+
+        @Test
+        void twoLocalPathsAreAUsageError() {
+            Cli.Result result = cli.run("cp", "a", "b");
+            assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+        }
+    }
+
+    @Nested
+    class Help {
+        @Test
+        void listsEveryCommandAndTheExitStatuses() {
+            Cli.Result result = cli.run("--help");
+            assertEquals(0, result.status());
+            for (String command : new String[] {"proxy", "ssh-config", "exec", "shell", "cp", "forward", "sessions",
+                    "local-gateway"}) {
+                assertTrue(result.out().contains(command), command);
+            }
+            assertTrue(result.out().contains("Exit status"), result::toString);
+        }
+    }
+}
