@@ -2,6 +2,9 @@ package dev.sandgate.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,18 +21,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sandgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH, SFTP and OpenSSH interop for sandbox sessions behind a session gateway.",
-        subcommands = {
-                ProxyCommand.class,
-                SshConfigCommand.class,
-                RenewCommand.class,
-                ExecCommand.class,
-                ShellCommand.class,
-                CpCommand.class,
-                ForwardCommand.class,
-                SessionsCommand.class,
-                LocalGatewayCommand.class,
-                CommandLine.HelpCommand.class,
-        },
         footerHeading = "%nSettings:%n",
         footer = {
                 "  The API URL and token come from the options, else SANDGATE_API_URL and SANDGATE_API_TOKEN,",
@@ -43,10 +34,30 @@ import picocli.CommandLine.Command;
                 "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does).",
         })
 public final class Sandgate {
+    /**
+     * The subcommands, added to the model only when needed: picocli reads every command's annotations when it is
+     * added, a quarter of a second for all of them, and {@code proxy} runs before every {@code ssh}.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
     private final Io io;
 
     private Sandgate(Io io) {
         this.io = io;
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("proxy", ProxyCommand.class);
+        commands.put("ssh-config", SshConfigCommand.class);
+        commands.put("renew", RenewCommand.class);
+        commands.put("exec", ExecCommand.class);
+        commands.put("shell", ShellCommand.class);
+        commands.put("cp", CpCommand.class);
+        commands.put("forward", ForwardCommand.class);
+        commands.put("sessions", SessionsCommand.class);
+        commands.put("local-gateway", LocalGatewayCommand.class);
+        return Collections.unmodifiableMap(commands);
     }
 
     Io io() {
@@ -60,6 +71,13 @@ public final class Sandgate {
     /** Runs one command line with these streams and this environment; returns the exit status. */
     static int run(String[] args, Io io) {
         CommandLine line = new CommandLine(new Sandgate(io));
+        Class<?> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        if (only != null) {
+            line.addSubcommand(args[0], only);
+        } else {
+            SUBCOMMANDS.forEach(line::addSubcommand);
+            line.addSubcommand("help", CommandLine.HelpCommand.class);
+        }
         Charset charset = Charset.defaultCharset();
         line.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), charset), true));
         line.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), charset), true));

@@ -25,19 +25,29 @@ import javax.net.ssl.X509TrustManager;
  * <p>Host names are always verified against the server's certificate.
  */
 public final class TlsTrust {
-    private final SSLContext sslContext;
-    private final X509TrustManager trustManager;
+    /** The trust store to set up from, null for the JVM's; unused once set up. */
+    private final KeyStore store;
     private final String description;
+    // set up when made, or on first use for system()
+    private SSLContext sslContext;
+    private X509TrustManager trustManager;
 
     private TlsTrust(SSLContext sslContext, X509TrustManager trustManager, String description) {
+        this.store = null;
         this.sslContext = sslContext;
         this.trustManager = trustManager;
         this.description = description;
     }
 
+    private TlsTrust(KeyStore store, String description) {
+        this.store = store;
+        this.description = description;
+    }
+
     /** The JVM's default trust store. */
     public static TlsTrust system() {
-        return create(null, "system");
+        // set up on first use: a program that never speaks TLS (plain http on loopback) never reads the trust store
+        return new TlsTrust(null, "system");
     }
 
     /** Trusts exactly the given certificates (and nothing from the system trust store). */
@@ -75,6 +85,16 @@ public final class TlsTrust {
     }
 
     private static TlsTrust create(KeyStore store, String description) {
+        TlsTrust trust = new TlsTrust(store, description);
+        trust.setUp();
+        return trust;
+    }
+
+
+    private synchronized void setUp() {
+        if (sslContext != null) {
+            return;
+        }
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
@@ -85,21 +105,24 @@ public final class TlsTrust {
                     .orElseThrow(() -> new IllegalStateException("No X509 trust manager in this JVM"));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trustManager}, null);
-            return new TlsTrust(context, trustManager, description);
+            this.trustManager = trustManager;
+            this.sslContext = context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot set up TLS: " + e.getMessage(), e);
         }
     }
 
-    public SSLContext sslContext() {
+    public synchronized SSLContext sslContext() {
+        setUp();
         return sslContext;
     }
 
     public SSLSocketFactory socketFactory() {
-        return sslContext.getSocketFactory();
+        return sslContext().getSocketFactory();
     }
 
-    public X509TrustManager trustManager() {
+    public synchronized X509TrustManager trustManager() {
+        setUp();
         return trustManager;
     }
 

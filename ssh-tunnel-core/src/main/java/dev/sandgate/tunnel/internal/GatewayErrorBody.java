@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Extracts the message from a gateway's {@code {"error":{"code","message"}}} body, or a short excerpt of any other body. */
 final class GatewayErrorBody {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Made on first use: a tunnel that opens fine never needs a JSON parser (which costs tens of ms to start). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private static final int MAX_EXCERPT = 200;
 
     private GatewayErrorBody() {
@@ -23,7 +27,7 @@ final class GatewayErrorBody {
         }
         String text = body;
         try {
-            JsonNode error = MAPPER.readTree(body).path("error");
+            JsonNode error = Json.MAPPER.readTree(body).path("error");
             if (error.hasNonNull("message")) {
                 String code = error.path("code").asText("");
                 text = (code.isEmpty() ? "" : code + ": ") + error.get("message").asText();
