@@ -83,6 +83,65 @@ class CommandsTest {
     }
 
     @Nested
+    class Shell {
+        @Test
+        void runsWhatStandardInputSaysOnATerminalAndExitsWithItsStatus() {
+            Cli.Result result = cli.stdin("echo \"cols=$(tput cols 2>/dev/null || stty size)\"; echo $((6 * 7)); exit 3\n")
+                    .run("shell", session);
+            assertEquals(3, result.status(), result::toString);
+            assertTrue(result.out().contains("42"), result::toString);
+        }
+    }
+
+    @Nested
+    class OpenSshFiles {
+        @Test
+        void sshConfigWritesPrivateFilesAndRenewsOnlyWhenDue() throws Exception {
+            Path dir = home.resolve("ssh");
+            Cli.Result first = cli.run("ssh-config", "--dir", dir.toString(), session);
+            assertEquals(0, first.status(), first::toString);
+            Path key = dir.resolve(session).resolve("key");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(session))));
+            String config = Files.readString(dir.resolve("config"));
+            assertTrue(config.contains("Host " + session + "\n"), config);
+            assertTrue(config.contains("CertificateFile \"" + dir.resolve(session).resolve("key-cert.pub") + "\""), config);
+            assertTrue(Files.readString(dir.resolve(session).resolve("known_hosts")).startsWith("# host CAs"));
+            assertTrue(Files.readString(dir.resolve(session).resolve("known_hosts")).contains("@cert-authority " + session
+                    + " ssh-ed25519 "));
+            long minted = GATEWAY.gateway().certificatesMinted(session);
+            String certificate = Files.readString(dir.resolve(session).resolve("key-cert.pub"));
+
+            assertEquals(0, cli.run("ssh-config", "--dir", dir.toString(), session).status());
+            assertEquals(0, cli.run("renew", "--dir", dir.toString(), session).status());
+            assertEquals(minted, GATEWAY.gateway().certificatesMinted(session), "fresh files are kept");
+            assertEquals(certificate, Files.readString(dir.resolve(session).resolve("key-cert.pub")));
+
+            assertEquals(0, cli.run("ssh-config", "--renew", "--dir", dir.toString(), session).status());
+            assertEquals(minted + 1, GATEWAY.gateway().certificatesMinted(session));
+            assertFalse(certificate.equals(Files.readString(dir.resolve(session).resolve("key-cert.pub"))));
+        }
+
+        @Test
+        void renewMintsWhenTheFilesAreDueAndUsesTheApiTheyCameFrom() throws Exception {
+            Path dir = home.resolve("ssh");
+            // a one-second certificate is due for renewal at once (the gateway back-dates certificates by a minute)
+            assertEquals(0, cli.run("ssh-config", "--ttl", "1s", "--dir", dir.toString(), session).status());
+            long minted = GATEWAY.gateway().certificatesMinted(session);
+            Cli.Result renewed = cli.env("SANDGATE_API_URL", null).run("renew", "--dir", dir.toString(), session);
+            assertEquals(0, renewed.status(), renewed::toString);
+            assertEquals(minted + 1, GATEWAY.gateway().certificatesMinted(session));
+        }
+
+        @Test
+        void aSessionThatDoesNotExistHasItsOwnStatus() {
+            Cli.Result result = cli.run("ssh-config", "--dir", home.resolve("ssh").toString(), "sess-nothing-here");
+            assertEquals(ExitCodes.NO_SUCH_SESSION, result.status(), result::toString);
+            assertFalse(Files.exists(home.resolve("ssh/sess-nothing-here/key")));
+        }
+    }
+
+    @Nested
     class Settings {
         @Test
         void aMissingApiUrlSaysHowToGiveOne() {

@@ -160,6 +160,51 @@ class OpenSshClientsIT {
     }
 
     @Test
+    void sandgateForwardReachesAServerInTheSessionUntilStopped() throws Exception {
+        int remotePort = freePort();
+        ssh(config, session, "mkdir -p www2 && echo forwarded-by-sandgate > www2/index.html");
+        Process server = programs.start("ssh", "-F", config.toString(), "-o", "BatchMode=yes", session,
+                "cd www2 && exec python3 -m http.server " + remotePort + " --bind 127.0.0.1");
+        Path output = scratch.resolve("forward-output.txt");
+        ProcessBuilder builder = new ProcessBuilder(Programs.launcher().toString(), "forward", session, "0:" + remotePort)
+                .redirectOutput(output.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(programs.environment());
+        Process forward = builder.start();
+        try {
+            java.util.regex.Matcher bound = null;
+            for (int attempt = 0; attempt < 300 && (bound == null || !bound.find()); attempt++) {
+                Thread.sleep(100);
+                bound = java.util.regex.Pattern.compile("Forwarding 127\\.0\\.0\\.1:(\\d+) to localhost:" + remotePort)
+                        .matcher(Files.readString(output));
+            }
+            assertTrue(bound.find(0), () -> "no Forwarding line in: " + read(output));
+            int localPort = Integer.parseInt(bound.group(1));
+            String body = null;
+            for (int attempt = 0; attempt < 100 && body == null; attempt++) {
+                body = httpGet(localPort);
+                if (body == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals("forwarded-by-sandgate\n", body);
+            forward.destroy();
+            assertTrue(forward.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "forward did not stop on SIGTERM");
+            assertEquals(null, httpGet(localPort), "the port is closed once forward has stopped");
+        } finally {
+            Programs.stop(forward);
+            Programs.stop(server);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void gitClonesOverSshFromABareRepositoryInTheSession() throws Exception {
         Programs.Result made = ssh(config, session, "set -e; git init -q --bare repo.git; git init -q work; cd work;"
                 + " echo 'first line' > notes.txt; git add notes.txt;"

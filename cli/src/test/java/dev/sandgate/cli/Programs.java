@@ -27,6 +27,10 @@ final class Programs {
         this.scratch = scratch;
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
     /** The launcher `./mvnw -pl cli package` leaves next to the jars. */
     static Path launcher() {
         Path launcher = Path.of("target", "sandgate").toAbsolutePath();
