@@ -12,12 +12,12 @@ import dev.sandgate.benchmarks.Peers.Route;
 /**
  * Sandgate against OpenSSH's client tools and MINA's stock client on the same machine in one run: connection
  * workloads ({@link SessionBenchmark}) and SFTP workloads ({@link SftpBenchmark}, and {@link GatewaySftpBenchmark} for
- * what the LocalGateway's tunnels cost), printed as one table and written to a TSV file. {@code benchmarks/run} starts
+ * what the LocalGateway's tunnels cost), and OpenSSH through {@code sandgate proxy} ({@link SshStartBenchmark}), printed as one table and written to a TSV file. {@code benchmarks/run} starts
  * the peers and calls this.
  *
- * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway]
+ * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,ssh-start]
  * [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N] [--connects N] [--commands N]
- * [--idle N] [--out FILE]}.
+ * [--idle N] [--launcher PATH] [--out FILE]}.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -25,14 +25,15 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("--")) {
-            System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway]"
+            System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,ssh-start]"
                     + " [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N]"
-                    + " [--connects N] [--commands N] [--idle N] [--out FILE]");
+                    + " [--connects N] [--commands N] [--idle N] [--launcher PATH] [--out FILE]");
             System.exit(2);
         }
         Path peersDir = Path.of(args[0]);
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> workloads = Arrays.asList(option(args, "--workloads", "sessions,sftp,gateway").split(","));
+        List<String> workloads = Arrays.asList(option(args, "--workloads", "sessions,sftp,gateway,ssh-start")
+                .split(","));
         int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "32" : "1024"));
         int files = Integer.parseInt(option(args, "--files", quick ? "100" : "2000"));
         int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
@@ -62,6 +63,10 @@ public final class Benchmark {
         }
         if (workloads.contains("gateway")) {
             new GatewaySftpBenchmark(results, work).run(sizeMib, rounds);
+        }
+        if (workloads.contains("ssh-start")) {
+            new SshStartBenchmark(peers, results, work, Path.of(option(args, "--launcher", "cli/target/sandgate"))
+                    .toAbsolutePath()).run(connects);
         }
         results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; " + SftpBenchmark.CIPHER
                 + " (Sandgate negotiated: " + sftp.negotiated() + "); " + sizeMib + " MiB file, " + files
