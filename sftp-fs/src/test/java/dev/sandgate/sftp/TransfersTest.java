@@ -91,6 +91,41 @@ class TransfersTest {
     }
 
     @Test
+    void smallWritesInAnyOrderLandWhereTheyWereAimed() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        byte[] expected = new byte[200_000];
+        Random random = new Random(11);
+        try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
+             FileSystem files = SandboxFileSystems.open(connection)) {
+            Path file = files.getPath("small-writes.bin");
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ)) {
+                // runs of small sequential writes (which are joined), broken by jumps back and overwrites
+                for (int round = 0; round < 400; round++) {
+                    int at = random.nextInt(expected.length - 2000);
+                    for (int piece = 0; piece < 1 + random.nextInt(4); piece++) {
+                        byte[] bytes = new byte[1 + random.nextInt(500)];
+                        random.nextBytes(bytes);
+                        channel.write(ByteBuffer.wrap(bytes), at);
+                        System.arraycopy(bytes, 0, expected, at, bytes.length);
+                        at += bytes.length;
+                    }
+                    if (round % 100 == 99) {
+                        ByteBuffer back = ByteBuffer.allocate(expected.length);
+                        channel.read(back, 0);
+                        assertArrayEquals(java.util.Arrays.copyOf(expected, back.position()),
+                                java.util.Arrays.copyOf(back.array(), back.position()),
+                                "a read sees every write before it, joined or not");
+                    }
+                }
+            }
+            byte[] written = Files.readAllBytes(gateway.sessionDirectory(session).resolve("small-writes.bin"));
+            assertArrayEquals(java.util.Arrays.copyOf(expected, written.length), written);
+        }
+    }
+
+    @Test
     void positionalReadsAndWritesMixWithSequentialOnes() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String session = SandgateUriTest.newSession(gateway);
