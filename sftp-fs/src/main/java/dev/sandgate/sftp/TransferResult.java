@@ -24,6 +24,7 @@ import java.util.Objects;
 public record TransferResult(long filesCopied, long filesSkipped, long filesResumed, long bytesTransferred,
         long directoriesCreated, Duration elapsed) {
 
+    /** Checks the components and keeps unmodifiable copies of collections. */
     public TransferResult {
         notNegative(filesCopied, "filesCopied");
         notNegative(filesSkipped, "filesSkipped");

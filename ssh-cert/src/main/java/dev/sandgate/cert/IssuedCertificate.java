@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 public record IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
         Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential) {
+    /** Checks the components and keeps unmodifiable copies of collections. */
     public IssuedCertificate {
         Objects.requireNonNull(tunnelCredential, "tunnelCredential");
         Objects.requireNonNull(credentials, "credentials");
@@ -35,13 +36,25 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
         Objects.requireNonNull(endpoints, "endpoints");
     }
 
-    /** A grant with no tunnel credential of its own: tunnels use the account token. */
+    /**
+     * A grant with no tunnel credential of its own: tunnels use the account token.
+     *
+     * @param hostCaKeys the host ca keys
+     * @param endpoints the endpoints
+     * @param permissions the permissions
+     * @param credentials the key pair and its certificate
+     * @param renewAfter the renew after
+     */
     public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
             Permissions permissions, Endpoints endpoints) {
         this(credentials, renewAfter, hostCaKeys, permissions, endpoints, Optional.empty());
     }
 
-    /** The certificate's end of validity. */
+    /**
+     * The certificate's end of validity.
+     *
+     * @return the certificate's end of validity
+     */
     public Instant validBefore() {
         return credentials.certificate().validBefore();
     }

@@ -18,11 +18,15 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
         Map<String, String> metadata) {
     /** The session's life state. */
     public enum Status {
+        /** Running: it can be connected to. */
         RUNNING,
+        /** Paused: its connections were cut; it can be resumed. */
         PAUSED,
+        /** Stopped for good. */
         STOPPED
     }
 
+    /** Checks the components and keeps unmodifiable copies of collections. */
     public SandboxSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
@@ -33,6 +37,8 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
      * The id, if it can be a session id: not empty, not {@code .} or {@code ..} (which a URL resolves as
      * dot-segments, reaching another resource), and free of whitespace and control characters.
      *
+     * @param id the session's id
+     * @return the id, if it can be a session id
      * @throws IllegalArgumentException naming what is wrong
      */
     public static String requireValidId(String id) {

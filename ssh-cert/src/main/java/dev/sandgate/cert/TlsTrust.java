@@ -35,12 +35,21 @@ public final class TlsTrust {
         this.description = description;
     }
 
-    /** The JVM's default trust store. */
+    /**
+     * The JVM's default trust store.
+     *
+     * @return the JVM's default trust store
+     */
     public static TlsTrust system() {
         return create(null, "system");
     }
 
-    /** Trusts exactly the given certificates (and nothing from the system trust store). */
+    /**
+     * Trusts exactly the given certificates (and nothing from the system trust store).
+     *
+     * @param certificates the certificates
+     * @return the trust
+     */
     public static TlsTrust trusting(X509Certificate... certificates) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -54,7 +63,12 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts the certificates in a trust store (and nothing from the system trust store). */
+    /**
+     * Trusts the certificates in a trust store (and nothing from the system trust store).
+     *
+     * @param store the store
+     * @return the trust
+     */
     public static TlsTrust trustStore(KeyStore store) {
         Objects.requireNonNull(store, "store");
         try {
@@ -68,6 +82,10 @@ public final class TlsTrust {
      * Uses this SSL context for connections and this trust manager to check servers: for client certificates, a
      * provider of your own, or any setup the other factories do not cover. The trust manager must be the one the
      * context was initialised with (HTTP clients need both).
+     *
+     * @param context the context
+     * @param trustManager its trust manager
+     * @return the trust
      */
     public static TlsTrust of(SSLContext context, X509TrustManager trustManager) {
         return new TlsTrust(Objects.requireNonNull(context, "context"), Objects.requireNonNull(trustManager,
@@ -91,14 +109,17 @@ public final class TlsTrust {
         }
     }
 
+    /** {@return the ssl context} */
     public SSLContext sslContext() {
         return sslContext;
     }
 
+    /** {@return the socket factory} */
     public SSLSocketFactory socketFactory() {
         return sslContext.getSocketFactory();
     }
 
+    /** {@return the trust manager} */
     public X509TrustManager trustManager() {
         return trustManager;
     }
