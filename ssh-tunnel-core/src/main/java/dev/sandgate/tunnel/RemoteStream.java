@@ -48,7 +48,7 @@ public final class RemoteStream implements Closeable {
     /**
      * Half-close: tells the far end nothing more will be sent, while its answer can still be read.
      *
-     * @throws IOException if the tunnel, the connection or the server fails
+     * @throws java.io.IOException if the channel cannot be half-closed
      */
     public void shutdownOutput() throws java.io.IOException {
         channel.getInvertedIn().close();

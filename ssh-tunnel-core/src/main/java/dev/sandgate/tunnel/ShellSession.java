@@ -51,14 +51,14 @@ public final class ShellSession implements Closeable {
             stderr = stderr.clone();
         }
 
-        @Override
         /** {@return a copy of what the command wrote to stdout} */
+        @Override
         public byte[] stdout() {
             return stdout.clone();
         }
 
-        @Override
         /** {@return a copy of what the command wrote to stderr} */
+        @Override
         public byte[] stderr() {
             return stderr.clone();
         }

@@ -36,7 +36,17 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
     /** The default of {@link #maxWebSocketMessage()}: 16 MiB. */
     public static final long DEFAULT_MAX_WEBSOCKET_MESSAGE = 16L * 1024 * 1024;
 
-    /** Checks the components and keeps unmodifiable copies of collections. */
+    /**
+     * Checks the components and keeps an unmodifiable copy of the subprotocols.
+     *
+     * @param tlsTrust              the certificates to trust for {@code https://} and {@code wss://}
+     * @param connectTimeout        the time limit for opening a tunnel
+     * @param pingInterval          the time between WebSocket pings
+     * @param webSocketSubprotocols the subprotocols offered in the WebSocket upgrade
+     * @param endpointPolicy        which tunnel endpoints the token may go to
+     * @param resolver              how host names are resolved
+     * @param maxWebSocketMessage   the longest WebSocket message a tunnel accepts, in bytes
+     */
     public TransportOptions {
         if (maxWebSocketMessage < 1) {
             throw new IllegalArgumentException("maxWebSocketMessage must be positive, got " + maxWebSocketMessage);
