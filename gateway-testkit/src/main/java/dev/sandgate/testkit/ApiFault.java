@@ -65,7 +65,7 @@ public final class ApiFault {
     /**
      * Answer 503 with {@code Retry-After}.
      *
-     * @param retryAfter the retry after
+     * @param retryAfter how long to wait before trying again, or null
      * @return the fault, to inject
      */
     public static ApiFault unavailable(Duration retryAfter) {
@@ -75,7 +75,7 @@ public final class ApiFault {
     /**
      * Answer 429 with {@code Retry-After} and the {@code X-RateLimit-*} headers.
      *
-     * @param retryAfter the retry after
+     * @param retryAfter how long to wait before trying again, or null
      * @return the fault, to inject
      */
     public static ApiFault rateLimited(Duration retryAfter) {
@@ -283,7 +283,7 @@ public final class ApiFault {
     /**
      * Hit the next {@code count} matching calls instead of one.
      *
-     * @param count the count
+     * @param count how many matching calls it hits (at least 1)
      * @return the fault, to inject
      */
     public ApiFault times(int count) {

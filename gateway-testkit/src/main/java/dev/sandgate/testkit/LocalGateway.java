@@ -145,9 +145,9 @@ public final class LocalGateway implements AutoCloseable {
      * Signs a user certificate with the gateway's user CA, with any principals and validity: for tests of what the
      * session's SSH server refuses. Returns the OpenSSH certificate line.
      *
-     * @param validAfter the valid after
+     * @param validAfter the start of the validity
      * @param key the name
-     * @param validBefore the valid before
+     * @param validBefore the end of the validity
      * @param principals the principals
      * @return the sign user certificate
      */

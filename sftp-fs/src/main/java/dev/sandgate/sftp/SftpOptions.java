@@ -67,7 +67,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * Sets the request size.
+         * How many bytes one read or write request asks for.
          *
          * @param bytes the size in bytes
          * @return this builder
@@ -78,7 +78,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * Sets the requests in flight.
+         * How many read or write requests one stream keeps in flight.
          *
          * @param requests how many requests
          * @return this builder
@@ -89,7 +89,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * Sets the watch interval.
+         * How often a watch service lists the watched directories; default 2 s.
          *
          * @param interval the time between two checks
          * @return this builder
@@ -100,7 +100,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * Sets the listing attributes ttl.
+         * How long the attributes a directory listing brought stay usable for a following stat.
          *
          * @param ttl how long it should last
          * @return this builder

@@ -16,8 +16,8 @@ public class ApiForbiddenException extends SandboxApiException implements Refuse
      * @param status the HTTP status
      * @param message what went wrong, with no secret in it
      * @param cause the failure underneath, or null
-     * @param apiMessage the api message
-     * @param errorCode the error code
+     * @param apiMessage the message the API gave, or null
+     * @param errorCode the API's error code, or null
      */
     public ApiForbiddenException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);

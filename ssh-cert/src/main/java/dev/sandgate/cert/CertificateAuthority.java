@@ -58,9 +58,9 @@ public final class CertificateAuthority {
     /**
      * Signs a user certificate with the usual OpenSSH permissions (pty, port, agent and X11 forwarding, user rc).
      *
-     * @param validAfter the valid after
+     * @param validAfter the start of the validity
      * @param key the name
-     * @param validBefore the valid before
+     * @param validBefore the end of the validity
      * @param principals the principals
      * @param keyId the key id
      * @return the ssh certificate
@@ -79,9 +79,9 @@ public final class CertificateAuthority {
     /**
      * Signs a host certificate; {@code principals} are the names clients connect to.
      *
-     * @param validAfter the valid after
+     * @param validAfter the start of the validity
      * @param key the name
-     * @param validBefore the valid before
+     * @param validBefore the end of the validity
      * @param principals the principals
      * @param keyId the key id
      * @return the ssh certificate

@@ -332,7 +332,7 @@ public final class CertificateCache {
         }
 
         /**
-         * Sets the listener.
+         * Who hears of mints, renewals and renewal failures.
          *
          * @param listener the listener to tell
          * @return this builder

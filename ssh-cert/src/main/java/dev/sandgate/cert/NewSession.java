@@ -88,7 +88,7 @@ public final class NewSession {
         }
 
         /**
-         * Sets the image.
+         * The image the session starts from.
          *
          * @param image the image's name
          * @return this builder
@@ -99,7 +99,7 @@ public final class NewSession {
         }
 
         /**
-         * Sets the metadata.
+         * Adds one metadata entry to the session.
          *
          * @param key the name
          * @param value the value
@@ -111,7 +111,7 @@ public final class NewSession {
         }
 
         /**
-         * Sets the ssh public key.
+         * Creates the session with this public key, so that it can be logged in to without minting.
          *
          * @param openSshLine the public key as one OpenSSH line
          * @return this builder

@@ -28,8 +28,8 @@ public class RateLimitedException extends SandboxApiException implements Refused
 
     /**
      * @param message what went wrong, with no secret in it
-     * @param errorCode the error code
-     * @param apiMessage the api message
+     * @param errorCode the API's error code, or null
+     * @param apiMessage the message the API gave, or null
      * @param retryAfter from {@code Retry-After}, or null
      * @param limit      from {@code X-RateLimit-Limit}, or null
      * @param remaining  from {@code X-RateLimit-Remaining}, or null

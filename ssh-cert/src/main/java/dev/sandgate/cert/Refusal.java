@@ -67,7 +67,7 @@ public enum Refusal {
     /**
      * The refusal a WebSocket close code stands for (gateway contract v1).
      *
-     * @param code the code
+     * @param code the WebSocket close code
      * @return the refusal a WebSocket close code stands for (gateway contract v1)
      */
     public static Refusal ofCloseCode(int code) {

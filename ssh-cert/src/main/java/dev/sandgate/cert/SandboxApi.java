@@ -398,7 +398,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         }
 
         /**
-         * Sets the base url.
+         * Sets the API's base URL, as {@link #baseUrl(String)} does.
          *
          * @param baseUrl the API's base URL, such as https://api.example.com/v1
          * @return this builder
@@ -487,7 +487,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for.
          *
-         * @param wait the wait
+         * @param wait the longest wait between two tries
          * @return this builder
          */
         public Builder maxRetryWait(Duration wait) {

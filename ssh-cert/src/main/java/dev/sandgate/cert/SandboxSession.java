@@ -13,6 +13,13 @@ import dev.sandgate.cert.internal.Checks;
  * SandboxSession session = api.createSession(NewSession.builder().ttl(Duration.ofHours(1)).build());
  * System.out.println(session.id() + " is " + session.status());
  * }</pre>
+ *
+ * @param id             the session's id, as the API names it
+ * @param status         whether it runs, is paused or has stopped
+ * @param createdAt      when it was created
+ * @param expiresAt      when it ends unless extended
+ * @param lastActivityAt when something last happened in it
+ * @param metadata       the labels given when it was created
  */
 public record SandboxSession(String id, Status status, Instant createdAt, Instant expiresAt, Instant lastActivityAt,
         Map<String, String> metadata) {
@@ -26,7 +33,16 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
         STOPPED
     }
 
-    /** Checks the components and keeps unmodifiable copies of collections. */
+    /**
+     * Checks the components and keeps an unmodifiable copy of the metadata.
+     *
+     * @param id             the session's id, as the API names it
+     * @param status         whether it runs, is paused or has stopped
+     * @param createdAt      when it was created
+     * @param expiresAt      when it ends unless extended
+     * @param lastActivityAt when something last happened in it
+     * @param metadata       the labels given when it was created
+     */
     public SandboxSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");

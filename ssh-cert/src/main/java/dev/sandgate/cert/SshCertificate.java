@@ -45,7 +45,7 @@ public final class SshCertificate {
     /**
      * Parses one line in OpenSSH form: {@code ssh-ed25519-cert-v01@openssh.com AAAA... [comment]}.
      *
-     * @param line the line
+     * @param line the certificate as one OpenSSH line
      * @return the ssh certificate
      * @throws IllegalArgumentException if the line is not an OpenSSH certificate
      */
@@ -145,7 +145,7 @@ public final class SshCertificate {
      * Whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}.
      *
      * @param instant the new time
-     * @param allowedSkew the allowed skew
+     * @param allowedSkew how far the two clocks may disagree
      * @return whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}
      */
     public boolean isValidAt(Instant instant, Duration allowedSkew) {
@@ -155,7 +155,7 @@ public final class SshCertificate {
     /**
      * Whether the certificate is valid now by {@code clock}, allowing for {@code allowedSkew} between the clocks.
      *
-     * @param allowedSkew the allowed skew
+     * @param allowedSkew how far the two clocks may disagree
      * @param clock the clock to read the time from
      * @return whether the certificate is valid now by {@code clock}
      */

@@ -68,7 +68,7 @@ public final class SshKeys {
     /**
      * Parses one OpenSSH public key line ({@code type base64 [comment]}).
      *
-     * @param line the line
+     * @param line an OpenSSH public key line
      * @return the public key
      * @throws IllegalArgumentException if the line is not a public key this library understands
      */

@@ -203,7 +203,7 @@ public final class ExecOptions {
         /**
          * Sets each of these variables, as {@link #environment(String, String)} does.
          *
-         * @param variables the variables
+         * @param variables names and values to set
          * @return this builder
          */
         public Builder environment(Map<String, String> variables) {
@@ -230,7 +230,7 @@ public final class ExecOptions {
         /**
          * What the command reads on stdin, followed by end of file.
          *
-         * @param input the input
+         * @param input what to send on stdin
          * @return this builder
          */
         public Builder stdin(byte[] input) {
@@ -244,7 +244,7 @@ public final class ExecOptions {
          * own) by the one exec these options are used for, and not closed. Give a stream that ends: a read still
          * blocked when the command has ended stays blocked until the stream yields, then the thread stops.
          *
-         * @param input the input
+         * @param input what to send on stdin
          * @return this builder
          */
         public Builder stdin(java.io.InputStream input) {
@@ -257,7 +257,7 @@ public final class ExecOptions {
          * What the command reads on stdin, then end of file; encoded in the charset set so far (UTF-8 unless
          * {@link #charset} came first).
          *
-         * @param input the input
+         * @param input what to send on stdin
          * @return this builder
          */
         public Builder stdin(String input) {
@@ -287,7 +287,7 @@ public final class ExecOptions {
          * Copies all of stdout here as it arrives (however long), besides what the result keeps. The stream is
          * written from the connection's reader thread: a slow one slows the command's output, and it is not closed.
          *
-         * @param sink the sink
+         * @param sink where to copy it as it arrives
          * @return this builder
          */
         public Builder streamStdout(OutputStream sink) {
@@ -298,7 +298,7 @@ public final class ExecOptions {
         /**
          * Copies all of stderr here as it arrives, as {@link #streamStdout} does for stdout.
          *
-         * @param sink the sink
+         * @param sink where to copy it as it arrives
          * @return this builder
          */
         public Builder streamStderr(OutputStream sink) {

@@ -26,8 +26,8 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     /**
      * Checks the components and keeps unmodifiable copies of collections.
      *
-     * @param maxAttempts the max attempts
-     * @param firstBackoff the first backoff
+     * @param maxAttempts how many times to try at most
+     * @param firstBackoff the wait before the first new try (doubled after each)
      */
     public ReconnectPolicy {
         if (maxAttempts < 0) {
@@ -48,8 +48,8 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     /**
      * Up to {@code maxAttempts} connects, waiting {@code firstBackoff} before the second, doubling after.
      *
-     * @param maxAttempts the max attempts
-     * @param firstBackoff the first backoff
+     * @param maxAttempts how many times to try at most
+     * @param firstBackoff the wait before the first new try (doubled after each)
      * @return the reconnect policy
      */
     public static ReconnectPolicy attempts(int maxAttempts, Duration firstBackoff) {

@@ -382,7 +382,7 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * Sets the api url.
+         * Sets the API's base URL, as {@link #apiUrl(String)} does.
          *
          * @param url the URL
          * @return this builder
@@ -411,7 +411,7 @@ public final class SandboxSsh implements Closeable {
          * the mint answer carries one, else with the {@link #token}. Set it for a proxy or bridge that wants something
          * else (basic auth, a header, a cookie, nothing); it is then used as it is.
          *
-         * @param auth the auth
+         * @param auth how tunnels authenticate
          * @return this builder
          */
         public Builder tunnelAuth(TunnelAuth auth) {

@@ -198,8 +198,8 @@ public final class SshConnection implements Closeable {
      * Runs a piece of code as the sandbox SDKs' {@code run_code} does: the code goes to the interpreter on stdin
      * ({@code python3 -}, {@code node -}, {@code bash -s}), with this time limit.
      *
-     * @param language the language
-     * @param code the code
+     * @param language which interpreter runs it
+     * @param code the program's source, sent on stdin
      * @param timeout the time limit
      * @return the command's exit code and output
      * @throws IOException if the tunnel, the connection or the server fails

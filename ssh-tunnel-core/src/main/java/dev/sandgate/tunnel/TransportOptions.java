@@ -88,7 +88,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         }
 
         /**
-         * Sets the tls trust.
+         * Which TLS certificates to trust for {@code https://} and {@code wss://} endpoints.
          *
          * @param tlsTrust the certificates to trust
          * @return this builder
@@ -99,7 +99,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         }
 
         /**
-         * Sets the connect timeout.
+         * The time limit for opening a tunnel.
          *
          * @param timeout the time limit
          * @return this builder

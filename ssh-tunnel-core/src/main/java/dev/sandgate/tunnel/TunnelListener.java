@@ -38,8 +38,8 @@ public abstract class TunnelListener {
     /**
      * The tunnel is open; {@code tunnel} describes it (never with secrets).
      *
-     * @param took the took
-     * @param tunnel the tunnel
+     * @param took how long opening it took
+     * @param tunnel what the tunnel is (transport and endpoint, no secret)
      * @param sessionId the session's id
      */
     public void tunnelOpened(String sessionId, String tunnel, Duration took) {
@@ -48,7 +48,7 @@ public abstract class TunnelListener {
     /**
      * The tunnel could not be opened.
      *
-     * @param took the took
+     * @param took how long opening it took
      * @param failure the failure
      * @param sessionId the session's id
      */
@@ -59,7 +59,7 @@ public abstract class TunnelListener {
      * Bytes went out through the tunnel. Called for every write: keep it cheap.
      *
      * @param sessionId the session's id
-     * @param count the count
+     * @param count how many bytes
      */
     public void bytesSent(String sessionId, long count) {
     }
@@ -68,7 +68,7 @@ public abstract class TunnelListener {
      * Bytes came in through the tunnel. Called for every read: keep it cheap.
      *
      * @param sessionId the session's id
-     * @param count the count
+     * @param count how many bytes
      */
     public void bytesReceived(String sessionId, long count) {
     }
@@ -79,7 +79,7 @@ public abstract class TunnelListener {
      * @param bytesReceived the bytes received
      * @param bytesSent the bytes sent
      * @param cause the failure underneath, or null
-     * @param tunnel the tunnel
+     * @param tunnel what the tunnel is (transport and endpoint, no secret)
      * @param sessionId the session's id
      */
     public void tunnelClosed(String sessionId, String tunnel, long bytesSent, long bytesReceived, IOException cause) {

@@ -24,7 +24,7 @@ public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth au
      *
      * @param sessionId the session's id
      * @param endpoints the endpoints
-     * @param auth the auth
+     * @param auth how tunnels authenticate
      * @param timeLimit the time limit
      */
     public TunnelRequest {
@@ -50,7 +50,7 @@ public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth au
     /**
      * The shorter of {@link #timeLimit()} and the transport's own limit.
      *
-     * @param transportLimit the transport limit
+     * @param transportLimit the transport's own time limit
      * @return the shorter of {@link #timeLimit()} and the transport's own limit
      */
     public Duration timeLimit(Duration transportLimit) {
