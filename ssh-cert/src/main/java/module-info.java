@@ -10,6 +10,9 @@ module dev.sandgate.cert {
 
     requires okhttp3;
     requires okio;
+    // OkHttp's own: okhttp3 is an automatic module, which names nothing it needs, so without this line the module
+    // graph would leave Kotlin out and OkHttp would fail at its first call
+    requires kotlin.stdlib;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     // not used by this module's code: MINA looks BouncyCastle up by name for Ed25519, so it must be in the module graph
