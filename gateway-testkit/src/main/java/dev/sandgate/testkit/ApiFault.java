@@ -49,7 +49,12 @@ public final class ApiFault {
         this.times = times;
     }
 
-    /** Answer with this status and the contract's error body (e.g. 401, 403, 404, 409, 500, 503). */
+    /**
+     * Answer with this status and the contract's error body (e.g. 401, 403, 404, 409, 500, 503).
+     *
+     * @param status the HTTP status
+     * @return the fault, to inject
+     */
     public static ApiFault status(int status) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
@@ -57,77 +62,140 @@ public final class ApiFault {
         return new ApiFault(FaultRule.Kind.STATUS, status, null, null, null, 1);
     }
 
-    /** Answer 503 with {@code Retry-After}. */
+    /**
+     * Answer 503 with {@code Retry-After}.
+     *
+     * @param retryAfter how long to wait before trying again, or null
+     * @return the fault, to inject
+     */
     public static ApiFault unavailable(Duration retryAfter) {
         return new ApiFault(FaultRule.Kind.STATUS, 503, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
     }
 
-    /** Answer 429 with {@code Retry-After} and the {@code X-RateLimit-*} headers. */
+    /**
+     * Answer 429 with {@code Retry-After} and the {@code X-RateLimit-*} headers.
+     *
+     * @param retryAfter how long to wait before trying again, or null
+     * @return the fault, to inject
+     */
     public static ApiFault rateLimited(Duration retryAfter) {
         return new ApiFault(FaultRule.Kind.STATUS, 429, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
     }
 
-    /** Answer with a success status and a body that is not JSON. */
+    /**
+     * Answer with a success status and a body that is not JSON.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault malformedJson() {
         return new ApiFault(FaultRule.Kind.MALFORMED_JSON, 0, null, null, null, 1);
     }
 
-    /** Wait this long, then answer normally: slower than the client's timeout, it looks like a hung API. */
+    /**
+     * Wait this long, then answer normally: slower than the client's timeout, it looks like a hung API.
+     *
+     * @param delay the delay
+     * @return the fault, to inject
+     */
     public static ApiFault delay(Duration delay) {
         return new ApiFault(FaultRule.Kind.DELAY, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
     }
 
-    /** Mint a certificate for a key other than the one sent. Applies to mints only. */
+    /**
+     * Mint a certificate for a key other than the one sent. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault certificateForAnotherKey() {
         return new ApiFault(FaultRule.Kind.CERTIFICATE_FOR_ANOTHER_KEY, 0, null, "POST", MINT_PATH, 1);
     }
 
-    /** Mint a certificate that has already expired. Applies to mints only. */
+    /**
+     * Mint a certificate that has already expired. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault expiredCertificate() {
         return new ApiFault(FaultRule.Kind.EXPIRED_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
     }
 
-    /** Mint a host certificate instead of a user certificate. Applies to mints only. */
+    /**
+     * Mint a host certificate instead of a user certificate. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault hostCertificate() {
         return new ApiFault(FaultRule.Kind.HOST_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
     }
 
-    /** Mint a certificate that becomes valid only in an hour. Applies to mints only. */
+    /**
+     * Mint a certificate that becomes valid only in an hour. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault notYetValidCertificate() {
         return mintFault(FaultRule.Kind.NOT_YET_VALID_CERTIFICATE);
     }
 
-    /** Mint a certificate valid for ten years, whatever lifetime was asked. Applies to mints only. */
+    /**
+     * Mint a certificate valid for ten years, whatever lifetime was asked. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault longLivedCertificate() {
         return mintFault(FaultRule.Kind.LONG_LIVED_CERTIFICATE);
     }
 
-    /** Mint a certificate for the principal {@code root} instead of the session. Applies to mints only. */
+    /**
+     * Mint a certificate for the principal {@code root} instead of the session. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault foreignPrincipalsCertificate() {
         return mintFault(FaultRule.Kind.FOREIGN_PRINCIPALS_CERTIFICATE);
     }
 
-    /** Mint a certificate with a critical option no client knows. Applies to mints only. */
+    /**
+     * Mint a certificate with a critical option no client knows. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault unknownCriticalOptionCertificate() {
         return mintFault(FaultRule.Kind.UNKNOWN_CRITICAL_OPTION_CERTIFICATE);
     }
 
-    /** Mint a certificate signed with SHA-1 ({@code ssh-rsa}) by an RSA CA. Applies to mints only. */
+    /**
+     * Mint a certificate signed with SHA-1 ({@code ssh-rsa}) by an RSA CA. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault sha1SignedCertificate() {
         return mintFault(FaultRule.Kind.SHA1_SIGNED_CERTIFICATE);
     }
 
-    /** Mint a certificate whose CA signature does not verify (one byte of it changed). Applies to mints only. */
+    /**
+     * Mint a certificate whose CA signature does not verify (one byte of it changed). Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault brokenSignatureCertificate() {
         return mintFault(FaultRule.Kind.BROKEN_SIGNATURE_CERTIFICATE);
     }
 
-    /** Mint a certificate signed (with SHA-512) by an RSA CA of only 1024 bits. Applies to mints only. */
+    /**
+     * Mint a certificate signed (with SHA-512) by an RSA CA of only 1024 bits. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault smallRsaCaCertificate() {
         return mintFault(FaultRule.Kind.SMALL_RSA_CA_CERTIFICATE);
     }
 
-    /** Mint a sound certificate but list other principals in the answer's {@code principals} field. Applies to mints only. */
+    /**
+     * Mint a sound certificate but list other principals in the answer's {@code principals} field. Applies to mints only.
+     *
+     * @return the fault, to inject
+     */
     public static ApiFault mismatchedPrincipalsField() {
         return mintFault(FaultRule.Kind.MISMATCHED_PRINCIPALS_FIELD);
     }
@@ -136,7 +204,12 @@ public final class ApiFault {
         return new ApiFault(kind, 0, null, "POST", MINT_PATH, 1);
     }
 
-    /** Answer 307 with this {@code Location}: a client must not follow it, nor send its token there. */
+    /**
+     * Answer 307 with this {@code Location}: a client must not follow it, nor send its token there.
+     *
+     * @param location the location
+     * @return the fault, to inject
+     */
     public static ApiFault redirect(String location) {
         return new ApiFault(FaultRule.Kind.REDIRECT, 307, null, null, null, 1, Objects.requireNonNull(location, "location"));
     }
@@ -145,12 +218,21 @@ public final class ApiFault {
      * Answer with a success status and a JSON body of about {@code bytes} bytes, bigger than any real answer. The
      * body is streamed 1 MiB at a time, each once the last was written, so the gateway holds 1 MiB however large
      * it is, and stops when the client goes away.
+     *
+     * @param bytes the size in bytes
+     * @return the fault, to inject
      */
     public static ApiFault oversizedBody(long bytes) {
         return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, 0, null, null, null, 1, null, positive(bytes));
     }
 
-    /** Answer with this error status and an error body of about {@code bytes} bytes, streamed as for {@link #oversizedBody}. */
+    /**
+     * Answer with this error status and an error body of about {@code bytes} bytes, streamed as for {@link #oversizedBody}.
+     *
+     * @param status the HTTP status
+     * @param bytes the size in bytes
+     * @return the fault, to inject
+     */
     public static ApiFault oversizedErrorBody(int status, long bytes) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
@@ -165,7 +247,13 @@ public final class ApiFault {
         return bytes;
     }
 
-    /** Answer with this error status and the contract's error body carrying this message, as it is (newlines too). */
+    /**
+     * Answer with this error status and the contract's error body carrying this message, as it is (newlines too).
+     *
+     * @param status the HTTP status
+     * @param message what went wrong, with no secret in it
+     * @return the fault, to inject
+     */
     public static ApiFault errorMessage(int status, String message) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
@@ -174,17 +262,30 @@ public final class ApiFault {
                 Objects.requireNonNull(message, "message"));
     }
 
-    /** Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}). */
+    /**
+     * Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}).
+     *
+     * @return the fault, to inject
+     */
     public ApiFault onMints() {
         return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes);
     }
 
-    /** Hit only GETs. */
+    /**
+     * Hit only GETs.
+     *
+     * @return the fault, to inject
+     */
     public ApiFault onGets() {
         return new ApiFault(kind, status, duration, "GET", null, times, text, bytes);
     }
 
-    /** Hit the next {@code count} matching calls instead of one. */
+    /**
+     * Hit the next {@code count} matching calls instead of one.
+     *
+     * @param count how many matching calls it hits (at least 1)
+     * @return the fault, to inject
+     */
     public ApiFault times(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + count);

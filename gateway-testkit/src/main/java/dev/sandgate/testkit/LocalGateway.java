@@ -64,46 +64,79 @@ public final class LocalGateway implements AutoCloseable {
         this.token = registry.issueToken();
     }
 
-    /** Starts a gateway with default settings. */
+    /**
+     * Starts a gateway with default settings.
+     *
+     * @return the local gateway
+     */
     public static LocalGateway start() {
         return builder().start();
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The API base URL over plain HTTP, e.g. {@code http://127.0.0.1:40123/v1}. */
+    /**
+     * The API base URL over plain HTTP, e.g. {@code http://127.0.0.1:40123/v1}.
+     *
+     * @return the API base URL over plain HTTP
+     */
     public URI apiUrl() {
         return URI.create("http://127.0.0.1:" + server.plainPort() + "/v1");
     }
 
-    /** The API base URL over TLS, e.g. {@code https://127.0.0.1:40124/v1}; trust {@link #tlsCertificate()}. */
+    /**
+     * The API base URL over TLS, e.g. {@code https://127.0.0.1:40124/v1}; trust {@link #tlsCertificate()}.
+     *
+     * @return the API base URL over TLS
+     */
     public URI tlsApiUrl() {
         return URI.create("https://127.0.0.1:" + server.tlsPort() + "/v1");
     }
 
-    /** The self-signed certificate of the TLS listener, for the client's trust store. */
+    /**
+     * The self-signed certificate of the TLS listener, for the client's trust store.
+     *
+     * @return the self-signed certificate of the TLS listener, for the client's trust store
+     */
     public X509Certificate tlsCertificate() {
         return tls.certificate();
     }
 
-    /** A bearer token the gateway accepts, made at start. */
+    /**
+     * A bearer token the gateway accepts, made at start.
+     *
+     * @return a bearer token the gateway accepts, made at start
+     */
     public String token() {
         return token;
     }
 
-    /** Makes another accepted token, e.g. a second account that must not see the first one's sessions. */
+    /**
+     * Makes another accepted token, e.g. a second account that must not see the first one's sessions.
+     *
+     * @return the issue token
+     */
     public String issueToken() {
         return registry.issueToken();
     }
 
-    /** The public key of the CA that signs user certificates. */
+    /**
+     * The public key of the CA that signs user certificates.
+     *
+     * @return the public key of the CA that signs user certificates
+     */
     public PublicKey userCaPublicKey() {
         return registry.userCa().publicKey();
     }
 
-    /** The public key of the CA that signs the sessions' host certificates, as the API reports it. */
+    /**
+     * The public key of the CA that signs the sessions' host certificates, as the API reports it.
+     *
+     * @return the public key of the CA that signs the sessions' host certificates, as the API reports it
+     */
     public PublicKey hostCaPublicKey() {
         return registry.hostCa().publicKey();
     }
@@ -111,18 +144,33 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Signs a user certificate with the gateway's user CA, with any principals and validity: for tests of what the
      * session's SSH server refuses. Returns the OpenSSH certificate line.
+     *
+     * @param validAfter the start of the validity
+     * @param key the name
+     * @param validBefore the end of the validity
+     * @param principals the principals
+     * @return the sign user certificate
      */
     public String signUserCertificate(PublicKey key, List<String> principals, Instant validAfter, Instant validBefore) {
         return PublicKeyEntry.toString(registry.userCa().signUser(key, "test-certificate", principals, validAfter,
                 validBefore));
     }
 
-    /** The user name every session's SSH server expects. */
+    /**
+     * The user name every session's SSH server expects.
+     *
+     * @return the user name every session's SSH server expects
+     */
     public String sshUsername() {
         return SessionRegistry.USERNAME;
     }
 
-    /** The directory that a session's SFTP server and commands see as home. */
+    /**
+     * The directory that a session's SFTP server and commands see as home.
+     *
+     * @param sessionId the session's id
+     * @return the directory that a session's SFTP server and commands see as home
+     */
     public Path sessionDirectory(String sessionId) {
         return session(sessionId).directory();
     }
@@ -130,6 +178,9 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * The 127.0.0.1 port of a session's SSH server, for tests that connect to it directly, bypassing the tunnels.
      * Clients are meant to reach it only through the gateway.
+     *
+     * @param sessionId the session's id
+     * @return the 127.0.0.1 port of a session's SSH server
      */
     public int sshPortForTests(String sessionId) {
         return session(sessionId).sshPort();
@@ -138,40 +189,71 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * The session's SSH host key as an OpenSSH public key line (the plain key, without its host certificate), for a
      * known_hosts file.
+     *
+     * @param sessionId the session's id
+     * @return the session's SSH host key as an OpenSSH public key line
      */
     public String hostKeyLine(String sessionId) {
         return PublicKeyEntry.toString(session(sessionId).hostKey());
     }
 
-    /** The HTTP CONNECT proxy URL a mint answer names, over plain HTTP. */
+    /**
+     * The HTTP CONNECT proxy URL a mint answer names, over plain HTTP.
+     *
+     * @return the HTTP CONNECT proxy URL a mint answer names, over plain HTTP
+     */
     public URI connectProxyUrl() {
         return URI.create("http://127.0.0.1:" + server.plainPort());
     }
 
-    /** The CONNECT target a mint answer names for a session: {@code <session id>:22}. */
+    /**
+     * The CONNECT target a mint answer names for a session: {@code <session id>:22}.
+     *
+     * @param sessionId the session's id
+     * @return the CONNECT target a mint answer names for a session: {@code <session id>:22}
+     */
     public String connectTarget(String sessionId) {
         return session(sessionId).id() + ":22";
     }
 
-    /** The WebSocket URL a mint answer names for a session, over plain HTTP. */
+    /**
+     * The WebSocket URL a mint answer names for a session, over plain HTTP.
+     *
+     * @param sessionId the session's id
+     * @return the WebSocket URL a mint answer names for a session, over plain HTTP
+     */
     public URI webSocketUrl(String sessionId) {
         return URI.create("ws://127.0.0.1:" + server.plainPort() + "/v1/sessions/" + session(sessionId).id()
                 + "/ssh/websocket");
     }
 
-    /** What the gateway relayed for a session so far. */
+    /**
+     * What the gateway relayed for a session so far.
+     *
+     * @param sessionId the session's id
+     * @return what the gateway relayed for a session so far
+     */
     public Traffic traffic(String sessionId) {
         GatewaySession session = session(sessionId);
         return new Traffic(session.bytesToSession(), session.bytesFromSession(), session.tunnelsOpened(),
                 session.openTunnels());
     }
 
-    /** How many certificates the API has minted for a session. */
+    /**
+     * How many certificates the API has minted for a session.
+     *
+     * @param sessionId the session's id
+     * @return how many certificates the API has minted for a session
+     */
     public long certificatesMinted(String sessionId) {
         return session(sessionId).certificatesMinted();
     }
 
-    /** Makes the REST API misbehave for its next matching calls; see {@link ApiFault}. */
+    /**
+     * Makes the REST API misbehave for its next matching calls; see {@link ApiFault}.
+     *
+     * @param fault the fault
+     */
     public void injectApiFault(ApiFault fault) {
         server.faults().add(Objects.requireNonNull(fault, "fault").toRule());
     }
@@ -181,7 +263,11 @@ public final class LocalGateway implements AutoCloseable {
         server.faults().clear();
     }
 
-    /** Makes the next matching tunnels misbehave; see {@link TunnelFault}. */
+    /**
+     * Makes the next matching tunnels misbehave; see {@link TunnelFault}.
+     *
+     * @param fault the fault
+     */
     public void injectTunnelFault(TunnelFault fault) {
         server.tunnelFaults().add(Objects.requireNonNull(fault, "fault").toRule());
     }
@@ -191,11 +277,20 @@ public final class LocalGateway implements AutoCloseable {
         server.tunnelFaults().clear();
     }
 
-    /** Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}. */
+    /**
+     * Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}.
+     *
+     * @param sessionId the session's id
+     */
     public void pauseSession(String sessionId) {
         session(sessionId).setStatus(GatewaySession.Status.PAUSED);
     }
 
+    /**
+     * Resumes a paused session, as the sandbox service would.
+     *
+     * @param sessionId the session's id
+     */
     public void resumeSession(String sessionId) {
         session(sessionId).setStatus(GatewaySession.Status.RUNNING);
     }
@@ -258,7 +353,12 @@ public final class LocalGateway implements AutoCloseable {
         private Builder() {
         }
 
-        /** Where session directories are made; default a new temporary directory removed on close. */
+        /**
+         * Where session directories are made; default a new temporary directory removed on close.
+         *
+         * @param root the root
+         * @return this builder
+         */
         public Builder directory(Path root) {
             this.root = Objects.requireNonNull(root, "root");
             return this;
@@ -267,13 +367,19 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Makes the sessions' SSH servers present host certificates signed by a CA that the API does not report,
          * as an impostor host would: clients must refuse to connect.
+         *
+         * @return this builder
          */
         public Builder impostorHostCertificates() {
             this.hostKeys = SessionRegistry.HostKeys.FOREIGN_CA;
             return this;
         }
 
-        /** Makes the sessions' SSH servers present a plain host key with no certificate: clients must refuse it. */
+        /**
+         * Makes the sessions' SSH servers present a plain host key with no certificate: clients must refuse it.
+         *
+         * @return this builder
+         */
         public Builder plainHostKeys() {
             this.hostKeys = SessionRegistry.HostKeys.PLAIN;
             return this;
@@ -282,13 +388,19 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Makes the sessions' host certificates name no principals, which the gateway contract (like OpenSSH) reads
          * as valid for any host name: clients must accept them.
+         *
+         * @return this builder
          */
         public Builder hostCertificatesWithoutPrincipals() {
             this.hostKeys = SessionRegistry.HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
             return this;
         }
 
-        /** Makes the host CA an RSA key that signs with SHA-1 ({@code ssh-rsa}), as old CAs do: clients must refuse. */
+        /**
+         * Makes the host CA an RSA key that signs with SHA-1 ({@code ssh-rsa}), as old CAs do: clients must refuse.
+         *
+         * @return this builder
+         */
         public Builder sha1SignedHostCertificates() {
             this.hostKeys = SessionRegistry.HostKeys.CERTIFIED_WITH_SHA1;
             return this;
@@ -297,6 +409,8 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Makes the sessions' SSH servers offer only what old servers offer: {@code diffie-hellman-group14-sha1},
          * {@code aes128-cbc} and {@code hmac-sha1}. A strict client finds nothing in common.
+         *
+         * @return this builder
          */
         public Builder weakAlgorithmsOnly() {
             this.weakAlgorithmsOnly = true;
@@ -306,6 +420,8 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Makes every mint answer carry a {@code tunnel_credential} for that session, and the tunnels accept only such
          * credentials, never the account token: the tunnel endpoints then never see the token.
+         *
+         * @return this builder
          */
         public Builder sessionTunnelCredentials() {
             this.tunnelCredentials = true;
@@ -315,6 +431,8 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Mints certificates without {@code permit-port-forwarding} (and says {@code port_forwarding: false}); the
          * sessions' SSH servers then refuse every forwarding, as OpenSSH's sshd does for such a certificate.
+         *
+         * @return this builder
          */
         public Builder denyPortForwarding() {
             this.denyPortForwarding = true;
@@ -324,12 +442,19 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Mints certificates without {@code permit-pty} (and says {@code pty: false}); the sessions' SSH servers
          * then refuse every PTY request.
+         *
+         * @return this builder
          */
         public Builder denyPty() {
             this.denyPty = true;
             return this;
         }
 
+        /**
+         * Starts the gateway on 127.0.0.1 (it is also started by the builder's build).
+         *
+         * @return this gateway, started
+         */
         public LocalGateway start() {
             try {
                 return new LocalGateway(this);

@@ -25,15 +25,25 @@ public final class LocalGatewayExtension implements BeforeAllCallback, AfterAllC
     private LocalGateway gateway;
     private String startedBy;
 
+    /** An extension that starts a LocalGateway with the default settings. */
     public LocalGatewayExtension() {
         this(LocalGateway.builder());
     }
 
+    /**
+     * An extension that starts a LocalGateway built by this builder.
+     *
+     * @param builder the builder to take the settings from
+     */
     public LocalGatewayExtension(LocalGateway.Builder builder) {
         this.builder = builder;
     }
 
-    /** The running gateway. */
+    /**
+     * The running gateway.
+     *
+     * @return the running gateway
+     */
     public LocalGateway gateway() {
         if (gateway == null) {
             throw new IllegalStateException("The LocalGateway runs only while the test class runs");

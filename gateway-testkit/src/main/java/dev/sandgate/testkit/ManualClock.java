@@ -20,10 +20,20 @@ import java.util.Objects;
 public final class ManualClock extends Clock {
     private volatile Instant now = Instant.now();
 
+    /**
+     * Moves the clock forward.
+     *
+     * @param by how much to move the clock on
+     */
     public void advance(Duration by) {
         now = now.plus(Objects.requireNonNull(by, "by"));
     }
 
+    /**
+     * Sets the clock to this instant.
+     *
+     * @param instant the new time
+     */
     public void set(Instant instant) {
         now = Objects.requireNonNull(instant, "instant");
     }

@@ -45,7 +45,13 @@ public final class TunnelFault {
         this.times = times;
     }
 
-    /** Refuse the tunnel: a CONNECT gets {@code httpStatus}, a WebSocket is upgraded and closed with {@code closeCode}. */
+    /**
+     * Refuse the tunnel: a CONNECT gets {@code httpStatus}, a WebSocket is upgraded and closed with {@code closeCode}.
+     *
+     * @param closeCode the WebSocket close code
+     * @param httpStatus the http status
+     * @return the fault, to inject
+     */
     public static TunnelFault refuse(int httpStatus, int closeCode) {
         if (httpStatus < 300 || httpStatus > 599) {
             throw new IllegalArgumentException("A refusal status must be 3xx, 4xx or 5xx, got " + httpStatus);
@@ -56,7 +62,11 @@ public final class TunnelFault {
         return new TunnelFault(TunnelFaultRule.Kind.REFUSE, null, 0, httpStatus, closeCode, null, 1);
     }
 
-    /** Accept the tunnel, then relay nothing either way while keeping the connection open. */
+    /**
+     * Accept the tunnel, then relay nothing either way while keeping the connection open.
+     *
+     * @return the fault, to inject
+     */
     public static TunnelFault stall() {
         return new TunnelFault(TunnelFaultRule.Kind.STALL, Direction.TO_SESSION, 0, 0, 0, null, 1);
     }
@@ -65,19 +75,33 @@ public final class TunnelFault {
      * Relay normally until {@code bytes} have flowed in {@code direction}, then relay nothing more either way, keeping
      * the connection. Until then the other direction flows freely (an SSH server's banner and key exchange offer
      * pass even with {@code stallAfter(0, TO_SESSION)}, since they need no client bytes).
+     *
+     * @param direction the direction of the bytes
+     * @param bytes the size in bytes
+     * @return the fault, to inject
      */
     public static TunnelFault stallAfter(long bytes, Direction direction) {
         return new TunnelFault(TunnelFaultRule.Kind.STALL, Objects.requireNonNull(direction, "direction"),
                 notNegative(bytes), 0, 0, null, 1);
     }
 
-    /** Relay normally until {@code bytes} have flowed in {@code direction}, then cut the connection. */
+    /**
+     * Relay normally until {@code bytes} have flowed in {@code direction}, then cut the connection.
+     *
+     * @param direction the direction of the bytes
+     * @param bytes the size in bytes
+     * @return the fault, to inject
+     */
     public static TunnelFault dropAfter(long bytes, Direction direction) {
         return new TunnelFault(TunnelFaultRule.Kind.DROP, Objects.requireNonNull(direction, "direction"),
                 notNegative(bytes), 0, 0, null, 1);
     }
 
-    /** Accept the tunnel and send bytes that are not an SSH identification, then close. */
+    /**
+     * Accept the tunnel and send bytes that are not an SSH identification, then close.
+     *
+     * @return the fault, to inject
+     */
     public static TunnelFault garbageBanner() {
         return new TunnelFault(TunnelFaultRule.Kind.GARBAGE, null, 0, 0, 0, null, 1);
     }
@@ -87,6 +111,9 @@ public final class TunnelFault {
      * WebSocket a single binary message in fragments of 1 MiB, on a CONNECT tunnel the bytes as they are. The gateway
      * sends each fragment once the last was written and stops when the client goes away, so it holds 1 MiB at most.
      * For testing that a client bounds what it collects.
+     *
+     * @param bytes the size in bytes
+     * @return the fault, to inject
      */
     public static TunnelFault oversizedMessage(long bytes) {
         if (bytes < 1) {
@@ -95,7 +122,12 @@ public final class TunnelFault {
         return new TunnelFault(TunnelFaultRule.Kind.FLOOD, null, bytes, 0, 0, null, 1);
     }
 
-    /** Relay at about {@code bytesPerSecond} in each direction. */
+    /**
+     * Relay at about {@code bytesPerSecond} in each direction.
+     *
+     * @param bytesPerSecond the bytes per second
+     * @return the fault, to inject
+     */
     public static TunnelFault slow(long bytesPerSecond) {
         if (bytesPerSecond < 1) {
             throw new IllegalArgumentException("bytesPerSecond must be positive, got " + bytesPerSecond);
@@ -103,7 +135,12 @@ public final class TunnelFault {
         return new TunnelFault(TunnelFaultRule.Kind.SLOW, null, bytesPerSecond, 0, 0, null, 1);
     }
 
-    /** Hit the next {@code n} tunnels instead of one. */
+    /**
+     * Hit the next {@code n} tunnels instead of one.
+     *
+     * @param n the n
+     * @return the fault, to inject
+     */
     public TunnelFault times(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + n);
@@ -111,7 +148,12 @@ public final class TunnelFault {
         return new TunnelFault(kind, direction, bytes, httpStatus, closeCode, sessionId, n);
     }
 
-    /** Hit only tunnels to this session. */
+    /**
+     * Hit only tunnels to this session.
+     *
+     * @param id the session's id
+     * @return the fault, to inject
+     */
     public TunnelFault forSession(String id) {
         return new TunnelFault(kind, direction, bytes, httpStatus, closeCode, Objects.requireNonNull(id, "id"), times);
     }

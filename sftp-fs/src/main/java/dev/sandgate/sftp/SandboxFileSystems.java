@@ -43,7 +43,13 @@ public final class SandboxFileSystems {
     private SandboxFileSystems() {
     }
 
-    /** Opens a file system on the connection, with the default options. The caller closes both. */
+    /**
+     * Opens a file system on the connection, with the default options. The caller closes both.
+     *
+     * @param connection the connection
+     * @return the open file system
+     * @throws IOException if the SFTP server or the connection fails
+     */
     public static FileSystem open(SshConnection connection) throws IOException {
         return open(connection, SftpOptions.DEFAULTS);
     }
@@ -51,12 +57,22 @@ public final class SandboxFileSystems {
     /**
      * Opens a file system on the connection. Closing the file system closes its SFTP channel and every stream and
      * channel still open on it, not the connection.
+     *
+     * @param connection the connection
+     * @param options how to run it
+     * @return the open file system
+     * @throws IOException if the SFTP server or the connection fails
      */
     public static FileSystem open(SshConnection connection, SftpOptions options) throws IOException {
         return SandgateFileSystemProvider.instance().open(connection, options);
     }
 
-    /** {@code sandgate://SESSION/}, the URI that {@code FileSystems.newFileSystem} opens a session's files with. */
+    /**
+     * {@code sandgate://SESSION/}, the URI that {@code FileSystems.newFileSystem} opens a session's files with.
+     *
+     * @param sessionId the session's id
+     * @return {@code sandgate://SESSION/}
+     */
     public static URI uri(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         try {

@@ -26,6 +26,14 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
     /** The defaults: 32 KiB requests, 64 in flight (OpenSSH's client keeps the same), polling every 2 s. */
     public static final SftpOptions DEFAULTS = builder().build();
 
+    /**
+     * Checks the components and keeps unmodifiable copies of collections.
+     *
+     * @param requestSize the request size
+     * @param requestsInFlight the requests in flight
+     * @param watchInterval the watch interval
+     * @param listingAttributesTtl the listing attributes ttl
+     */
     public SftpOptions {
         if (requestSize < 1024 || requestSize > 1024 * 1024) {
             throw new IllegalArgumentException("requestSize must be 1 KiB to 1 MiB, not " + requestSize);
@@ -43,6 +51,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -57,26 +66,51 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         private Builder() {
         }
 
+        /**
+         * How many bytes one read or write request asks for.
+         *
+         * @param bytes the size in bytes
+         * @return this builder
+         */
         public Builder requestSize(int bytes) {
             this.requestSize = bytes;
             return this;
         }
 
+        /**
+         * How many read or write requests one stream keeps in flight.
+         *
+         * @param requests how many requests
+         * @return this builder
+         */
         public Builder requestsInFlight(int requests) {
             this.requestsInFlight = requests;
             return this;
         }
 
+        /**
+         * How often a watch service lists the watched directories; default 2 s.
+         *
+         * @param interval the time between two checks
+         * @return this builder
+         */
         public Builder watchInterval(Duration interval) {
             this.watchInterval = interval;
             return this;
         }
 
+        /**
+         * How long the attributes a directory listing brought stay usable for a following stat.
+         *
+         * @param ttl how long it should last
+         * @return this builder
+         */
         public Builder listingAttributesTtl(Duration ttl) {
             this.listingAttributesTtl = ttl;
             return this;
         }
 
+        /** {@return a new {@code SftpOptions} with what was given to this builder} */
         public SftpOptions build() {
             return new SftpOptions(requestSize, requestsInFlight, watchInterval, listingAttributesTtl);
         }

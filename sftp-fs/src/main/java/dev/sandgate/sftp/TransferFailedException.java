@@ -30,7 +30,11 @@ public final class TransferFailedException extends FileSystemException {
         this.partialResult = Objects.requireNonNull(partialResult, "partialResult");
     }
 
-    /** What the transfer did before it stopped. */
+    /**
+     * What the transfer did before it stopped.
+     *
+     * @return what the transfer did before it stopped
+     */
     public TransferResult partialResult() {
         return partialResult;
     }

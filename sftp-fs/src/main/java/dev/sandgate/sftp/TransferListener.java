@@ -30,18 +30,27 @@ public interface TransferListener {
     /**
      * A file's bytes are about to be written.
      *
+     * @param source where to copy from
+     * @param target where to copy to
      * @param size the source file's whole size, also when an earlier partial copy is being continued
      */
     default void fileStarted(Path source, Path target, long size) {
     }
 
-    /** {@code bytes} more bytes of {@code source} were written to the target; called once per chunk. */
+    /**
+     * {@code bytes} more bytes of {@code source} were written to the target; called once per chunk.
+     *
+     * @param source where to copy from
+     * @param bytes the size in bytes
+     */
     default void bytesTransferred(Path source, long bytes) {
     }
 
     /**
      * A file was copied completely, its size checked and its last-modified time set.
      *
+     * @param source where to copy from
+     * @param target where to copy to
      * @param bytes the bytes written for it in this run: less than its size when a partial copy was continued
      */
     default void fileCompleted(Path source, Path target, long bytes) {
@@ -51,6 +60,8 @@ public interface TransferListener {
      * An entry was not copied: a symbolic link, something that is neither a regular file nor a directory, or (when
      * resuming) a target that is already complete.
      *
+     * @param source where to copy from
+     * @param target where to copy to
      * @param reason a short human-readable reason, such as {@code "symbolic link"} or {@code "up to date"}
      */
     default void fileSkipped(Path source, Path target, String reason) {

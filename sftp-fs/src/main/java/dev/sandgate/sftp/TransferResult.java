@@ -24,6 +24,28 @@ import java.util.Objects;
 public record TransferResult(long filesCopied, long filesSkipped, long filesResumed, long bytesTransferred,
         long directoriesCreated, Duration elapsed) {
 
+    /**
+
+     * Checks the components.
+
+     *
+
+     * @param filesCopied        files whose bytes were written and completed in this run, including resumed ones
+
+     * @param filesSkipped       entries not copied: symbolic links, special files, and targets already up to date
+
+     * @param filesResumed       of {@code filesCopied}, those that continued a partial earlier copy
+
+     * @param bytesTransferred   bytes actually written in this run (a resumed file counts only its missing part; a file
+
+     *        abandoned after an error counts what was written of it)
+
+     * @param directoriesCreated directories that did not exist and were created, the target itself included
+
+     * @param elapsed            how long the run took
+
+     */
+
     public TransferResult {
         notNegative(filesCopied, "filesCopied");
         notNegative(filesSkipped, "filesSkipped");

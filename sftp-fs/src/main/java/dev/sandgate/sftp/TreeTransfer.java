@@ -71,6 +71,10 @@ public final class TreeTransfer {
     /**
      * Starts a transfer of {@code source} (a directory whose contents are copied into {@code target}, or a regular
      * file copied to the file {@code target}).
+     *
+     * @param source where to copy from
+     * @param target where to copy to
+     * @return this builder
      */
     public static Builder builder(Path source, Path target) {
         return new Builder(source, target);
@@ -120,6 +124,9 @@ public final class TreeTransfer {
         /**
          * How many files are copied at once, each on its own worker thread: 1 to {@value TreeTransfer#MAX_CONCURRENCY},
          * {@value TreeTransfer#DEFAULT_CONCURRENCY} by default.
+         *
+         * @param concurrency how many files may be in flight at once
+         * @return this builder
          */
         public Builder concurrency(int concurrency) {
             if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -130,18 +137,29 @@ public final class TreeTransfer {
             return this;
         }
 
-        /** Hears progress; it must be thread-safe (see {@link TransferListener}). */
+        /**
+         * Hears progress; it must be thread-safe (see {@link TransferListener}).
+         *
+         * @param listener the listener to tell
+         * @return this builder
+         */
         public Builder listener(TransferListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Whether complete target files are skipped and partial ones continued (true by default). */
+        /**
+         * Whether complete target files are skipped and partial ones continued (true by default).
+         *
+         * @param resume the resume
+         * @return this builder
+         */
         public Builder resume(boolean resume) {
             this.resume = resume;
             return this;
         }
 
+        /** {@return a new {@code TreeTransfer} with what was given to this builder} */
         public TreeTransfer build() {
             return new TreeTransfer(this);
         }

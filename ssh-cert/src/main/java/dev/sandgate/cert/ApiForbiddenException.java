@@ -10,7 +10,15 @@ package dev.sandgate.cert;
 public class ApiForbiddenException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}. */
+    /**
+     * See {@link SandboxApiException#SandboxApiException(String, int, String, String, Throwable)}.
+     *
+     * @param status the HTTP status
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     * @param apiMessage the message the API gave, or null
+     * @param errorCode the API's error code, or null
+     */
     public ApiForbiddenException(String message, int status, String errorCode, String apiMessage, Throwable cause) {
         super(message, status, errorCode, apiMessage, cause);
     }

@@ -31,21 +31,40 @@ public final class CertificateAuthority {
         this.keyPair = Objects.requireNonNull(keyPair, "keyPair");
     }
 
-    /** A new CA with a fresh Ed25519 key. */
+    /**
+     * A new CA with a fresh Ed25519 key.
+     *
+     * @return a new CA with a fresh Ed25519 key
+     */
     public static CertificateAuthority generate() {
         return new CertificateAuthority(SshKeys.generate());
     }
 
-    /** A CA that signs with the given key pair. */
+    /**
+     * A CA that signs with the given key pair.
+     *
+     * @param keyPair the key pair
+     * @return a CA that signs with the given key pair
+     */
     public static CertificateAuthority of(KeyPair keyPair) {
         return new CertificateAuthority(keyPair);
     }
 
+    /** {@return the public key} */
     public PublicKey publicKey() {
         return keyPair.getPublic();
     }
 
-    /** Signs a user certificate with the usual OpenSSH permissions (pty, port, agent and X11 forwarding, user rc). */
+    /**
+     * Signs a user certificate with the usual OpenSSH permissions (pty, port, agent and X11 forwarding, user rc).
+     *
+     * @param validAfter the start of the validity
+     * @param key the name
+     * @param validBefore the end of the validity
+     * @param principals the principals
+     * @param keyId the key id
+     * @return the ssh certificate
+     */
     public SshCertificate signUser(PublicKey key, String keyId, Collection<String> principals, Instant validAfter,
             Instant validBefore) {
         OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate()
@@ -57,7 +76,16 @@ public final class CertificateAuthority {
         return sign(builder, key, keyId, principals, validAfter, validBefore);
     }
 
-    /** Signs a host certificate; {@code principals} are the names clients connect to. */
+    /**
+     * Signs a host certificate; {@code principals} are the names clients connect to.
+     *
+     * @param validAfter the start of the validity
+     * @param key the name
+     * @param validBefore the end of the validity
+     * @param principals the principals
+     * @param keyId the key id
+     * @return the ssh certificate
+     */
     public SshCertificate signHost(PublicKey key, String keyId, Collection<String> principals, Instant validAfter,
             Instant validBefore) {
         return sign(OpenSshCertificateBuilder.hostCertificate(), key, keyId, principals, validAfter, validBefore);

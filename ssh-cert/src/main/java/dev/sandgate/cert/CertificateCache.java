@@ -66,6 +66,11 @@ public final class CertificateCache {
         this.listener = builder.listener;
     }
 
+    /**
+     * {@return a new builder}
+     *
+     * @param issuer what mints the certificates
+     */
     public static Builder builder(CertificateIssuer issuer) {
         return new Builder(issuer);
     }
@@ -73,6 +78,8 @@ public final class CertificateCache {
     /**
      * A certificate for the session that is valid now, minting or renewing as needed.
      *
+     * @param sessionId the session's id
+     * @return a certificate for the session that is valid now, minting or renewing as needed
      * @throws IOException what the issuer threw, when no valid certificate is left to fall back on
      */
     public IssuedCertificate get(String sessionId) throws IOException {
@@ -82,6 +89,9 @@ public final class CertificateCache {
     /**
      * As {@link #get(String)}, waiting at most {@code timeout} for a mint (the issuer is asked to keep within it too).
      *
+     * @param timeout the time limit
+     * @param sessionId the session's id
+     * @return the certificate and its key pair
      * @throws ApiConnectionException if no certificate arrived in time
      */
     public IssuedCertificate get(String sessionId, Duration timeout) throws IOException {
@@ -101,6 +111,8 @@ public final class CertificateCache {
     /**
      * Forgets the session's certificate: the next {@link #get} mints. Sessions whose certificates have expired are
      * forgotten by themselves when another session is first asked for.
+     *
+     * @param sessionId the session's id
      */
     public void invalidate(String sessionId) {
         entries.remove(sessionId);
@@ -111,7 +123,11 @@ public final class CertificateCache {
         return entries.size();
     }
 
-    /** The issuer this cache mints with. */
+    /**
+     * The issuer this cache mints with.
+     *
+     * @return the issuer this cache mints with
+     */
     public CertificateIssuer issuer() {
         return issuer;
     }
@@ -255,25 +271,46 @@ public final class CertificateCache {
             this.issuer = Objects.requireNonNull(issuer, "issuer");
         }
 
-        /** The type of the key pairs generated for certificates; default Ed25519. */
+        /**
+         * The type of the key pairs generated for certificates; default Ed25519.
+         *
+         * @param keyType the key type
+         * @return this builder
+         */
         public Builder keyType(SshKeyType keyType) {
             this.keyType = Objects.requireNonNull(keyType, "keyType");
             return this;
         }
 
-        /** The lifetime asked for each certificate; default 30 minutes. */
+        /**
+         * The lifetime asked for each certificate; default 30 minutes.
+         *
+         * @param ttl how long it should last
+         * @return this builder
+         */
         public Builder ttl(Duration ttl) {
             this.ttl = Checks.positive(ttl, "ttl");
             return this;
         }
 
-        /** A certificate this close to its end is no longer handed out; default 30 s (covers a slow handshake and clock skew). */
+        /**
+         * A certificate this close to its end is no longer handed out; default 30 s (covers a slow handshake and clock skew).
+         *
+         * @param margin the margin
+         * @return this builder
+         */
         public Builder expiryMargin(Duration margin) {
             this.expiryMargin = Checks.notNegative(margin, "expiryMargin");
             return this;
         }
 
-        /** The wait before retrying a failed renewal, doubling per failure up to {@code max}; default 1 s to 1 min. */
+        /**
+         * The wait before retrying a failed renewal, doubling per failure up to {@code max}; default 1 s to 1 min.
+         *
+         * @param first the first
+         * @param max the max
+         * @return this builder
+         */
         public Builder retryBackoff(Duration first, Duration max) {
             this.firstBackoff = Checks.positive(first, "first backoff");
             this.maxBackoff = Checks.positive(max, "max backoff");
@@ -283,18 +320,30 @@ public final class CertificateCache {
             return this;
         }
 
-        /** The clock that decides when to renew; default the system clock. */
+        /**
+         * The clock that decides when to renew; default the system clock.
+         *
+         * @param clock the clock to read the time from
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Who hears of mints, renewals and renewal failures.
+         *
+         * @param listener the listener to tell
+         * @return this builder
+         */
         public Builder listener(CertificateListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
 
+        /** {@return a new {@code CertificateCache} with what was given to this builder} */
         public CertificateCache build() {
             return new CertificateCache(this);
         }

@@ -18,13 +18,24 @@ public interface CertificateIssuer {
     /**
      * Mints a certificate for {@code keyPair}'s public key that logs in to {@code sessionId}.
      *
+     * @param keyPair the key pair
+     * @param sessionId the session's id
+     * @return the certificate and the key pair it certifies
      * @param ttl the lifetime asked for; the issuer may grant less
+     * @throws IOException if the API cannot be reached, refuses or answers badly
      */
     IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl) throws IOException;
 
     /**
      * Mints as {@link #issue(String, KeyPair, Duration)} does, within {@code timeout} when the issuer can bound its
      * work; the default ignores the limit. {@link SandboxApi} bounds the whole call, retries included.
+     *
+     * @param timeout the time limit
+     * @param ttl how long it should last
+     * @param keyPair the key pair
+     * @param sessionId the session's id
+     * @return the certificate and the key pair it certifies
+     * @throws IOException if the API cannot be reached, refuses or answers badly
      */
     default IssuedCertificate issue(String sessionId, KeyPair keyPair, Duration ttl, Duration timeout) throws IOException {
         return issue(sessionId, keyPair, ttl);

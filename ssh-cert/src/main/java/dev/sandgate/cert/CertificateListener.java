@@ -22,13 +22,21 @@ public interface CertificateListener {
     CertificateListener NONE = new CertificateListener() {
     };
 
-    /** A certificate was minted for a session: its first ({@code renewal} false) or a renewal. */
+    /**
+     * A certificate was minted for a session: its first ({@code renewal} false) or a renewal.
+     *
+     * @param certificate the certificate
+     * @param sessionId the session's id
+     * @param renewal the renewal
+     */
     default void certificateIssued(String sessionId, IssuedCertificate certificate, boolean renewal) {
     }
 
     /**
      * Minting failed.
      *
+     * @param cause the failure underneath, or null
+     * @param sessionId the session's id
      * @param stillInUse  the older certificate that stays in use until it expires, or null when there is none
      * @param nextAttempt the earliest time a renewal is tried again
      */

@@ -18,6 +18,9 @@ public final class Credentials {
     private final SshCertificate certificate;
 
     /**
+     * @param keyPair the key pair
+     * @param certificate the certificate
+     * @param username the user name
      * @throws IllegalArgumentException if the certificate is not for the key pair's public key, or not a user certificate
      */
     public Credentials(String username, KeyPair keyPair, SshCertificate certificate) {
@@ -34,14 +37,17 @@ public final class Credentials {
         }
     }
 
+    /** {@return the username} */
     public String username() {
         return username;
     }
 
+    /** {@return the key pair} */
     public KeyPair keyPair() {
         return keyPair;
     }
 
+    /** {@return the certificate} */
     public SshCertificate certificate() {
         return certificate;
     }

@@ -26,12 +26,20 @@ public final class EndpointPolicy {
         this.tunnelHosts = tunnelHosts;
     }
 
-    /** TLS for every host but loopback; tunnels to any host. The default. */
+    /**
+     * TLS for every host but loopback; tunnels to any host. The default.
+     *
+     * @return the policy
+     */
     public static EndpointPolicy requireTls() {
         return new EndpointPolicy(false, List.of());
     }
 
-    /** The same policy but allowing {@code http://} and {@code ws://} to any host: for development only. */
+    /**
+     * The same policy but allowing {@code http://} and {@code ws://} to any host: for development only.
+     *
+     * @return the same policy but allowing {@code http://} and {@code ws://} to any host: for development only
+     */
     public EndpointPolicy allowCleartext() {
         return new EndpointPolicy(true, tunnelHosts);
     }
@@ -39,6 +47,9 @@ public final class EndpointPolicy {
     /**
      * The same policy, with tunnels allowed only to these hosts: exact names, or {@code *.example.com} for any name
      * below {@code example.com}. The API's host is not restricted (it is the one the caller configured).
+     *
+     * @param hosts the hosts
+     * @return the same policy, with tunnels allowed only to these hosts
      */
     public EndpointPolicy tunnelHosts(String... hosts) {
         for (String host : hosts) {
@@ -49,11 +60,16 @@ public final class EndpointPolicy {
         return new EndpointPolicy(cleartext, List.of(hosts));
     }
 
+    /** {@return whether tokens may go over plain HTTP beyond loopback} */
     public boolean allowsCleartext() {
         return cleartext;
     }
 
-    /** The hosts tunnels may go to; empty means any. */
+    /**
+     * The hosts tunnels may go to; empty means any.
+     *
+     * @return the hosts tunnels may go to; empty means any
+     */
     public List<String> tunnelHosts() {
         return tunnelHosts;
     }
@@ -61,6 +77,8 @@ public final class EndpointPolicy {
     /**
      * Why the token may not go to this endpoint, or null when it may.
      *
+     * @param endpoint the endpoint
+     * @return why the token may not go to this endpoint, or null when it may
      * @param tunnel whether the endpoint is a tunnel's (the host allowlist applies) or the API's
      * @param setting where the caller sets the policy, for the message (e.g. {@code SandboxSsh.Builder.endpointPolicy})
      */
@@ -96,7 +114,12 @@ public final class EndpointPolicy {
         return false;
     }
 
-    /** Whether the host, as written, is loopback: {@code localhost}, an address in 127.0.0.0/8, or {@code ::1}. */
+    /**
+     * Whether the host, as written, is loopback: {@code localhost}, an address in 127.0.0.0/8, or {@code ::1}.
+     *
+     * @param host the host name or address
+     * @return whether the host, as written, is loopback: {@code localhost}, an address in 127.0.0.0/8, or {@code ::1}
+     */
     public static boolean isLoopback(String host) {
         String name = host.toLowerCase(Locale.ROOT);
         if (name.startsWith("[") && name.endsWith("]")) {

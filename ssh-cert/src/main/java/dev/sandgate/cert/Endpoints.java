@@ -21,6 +21,12 @@ public final class Endpoints {
 
     /** An HTTP CONNECT proxy ({@code http://} or {@code https://}) and the {@code host:port} to ask it for. */
     public record Connect(URI proxyUrl, String target) {
+        /**
+         * Checks the components and keeps unmodifiable copies of collections.
+         *
+         * @param proxyUrl the CONNECT proxy's URL
+         * @param target where to copy to
+         */
         public Connect {
             Objects.requireNonNull(proxyUrl, "proxyUrl");
             Objects.requireNonNull(target, "target");
@@ -31,7 +37,11 @@ public final class Endpoints {
             checkTarget(target);
         }
 
-        /** The host part of {@link #target()}. */
+        /**
+         * The host part of {@link #target()}.
+         *
+         * @return the host part of {@link #target()}
+         */
         public String targetHost() {
             String host = target.substring(0, target.lastIndexOf(':'));
             return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -43,7 +53,11 @@ public final class Endpoints {
             return "Connect[proxyUrl=" + withoutUserInfo(proxyUrl) + ", target=" + target + "]";
         }
 
-        /** The port part of {@link #target()}. */
+        /**
+         * The port part of {@link #target()}.
+         *
+         * @return the port part of {@link #target()}
+         */
         public int targetPort() {
             return Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
         }
@@ -69,6 +83,11 @@ public final class Endpoints {
             return "WebSocket[url=" + withoutUserInfo(url) + "]";
         }
 
+        /**
+         * Checks the components and keeps unmodifiable copies of collections.
+         *
+         * @param url the URL
+         */
         public WebSocket {
             Objects.requireNonNull(url, "url");
             String scheme = url.getScheme();
@@ -86,6 +105,12 @@ public final class Endpoints {
         return uri.getScheme() + "://" + uri.getHost() + port + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
+    /**
+     * Endpoints with either way in, or both.
+     *
+     * @param connect   the HTTP CONNECT endpoint, or null
+     * @param webSocket the WebSocket endpoint, or null
+     */
     public Endpoints(Connect connect, WebSocket webSocket) {
         if (connect == null && webSocket == null) {
             throw new IllegalArgumentException("At least one endpoint (connect or websocket) is required");
@@ -94,10 +119,12 @@ public final class Endpoints {
         this.webSocket = webSocket;
     }
 
+    /** {@return the connect, if there is one} */
     public Optional<Connect> connect() {
         return Optional.ofNullable(connect);
     }
 
+    /** {@return the web socket, if there is one} */
     public Optional<WebSocket> webSocket() {
         return Optional.ofNullable(webSocket);
     }

@@ -31,7 +31,13 @@ public final class FileCredentials {
         this.username = username;
     }
 
-    /** Credentials from {@code privateKeyFile} and {@code privateKeyFile + "-cert.pub"}, for logging in as {@code username}. */
+    /**
+     * Credentials from {@code privateKeyFile} and {@code privateKeyFile + "-cert.pub"}, for logging in as {@code username}.
+     *
+     * @param privateKeyFile the private key file
+     * @param username the user name
+     * @return the file credentials
+     */
     public static FileCredentials of(Path privateKeyFile, String username) {
         return new FileCredentials(Objects.requireNonNull(privateKeyFile, "privateKeyFile"),
                 Objects.requireNonNull(username, "username"));
@@ -40,6 +46,7 @@ public final class FileCredentials {
     /**
      * The credentials as the files hold them now, re-read when they changed since the last call.
      *
+     * @return the credentials as the files hold them now, re-read when they changed since the last call
      * @throws IOException if the files are missing, unreadable, or do not belong together
      */
     public synchronized Credentials current() throws IOException {

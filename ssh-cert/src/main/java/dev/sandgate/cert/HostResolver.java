@@ -18,6 +18,12 @@ public interface HostResolver {
     /** The system's resolver. */
     HostResolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
 
-    /** The addresses of {@code host}, in the order to try them; never empty. */
+    /**
+     * The addresses of {@code host}, in the order to try them; never empty.
+     *
+     * @param host the host name or address
+     * @return the addresses of {@code host}, in the order to try them; never empty
+     * @throws UnknownHostException if the name cannot be resolved
+     */
     List<InetAddress> resolve(String host) throws UnknownHostException;
 }

@@ -26,6 +26,18 @@ import java.util.Optional;
  */
 public record IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
         Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential) {
+    /**
+     * Checks the components and keeps unmodifiable copies of collections.
+     *
+     * @param credentials     the key pair, its certificate and the user name to log in as
+     * @param renewAfter      when a fresh certificate should be minted
+     * @param hostCaKeys      the CA keys whose host certificates identify the session's SSH server
+     * @param permissions     what the certificate allows
+     * @param endpoints       where the session's SSH server can be reached
+     * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one: sent instead of
+     *        the account token, so that the gateway's tunnel endpoints never receive the latter. Never
+     *        shown by {@link #toString()}.
+     */
     public IssuedCertificate {
         Objects.requireNonNull(tunnelCredential, "tunnelCredential");
         Objects.requireNonNull(credentials, "credentials");
@@ -35,13 +47,25 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
         Objects.requireNonNull(endpoints, "endpoints");
     }
 
-    /** A grant with no tunnel credential of its own: tunnels use the account token. */
+    /**
+     * A grant with no tunnel credential of its own: tunnels use the account token.
+     *
+     * @param hostCaKeys the host ca keys
+     * @param endpoints the endpoints
+     * @param permissions the permissions
+     * @param credentials the key pair and its certificate
+     * @param renewAfter the renew after
+     */
     public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
             Permissions permissions, Endpoints endpoints) {
         this(credentials, renewAfter, hostCaKeys, permissions, endpoints, Optional.empty());
     }
 
-    /** The certificate's end of validity. */
+    /**
+     * The certificate's end of validity.
+     *
+     * @return the certificate's end of validity
+     */
     public Instant validBefore() {
         return credentials.certificate().validBefore();
     }

@@ -32,23 +32,31 @@ public final class NewSession {
         this.sshPublicKey = builder.sshPublicKey;
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the ttl} */
     public Duration ttl() {
         return ttl;
     }
 
+    /** {@return the image, if there is one} */
     public Optional<String> image() {
         return Optional.ofNullable(image);
     }
 
+    /** {@return the metadata} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** An OpenSSH public key line to install in the session, if any. */
+    /**
+     * An OpenSSH public key line to install in the session, if any.
+     *
+     * @return an OpenSSH public key line to install in the session, if any
+     */
     public Optional<String> sshPublicKey() {
         return Optional.ofNullable(sshPublicKey);
     }
@@ -68,28 +76,53 @@ public final class NewSession {
         private Builder() {
         }
 
-        /** How long the session lives; default one hour. */
+        /**
+         * How long the session lives; default one hour.
+         *
+         * @param ttl how long it should last
+         * @return this builder
+         */
         public Builder ttl(Duration ttl) {
             this.ttl = Checks.positive(ttl, "ttl");
             return this;
         }
 
+        /**
+         * The image the session starts from.
+         *
+         * @param image the image's name
+         * @return this builder
+         */
         public Builder image(String image) {
             this.image = Objects.requireNonNull(image, "image");
             return this;
         }
 
+        /**
+         * Adds one metadata entry to the session.
+         *
+         * @param key the name
+         * @param value the value
+         * @return this builder
+         */
         public Builder metadata(String key, String value) {
             metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
+        /**
+         * Creates the session with this public key, so that it can be logged in to without minting.
+         *
+         * @param openSshLine the public key as one OpenSSH line
+         * @return this builder
+         */
         public Builder sshPublicKey(String openSshLine) {
             SshKeys.parsePublicKey(openSshLine);
             this.sshPublicKey = openSshLine.trim();
             return this;
         }
 
+        /** {@return a new {@code NewSession} with what was given to this builder} */
         public NewSession build() {
             return new NewSession(this);
         }

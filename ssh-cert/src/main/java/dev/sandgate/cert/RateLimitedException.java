@@ -17,12 +17,19 @@ import java.util.OptionalLong;
 public class RateLimitedException extends SandboxApiException implements Refused {
     private static final long serialVersionUID = 1L;
 
+    /** The retry after, kept in the serialized form. */
     private final Duration retryAfter;
+    /** The limit, kept in the serialized form. */
     private final Long limit;
+    /** The remaining, kept in the serialized form. */
     private final Long remaining;
+    /** The reset, kept in the serialized form. */
     private final Instant reset;
 
     /**
+     * @param message what went wrong, with no secret in it
+     * @param errorCode the API's error code, or null
+     * @param apiMessage the message the API gave, or null
      * @param retryAfter from {@code Retry-After}, or null
      * @param limit      from {@code X-RateLimit-Limit}, or null
      * @param remaining  from {@code X-RateLimit-Remaining}, or null
@@ -37,22 +44,38 @@ public class RateLimitedException extends SandboxApiException implements Refused
         this.reset = reset;
     }
 
-    /** How long the API asked to wait ({@code Retry-After}). */
+    /**
+     * How long the API asked to wait ({@code Retry-After}).
+     *
+     * @return how long the API asked to wait ({@code Retry-After})
+     */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
 
-    /** The request budget of the window ({@code X-RateLimit-Limit}). */
+    /**
+     * The request budget of the window ({@code X-RateLimit-Limit}).
+     *
+     * @return the request budget of the window ({@code X-RateLimit-Limit})
+     */
     public OptionalLong limit() {
         return limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
     }
 
-    /** What is left of the budget ({@code X-RateLimit-Remaining}). */
+    /**
+     * What is left of the budget ({@code X-RateLimit-Remaining}).
+     *
+     * @return what is left of the budget ({@code X-RateLimit-Remaining})
+     */
     public OptionalLong remaining() {
         return remaining == null ? OptionalLong.empty() : OptionalLong.of(remaining);
     }
 
-    /** When the budget refills ({@code X-RateLimit-Reset}). */
+    /**
+     * When the budget refills ({@code X-RateLimit-Reset}).
+     *
+     * @return when the budget refills ({@code X-RateLimit-Reset})
+     */
     public Optional<Instant> reset() {
         return Optional.ofNullable(reset);
     }

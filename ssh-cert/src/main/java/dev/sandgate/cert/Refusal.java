@@ -37,12 +37,21 @@ public enum Refusal {
         this.advice = advice;
     }
 
-    /** A sentence for the user about what the refusal means and what to do. */
+    /**
+     * A sentence for the user about what the refusal means and what to do.
+     *
+     * @return a sentence for the user about what the refusal means and what to do
+     */
     public String advice() {
         return advice;
     }
 
-    /** The refusal an HTTP error status stands for. */
+    /**
+     * The refusal an HTTP error status stands for.
+     *
+     * @param status the HTTP status
+     * @return the refusal an HTTP error status stands for
+     */
     public static Refusal ofHttpStatus(int status) {
         switch (status) {
             case 401:
@@ -55,7 +64,12 @@ public enum Refusal {
         }
     }
 
-    /** The refusal a WebSocket close code stands for (gateway contract v1). */
+    /**
+     * The refusal a WebSocket close code stands for (gateway contract v1).
+     *
+     * @param code the WebSocket close code
+     * @return the refusal a WebSocket close code stands for (gateway contract v1)
+     */
     public static Refusal ofCloseCode(int code) {
         switch (code) {
             case 4401: return UNAUTHORIZED;
@@ -73,6 +87,9 @@ public enum Refusal {
     /**
      * The refusal behind a failure: the first exception in its cause chain that is {@link Refused}, or empty when the
      * failure was no refusal (unreachable, timed out, a broken connection, a host that is not the session's).
+     *
+     * @param failure the failure
+     * @return the refusal behind a failure
      */
     public static Optional<Refusal> of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -11,6 +11,10 @@ package dev.sandgate.cert;
  * }</pre>
  */
 public interface Refused {
-    /** Why the request was refused. */
+    /**
+     * Why the request was refused.
+     *
+     * @return why the request was refused
+     */
     Refusal refusal();
 }

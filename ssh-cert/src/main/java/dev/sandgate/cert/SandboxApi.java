@@ -94,16 +94,27 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         this.http = http.build();
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The API's base URL, such as {@code https://api.example.com/v1}. */
+    /**
+     * The API's base URL, such as {@code https://api.example.com/v1}.
+     *
+     * @return the API's base URL, such as {@code https://api.example.com/v1}
+     */
     public URI baseUrl() {
         return baseUrl.uri();
     }
 
-    /** {@code POST /sessions}: creates a session. */
+    /**
+     * {@code POST /sessions}: creates a session.
+     *
+     * @param request the request
+     * @return {@code POST /sessions}: creates a session
+     * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
+     */
     public SandboxSession createSession(NewSession request) throws SandboxApiException {
         ObjectNode body = mapper.createObjectNode();
         body.put("ttl", request.ttl().toSeconds());
@@ -114,13 +125,26 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         return ApiResponses.session(call("POST", url("sessions"), body, "POST /sessions", RetryPolicy.NONE));
     }
 
-    /** {@code GET /sessions/{id}}. */
+    /**
+     * {@code GET /sessions/{id}}.
+     *
+     * @param sessionId the session's id
+     * @return {@code GET /sessions/{id}}
+     * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
+     */
     public SandboxSession getSession(String sessionId) throws SandboxApiException {
         String what = "GET /sessions/" + sessionId;
         return ApiResponses.session(call("GET", sessionUrl(sessionId), null, what, RetryPolicy.IDEMPOTENT));
     }
 
-    /** {@code GET /sessions?limit&offset}: one page of sessions. */
+    /**
+     * {@code GET /sessions?limit&offset}: one page of sessions.
+     *
+     * @param limit the largest number to return
+     * @param offset how many to skip
+     * @return {@code GET /sessions?limit&offset}: one page of sessions
+     * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
+     */
     public SessionPage listSessions(int limit, int offset) throws SandboxApiException {
         if (limit < 1 || offset < 0) {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0, got limit=" + limit
@@ -133,7 +157,12 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         return ApiResponses.sessionPage(call("GET", url, null, "GET /sessions", RetryPolicy.IDEMPOTENT));
     }
 
-    /** {@code DELETE /sessions/{id}}: stops and removes a session. */
+    /**
+     * {@code DELETE /sessions/{id}}: stops and removes a session.
+     *
+     * @param sessionId the session's id
+     * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
+     */
     public void deleteSession(String sessionId) throws SandboxApiException {
         call("DELETE", sessionUrl(sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
     }
@@ -345,9 +374,18 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             }
         }
 
-        /** The API's base URL, e.g. {@code https://api.example.com/v1}. */
+        /**
+         * The API's base URL, e.g. {@code https://api.example.com/v1}.
+         *
+         * @param baseUrl the API's base URL, such as https://api.example.com/v1
+         * @return this builder
+         */
         public Builder baseUrl(String baseUrl) {
-            HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl"));
+            if (baseUrl == null) {
+                throw new IllegalArgumentException("The API URL is missing (null): set " + ENV_API_URL
+                        + " or pass the URL to baseUrl(...)");
+            }
+            HttpUrl parsed = HttpUrl.parse(baseUrl);
             if (parsed == null) {
                 throw new IllegalArgumentException("Not an http(s) URL: '" + baseUrl + "'");
             }
@@ -359,39 +397,73 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             return this;
         }
 
+        /**
+         * Sets the API's base URL, as {@link #baseUrl(String)} does.
+         *
+         * @param baseUrl the API's base URL, such as https://api.example.com/v1
+         * @return this builder
+         */
         public Builder baseUrl(URI baseUrl) {
             return baseUrl(baseUrl.toString());
         }
 
-        /** The bearer token sent with every call. */
+        /**
+         * The bearer token sent with every call.
+         *
+         * @param token the bearer token
+         * @return this builder
+         * @throws IllegalArgumentException if the token is null or blank (the message names {@code SANDGATE_API_TOKEN};
+         *                                  it never holds a token)
+         */
         public Builder token(String token) {
-            Objects.requireNonNull(token, "token");
-            if (token.isBlank()) {
-                throw new IllegalArgumentException("token must not be blank");
+            if (token == null || token.isBlank()) {
+                // typically token(System.getenv(...)) with the variable unset: say how to give one
+                throw new IllegalArgumentException("The API token is " + (token == null ? "missing (null)" : "blank")
+                        + ": set " + ENV_API_TOKEN + " or pass the token to token(...)");
             }
             this.token = Checks.headerValue(token.trim(), "token");
             return this;
         }
 
-        /** Which TLS certificates to trust for an https base URL; default the JVM's trust store. */
+        /**
+         * Which TLS certificates to trust for an https base URL; default the JVM's trust store.
+         *
+         * @param tlsTrust the certificates to trust
+         * @return this builder
+         */
         public Builder tlsTrust(TlsTrust tlsTrust) {
             this.tlsTrust = Objects.requireNonNull(tlsTrust, "tlsTrust");
             return this;
         }
 
-        /** How long to wait for a TCP connection; default 10 s. */
+        /**
+         * How long to wait for a TCP connection; default 10 s.
+         *
+         * @param timeout the time limit
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** How long to wait for any single read or write; default 30 s. */
+        /**
+         * How long to wait for any single read or write; default 30 s.
+         *
+         * @param timeout the time limit
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Checks.positive(timeout, "readTimeout");
             return this;
         }
 
-        /** The limit for a whole call; default 60 s. */
+        /**
+         * The limit for a whole call; default 60 s.
+         *
+         * @param timeout the time limit
+         * @return this builder
+         */
         public Builder callTimeout(Duration timeout) {
             this.callTimeout = Checks.positive(timeout, "callTimeout");
             return this;
@@ -400,6 +472,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * How often a failed call may be retried; default 3. GETs retry on 5xx and 429, a certificate mint only on
          * 429 and 503 that say when to retry ({@code Retry-After}); creating and deleting sessions never retry.
+         *
+         * @param maxRetries the max retries
+         * @return this builder
          */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
@@ -409,7 +484,12 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             return this;
         }
 
-        /** The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for. */
+        /**
+         * The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for.
+         *
+         * @param wait the longest wait between two tries
+         * @return this builder
+         */
         public Builder maxRetryWait(Duration wait) {
             this.maxRetryWait = Checks.notNegative(wait, "maxRetryWait");
             return this;
@@ -419,19 +499,28 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * Where the token may go; default {@link EndpointPolicy#requireTls()}: an {@code http://} base URL is refused
          * unless its host is loopback or the policy allows cleartext.
+         *
+         * @param policy the policy
+         * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
             this.endpointPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** How host names are resolved; default the system's. */
+        /**
+         * How host names are resolved; default the system's.
+         *
+         * @param resolver how host names resolve
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 
         /**
+         * @return the sandbox api
          * @throws IllegalStateException if no base URL or token was given, here or in the environment, or the base
          *                               URL is one the {@link #endpointPolicy} does not allow
          */

@@ -14,11 +14,23 @@ import java.util.List;
  * }</pre>
  */
 public record SessionPage(List<SandboxSession> sessions, int total, int limit, int offset) {
+    /**
+     * Checks the components and keeps unmodifiable copies of collections.
+     *
+     * @param sessions the sessions
+     * @param total the total
+     * @param limit the largest number to return
+     * @param offset how many to skip
+     */
     public SessionPage {
         sessions = List.copyOf(sessions);
     }
 
-    /** Whether sessions exist beyond this page. */
+    /**
+     * Whether sessions exist beyond this page.
+     *
+     * @return whether sessions exist beyond this page
+     */
     public boolean hasMore() {
         return offset + sessions.size() < total;
     }

@@ -28,7 +28,9 @@ import org.apache.sshd.common.signature.Signature;
 public final class SshCertificate {
     /** Whether the certificate identifies a user (to log in) or a host (to be connected to). */
     public enum Type {
+        /** A user certificate, to log in with. */
         USER,
+        /** A host certificate, that a server presents. */
         HOST
     }
 
@@ -43,6 +45,8 @@ public final class SshCertificate {
     /**
      * Parses one line in OpenSSH form: {@code ssh-ed25519-cert-v01@openssh.com AAAA... [comment]}.
      *
+     * @param line the certificate as one OpenSSH line
+     * @return the ssh certificate
      * @throws IllegalArgumentException if the line is not an OpenSSH certificate
      */
     public static SshCertificate parse(String line) {
@@ -56,81 +60,134 @@ public final class SshCertificate {
         return new SshCertificate(trimmed, (OpenSshCertificate) key);
     }
 
-    /** Wraps a certificate MINA SSHD has already parsed. */
+    /**
+     * Wraps a certificate MINA SSHD has already parsed.
+     *
+     * @param certificate the certificate
+     * @return the ssh certificate
+     */
     public static SshCertificate of(OpenSshCertificate certificate) {
         return new SshCertificate(SshKeys.publicKeyLine(certificate), certificate);
     }
 
+    /** {@return the type} */
     public Type type() {
         return certificate.getType() == OpenSshCertificate.Type.HOST ? Type.HOST : Type.USER;
     }
 
-    /** The certificate's key type, e.g. {@code ssh-ed25519-cert-v01@openssh.com}. */
+    /**
+     * The certificate's key type, e.g. {@code ssh-ed25519-cert-v01@openssh.com}.
+     *
+     * @return the certificate's key type
+     */
     public String keyType() {
         return certificate.getKeyType();
     }
 
+    /** {@return the key id} */
     public String keyId() {
         return certificate.getId();
     }
 
+    /** {@return the serial} */
     public long serial() {
         return certificate.getSerial();
     }
 
-    /** The principals (user names or host names) the certificate is valid for; empty means any. */
+    /**
+     * The principals (user names or host names) the certificate is valid for; empty means any.
+     *
+     * @return the principals (user names or host names) the certificate is valid for; empty means any
+     */
     public List<String> principals() {
         return List.copyOf(certificate.getPrincipals());
     }
 
+    /** {@return the valid after} */
     public Instant validAfter() {
         return epochSecondsToInstant(certificate.getValidAfter());
     }
 
+    /** {@return the valid before} */
     public Instant validBefore() {
         return epochSecondsToInstant(certificate.getValidBefore());
     }
 
+    /** {@return the critical options} */
     public Map<String, String> criticalOptions() {
         return Map.copyOf(certificate.getCriticalOptionsMap());
     }
 
+    /** {@return the extensions} */
     public Map<String, String> extensions() {
         return Map.copyOf(certificate.getExtensionsMap());
     }
 
-    /** The key that the certificate certifies. */
+    /**
+     * The key that the certificate certifies.
+     *
+     * @return the key that the certificate certifies
+     */
     public PublicKey publicKey() {
         return certificate.getCertPubKey();
     }
 
-    /** The key of the CA that signed the certificate. */
+    /**
+     * The key of the CA that signed the certificate.
+     *
+     * @return the key of the CA that signed the certificate
+     */
     public PublicKey caPublicKey() {
         return certificate.getCaPubKey();
     }
 
-    /** Whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}. */
+    /**
+     * Whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}.
+     *
+     * @param instant the new time
+     * @param allowedSkew how far the two clocks may disagree
+     * @return whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}
+     */
     public boolean isValidAt(Instant instant, Duration allowedSkew) {
         return !instant.isBefore(validAfter().minus(allowedSkew)) && instant.isBefore(validBefore().plus(allowedSkew));
     }
 
-    /** Whether the certificate is valid now by {@code clock}, allowing for {@code allowedSkew} between the clocks. */
+    /**
+     * Whether the certificate is valid now by {@code clock}, allowing for {@code allowedSkew} between the clocks.
+     *
+     * @param allowedSkew how far the two clocks may disagree
+     * @param clock the clock to read the time from
+     * @return whether the certificate is valid now by {@code clock}
+     */
     public boolean isValid(Clock clock, Duration allowedSkew) {
         return isValidAt(clock.instant(), allowedSkew);
     }
 
-    /** Whether the certificate is valid for this principal: it is listed, or the list is empty (any principal). */
+    /**
+     * Whether the certificate is valid for this principal: it is listed, or the list is empty (any principal).
+     *
+     * @param principal the principal
+     * @return whether the certificate is valid for this principal: it is listed, or the list is empty (any principal)
+     */
     public boolean allowsPrincipal(String principal) {
         List<String> principals = principals();
         return principals.isEmpty() || principals.contains(principal);
     }
 
-    /** The algorithm of the CA's signature, e.g. {@code ssh-ed25519} or {@code rsa-sha2-512}. */
+    /**
+     * The algorithm of the CA's signature, e.g. {@code ssh-ed25519} or {@code rsa-sha2-512}.
+     *
+     * @return the algorithm of the CA's signature
+     */
     public String signatureAlgorithm() {
         return certificate.getSignatureAlgorithm();
     }
 
-    /** Whether the CA's signature over the certificate's contents is correct. */
+    /**
+     * Whether the CA's signature over the certificate's contents is correct.
+     *
+     * @return whether the CA's signature over the certificate's contents is correct
+     */
     public boolean hasValidSignature() {
         try {
             Signature verifier = BuiltinSignatures.fromFactoryName(certificate.getSignatureAlgorithm()).create();
@@ -142,12 +199,20 @@ public final class SshCertificate {
         }
     }
 
-    /** The certificate in OpenSSH form, as it would stand in an {@code -cert.pub} file. */
+    /**
+     * The certificate in OpenSSH form, as it would stand in an {@code -cert.pub} file.
+     *
+     * @return the certificate in OpenSSH form, as it would stand in an {@code -cert.pub} file
+     */
     public String toOpenSshLine() {
         return line;
     }
 
-    /** The certificate as MINA SSHD's key type, for use as the public half of a login identity. */
+    /**
+     * The certificate as MINA SSHD's key type, for use as the public half of a login identity.
+     *
+     * @return the certificate as MINA SSHD's key type, for use as the public half of a login identity
+     */
     public OpenSshCertificate asOpenSshCertificate() {
         return certificate;
     }

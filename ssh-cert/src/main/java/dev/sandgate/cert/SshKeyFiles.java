@@ -37,12 +37,22 @@ public final class SshKeyFiles {
     private SshKeyFiles() {
     }
 
-    /** The certificate file that goes with a private key file: {@code <key>-cert.pub}. */
+    /**
+     * The certificate file that goes with a private key file: {@code <key>-cert.pub}.
+     *
+     * @param privateKeyFile the private key file
+     * @return the certificate file that goes with a private key file: {@code <key>-cert.pub}
+     */
     public static Path certificatePath(Path privateKeyFile) {
         return privateKeyFile.resolveSibling(privateKeyFile.getFileName() + "-cert.pub");
     }
 
-    /** The public key file that goes with a private key file: {@code <key>.pub}. */
+    /**
+     * The public key file that goes with a private key file: {@code <key>.pub}.
+     *
+     * @param privateKeyFile the private key file
+     * @return the public key file that goes with a private key file: {@code <key>.pub}
+     */
     public static Path publicKeyPath(Path privateKeyFile) {
         return privateKeyFile.resolveSibling(privateKeyFile.getFileName() + ".pub");
     }
@@ -51,6 +61,10 @@ public final class SshKeyFiles {
      * Writes the private key in OpenSSH format (unencrypted, mode 0600 where the file system has POSIX permissions),
      * the public key and the certificate, each replaced atomically where the file system allows. Directories it has
      * to create are made 0700.
+     *
+     * @param privateKeyFile the private key file
+     * @param credentials the key pair and its certificate
+     * @throws IOException if the API cannot be reached, refuses or answers badly
      */
     public static void write(Credentials credentials, Path privateKeyFile) throws IOException {
         write(credentials, privateKeyFile, true);
@@ -59,6 +73,11 @@ public final class SshKeyFiles {
     /**
      * As {@link #write(Credentials, Path)}; with {@code replaceExisting} false, a private key already at that path is
      * kept and a {@link java.nio.file.FileAlreadyExistsException} thrown instead.
+     *
+     * @param privateKeyFile the private key file
+     * @param credentials the key pair and its certificate
+     * @param replaceExisting the replace existing
+     * @throws IOException if the API cannot be reached, refuses or answers badly
      */
     public static void write(Credentials credentials, Path privateKeyFile, boolean replaceExisting) throws IOException {
         Objects.requireNonNull(credentials, "credentials");
@@ -88,12 +107,23 @@ public final class SshKeyFiles {
     /**
      * Reads an unencrypted OpenSSH (or PEM) private key file, refusing one that its group or others may access (where
      * the file system has POSIX permissions), as OpenSSH does.
+     *
+     * @param privateKeyFile the private key file
+     * @return the key pair
+     * @throws IOException if the API cannot be reached, refuses or answers badly
      */
     public static KeyPair readKeyPair(Path privateKeyFile) throws IOException {
         return readKeyPair(privateKeyFile, false);
     }
 
-    /** As {@link #readKeyPair(Path)}; {@code allowOpenPermissions} reads a key others may read too. */
+    /**
+     * As {@link #readKeyPair(Path)}; {@code allowOpenPermissions} reads a key others may read too.
+     *
+     * @param privateKeyFile the private key file
+     * @param allowOpenPermissions the allow open permissions
+     * @return the key pair
+     * @throws IOException if the API cannot be reached, refuses or answers badly
+     */
     public static KeyPair readKeyPair(Path privateKeyFile, boolean allowOpenPermissions) throws IOException {
         if (!allowOpenPermissions) {
             checkOwnerOnly(privateKeyFile);
@@ -118,6 +148,9 @@ public final class SshKeyFiles {
     /**
      * Reads a private key and the certificate beside it ({@code <key>-cert.pub}).
      *
+     * @param privateKeyFile the private key file
+     * @param username the user name
+     * @return the credentials
      * @throws IOException if a file is missing or unreadable, or the certificate is not for that key
      */
     public static Credentials read(Path privateKeyFile, String username) throws IOException {

@@ -23,12 +23,20 @@ public enum SshKeyType {
         this.bits = bits;
     }
 
-    /** The key type's name in the SSH wire protocol, such as {@code ssh-ed25519}. */
+    /**
+     * The key type's name in the SSH wire protocol, such as {@code ssh-ed25519}.
+     *
+     * @return the key type's name in the SSH wire protocol, such as {@code ssh-ed25519}
+     */
     public String sshName() {
         return sshName;
     }
 
-    /** The key size in bits. */
+    /**
+     * The key size in bits.
+     *
+     * @return the key size in bits
+     */
     public int bits() {
         return bits;
     }

@@ -22,12 +22,21 @@ public final class SshKeys {
     private SshKeys() {
     }
 
-    /** Generates an Ed25519 key pair. */
+    /**
+     * Generates an Ed25519 key pair.
+     *
+     * @return the key pair
+     */
     public static KeyPair generate() {
         return generate(SshKeyType.ED25519);
     }
 
-    /** Generates a key pair of the given type. */
+    /**
+     * Generates a key pair of the given type.
+     *
+     * @param type the type
+     * @return the key pair
+     */
     public static KeyPair generate(SshKeyType type) {
         try {
             return KeyUtils.generateKeyPair(type.sshName(), type.bits());
@@ -36,12 +45,22 @@ public final class SshKeys {
         }
     }
 
-    /** The public key as one OpenSSH {@code authorized_keys} line without a comment, e.g. {@code ssh-ed25519 AAAA...}. */
+    /**
+     * The public key as one OpenSSH {@code authorized_keys} line without a comment, e.g. {@code ssh-ed25519 AAAA...}.
+     *
+     * @param key the name
+     * @return the public key as one OpenSSH {@code authorized_keys} line without a comment, e.g
+     */
     public static String publicKeyLine(PublicKey key) {
         return PublicKeyEntry.toString(key);
     }
 
-    /** The SHA-256 fingerprint of a public key as OpenSSH prints it, e.g. {@code SHA256:abc...}. */
+    /**
+     * The SHA-256 fingerprint of a public key as OpenSSH prints it, e.g. {@code SHA256:abc...}.
+     *
+     * @param key the name
+     * @return the SHA-256 fingerprint of a public key as OpenSSH prints it, e.g
+     */
     public static String fingerprint(PublicKey key) {
         return KeyUtils.getFingerPrint(key);
     }
@@ -49,6 +68,8 @@ public final class SshKeys {
     /**
      * Parses one OpenSSH public key line ({@code type base64 [comment]}).
      *
+     * @param line an OpenSSH public key line
+     * @return the public key
      * @throws IllegalArgumentException if the line is not a public key this library understands
      */
     public static PublicKey parsePublicKey(String line) {

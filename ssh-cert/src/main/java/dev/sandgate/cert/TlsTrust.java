@@ -44,13 +44,22 @@ public final class TlsTrust {
         this.description = description;
     }
 
-    /** The JVM's default trust store. */
+    /**
+     * The JVM's default trust store, read on first use.
+     *
+     * @return the JVM's default trust store
+     */
     public static TlsTrust system() {
         // set up on first use: a program that never speaks TLS (plain http on loopback) never reads the trust store
         return new TlsTrust(null, "system");
     }
 
-    /** Trusts exactly the given certificates (and nothing from the system trust store). */
+    /**
+     * Trusts exactly the given certificates (and nothing from the system trust store).
+     *
+     * @param certificates the certificates
+     * @return the trust
+     */
     public static TlsTrust trusting(X509Certificate... certificates) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -64,7 +73,12 @@ public final class TlsTrust {
         }
     }
 
-    /** Trusts the certificates in a trust store (and nothing from the system trust store). */
+    /**
+     * Trusts the certificates in a trust store (and nothing from the system trust store).
+     *
+     * @param store the store
+     * @return the trust
+     */
     public static TlsTrust trustStore(KeyStore store) {
         Objects.requireNonNull(store, "store");
         try {
@@ -78,6 +92,10 @@ public final class TlsTrust {
      * Uses this SSL context for connections and this trust manager to check servers: for client certificates, a
      * provider of your own, or any setup the other factories do not cover. The trust manager must be the one the
      * context was initialised with (HTTP clients need both).
+     *
+     * @param context the context
+     * @param trustManager its trust manager
+     * @return the trust
      */
     public static TlsTrust of(SSLContext context, X509TrustManager trustManager) {
         return new TlsTrust(Objects.requireNonNull(context, "context"), Objects.requireNonNull(trustManager,
@@ -112,15 +130,18 @@ public final class TlsTrust {
         }
     }
 
+    /** {@return the ssl context} */
     public synchronized SSLContext sslContext() {
         setUp();
         return sslContext;
     }
 
+    /** {@return the socket factory} */
     public SSLSocketFactory socketFactory() {
         return sslContext().getSocketFactory();
     }
 
+    /** {@return the trust manager} */
     public synchronized X509TrustManager trustManager() {
         setUp();
         return trustManager;

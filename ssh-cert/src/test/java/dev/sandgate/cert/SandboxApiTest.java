@@ -27,6 +27,35 @@ class SandboxApiTest {
     }
 
     @Nested
+    class Builder {
+        /** The README's {@code .token(System.getenv("SANDGATE_API_TOKEN"))} with the variable unset. */
+        @Test
+        void aNullTokenSaysHowToGiveOne() {
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                    () -> SandboxApi.builder().token(null));
+            assertTrue(missing.getMessage().contains("token is missing"), missing.getMessage());
+            assertTrue(missing.getMessage().contains(SandboxApi.ENV_API_TOKEN), missing.getMessage());
+        }
+
+        @Test
+        void aBlankTokenIsRefusedWithoutShowingIt() {
+            IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                    () -> SandboxApi.builder().token("   "));
+            assertTrue(blank.getMessage().contains(SandboxApi.ENV_API_TOKEN), blank.getMessage());
+            IllegalArgumentException broken = assertThrows(IllegalArgumentException.class,
+                    () -> SandboxApi.builder().token("s3cret-token\r\nX: y"));
+            assertFalse(broken.getMessage().contains("s3cret-token"), broken.getMessage());
+        }
+
+        @Test
+        void aNullBaseUrlSaysHowToGiveOne() {
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                    () -> SandboxApi.builder().baseUrl((String) null));
+            assertTrue(missing.getMessage().contains(SandboxApi.ENV_API_URL), missing.getMessage());
+        }
+    }
+
+    @Nested
     class Sessions {
         @Test
         void createGetListAndDelete() throws Exception {

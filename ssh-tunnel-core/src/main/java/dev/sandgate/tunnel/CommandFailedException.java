@@ -17,10 +17,21 @@ import java.util.Optional;
 public class CommandFailedException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    /** The exit code, kept in the serialized form. */
     private final int exitCode;
+    /** The exit signal, kept in the serialized form. */
     private final String exitSignal;
+    /** The stderr tail, kept in the serialized form. */
     private final String stderrTail;
 
+    /**
+     * Creates the exception.
+     *
+     * @param command the command line, run by the remote shell
+     * @param exitCode the exit code
+     * @param exitSignal the signal that ended it, or null
+     * @param stderrTail the last characters of the error output
+     */
     public CommandFailedException(String command, int exitCode, String exitSignal, String stderrTail) {
         super("Command exited with " + exitCode + (exitSignal == null ? "" : " (signal " + exitSignal + ")")
                 + (command.isEmpty() ? "" : ": " + Commands.abbreviate(command))
@@ -35,15 +46,21 @@ public class CommandFailedException extends SandgateSshException {
         return line.length() <= 300 ? line : "..." + line.substring(line.length() - 300);
     }
 
+    /** {@return the exit code} */
     public int exitCode() {
         return exitCode;
     }
 
+    /** {@return the exit signal, if there is one} */
     public Optional<String> exitSignal() {
         return Optional.ofNullable(exitSignal);
     }
 
-    /** The last 2000 characters of stderr, as they were. */
+    /**
+     * The last 2000 characters of stderr, as they were.
+     *
+     * @return the last 2000 characters of stderr, as they were
+     */
     public String stderrTail() {
         return stderrTail;
     }

@@ -18,18 +18,32 @@ public class CommandTimeoutException extends SandgateSshException {
 
     private final transient ExecResult partial;
 
+    /**
+     * Creates the exception.
+     *
+     * @param command the command line, run by the remote shell
+     * @param limit the largest number to return
+     */
     public CommandTimeoutException(String command, Duration limit) {
         this(command, limit, null);
     }
 
-    /** @param partial what the command wrote before it was stopped (its {@code timedOut()} is true), or null */
+    /**
+     * @param command the command line, run by the remote shell
+     * @param limit the largest number to return
+     * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true), or null
+     */
     public CommandTimeoutException(String command, Duration limit, ExecResult partial) {
         super("Command did not finish within " + limit + " and was stopped (sent TERM, then KILL after "
                 + RemoteSignals.GRACE.toSeconds() + " s): " + command);
         this.partial = partial;
     }
 
-    /** What the command wrote before it was stopped, when known. */
+    /**
+     * What the command wrote before it was stopped, when known.
+     *
+     * @return what the command wrote before it was stopped, when known
+     */
     public java.util.Optional<ExecResult> partialResult() {
         return java.util.Optional.ofNullable(partial);
     }

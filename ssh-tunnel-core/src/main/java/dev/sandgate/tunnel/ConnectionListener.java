@@ -19,23 +19,39 @@ public interface ConnectionListener {
     ConnectionListener NONE = new ConnectionListener() {
     };
 
-    /** A connection was opened and logged in, by {@link SandboxSsh#connect} or a reconnect. */
+    /**
+     * A connection was opened and logged in, by {@link SandboxSsh#connect} or a reconnect.
+     *
+     * @param sessionId the session's id
+     */
     default void connected(String sessionId) {
     }
 
     /**
      * A connection ended.
      *
+     * @param sessionId the session's id
      * @param cause why, when it was lost (the tunnel broke, keepalives went unanswered); null when it was closed
      */
     default void disconnected(String sessionId, IOException cause) {
     }
 
-    /** A reconnect attempt is about to start; {@code lastFailure} is the previous attempt's, or null for the first. */
+    /**
+     * A reconnect attempt is about to start; {@code lastFailure} is the previous attempt's, or null for the first.
+     *
+     * @param attempt the attempt
+     * @param lastFailure the last failure
+     * @param sessionId the session's id
+     */
     default void reconnecting(String sessionId, int attempt, IOException lastFailure) {
     }
 
-    /** A lost connection was replaced by a new one after {@code attempts} attempts. */
+    /**
+     * A lost connection was replaced by a new one after {@code attempts} attempts.
+     *
+     * @param attempts the attempts
+     * @param sessionId the session's id
+     */
     default void reconnected(String sessionId, int attempts) {
     }
 }

@@ -11,6 +11,11 @@ package dev.sandgate.tunnel;
 public class EndpointNotAllowedException extends TunnelException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     */
     public EndpointNotAllowedException(String message) {
         super(message);
     }

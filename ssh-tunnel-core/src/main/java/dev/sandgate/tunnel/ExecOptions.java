@@ -61,29 +61,44 @@ public final class ExecOptions {
         this.charset = builder.charset;
     }
 
-    /** A 10-minute limit, no input, the server's environment and home directory, 16 MiB kept of each stream. */
+    /**
+     * A 10-minute limit, no input, the server's environment and home directory, 16 MiB kept of each stream.
+     *
+     * @return a 10-minute limit, no input, the server's environment and home directory, 16 MiB kept of each stream
+     */
     public static ExecOptions defaults() {
         return DEFAULTS;
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the timeout} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** The variables set for the command, in no particular order. */
+    /**
+     * The variables set for the command, in no particular order.
+     *
+     * @return the variables set for the command, in no particular order
+     */
     public Map<String, String> environment() {
         return environment;
     }
 
+    /** {@return the working directory, if there is one} */
     public Optional<String> workingDirectory() {
         return Optional.ofNullable(workingDirectory);
     }
 
-    /** What the command reads on stdin (then end of file); empty for none. */
+    /**
+     * What the command reads on stdin (then end of file); empty for none.
+     *
+     * @return what the command reads on stdin (then end of file); empty for none
+     */
     public byte[] stdin() {
         return stdin.clone();
     }
@@ -92,25 +107,39 @@ public final class ExecOptions {
         return stdin;
     }
 
-    /** The stream to feed on stdin instead of {@link #stdin()}, or empty. */
+    /**
+     * The stream to feed on stdin instead of {@link #stdin()}, or empty.
+     *
+     * @return the stream to feed on stdin instead of {@link #stdin()}, or empty
+     */
     public Optional<java.io.InputStream> stdinStream() {
         return Optional.ofNullable(stdinStream);
     }
 
-    /** How many bytes of each of stdout and stderr the result keeps; the rest is counted and dropped. */
+    /**
+     * How many bytes of each of stdout and stderr the result keeps; the rest is counted and dropped.
+     *
+     * @return how many bytes of each of stdout and stderr the result keeps; the rest is counted and dropped
+     */
     public int maxOutput() {
         return maxOutput;
     }
 
+    /** {@return the stdout sink, if there is one} */
     public Optional<OutputStream> stdoutSink() {
         return Optional.ofNullable(stdoutSink);
     }
 
+    /** {@return the stderr sink, if there is one} */
     public Optional<OutputStream> stderrSink() {
         return Optional.ofNullable(stderrSink);
     }
 
-    /** How the command line is encoded and how {@link ExecResult#stdoutText()} decodes; UTF-8 by default. */
+    /**
+     * How the command line is encoded and how {@link ExecResult#stdoutText()} decodes; UTF-8 by default.
+     *
+     * @return how the command line is encoded and how {@link ExecResult#stdoutText()} decodes; UTF-8 by default
+     */
     public Charset charset() {
         return charset;
     }
@@ -138,13 +167,24 @@ public final class ExecOptions {
         private Builder() {
         }
 
-        /** How long the command may run (default 10 minutes); past it, {@link CommandTimeoutException}. */
+        /**
+         * How long the command may run (default 10 minutes); past it, {@link CommandTimeoutException}.
+         *
+         * @param timeout the time limit
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Checks.positive(timeout, "timeout");
             return this;
         }
 
-        /** Sets a variable for the command; the name must be a shell variable name. */
+        /**
+         * Sets a variable for the command; the name must be a shell variable name.
+         *
+         * @param value the value
+         * @param name the name
+         * @return this builder
+         */
         public Builder environment(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
@@ -160,13 +200,23 @@ public final class ExecOptions {
             return this;
         }
 
-        /** Sets each of these variables, as {@link #environment(String, String)} does. */
+        /**
+         * Sets each of these variables, as {@link #environment(String, String)} does.
+         *
+         * @param variables names and values to set
+         * @return this builder
+         */
         public Builder environment(Map<String, String> variables) {
             variables.forEach(this::environment);
             return this;
         }
 
-        /** The directory the command starts in (relative ones are from the user's home); default the home. */
+        /**
+         * The directory the command starts in (relative ones are from the user's home); default the home.
+         *
+         * @param directory the directory
+         * @return this builder
+         */
         public Builder workingDirectory(String directory) {
             Objects.requireNonNull(directory, "directory");
             if (directory.isEmpty() || directory.indexOf('\0') >= 0) {
@@ -177,7 +227,12 @@ public final class ExecOptions {
             return this;
         }
 
-        /** What the command reads on stdin, followed by end of file. */
+        /**
+         * What the command reads on stdin, followed by end of file.
+         *
+         * @param input what to send on stdin
+         * @return this builder
+         */
         public Builder stdin(byte[] input) {
             this.stdin = Objects.requireNonNull(input, "input").clone();
             this.stdinStream = null;
@@ -188,6 +243,9 @@ public final class ExecOptions {
          * What the command reads on stdin: this stream to its end, then end of file. It is read (on a thread of its
          * own) by the one exec these options are used for, and not closed. Give a stream that ends: a read still
          * blocked when the command has ended stays blocked until the stream yields, then the thread stops.
+         *
+         * @param input what to send on stdin
+         * @return this builder
          */
         public Builder stdin(java.io.InputStream input) {
             this.stdinStream = Objects.requireNonNull(input, "input");
@@ -198,6 +256,9 @@ public final class ExecOptions {
         /**
          * What the command reads on stdin, then end of file; encoded in the charset set so far (UTF-8 unless
          * {@link #charset} came first).
+         *
+         * @param input what to send on stdin
+         * @return this builder
          */
         public Builder stdin(String input) {
             Objects.requireNonNull(input, "input");
@@ -210,6 +271,9 @@ public final class ExecOptions {
          * How many bytes of each of stdout and stderr the result keeps (default 16 MiB); past that the command runs
          * on, its output is dropped and the result says it was truncated. Stream what must not be lost with
          * {@link #streamStdout}.
+         *
+         * @param bytes the size in bytes
+         * @return this builder
          */
         public Builder maxOutput(int bytes) {
             if (bytes < 0) {
@@ -222,24 +286,38 @@ public final class ExecOptions {
         /**
          * Copies all of stdout here as it arrives (however long), besides what the result keeps. The stream is
          * written from the connection's reader thread: a slow one slows the command's output, and it is not closed.
+         *
+         * @param sink where to copy it as it arrives
+         * @return this builder
          */
         public Builder streamStdout(OutputStream sink) {
             this.stdoutSink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
-        /** Copies all of stderr here as it arrives, as {@link #streamStdout} does for stdout. */
+        /**
+         * Copies all of stderr here as it arrives, as {@link #streamStdout} does for stdout.
+         *
+         * @param sink where to copy it as it arrives
+         * @return this builder
+         */
         public Builder streamStderr(OutputStream sink) {
             this.stderrSink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
-        /** The command line's encoding and the result's text decoding (default UTF-8). */
+        /**
+         * The command line's encoding and the result's text decoding (default UTF-8).
+         *
+         * @param charset the charset
+         * @return this builder
+         */
         public Builder charset(Charset charset) {
             this.charset = Objects.requireNonNull(charset, "charset");
             return this;
         }
 
+        /** {@return a new {@code ExecOptions} with what was given to this builder} */
         public ExecOptions build() {
             return new ExecOptions(this);
         }

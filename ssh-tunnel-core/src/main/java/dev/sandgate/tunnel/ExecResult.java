@@ -30,7 +30,13 @@ public final class ExecResult {
     private final Charset charset;
     private final boolean timedOut;
 
-    /** A result with all output kept, for tests and fakes. */
+    /**
+     * A result with all output kept, for tests and fakes.
+     *
+     * @param stdout where to copy the output as it arrives
+     * @param exitCode the exit code
+     * @param stderr where to copy the error output as it arrives
+     */
     public ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
         this("", exitCode, null, stdout, stdout.length, stderr, stderr.length, Duration.ZERO, StandardCharsets.UTF_8,
                 false);
@@ -53,6 +59,8 @@ public final class ExecResult {
     /**
      * Whether the command ran past its time limit and was stopped; such a result comes only with a
      * {@link CommandTimeoutException}, holding what the command wrote until then.
+     *
+     * @return whether the command ran past its time limit and was stopped
      */
     public boolean timedOut() {
         return timedOut;
@@ -61,62 +69,108 @@ public final class ExecResult {
     /**
      * The command's exit status; 128 + n when the command died of signal n, as a shell reports it; -1 when it was
      * stopped for its time limit and the server reported no status.
+     *
+     * @return the command's exit status
      */
     public int exitCode() {
         return exitCode;
     }
 
-    /** The signal that ended the command ("TERM", "KILL", ...), when one did. */
+    /**
+     * The signal that ended the command ("TERM", "KILL", ...), when one did.
+     *
+     * @return the signal that ended the command ("TERM", "KILL", ...), when one did
+     */
     public Optional<String> exitSignal() {
         return Optional.ofNullable(exitSignal);
     }
 
-    /** The stdout kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stdoutTruncated()}. */
+    /**
+     * The stdout kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stdoutTruncated()}.
+     *
+     * @return the stdout kept: all of it
+     */
     public byte[] stdout() {
         return stdout.clone();
     }
 
-    /** The stderr kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stderrTruncated()}. */
+    /**
+     * The stderr kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stderrTruncated()}.
+     *
+     * @return the stderr kept: all of it
+     */
     public byte[] stderr() {
         return stderr.clone();
     }
 
-    /** stdout decoded in the charset of the {@link ExecOptions} (UTF-8 by default). */
+    /**
+     * stdout decoded in the charset of the {@link ExecOptions} (UTF-8 by default).
+     *
+     * @return the stdout text
+     */
     public String stdoutText() {
         return new String(stdout, charset);
     }
 
-    /** stderr decoded in the charset of the {@link ExecOptions} (UTF-8 by default). */
+    /**
+     * stderr decoded in the charset of the {@link ExecOptions} (UTF-8 by default).
+     *
+     * @return the stderr text
+     */
     public String stderrText() {
         return new String(stderr, charset);
     }
 
-    /** Whether the command wrote more to stdout than was kept. */
+    /**
+     * Whether the command wrote more to stdout than was kept.
+     *
+     * @return whether the command wrote more to stdout than was kept
+     */
     public boolean stdoutTruncated() {
         return stdoutBytes > stdout.length;
     }
 
-    /** Whether the command wrote more to stderr than was kept. */
+    /**
+     * Whether the command wrote more to stderr than was kept.
+     *
+     * @return whether the command wrote more to stderr than was kept
+     */
     public boolean stderrTruncated() {
         return stderrBytes > stderr.length;
     }
 
-    /** Whether either stream was truncated. */
+    /**
+     * Whether either stream was truncated.
+     *
+     * @return whether either stream was truncated
+     */
     public boolean truncated() {
         return stdoutTruncated() || stderrTruncated();
     }
 
-    /** How many bytes the command wrote to stdout in all, kept or not. */
+    /**
+     * How many bytes the command wrote to stdout in all, kept or not.
+     *
+     * @return how many bytes the command wrote to stdout in all, kept or not
+     */
     public long stdoutBytes() {
         return stdoutBytes;
     }
 
-    /** How many bytes the command wrote to stderr in all, kept or not. */
+    /**
+     * How many bytes the command wrote to stderr in all, kept or not.
+     *
+     * @return how many bytes the command wrote to stderr in all, kept or not
+     */
     public long stderrBytes() {
         return stderrBytes;
     }
 
-    /** From the channel's opening to the command's end. */
+    /**
+     * From the channel's opening to the command's end.
+     *
+     * @return the duration
+     */
     public Duration duration() {
         return duration;
     }
@@ -124,6 +178,7 @@ public final class ExecResult {
     /**
      * This result when the command exited 0.
      *
+     * @return this result when the command exited 0
      * @throws CommandFailedException otherwise, carrying the exit code and the end of stderr
      */
     public ExecResult check() throws CommandFailedException {

@@ -24,13 +24,22 @@ public class ForwardingRefusedException extends SandgateSshException {
         OTHER
     }
 
+    /** The reason, kept in the serialized form. */
     private final Reason reason;
 
+    /**
+     * Creates the exception.
+     *
+     * @param reason why it was refused
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     */
     public ForwardingRefusedException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
+    /** {@return the reason} */
     public Reason reason() {
         return reason;
     }

@@ -11,6 +11,12 @@ package dev.sandgate.tunnel;
 public class HostKeyRejectedException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     */
     public HostKeyRejectedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -12,6 +12,12 @@ package dev.sandgate.tunnel;
 public class NoCommonAlgorithmException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     */
     public NoCommonAlgorithmException(String message, Throwable cause) {
         super(message, cause);
     }

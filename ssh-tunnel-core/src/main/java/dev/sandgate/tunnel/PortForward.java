@@ -37,6 +37,7 @@ public final class PortForward implements Closeable {
         this.target = target;
     }
 
+    /** {@return the kind} */
     public Kind kind() {
         return kind;
     }
@@ -44,11 +45,14 @@ public final class PortForward implements Closeable {
     /**
      * Where connections are accepted: on this machine for {@link Kind#LOCAL} and {@link Kind#DYNAMIC}, inside the
      * sandbox for {@link Kind#REMOTE}; with the port chosen when 0 was asked for.
+     *
+     * @return where connections are accepted
      */
     public InetSocketAddress boundAddress() {
         return tracker.getBoundAddress().toInetSocketAddress();
     }
 
+    /** {@return whether it is still open} */
     public boolean isOpen() {
         return tracker.isOpen();
     }

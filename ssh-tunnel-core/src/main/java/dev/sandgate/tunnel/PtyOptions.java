@@ -31,28 +31,40 @@ public final class PtyOptions {
         this.modes = Map.copyOf(builder.modes);
     }
 
-    /** An {@code xterm-256color} terminal of 80 by 24 with the server's default modes. */
+    /**
+     * An {@code xterm-256color} terminal of 80 by 24 with the server's default modes.
+     *
+     * @return an {@code xterm-256color} terminal of 80 by 24 with the server's default modes
+     */
     public static PtyOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the term} */
     public String term() {
         return term;
     }
 
+    /** {@return the columns} */
     public int columns() {
         return columns;
     }
 
+    /** {@return the rows} */
     public int rows() {
         return rows;
     }
 
-    /** The terminal modes asked for; those absent keep the server's defaults. */
+    /**
+     * The terminal modes asked for; those absent keep the server's defaults.
+     *
+     * @return the terminal modes asked for; those absent keep the server's defaults
+     */
     public Map<PtyMode, Integer> modes() {
         return modes;
     }
@@ -72,7 +84,12 @@ public final class PtyOptions {
         private Builder() {
         }
 
-        /** The terminal type, as {@code TERM} (default {@code xterm-256color}). */
+        /**
+         * The terminal type, as {@code TERM} (default {@code xterm-256color}).
+         *
+         * @param type the type
+         * @return this builder
+         */
         public Builder term(String type) {
             Objects.requireNonNull(type, "type");
             if (type.isEmpty() || type.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
@@ -82,19 +99,32 @@ public final class PtyOptions {
             return this;
         }
 
-        /** The size in characters (default 80 by 24). */
+        /**
+         * The size in characters (default 80 by 24).
+         *
+         * @param rows the height in lines
+         * @param columns the width in characters
+         * @return this builder
+         */
         public Builder size(int columns, int rows) {
             this.columns = dimension(columns, "columns");
             this.rows = dimension(rows, "rows");
             return this;
         }
 
-        /** A terminal mode, e.g. {@code mode(PtyMode.ECHO, 0)} to turn echo off. */
+        /**
+         * A terminal mode, e.g. {@code mode(PtyMode.ECHO, 0)} to turn echo off.
+         *
+         * @param mode the mode
+         * @param value the value
+         * @return this builder
+         */
         public Builder mode(PtyMode mode, int value) {
             modes.put(Objects.requireNonNull(mode, "mode"), value);
             return this;
         }
 
+        /** {@return a new {@code PtyOptions} with what was given to this builder} */
         public PtyOptions build() {
             return new PtyOptions(this);
         }

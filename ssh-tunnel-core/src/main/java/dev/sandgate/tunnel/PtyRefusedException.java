@@ -15,6 +15,11 @@ package dev.sandgate.tunnel;
 public class PtyRefusedException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     */
     public PtyRefusedException(String message) {
         super(message);
     }

@@ -23,6 +23,12 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     /** The longest wait between two attempts. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+    /**
+     * Checks the components and keeps unmodifiable copies of collections.
+     *
+     * @param maxAttempts how many times to try at most
+     * @param firstBackoff the wait before the first new try (doubled after each)
+     */
     public ReconnectPolicy {
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must not be negative, got " + maxAttempts);
@@ -30,12 +36,22 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
         Checks.notNegative(firstBackoff, "firstBackoff");
     }
 
-    /** Never reconnect: a dead connection stays dead (the default). */
+    /**
+     * Never reconnect: a dead connection stays dead (the default).
+     *
+     * @return the reconnect policy
+     */
     public static ReconnectPolicy off() {
         return new ReconnectPolicy(0, Duration.ZERO);
     }
 
-    /** Up to {@code maxAttempts} connects, waiting {@code firstBackoff} before the second, doubling after. */
+    /**
+     * Up to {@code maxAttempts} connects, waiting {@code firstBackoff} before the second, doubling after.
+     *
+     * @param maxAttempts how many times to try at most
+     * @param firstBackoff the wait before the first new try (doubled after each)
+     * @return the reconnect policy
+     */
     public static ReconnectPolicy attempts(int maxAttempts, Duration firstBackoff) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);

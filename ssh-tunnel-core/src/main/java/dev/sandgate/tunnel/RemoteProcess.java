@@ -142,17 +142,30 @@ public final class RemoteProcess extends Process {
         return exited;
     }
 
-    /** The signal that ended the command ("TERM", "KILL", ...), once it ended of one. */
+    /**
+     * The signal that ended the command ("TERM", "KILL", ...), once it ended of one.
+     *
+     * @return the signal that ended the command ("TERM", "KILL", ...), once it ended of one
+     */
     public Optional<String> exitSignal() {
         return Optional.ofNullable(channel.getExitSignal());
     }
 
-    /** Whether the connection ended before the server reported how the command ended. */
+    /**
+     * Whether the connection ended before the server reported how the command ended.
+     *
+     * @return whether the connection ended before the server reported how the command ended
+     */
     public boolean connectionLost() {
         return exit.isDone() && exit.join() == null;
     }
 
-    /** Sends a signal ("INT", "HUP", "USR1", ... without "SIG") to the command's process group. */
+    /**
+     * Sends a signal ("INT", "HUP", "USR1", ... without "SIG") to the command's process group.
+     *
+     * @param signal the signal
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public void signal(String signal) throws IOException {
         RemoteSignals.send(channel, signal);
     }
@@ -160,7 +173,10 @@ public final class RemoteProcess extends Process {
     /**
      * Tells the server the terminal's new size (a window-change request), for a process started with a PTY.
      *
+     * @param rows the height in lines
+     * @param columns the width in characters
      * @throws IllegalStateException if it has no PTY
+     * @throws IOException if the tunnel, the connection or the server fails
      */
     public void resize(int columns, int rows) throws IOException {
         if (!channel.isUsePty()) {
@@ -170,7 +186,11 @@ public final class RemoteProcess extends Process {
         channel.sendWindowChange(PtyOptions.dimension(columns, "columns"), PtyOptions.dimension(rows, "rows"));
     }
 
-    /** Whether it runs with a pseudo-terminal (its stderr then comes through the terminal, with stdout). */
+    /**
+     * Whether it runs with a pseudo-terminal (its stderr then comes through the terminal, with stdout).
+     *
+     * @return whether it runs with a pseudo-terminal (its stderr then comes through the terminal, with stdout)
+     */
     public boolean hasPty() {
         return channel.isUsePty();
     }

@@ -36,7 +36,13 @@ public final class RemoteProcessBuilder {
         this.command = Objects.requireNonNull(command, "command");
     }
 
-    /** Sets a variable for the command (set by the remote shell, as {@link ExecOptions.Builder#environment} is). */
+    /**
+     * Sets a variable for the command (set by the remote shell, as {@link ExecOptions.Builder#environment} is).
+     *
+     * @param value the value
+     * @param name the name
+     * @return the remote process builder
+     */
     public RemoteProcessBuilder environment(String name, String value) {
         // the same checks as ExecOptions, naming the bad value
         ExecOptions.builder().environment(name, value);
@@ -44,14 +50,24 @@ public final class RemoteProcessBuilder {
         return this;
     }
 
-    /** The directory the command starts in (relative ones are from the user's home). */
+    /**
+     * The directory the command starts in (relative ones are from the user's home).
+     *
+     * @param path the path
+     * @return the directory the command starts in (relative ones are from the user's home)
+     */
     public RemoteProcessBuilder directory(String path) {
         ExecOptions.builder().workingDirectory(path);
         this.directory = path;
         return this;
     }
 
-    /** Whether stderr goes into stdout ({@link Process#getErrorStream()} is then empty), as ProcessBuilder's does. */
+    /**
+     * Whether stderr goes into stdout ({@link Process#getErrorStream()} is then empty), as ProcessBuilder's does.
+     *
+     * @param merge the merge
+     * @return whether stderr goes into stdout
+     */
     public RemoteProcessBuilder redirectErrorStream(boolean merge) {
         this.redirectErrorStream = merge;
         return this;
@@ -60,13 +76,21 @@ public final class RemoteProcessBuilder {
     /**
      * Runs the command on a pseudo-terminal (as {@code ssh -t} does): programs see a terminal of this size, and
      * stderr comes through it together with stdout.
+     *
+     * @param options how to run it
+     * @return the remote process builder
      */
     public RemoteProcessBuilder pty(PtyOptions options) {
         this.pty = Objects.requireNonNull(options, "options");
         return this;
     }
 
-    /** How the command line is encoded; UTF-8 by default. */
+    /**
+     * How the command line is encoded; UTF-8 by default.
+     *
+     * @param encoding the encoding
+     * @return how the command line is encoded; UTF-8 by default
+     */
     public RemoteProcessBuilder charset(Charset encoding) {
         this.charset = Objects.requireNonNull(encoding, "encoding");
         return this;
@@ -75,6 +99,7 @@ public final class RemoteProcessBuilder {
     /**
      * Starts the command on its own SSH channel.
      *
+     * @return the running process
      * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
      * @throws PtyRefusedException      if a PTY was asked for and the session's certificate does not grant one
      * @throws SandgateSshException     if the channel cannot be opened (the connection is gone, or the server refuses)

@@ -27,21 +27,34 @@ public final class RemoteStream implements Closeable {
         this.target = target;
     }
 
-    /** What the far end sends; end of stream when it closes its side. */
+    /**
+     * What the far end sends; end of stream when it closes its side.
+     *
+     * @return what the far end sends; end of stream when it closes its side
+     */
     public InputStream getInputStream() {
         return channel.getInvertedOut();
     }
 
-    /** What goes to the far end; writes wait while its window is full. */
+    /**
+     * What goes to the far end; writes wait while its window is full.
+     *
+     * @return what goes to the far end; writes wait while its window is full
+     */
     public OutputStream getOutputStream() {
         return channel.getInvertedIn();
     }
 
-    /** Half-close: tells the far end nothing more will be sent, while its answer can still be read. */
+    /**
+     * Half-close: tells the far end nothing more will be sent, while its answer can still be read.
+     *
+     * @throws java.io.IOException if the channel cannot be half-closed
+     */
     public void shutdownOutput() throws java.io.IOException {
         channel.getInvertedIn().close();
     }
 
+    /** {@return whether it is still open} */
     public boolean isOpen() {
         return channel.isOpen();
     }

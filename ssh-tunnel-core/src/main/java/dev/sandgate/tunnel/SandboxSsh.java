@@ -175,6 +175,7 @@ public final class SandboxSsh implements Closeable {
         client.start();
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -186,6 +187,8 @@ public final class SandboxSsh implements Closeable {
      * <p>Whether the API or the gateway said no, {@link dev.sandgate.cert.Refusal#of(Throwable)} tells why in the
      * same terms.
      *
+     * @param sessionId the session's id
+     * @return the open connection
      * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails, or the mint alone takes longer
      *                                               than {@code connectTimeout} ({@code ApiConnectionException})
      * @throws TunnelRefusedException                when the gateway refuses the tunnel
@@ -367,18 +370,36 @@ public final class SandboxSsh implements Closeable {
             }
         }
 
-        /** The sandbox API's base URL; default from {@code SANDGATE_API_URL}. */
+        /**
+         * The sandbox API's base URL; default from {@code SANDGATE_API_URL}.
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder apiUrl(String url) {
             apiBuilder.baseUrl(url);
             return this;
         }
 
+        /**
+         * Sets the API's base URL, as {@link #apiUrl(String)} does.
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder apiUrl(URI url) {
             apiBuilder.baseUrl(url);
             return this;
         }
 
-        /** The bearer token for the API and the tunnels; default from {@code SANDGATE_API_TOKEN}. */
+        /**
+         * The bearer token for the API and the tunnels; default from {@code SANDGATE_API_TOKEN}.
+         *
+         * @param token the bearer token
+         * @return this builder
+         * @throws IllegalArgumentException if the token is null or blank (the message names {@code SANDGATE_API_TOKEN};
+         *                                  it never holds a token)
+         */
         public Builder token(String token) {
             apiBuilder.token(token);
             this.token = token.trim();
@@ -389,20 +410,33 @@ public final class SandboxSsh implements Closeable {
          * How tunnels authenticate; default {@link TunnelAuth#bearer} with the session's own tunnel credential when
          * the mint answer carries one, else with the {@link #token}. Set it for a proxy or bridge that wants something
          * else (basic auth, a header, a cookie, nothing); it is then used as it is.
+         *
+         * @param auth how tunnels authenticate
+         * @return this builder
          */
         public Builder tunnelAuth(TunnelAuth auth) {
             this.tunnelAuth = Objects.requireNonNull(auth, "auth");
             return this;
         }
 
-        /** Which TLS certificates to trust for the API and for the default transport; default the JVM's. */
+        /**
+         * Which TLS certificates to trust for the API and for the default transport; default the JVM's.
+         *
+         * @param tlsTrust the certificates to trust
+         * @return this builder
+         */
         public Builder tlsTrust(TlsTrust tlsTrust) {
             this.tlsTrust = Objects.requireNonNull(tlsTrust, "tlsTrust");
             apiBuilder.tlsTrust(tlsTrust);
             return this;
         }
 
-        /** Mints certificates some other way than through the API; {@link #token} is still needed for tunnels. */
+        /**
+         * Mints certificates some other way than through the API; {@link #token} is still needed for tunnels.
+         *
+         * @param issuer what mints the certificates
+         * @return this builder
+         */
         public Builder issuer(CertificateIssuer issuer) {
             this.issuer = Objects.requireNonNull(issuer, "issuer");
             return this;
@@ -411,6 +445,9 @@ public final class SandboxSsh implements Closeable {
         /**
          * Takes certificates from this cache (and its issuer) instead of building one; {@link #certificateTtl} and
          * {@link #certificateListener} then do not apply. {@link #token} is still needed for tunnels.
+         *
+         * @param cache the cache
+         * @return this builder
          */
         public Builder certificateCache(CertificateCache cache) {
             this.certificates = Objects.requireNonNull(cache, "cache");
@@ -430,6 +467,10 @@ public final class SandboxSsh implements Closeable {
          *         .tunnelAuth(TunnelAuth.bearer(token))
          *         .build();
          * }</pre>
+         *
+         * @param keyPair the key pair
+         * @param username the user name
+         * @return this builder
          */
         public Builder keyLogin(String username, KeyPair keyPair) {
             this.keyLoginUser = Objects.requireNonNull(username, "username");
@@ -441,6 +482,9 @@ public final class SandboxSsh implements Closeable {
         /**
          * Logs in with a key and certificate made elsewhere ({@code ssh-keygen -s}, a vault), read again when their
          * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does.
+         *
+         * @param credentials the key pair and its certificate
+         * @return this builder
          */
         public Builder certificateLogin(FileCredentials credentials) {
             this.fileCredentials = Objects.requireNonNull(credentials, "credentials");
@@ -449,7 +493,12 @@ public final class SandboxSsh implements Closeable {
             return this;
         }
 
-        /** Where each session's tunnels go, when nothing is minted ({@link #keyLogin}, {@link #certificateLogin}). */
+        /**
+         * Where each session's tunnels go, when nothing is minted ({@link #keyLogin}, {@link #certificateLogin}).
+         *
+         * @param endpointsBySession the endpoints by session
+         * @return this builder
+         */
         public Builder endpoints(Function<String, Endpoints> endpointsBySession) {
             this.endpoints = Objects.requireNonNull(endpointsBySession, "endpointsBySession");
             return this;
@@ -459,6 +508,9 @@ public final class SandboxSsh implements Closeable {
          * An OpenSSH known_hosts file (plain keys, {@code @cert-authority} and {@code @revoked} lines) that checks
          * hosts whenever the sandbox API names no host CA: always with {@link #keyLogin} and
          * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use.
+         *
+         * @param file the file
+         * @return this builder
          */
         public Builder knownHosts(Path file) {
             this.knownHosts = Objects.requireNonNull(file, "file");
@@ -470,6 +522,9 @@ public final class SandboxSsh implements Closeable {
          * {@link EndpointPolicy#requireTls()}: cleartext only to loopback hosts. Use
          * {@code EndpointPolicy.requireTls().allowCleartext()} for development against a plain-HTTP gateway, and
          * {@code tunnelHosts(...)} to pin the hosts a mint answer may send tunnels to.
+         *
+         * @param policy the policy
+         * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
             this.endpointPolicy = Objects.requireNonNull(policy, "policy");
@@ -477,7 +532,12 @@ public final class SandboxSsh implements Closeable {
             return this;
         }
 
-        /** How host names are resolved, for the API and the transports this builder binds; default the system's. */
+        /**
+         * How host names are resolved, for the API and the transports this builder binds; default the system's.
+         *
+         * @param resolver how host names resolve
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             apiBuilder.resolver(resolver);
@@ -489,13 +549,20 @@ public final class SandboxSsh implements Closeable {
          * host certificates signed with SHA-1 or by small RSA CAs. Only for a server that cannot be upgraded; by
          * default such a server is refused with {@link NoCommonAlgorithmException} or
          * {@link HostKeyRejectedException} naming what it offered.
+         *
+         * @return this builder
          */
         public Builder legacyAlgorithms() {
             this.legacyAlgorithms = true;
             return this;
         }
 
-        /** Hears tunnels open, fail, move bytes and close; default {@link TunnelListener#NONE}. */
+        /**
+         * Hears tunnels open, fail, move bytes and close; default {@link TunnelListener#NONE}.
+         *
+         * @param listener the listener to tell
+         * @return this builder
+         */
         public Builder tunnelListener(TunnelListener listener) {
             this.tunnelListener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -504,19 +571,32 @@ public final class SandboxSsh implements Closeable {
         /**
          * Whether a connection whose tunnel died opens a new one on its next operation; default
          * {@link ReconnectPolicy#off()}.
+         *
+         * @param policy the policy
+         * @return this builder
          */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnectPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** Hears connections open, end (with the cause of a loss) and reconnect; default {@link ConnectionListener#NONE}. */
+        /**
+         * Hears connections open, end (with the cause of a loss) and reconnect; default {@link ConnectionListener#NONE}.
+         *
+         * @param listener the listener to tell
+         * @return this builder
+         */
         public Builder connectionListener(ConnectionListener listener) {
             this.connectionListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Hears certificate mints, renewals and renewal failures. */
+        /**
+         * Hears certificate mints, renewals and renewal failures.
+         *
+         * @param listener the listener to tell
+         * @return this builder
+         */
         public Builder certificateListener(CertificateListener listener) {
             this.certificateListener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -527,6 +607,9 @@ public final class SandboxSsh implements Closeable {
          * ({@code Transport.webSocket()}) takes this builder's {@link #tlsTrust} and {@link #connectTimeout}, and is
          * closed with the {@link SandboxSsh}; one made with its own {@link TransportOptions} keeps them and stays
          * the caller's to close.
+         *
+         * @param transport the transport
+         * @return this builder
          */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -536,6 +619,9 @@ public final class SandboxSsh implements Closeable {
         /**
          * The limit for all of {@link SandboxSsh#connect}: minting the certificate, opening the tunnel, the SSH key
          * exchange and the login; default 30 s.
+         *
+         * @param timeout the time limit
+         * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive(timeout, "connectTimeout");
@@ -546,6 +632,10 @@ public final class SandboxSsh implements Closeable {
          * How often an idle connection asks the server for a reply, and how many unanswered asks in a row mean the
          * server or the tunnel is dead (the connection then ends with an error instead of hanging); default every
          * 15 s, 3 misses. {@link Duration#ZERO} turns keepalives off.
+         *
+         * @param interval the time between two checks
+         * @param misses the misses
+         * @return this builder
          */
         public Builder keepAlive(Duration interval, int misses) {
             this.keepAliveInterval = Checks.notNegative(interval, "keepAlive interval");
@@ -556,7 +646,12 @@ public final class SandboxSsh implements Closeable {
             return this;
         }
 
-        /** The lifetime asked for each certificate; default 30 minutes. */
+        /**
+         * The lifetime asked for each certificate; default 30 minutes.
+         *
+         * @param ttl how long it should last
+         * @return this builder
+         */
         public Builder certificateTtl(Duration ttl) {
             this.certificateTtl = Checks.positive(ttl, "certificateTtl");
             return this;
@@ -581,6 +676,7 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
+         * @return the sandbox ssh
          * @throws IllegalStateException if the API URL or the token is missing (a token is not needed with an
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */

@@ -20,10 +20,21 @@ import java.io.IOException;
 public class SandgateSshException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     */
     public SandgateSshException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     */
     public SandgateSshException(String message, Throwable cause) {
         super(message, cause);
     }

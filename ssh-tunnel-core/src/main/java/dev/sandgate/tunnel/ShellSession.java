@@ -38,25 +38,37 @@ import java.util.concurrent.TimeoutException;
 public final class ShellSession implements Closeable {
     /** What one command of a shell session left. */
     public record Result(int exitCode, byte[] stdout, byte[] stderr, String workingDirectory) {
+        /**
+         * Checks the components and keeps unmodifiable copies of collections.
+         *
+         * @param exitCode the exit code
+         * @param stdout where to copy the output as it arrives
+         * @param stderr where to copy the error output as it arrives
+         * @param workingDirectory the working directory
+         */
         public Result {
             stdout = stdout.clone();
             stderr = stderr.clone();
         }
 
+        /** {@return a copy of what the command wrote to stdout} */
         @Override
         public byte[] stdout() {
             return stdout.clone();
         }
 
+        /** {@return a copy of what the command wrote to stderr} */
         @Override
         public byte[] stderr() {
             return stderr.clone();
         }
 
+        /** {@return the stdout text} */
         public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
+        /** {@return the stderr text} */
         public String stderrText() {
             return new String(stderr, StandardCharsets.UTF_8);
         }
@@ -90,7 +102,13 @@ public final class ShellSession implements Closeable {
         });
     }
 
-    /** Runs one command with a 10-minute limit. */
+    /**
+     * Runs one command with a 10-minute limit.
+     *
+     * @param command the command line, run by the remote shell
+     * @return its exit code, output and the working directory after it
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public Result run(String command) throws IOException {
         return run(command, ExecOptions.DEFAULT_TIMEOUT);
     }
@@ -98,6 +116,9 @@ public final class ShellSession implements Closeable {
     /**
      * Runs one command in the shell and waits for it, at most {@code timeout}.
      *
+     * @param command the command line, run by the remote shell
+     * @param timeout the time limit
+     * @return its exit code, output and the working directory after it
      * @throws CommandTimeoutException if it runs longer; the shell is then closed
      * @throws SandgateSshException    if the shell has ended (closed, exited, or its connection lost)
      */
@@ -197,6 +218,7 @@ public final class ShellSession implements Closeable {
         throw new IllegalStateException("no marker in a stream read up to its marker");
     }
 
+    /** {@return whether it is still open} */
     public boolean isOpen() {
         return shell.isAlive();
     }

@@ -66,12 +66,25 @@ public final class SshConnection implements Closeable {
         this.attached = new Attached(sessionId, link, this::describe);
     }
 
-    /** Runs a command with the {@linkplain ExecOptions#defaults() default options} and collects its output. */
+    /**
+     * Runs a command with the {@linkplain ExecOptions#defaults() default options} and collects its output.
+     *
+     * @param command the command line, run by the remote shell
+     * @return the command's exit code and output
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public ExecResult exec(String command) throws IOException {
         return exec(command, ExecOptions.defaults());
     }
 
-    /** Runs a command with the default options but this time limit. */
+    /**
+     * Runs a command with the default options but this time limit.
+     *
+     * @param command the command line, run by the remote shell
+     * @param timeout the time limit
+     * @return the command's exit code and output
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public ExecResult exec(String command, Duration timeout) throws IOException {
         return exec(command, ExecOptions.builder().timeout(timeout).build());
     }
@@ -81,6 +94,9 @@ public final class SshConnection implements Closeable {
      * options' time limit, and returns its exit code and output (each stream kept up to
      * {@link ExecOptions#maxOutput()}, the rest counted and dropped).
      *
+     * @param command the command line, run by the remote shell
+     * @param options how to run it
+     * @return the command's exit code and output
      * @throws CommandTimeoutException  if it runs longer; the command's channel is closed
      * @throws SandgateSshException     if the connection fails meanwhile
      * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
@@ -94,12 +110,23 @@ public final class SshConnection implements Closeable {
     /**
      * Runs a program with these arguments, each quoted so that the remote shell passes it on as one word:
      * {@code exec(List.of("ls", "-l", "a file"))}.
+     *
+     * @param arguments the program and its arguments, each one word
+     * @return the command's exit code and output
+     * @throws IOException if the tunnel, the connection or the server fails
      */
     public ExecResult exec(List<String> arguments) throws IOException {
         return exec(arguments, ExecOptions.defaults());
     }
 
-    /** Runs a program with these arguments, quoted as {@link #exec(List)} does, with these options. */
+    /**
+     * Runs a program with these arguments, quoted as {@link #exec(List)} does, with these options.
+     *
+     * @param options how to run it
+     * @param arguments the program and its arguments, each one word
+     * @return the command's exit code and output
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public ExecResult exec(List<String> arguments, ExecOptions options) throws IOException {
         return exec(ShellWords.join(List.copyOf(arguments)), options);
     }
@@ -108,20 +135,34 @@ public final class SshConnection implements Closeable {
      * Starts a command through the server's shell and returns it running: its streams are read and written as it
      * goes. See {@link RemoteProcess}.
      *
+     * @param command the command line, run by the remote shell
+     * @return the running process
      * @throws SandgateSshException if the connection is closed or the server refuses the channel
      */
     public RemoteProcess start(String command) throws IOException {
         return processBuilder(command).start();
     }
 
-    /** A builder for a running command with an environment, a working directory or stderr merged into stdout. */
+    /**
+     * A builder for a running command with an environment, a working directory or stderr merged into stdout.
+     *
+     * @param command the command line, run by the remote shell
+     * @return a builder for a running command with an environment, a working directory or stderr merged into stdout
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public RemoteProcessBuilder processBuilder(String command) throws IOException {
         Objects.requireNonNull(command, "command");
         attached();
         return new RemoteProcessBuilder(command, this);
     }
 
-    /** As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word. */
+    /**
+     * As {@link #processBuilder(String)}, for a program and its arguments, each quoted as one word.
+     *
+     * @param arguments the program and its arguments, each one word
+     * @return the remote process builder
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public RemoteProcessBuilder processBuilder(List<String> arguments) throws IOException {
         return processBuilder(ShellWords.join(List.copyOf(arguments)));
     }
@@ -130,6 +171,10 @@ public final class SshConnection implements Closeable {
      * Opens an interactive login shell on a pseudo-terminal, as {@code ssh} does in a terminal: raw bytes both ways
      * through {@link RemoteProcess#getOutputStream()} and {@link RemoteProcess#getInputStream()}, and
      * {@link RemoteProcess#resize} when the window changes.
+     *
+     * @param pty the pty
+     * @return the running process
+     * @throws IOException if the tunnel, the connection or the server fails
      */
     public RemoteProcess openTerminal(PtyOptions pty) throws IOException {
         Objects.requireNonNull(pty, "pty");
@@ -141,6 +186,9 @@ public final class SshConnection implements Closeable {
     /**
      * Opens a shell whose {@code cd} and exported variables persist from one command to the next. See
      * {@link ShellSession}.
+     *
+     * @return the open shell
+     * @throws IOException if the tunnel, the connection or the server fails
      */
     public ShellSession openShell() throws IOException {
         return new ShellSession(start("exec /bin/sh"), sessionId);
@@ -149,6 +197,12 @@ public final class SshConnection implements Closeable {
     /**
      * Runs a piece of code as the sandbox SDKs' {@code run_code} does: the code goes to the interpreter on stdin
      * ({@code python3 -}, {@code node -}, {@code bash -s}), with this time limit.
+     *
+     * @param language which interpreter runs it
+     * @param code the program's source, sent on stdin
+     * @param timeout the time limit
+     * @return the command's exit code and output
+     * @throws IOException if the tunnel, the connection or the server fails
      */
     public ExecResult runCode(CodeLanguage language, String code, Duration timeout) throws IOException {
         Objects.requireNonNull(language, "language");
@@ -160,6 +214,10 @@ public final class SshConnection implements Closeable {
      * Listens on {@code 127.0.0.1:localPort} (0 for any free port) and carries each connection to {@code host:port}
      * as seen from inside the sandbox: the sandbox SDKs' {@code expose_port}, from this side.
      *
+     * @param localPort the local port, 0 for any free one
+     * @param host the host name or address
+     * @param port the port number
+     * @return the open forward; close it to stop
      * @throws ForwardingRefusedException if the session's certificate does not permit port forwarding
      */
     public PortForward forwardLocal(int localPort, String host, int port) throws IOException {
@@ -170,13 +228,23 @@ public final class SshConnection implements Closeable {
      * Has the server listen on {@code 127.0.0.1:remotePort} inside the sandbox (0 for any free port, reported by
      * {@link PortForward#boundAddress()}) and carries each connection to {@code host:port} as seen from this machine.
      *
+     * @param remotePort the port to reach from the sandbox
+     * @param host the host name or address
+     * @param port the port number
+     * @return the open forward; close it to stop
      * @throws ForwardingRefusedException if the server refuses (not permitted, or the port is taken)
      */
     public PortForward forwardRemote(int remotePort, String host, int port) throws IOException {
         return attached().forwarding.remote(remotePort, host, port);
     }
 
-    /** A SOCKS5 proxy on {@code 127.0.0.1:localPort} whose connections leave from inside the sandbox. */
+    /**
+     * A SOCKS5 proxy on {@code 127.0.0.1:localPort} whose connections leave from inside the sandbox.
+     *
+     * @param localPort the local port, 0 for any free one
+     * @return a SOCKS5 proxy on {@code 127.0.0.1:localPort} whose connections leave from inside the sandbox
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     public PortForward forwardDynamic(int localPort) throws IOException {
         return attached().forwarding.dynamic(localPort);
     }
@@ -184,6 +252,9 @@ public final class SshConnection implements Closeable {
     /**
      * Opens a TCP connection to {@code host:port} as seen from inside the sandbox, as streams, with no local port.
      *
+     * @param host the host name or address
+     * @param port the port number
+     * @return the remote stream
      * @throws ForwardingRefusedException if forwarding is not permitted or nothing accepts connections there
      */
     public RemoteStream openStream(String host, int port) throws IOException {
@@ -280,12 +351,20 @@ public final class SshConnection implements Closeable {
                 : new SandgateSshException("The connection is closed (" + describe() + ")");
     }
 
-    /** The sandbox session this connection reaches. */
+    /**
+     * The sandbox session this connection reaches.
+     *
+     * @return the sandbox session this connection reaches
+     */
     public String sessionId() {
         return sessionId;
     }
 
-    /** What the API returned when this connection's certificate was minted; empty when nothing was minted. */
+    /**
+     * What the API returned when this connection's certificate was minted; empty when nothing was minted.
+     *
+     * @return what the API returned when this connection's certificate was minted; empty when nothing was minted
+     */
     public Optional<IssuedCertificate> issuedCertificate() {
         return Optional.ofNullable(attached.link.issued());
     }
@@ -293,6 +372,8 @@ public final class SshConnection implements Closeable {
     /**
      * Whether the current SSH session is open. After a loss it is false until the next operation reconnects, when
      * the {@link ReconnectPolicy} allows that.
+     *
+     * @return whether the current SSH session is open
      */
     public boolean isOpen() {
         return attached.link.session().isOpen();
@@ -301,6 +382,8 @@ public final class SshConnection implements Closeable {
     /**
      * The current underlying MINA SSHD session, for what this class does not offer (a reconnect replaces it).
      * Closing it closes this connection.
+     *
+     * @return the current underlying MINA SSHD session, for what this class does not offer (a reconnect replaces it)
      */
     public ClientSession clientSession() {
         return attached.link.session();

@@ -31,6 +31,8 @@ public interface Transport extends Closeable {
     /**
      * Opens a tunnel; returns once the gateway has accepted it.
      *
+     * @param request the request
+     * @return the open
      * @throws TunnelRefusedException when the gateway refuses (bad token, unknown session, ...)
      * @throws TunnelException        when the gateway cannot be reached, is too slow, or breaks the protocol
      */
@@ -41,20 +43,40 @@ public interface Transport extends Closeable {
     default void close() {
     }
 
-    /** HTTP CONNECT through the session's {@code endpoints.connect} proxy, with the settings of whoever uses it. */
+    /**
+     * HTTP CONNECT through the session's {@code endpoints.connect} proxy, with the settings of whoever uses it.
+     *
+     * @return HTTP CONNECT through the session's {@code endpoints.connect} proxy
+     */
     static Transport httpConnect() {
         return new UnboundTransport("httpConnect", HttpConnectTransport::new);
     }
 
+    /**
+     * HTTP CONNECT with settings of its own, which the caller closes with the transport.
+     *
+     * @param options how to run it
+     * @return the transport
+     */
     static Transport httpConnect(TransportOptions options) {
         return new HttpConnectTransport(Objects.requireNonNull(options, "options"));
     }
 
-    /** A WebSocket to the session's {@code endpoints.websocket} URL, with the settings of whoever uses it. */
+    /**
+     * A WebSocket to the session's {@code endpoints.websocket} URL, with the settings of whoever uses it.
+     *
+     * @return a WebSocket to the session's {@code endpoints.websocket} URL, with the settings of whoever uses it
+     */
     static Transport webSocket() {
         return new UnboundTransport("webSocket", WebSocketTransport::new);
     }
 
+    /**
+     * A WebSocket with settings of its own, which the caller closes with the transport.
+     *
+     * @param options how to run it
+     * @return the transport
+     */
     static Transport webSocket(TransportOptions options) {
         return new WebSocketTransport(Objects.requireNonNull(options, "options"));
     }
@@ -62,12 +84,20 @@ public interface Transport extends Closeable {
     /**
      * Plain TCP to the SSH server named by the session's CONNECT target ({@code host:port}), with no gateway in
      * between: for users on the same network as the sandbox, and for measuring the tunnels against.
+     *
+     * @return the transport
      */
     static Transport direct() {
         return new UnboundTransport("direct", options -> new DirectTransport(options, null));
     }
 
-    /** Plain TCP to this SSH server address, whatever the session's endpoints say. */
+    /**
+     * Plain TCP to this SSH server address, whatever the session's endpoints say.
+     *
+     * @param options how to run it
+     * @param sshServer the ssh server
+     * @return the transport
+     */
     static Transport direct(InetSocketAddress sshServer, TransportOptions options) {
         return new DirectTransport(Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(sshServer, "sshServer"));

@@ -36,6 +36,17 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
     /** The default of {@link #maxWebSocketMessage()}: 16 MiB. */
     public static final long DEFAULT_MAX_WEBSOCKET_MESSAGE = 16L * 1024 * 1024;
 
+    /**
+     * Checks the components and keeps an unmodifiable copy of the subprotocols.
+     *
+     * @param tlsTrust              the certificates to trust for {@code https://} and {@code wss://}
+     * @param connectTimeout        the time limit for opening a tunnel
+     * @param pingInterval          the time between WebSocket pings
+     * @param webSocketSubprotocols the subprotocols offered in the WebSocket upgrade
+     * @param endpointPolicy        which tunnel endpoints the token may go to
+     * @param resolver              how host names are resolved
+     * @param maxWebSocketMessage   the longest WebSocket message a tunnel accepts, in bytes
+     */
     public TransportOptions {
         if (maxWebSocketMessage < 1) {
             throw new IllegalArgumentException("maxWebSocketMessage must be positive, got " + maxWebSocketMessage);
@@ -49,11 +60,16 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         webSocketSubprotocols.forEach(Headers::name);
     }
 
-    /** The JVM's trust store, 15 s to open, a ping every 30 s, WebSocket messages up to 16 MiB. */
+    /**
+     * The JVM's trust store, 15 s to open, a ping every 30 s, WebSocket messages up to 16 MiB.
+     *
+     * @return the JVM's trust store, 15 s to open, a ping every 30 s, WebSocket messages up to 16 MiB
+     */
     public static TransportOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -71,23 +87,45 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         private Builder() {
         }
 
+        /**
+         * Which TLS certificates to trust for {@code https://} and {@code wss://} endpoints.
+         *
+         * @param tlsTrust the certificates to trust
+         * @return this builder
+         */
         public Builder tlsTrust(TlsTrust tlsTrust) {
             this.tlsTrust = Objects.requireNonNull(tlsTrust, "tlsTrust");
             return this;
         }
 
+        /**
+         * The time limit for opening a tunnel.
+         *
+         * @param timeout the time limit
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** How often WebSocket tunnels ping; {@link Duration#ZERO} turns pings off. */
+        /**
+         * How often WebSocket tunnels ping; {@link Duration#ZERO} turns pings off.
+         *
+         * @param interval the time between two checks
+         * @return this builder
+         */
         public Builder pingInterval(Duration interval) {
             this.pingInterval = Checks.notNegative(interval, "pingInterval");
             return this;
         }
 
-        /** Subprotocols to offer in a WebSocket upgrade, e.g. {@code "binary"} for some WebSocket-to-TCP bridges. */
+        /**
+         * Subprotocols to offer in a WebSocket upgrade, e.g. {@code "binary"} for some WebSocket-to-TCP bridges.
+         *
+         * @param subprotocols the subprotocols
+         * @return this builder
+         */
         public Builder webSocketSubprotocols(String... subprotocols) {
             List<String> list = List.of(subprotocols);
             list.forEach(Headers::name);
@@ -95,13 +133,23 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
-        /** Which tunnel endpoints may receive credentials; default {@link EndpointPolicy#requireTls()}. */
+        /**
+         * Which tunnel endpoints may receive credentials; default {@link EndpointPolicy#requireTls()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder endpointPolicy(EndpointPolicy policy) {
             this.endpointPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** How host names are resolved; default the system's. */
+        /**
+         * How host names are resolved; default the system's.
+         *
+         * @param resolver how host names resolve
+         * @return this builder
+         */
         public Builder resolver(HostResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
@@ -110,6 +158,9 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         /**
          * The longest WebSocket message a tunnel accepts, in bytes (default 16 MiB): a gateway that sends a longer one
          * ends the tunnel with a {@link TunnelException} before the message is held in memory.
+         *
+         * @param bytes the size in bytes
+         * @return this builder
          */
         public Builder maxWebSocketMessage(long bytes) {
             if (bytes < 1) {
@@ -119,6 +170,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
+        /** {@return a new {@code TransportOptions} with what was given to this builder} */
         public TransportOptions build() {
             return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols, endpointPolicy,
                     resolver, maxWebSocketMessage);

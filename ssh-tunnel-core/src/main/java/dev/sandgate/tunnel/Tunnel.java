@@ -26,26 +26,50 @@ public interface Tunnel extends Closeable {
         /**
          * Bytes arrived. The buffer is valid only during the call. Blocking here stops reading from the tunnel,
          * which is how a slow receiver slows the sender.
+         *
+         * @param bytes the size in bytes
+         * @throws IOException if the tunnel, the connection or the server fails
          */
         void onBytes(ByteBuffer bytes) throws IOException;
 
-        /** The tunnel ended: {@code cause} is null for an orderly end, otherwise it says what broke. Called once. */
+        /**
+         * The tunnel ended: {@code cause} is null for an orderly end, otherwise it says what broke. Called once.
+         *
+         * @param cause the failure underneath, or null
+         */
         void onClosed(IOException cause);
     }
 
-    /** Starts delivering received bytes (including any that arrived before this call). Call once. */
+    /**
+     * Starts delivering received bytes (including any that arrived before this call). Call once.
+     *
+     * @param receiver the receiver
+     */
     void start(Receiver receiver);
 
-    /** Sends all remaining bytes of the buffer, blocking while the tunnel is full. */
+    /**
+     * Sends all remaining bytes of the buffer, blocking while the tunnel is full.
+     *
+     * @param bytes the size in bytes
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     void send(ByteBuffer bytes) throws IOException;
 
-    /** Signals that no more bytes will be sent, where the tunnel can (a WebSocket cannot; SSH carries EOF itself). */
+    /**
+     * Signals that no more bytes will be sent, where the tunnel can (a WebSocket cannot; SSH carries EOF itself).
+     *
+     * @throws IOException if the tunnel, the connection or the server fails
+     */
     void shutdownOutput() throws IOException;
 
     /** Closes the tunnel at once. Idempotent. */
     @Override
     void close();
 
-    /** What this tunnel is, for logs and messages, e.g. {@code HTTP CONNECT sess-1:22 via http://127.0.0.1:8080}. Never contains secrets. */
+    /**
+     * What this tunnel is, for logs and messages, e.g. {@code HTTP CONNECT sess-1:22 via http://127.0.0.1:8080}. Never contains secrets.
+     *
+     * @return what this tunnel is, for logs and messages, e.g
+     */
     String description();
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
  *         .build();
  * }</pre>
  *
- * <p>Header values never appear in messages or in {@link #toString()}.
+ * <p>Header values never appear in messages or in {@code toString()}.
  */
 public interface TunnelAuth {
     /** Which kind of tunnel request the headers are for. */
@@ -30,43 +30,85 @@ public interface TunnelAuth {
         WEBSOCKET
     }
 
-    /** The headers to send with the first request. */
+    /**
+     * The headers to send with the first request.
+     *
+     * @param kind the kind
+     * @return the headers to send with the first request
+     */
     Map<String, String> headers(Kind kind);
 
     /**
      * The headers for a second try after the gateway answered 401 or 407 with these challenges (the values of
      * {@code Proxy-Authenticate} or {@code WWW-Authenticate}), or empty to give up. Asked at most once per tunnel.
+     *
+     * @param challenges the challenges
+     * @param kind the kind
+     * @return the headers for a second try after the gateway answered 401 or 407 with these challenges
      */
     default Optional<Map<String, String>> answerChallenge(Kind kind, List<String> challenges) {
         return Optional.empty();
     }
 
-    /** {@code Bearer <token>}: the gateway contract's default. */
+    /**
+     * {@code Bearer <token>}: the gateway contract's default.
+     *
+     * @param token the bearer token
+     * @return {@code Bearer <token>}: the gateway contract's default
+     */
     static TunnelAuth bearer(String token) {
         return HeaderAuth.credential("bearer", "Bearer " + nonBlank(token, "token"), false);
     }
 
-    /** HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do). */
+    /**
+     * HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do).
+     *
+     * @param password the password
+     * @param user the user name
+     * @return HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do)
+     */
     static TunnelAuth basic(String user, String password) {
         return HeaderAuth.credential("basic", basicCredential(user, password), false);
     }
 
-    /** HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}. */
+    /**
+     * HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}.
+     *
+     * @param password the password
+     * @param user the user name
+     * @return HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}
+     */
     static TunnelAuth basicWhenChallenged(String user, String password) {
         return HeaderAuth.credential("basic when challenged", basicCredential(user, password), true);
     }
 
-    /** A header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel. */
+    /**
+     * A header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel.
+     *
+     * @param value the value
+     * @param name the name
+     * @return a header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel
+     */
     static TunnelAuth header(String name, String value) {
         return HeaderAuth.fixed("header " + Headers.name(name), name, Headers.value(value, "value"));
     }
 
-    /** A cookie, e.g. a load balancer's session cookie: {@code Cookie: name=value}. */
+    /**
+     * A cookie, e.g. a load balancer's session cookie: {@code Cookie: name=value}.
+     *
+     * @param value the value
+     * @param name the name
+     * @return a cookie
+     */
     static TunnelAuth cookie(String name, String value) {
         return HeaderAuth.fixed("cookie " + Headers.name(name), "Cookie", name + "=" + Headers.value(value, "value"));
     }
 
-    /** No credentials, for a proxy or bridge that needs none. */
+    /**
+     * No credentials, for a proxy or bridge that needs none.
+     *
+     * @return the none
+     */
     static TunnelAuth none() {
         return HeaderAuth.NONE;
     }

@@ -11,10 +11,21 @@ package dev.sandgate.tunnel;
 public class TunnelException extends SandgateSshException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     */
     public TunnelException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, with no secret in it
+     * @param cause the failure underneath, or null
+     */
     public TunnelException(String message, Throwable cause) {
         super(message, cause);
     }

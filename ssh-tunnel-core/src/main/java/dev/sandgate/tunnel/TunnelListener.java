@@ -26,27 +26,62 @@ public abstract class TunnelListener {
     public static final TunnelListener NONE = new TunnelListener() {
     };
 
-    /** A tunnel to the session is about to be opened. */
+    /**
+     * A tunnel to the session is about to be opened.
+     *
+     * @param request the request
+     * @param sessionId the session's id
+     */
     public void tunnelOpening(String sessionId, TunnelRequest request) {
     }
 
-    /** The tunnel is open; {@code tunnel} describes it (never with secrets). */
+    /**
+     * The tunnel is open; {@code tunnel} describes it (never with secrets).
+     *
+     * @param took how long opening it took
+     * @param tunnel what the tunnel is (transport and endpoint, no secret)
+     * @param sessionId the session's id
+     */
     public void tunnelOpened(String sessionId, String tunnel, Duration took) {
     }
 
-    /** The tunnel could not be opened. */
+    /**
+     * The tunnel could not be opened.
+     *
+     * @param took how long opening it took
+     * @param failure the failure
+     * @param sessionId the session's id
+     */
     public void tunnelFailed(String sessionId, IOException failure, Duration took) {
     }
 
-    /** Bytes went out through the tunnel. Called for every write: keep it cheap. */
+    /**
+     * Bytes went out through the tunnel. Called for every write: keep it cheap.
+     *
+     * @param sessionId the session's id
+     * @param count how many bytes
+     */
     public void bytesSent(String sessionId, long count) {
     }
 
-    /** Bytes came in through the tunnel. Called for every read: keep it cheap. */
+    /**
+     * Bytes came in through the tunnel. Called for every read: keep it cheap.
+     *
+     * @param sessionId the session's id
+     * @param count how many bytes
+     */
     public void bytesReceived(String sessionId, long count) {
     }
 
-    /** The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it. */
+    /**
+     * The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it.
+     *
+     * @param bytesReceived the bytes received
+     * @param bytesSent the bytes sent
+     * @param cause the failure underneath, or null
+     * @param tunnel what the tunnel is (transport and endpoint, no secret)
+     * @param sessionId the session's id
+     */
     public void tunnelClosed(String sessionId, String tunnel, long bytesSent, long bytesReceived, IOException cause) {
     }
 }

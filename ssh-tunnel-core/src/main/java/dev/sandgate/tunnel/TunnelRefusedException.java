@@ -19,11 +19,15 @@ import dev.sandgate.cert.Refused;
 public class TunnelRefusedException extends TunnelException implements Refused {
     private static final long serialVersionUID = 1L;
 
+    /** The reason, kept in the serialized form. */
     private final Refusal reason;
+    /** The status, kept in the serialized form. */
     private final int status;
+    /** The gateway message, kept in the serialized form. */
     private final String gatewayMessage;
 
     /**
+     * @param reason why it was refused
      * @param status         the HTTP status or WebSocket close code the gateway answered with
      * @param gatewayMessage what the gateway said, or null
      * @param tunnel         the tunnel's description, for the message
@@ -36,7 +40,11 @@ public class TunnelRefusedException extends TunnelException implements Refused {
         this.gatewayMessage = gatewayMessage;
     }
 
-    /** Why the gateway said no. */
+    /**
+     * Why the gateway said no.
+     *
+     * @return why the gateway said no
+     */
     public Refusal reason() {
         return reason;
     }
@@ -46,12 +54,20 @@ public class TunnelRefusedException extends TunnelException implements Refused {
         return reason;
     }
 
-    /** The HTTP status or WebSocket close code. */
+    /**
+     * The HTTP status or WebSocket close code.
+     *
+     * @return the HTTP status or WebSocket close code
+     */
     public int status() {
         return status;
     }
 
-    /** What the gateway said, or null. */
+    /**
+     * What the gateway said, or null.
+     *
+     * @return what the gateway said, or null
+     */
     public String gatewayMessage() {
         return gatewayMessage;
     }

@@ -19,6 +19,14 @@ import dev.sandgate.cert.Endpoints;
  *                  {@link TransportOptions#connectTimeout()}; the shorter of the two applies
  */
 public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth auth, Duration timeLimit) {
+    /**
+     * Checks the components and keeps unmodifiable copies of collections.
+     *
+     * @param sessionId the session's id
+     * @param endpoints the endpoints
+     * @param auth how tunnels authenticate
+     * @param timeLimit the time limit
+     */
     public TunnelRequest {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(endpoints, "endpoints");
@@ -28,12 +36,23 @@ public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth au
         }
     }
 
-    /** A request authenticated with a bearer token, within the transport's own time limit. */
+    /**
+     * A request authenticated with a bearer token, within the transport's own time limit.
+     *
+     * @param endpoints the endpoints
+     * @param bearerToken the bearer token
+     * @param sessionId the session's id
+     */
     public TunnelRequest(String sessionId, Endpoints endpoints, String bearerToken) {
         this(sessionId, endpoints, TunnelAuth.bearer(bearerToken), null);
     }
 
-    /** The shorter of {@link #timeLimit()} and the transport's own limit. */
+    /**
+     * The shorter of {@link #timeLimit()} and the transport's own limit.
+     *
+     * @param transportLimit the transport's own time limit
+     * @return the shorter of {@link #timeLimit()} and the transport's own limit
+     */
     public Duration timeLimit(Duration transportLimit) {
         return timeLimit == null || transportLimit.compareTo(timeLimit) < 0 ? transportLimit : timeLimit;
     }
