@@ -95,13 +95,14 @@ final class ApiOptions {
     String token() {
         if (tokenFile != null) {
             try {
+                ConfigFile.requirePrivate(tokenFile, "The token file " + tokenFile + " holds a token");
                 String token = Files.readString(tokenFile).trim();
                 if (token.isEmpty()) {
                     throw new SettingsException("The token file " + tokenFile + " is empty");
                 }
                 return token;
             } catch (IOException e) {
-                throw new SettingsException("Cannot read the token file " + tokenFile + ": " + e, e);
+                throw new SettingsException("Cannot read the token file " + tokenFile + ": " + Failures.describe(e), e);
             }
         }
         String token = io().env(SandboxApi.ENV_API_TOKEN);

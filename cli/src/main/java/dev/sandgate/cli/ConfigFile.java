@@ -52,24 +52,24 @@ final class ConfigFile {
             }
         }
         if (values.containsKey("token")) {
-            requirePrivate(path);
+            requirePrivate(path, "The config file " + path + " holds a token");
         }
         return new ConfigFile(path, values);
     }
 
-    private static void requirePrivate(Path path) {
+    /** Refuses a file that holds a secret when its group or others may read or write it. */
+    static void requirePrivate(Path path, String what) {
         try {
             Set<PosixFilePermission> open = EnumSet.copyOf(Files.getPosixFilePermissions(path));
             open.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
                     PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
             if (!open.isEmpty()) {
-                throw new SettingsException("The config file " + path + " holds a token but others may read it;"
-                        + " run: chmod 600 " + path);
+                throw new SettingsException(what + " but others may read it; run: chmod 600 " + path);
             }
         } catch (UnsupportedOperationException noPosix) {
             // a file system without POSIX permissions: nothing to check
         } catch (IOException e) {
-            throw new SettingsException("Cannot read the permissions of " + path + ": " + e.getMessage(), e);
+            throw new SettingsException("Cannot read " + path + ": " + Failures.describe(e), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sandgate.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sandgate.tunnel.RemoteProcess;
 import dev.sandgate.tunnel.RemoteProcessBuilder;
@@ -52,7 +53,12 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
             }
             environment.forEach(builder::environment);
             RemoteProcess process = builder.start();
-            Thread out = Streams.pump("sandgate-stdout", process.getInputStream(), io.out(), false);
+            AtomicBoolean outputGone = new AtomicBoolean();
+            // nobody reads our output any more (`... | head -1`): end the command, as a broken pipe ends ssh
+            Thread out = Streams.pump("sandgate-stdout", process.getInputStream(), io.out(), false, () -> {
+                outputGone.set(true);
+                process.destroyForcibly();
+            });
             Thread err = Streams.pump("sandgate-stderr", process.getErrorStream(), io.err(), false);
             if (noStdin) {
                 process.getOutputStream().close();
@@ -63,6 +69,9 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
             // the channel's output ends with it; these only wait for the last bytes to be written out
             out.join(TimeUnit.SECONDS.toMillis(10));
             err.join(TimeUnit.SECONDS.toMillis(10));
+            if (outputGone.get()) {
+                return ExitCodes.BROKEN_PIPE;
+            }
             if (process.connectionLost()) {
                 io.err().println("sandgate: the connection to " + session + " was lost before the command ended");
             } else if (process.exitSignal().isPresent()) {

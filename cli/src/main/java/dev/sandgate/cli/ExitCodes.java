@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int SSH_REFUSED = 7;
     /** What exec and shell exit with when Sandgate failed rather than the remote command, as ssh does. */
     static final int OWN_FAILURE = 255;
+    /** What exec exits with when nobody reads its output any more: 128 + SIGPIPE, as a shell shows ssh ended by one. */
+    static final int BROKEN_PIPE = 141;
 
     private ExitCodes() {
     }

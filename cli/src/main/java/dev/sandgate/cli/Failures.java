@@ -61,7 +61,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return ExitCodes.FAILED;
     }
 
-    private static String describe(Throwable failure) {
+    /** One line for a user: a file failure as words (e.g. "no such file: PATH"), else the message. */
+    static String describe(Throwable failure) {
         if (failure instanceof FileSystemException) {
             FileSystemException files = (FileSystemException) failure;
             String kind = failure.getClass().getSimpleName().replace("Exception", "");

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"A ProxyCommand for OpenSSH: opens the tunnel to the session (HTTP CONNECT or WebSocket) and"
                 + " copies bytes between standard input and output and the tunnel until either side ends.",
                 "It renews the session's certificate files in DIR when they are due (minting them if there are none).",
-                "Example, in ssh_config: ProxyCommand sandgate proxy %n"})
+                "Example, in ssh_config: ProxyCommand sandgate proxy %%n"})
 final class ProxyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,7 +35,7 @@ final class ProxyCommand implements Callable<Integer> {
             description = "How long a renewed certificate is valid (default ${DEFAULT-VALUE}).")
     private Duration ttl;
 
-    @Parameters(paramLabel = "SESSION", description = "The session id (%n in ssh_config).")
+    @Parameters(paramLabel = "SESSION", description = "The session id (%%n in ssh_config).")
     private String session;
 
     @Override

@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
                 "  0 done; 1 the operation failed; 2 bad usage; 3 settings missing or invalid;",
                 "  4 the API refused the token; 5 no such session; 6 the API or gateway failed or cannot be reached;",
                 "  7 the SSH server was not the session's or refused the login.",
-                "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does).",
+                "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does);",
+                "  exec exits 141 when its output is no longer read (as in exec ... | head), and ends the remote command.",
         })
 public final class Sandgate {
     /**

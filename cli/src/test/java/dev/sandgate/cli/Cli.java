@@ -22,6 +22,7 @@ final class Cli {
     private final Map<String, String> environment = new HashMap<>();
     private final Path home;
     private byte[] stdin = new byte[0];
+    private long stdoutLimit = Long.MAX_VALUE;
 
     Cli(Path home) {
         this.home = home;
@@ -46,11 +47,34 @@ final class Cli {
         return this;
     }
 
+    /** Stdout takes this many bytes, then fails as a pipe whose reader went away ({@code | head -c N}). */
+    Cli stdoutClosedAfter(long bytes) {
+        stdoutLimit = bytes;
+        return this;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long limit = stdoutLimit;
+        java.io.OutputStream stdout = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+                synchronized (out) {
+                    if (out.size() + length > limit) {
+                        throw new java.io.IOException("Broken pipe");
+                    }
+                    out.write(bytes, offset, length);
+                }
+            }
+        };
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
-        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (PrintStream outStream = new PrintStream(stdout, true, StandardCharsets.UTF_8);
              PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = Sandgate.run(args, new Io(new ByteArrayInputStream(stdin), outStream, errStream,
                     Map.copyOf(environment), home));

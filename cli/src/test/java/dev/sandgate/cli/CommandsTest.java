@@ -2,14 +2,17 @@ package dev.sandgate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,18 @@ class CommandsTest {
             assertEquals(7, result.status(), result::toString);
             assertEquals("out\n", result.out());
             assertEquals("err\n", result.err());
+        }
+
+        @RepeatedTest(3)
+        void endsTheCommandWhenNobodyReadsItsOutputAnyMore() {
+            Cli.Result result = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> cli.stdoutClosedAfter(64 * 1024).run("exec", session, "--", "yes"));
+            assertEquals(141, result.status(), result::toString);
+            assertTrue(result.out().startsWith("y\ny\n"), result::toString);
+            assertEquals("", result.err());
+            Cli.Result left = cli.stdoutClosedAfter(Long.MAX_VALUE).run("exec", session, "--",
+                    "for i in $(seq 50); do pgrep -x yes >/dev/null || { echo none; exit; }; sleep 0.1; done; echo running");
+            assertEquals("none\n", left.out(), left::toString);
         }
 
         @Test
@@ -175,6 +190,37 @@ class CommandsTest {
                     .run("sessions", "get", session);
             assertEquals(0, result.status(), result::toString);
             assertTrue(result.out().contains(session), result::toString);
+        }
+
+        @Test
+        void aTokenFileIsReadWhenPrivateAndRefusedWhenOthersCanReadIt() throws Exception {
+            Path tokenFile = home.resolve("token");
+            Files.writeString(tokenFile, GATEWAY.gateway().token() + "\n");
+            Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+            Cli.Result read = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "get", "--token-file", tokenFile.toString(),
+                    session);
+            assertEquals(0, read.status(), read::toString);
+
+            Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
+            Cli.Result refused = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "get", "--token-file",
+                    tokenFile.toString(), session);
+            assertEquals(ExitCodes.SETTINGS, refused.status(), refused::toString);
+            assertTrue(refused.err().contains("chmod 600 " + tokenFile), refused::toString);
+            assertFalse(refused.err().contains(GATEWAY.gateway().token()), refused::toString);
+
+            Cli.Result missing = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "get", "--token-file",
+                    home.resolve("no-such-token").toString(), session);
+            assertEquals(ExitCodes.SETTINGS, missing.status(), missing::toString);
+            assertFalse(missing.err().contains("Exception"), missing::toString);
+        }
+
+        @Test
+        void aSessionIdThatWouldReachAnotherApiPathIsRefused() {
+            for (String id : new String[] {"x/y", "../sessions", session + "/ssh"}) {
+                Cli.Result result = cli.run("sessions", "get", id);
+                assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+                assertTrue(result.err().contains("session id"), result::toString);
+            }
         }
 
         @Test

@@ -51,7 +51,8 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
 
     /**
      * The id, if it can be a session id: not empty, not {@code .} or {@code ..} (which a URL resolves as
-     * dot-segments, reaching another resource), and free of whitespace and control characters.
+     * dot-segments, reaching another resource), and free of whitespace, control characters and the URL delimiters
+     * {@code / \ ? # %}.
      *
      * @param id the session's id
      * @return the id, if it can be a session id

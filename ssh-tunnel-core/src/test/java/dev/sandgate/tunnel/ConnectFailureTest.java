@@ -349,7 +349,7 @@ class ConnectFailureTest {
     @Nested
     class BadInput {
         @ParameterizedTest
-        @ValueSource(strings = {"", ".", "..", "a b", "sess\r\nX-Injected: 1"})
+        @ValueSource(strings = {"", ".", "..", "a b", "sess\r\nX-Injected: 1", "x/y", "../other", "a%2Fb", "a?b", "a#b", "a\\b"})
         void aSessionIdThatCannotBeOneIsRefusedUpFront(String sessionId) throws Exception {
             try (SandboxSsh ssh = ssh(GATEWAY.gateway(), Kind.CONNECT, Duration.ofSeconds(5))) {
                 IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

@@ -41,6 +41,11 @@ public final class Checks {
                 throw new IllegalArgumentException("A session id must not contain whitespace or control characters, got '"
                         + printable(sessionId) + "'");
             }
+            if (c == '/' || c == '\\' || c == '?' || c == '#' || c == '%') {
+                // a gateway may decode an escaped slash and route the request to another resource
+                throw new IllegalArgumentException("A session id must not contain '" + c + "', got '"
+                        + printable(sessionId) + "'");
+            }
         }
         return sessionId;
     }
