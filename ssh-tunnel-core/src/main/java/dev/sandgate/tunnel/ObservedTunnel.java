@@ -3,7 +3,6 @@ package dev.sandgate.tunnel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -21,7 +20,7 @@ final class ObservedTunnel implements Tunnel {
     private final ConnectionRecord record;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
-    private final AtomicBoolean closeReported = new AtomicBoolean();
+    private boolean closeReported;
     private volatile boolean closing;
 
     private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener, ConnectionRecord record) {
@@ -57,8 +56,12 @@ final class ObservedTunnel implements Tunnel {
             @Override
             public void onBytes(ByteBuffer bytes) throws IOException {
                 int count = bytes.remaining();
-                received.addAndGet(count);
-                tell(() -> listener.bytesReceived(sessionId, count));
+                synchronized (ObservedTunnel.this) {
+                    if (!closeReported) {
+                        received.addAndGet(count);
+                        tell(() -> listener.bytesReceived(sessionId, count));
+                    }
+                }
                 receiver.onBytes(bytes);
             }
 
@@ -76,8 +79,12 @@ final class ObservedTunnel implements Tunnel {
     public void send(ByteBuffer bytes) throws IOException {
         int count = bytes.remaining();
         tunnel.send(bytes);
-        sent.addAndGet(count);
-        tell(() -> listener.bytesSent(sessionId, count));
+        synchronized (this) {
+            if (!closeReported) {
+                sent.addAndGet(count);
+                tell(() -> listener.bytesSent(sessionId, count));
+            }
+        }
     }
 
     @Override
@@ -93,8 +100,13 @@ final class ObservedTunnel implements Tunnel {
         reportClosed(record.endCause());
     }
 
-    private void reportClosed(IOException cause) {
-        if (closeReported.compareAndSet(false, true)) {
+    /**
+     * Reports the end once. The counting above holds the same lock, so the totals reported here are the sum of the
+     * counts reported before, even when a send finishes on one thread while another closes: no count follows the end.
+     */
+    private synchronized void reportClosed(IOException cause) {
+        if (!closeReported) {
+            closeReported = true;
             tell(() -> listener.tunnelClosed(sessionId, tunnel.description(), sent.get(), received.get(), cause));
         }
     }

@@ -74,7 +74,8 @@ public abstract class TunnelListener {
     }
 
     /**
-     * The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it.
+     * The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it. The totals are
+     * the sums of the counts reported before, and no count is reported after this call.
      *
      * @param bytesReceived the bytes received
      * @param bytesSent the bytes sent
