@@ -82,7 +82,8 @@ final class ApiOptions {
         }
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
                 throw new SettingsException("The API URL '" + url + "' is not an absolute http(s) URL");
             }
             return uri;

@@ -79,6 +79,10 @@ final class CpCommand implements Callable<Integer> {
             }
             if (Files.isDirectory(to) && from.getFileName() != null) {
                 to = to.resolve(from.getFileName().toString());
+            } else if (!directory && target.path().endsWith("/")) {
+                // as cp does: a trailing slash promises a directory, and a file must not take its name
+                throw new NoSuchFileException(target.toString(), null, "there is no such directory: create it first,"
+                        + " or drop the trailing / to copy to a file of that name");
             }
             Progress progress = quiet || System.console() == null ? null : progress(io, from, directory);
             TransferResult result = TreeTransfer.builder(from, to)

@@ -18,9 +18,22 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns a command's exception into one line on stderr and an exit status, decided by the exception's type. The stack
- * trace is shown only with {@code SANDGATE_DEBUG=1}.
+ * trace is shown only with {@code SANDGATE_DEBUG=1}. A command line that does not parse gets its error, the command's
+ * synopsis and where the help is, rather than the whole help.
  */
-final class Failures implements CommandLine.IExecutionExceptionHandler {
+final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException failure, String[] args) {
+        CommandLine command = failure.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("sandgate: " + failure.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
+        err.print(command.getHelp().fullSynopsis());
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
     @Override
     public int handleExecutionException(Exception failure, CommandLine line, ParseResult parsed) {
         PrintWriter err = line.getErr();

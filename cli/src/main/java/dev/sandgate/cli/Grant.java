@@ -1,6 +1,7 @@
 package dev.sandgate.cli;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -8,9 +9,10 @@ import dev.sandgate.cert.Endpoints;
 
 /**
  * What the proxy needs of a minted certificate, kept next to the key files: where the API and the tunnel endpoints
- * are, when to renew, and the session's own tunnel credential if the gateway gave one (never shown).
+ * are, when to renew, the lifetime asked for (renewals ask for it again), and the session's own tunnel credential if
+ * the gateway gave one (never shown).
  */
-record Grant(String sessionId, URI apiUrl, String username, Instant renewAfter, Instant validBefore,
+record Grant(String sessionId, URI apiUrl, String username, Duration ttl, Instant renewAfter, Instant validBefore,
         Endpoints endpoints, Optional<String> tunnelCredential) {
     boolean dueForRenewal(Instant now) {
         return !now.isBefore(renewAfter);
@@ -18,7 +20,7 @@ record Grant(String sessionId, URI apiUrl, String username, Instant renewAfter, 
 
     @Override
     public String toString() {
-        return "Grant{" + sessionId + ", " + username + ", renewAfter=" + renewAfter + ", validBefore=" + validBefore
+        return "Grant{" + sessionId + ", " + username + ", ttl=" + ttl + ", renewAfter=" + renewAfter + ", validBefore=" + validBefore
                 + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "") + "}";
     }
 }

@@ -54,7 +54,16 @@ final class LocalGatewayCommand implements Callable<Integer> {
             builder.directory(directory);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sandgate-local-gateway-stop"));
+        CountDownLatch closed = new CountDownLatch(1);
+        // the JVM ends when its hooks have run: this one waits (a bounded while) for the gateway to remove its files
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sandgate-local-gateway-stop"));
         try (LocalGateway gateway = builder.start();
              SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
             SandboxSession session = api.createSession(NewSession.builder().metadata("created-by", "sandgate local-gateway")
@@ -71,6 +80,8 @@ final class LocalGatewayCommand implements Callable<Integer> {
                 io.out().flush();
             }
             stopped.await();
+        } finally {
+            closed.countDown();
         }
         return ExitCodes.OK;
     }

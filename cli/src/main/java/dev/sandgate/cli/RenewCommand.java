@@ -25,8 +25,8 @@ final class RenewCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "The ssh-config directory (default ~/.sandgate/ssh).")
     private Path dir;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1h",
-            description = "How long a new certificate is valid (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a new certificate is valid (default: what the session was set up with, else 1h).")
     private Duration ttl;
 
     @Parameters(paramLabel = "SESSION", description = "The session id.")

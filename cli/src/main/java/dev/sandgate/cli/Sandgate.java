@@ -82,7 +82,9 @@ public final class Sandgate {
         Charset charset = Charset.defaultCharset();
         line.setOut(new PrintWriter(new java.io.OutputStreamWriter(io.out(), charset), true));
         line.setErr(new PrintWriter(new java.io.OutputStreamWriter(io.err(), charset), true));
-        line.setExecutionExceptionHandler(new Failures());
+        Failures failures = new Failures();
+        line.setExecutionExceptionHandler(failures);
+        line.setParameterExceptionHandler(failures);
         return line.execute(args);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,9 @@ import dev.sandgate.cert.SshKeys;
  * vouches for.
  */
 final class SessionFiles {
+    /** The lifetime asked for when the command line names none and none was asked for before. */
+    static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
     private final Path root;
 
     SessionFiles(Path root) {
@@ -103,7 +107,9 @@ final class SessionFiles {
                     proxy == null ? null : new Endpoints.Connect(URI.create(proxy), properties.getProperty("connect-target")),
                     socket == null ? null : new Endpoints.WebSocket(URI.create(socket)));
             return Optional.of(new Grant(sessionId, URI.create(properties.getProperty("api-url")),
-                    properties.getProperty("username"), Instant.parse(properties.getProperty("renew-after")),
+                    properties.getProperty("username"),
+                    Duration.parse(properties.getProperty("ttl", DEFAULT_TTL.toString())),
+                    Instant.parse(properties.getProperty("renew-after")),
                     Instant.parse(properties.getProperty("valid-before")), endpoints,
                     Optional.ofNullable(properties.getProperty("tunnel-credential"))));
         } catch (RuntimeException damaged) {
@@ -113,8 +119,12 @@ final class SessionFiles {
     }
 
     /**
-     * The session's grant, minted anew (with a fresh key pair) when there is none, when it is due for renewal, or
-     * when {@code force} says so.
+     * The session's grant, minted anew when there is none, when it is due for renewal, or when {@code force} says
+     * so. A renewal keeps the key pair and replaces only the certificate: OpenSSH reads the key and the certificate
+     * as two files, at a moment the proxy does not know, and must never find a pair that does not match. A forced
+     * renewal, or a key that cannot be read, gets a new key pair.
+     *
+     * @param ttl the lifetime to ask for, or null for the one asked for last time (else {@link #DEFAULT_TTL})
      */
     Grant fresh(String sessionId, SandboxApi api, Duration ttl, boolean force) throws IOException {
         Optional<Grant> kept = load(sessionId);
@@ -131,12 +141,22 @@ final class SessionFiles {
                 // another process renewed while this one waited for the lock
                 return kept.get();
             }
-            IssuedCertificate issued = api.issue(sessionId, SshKeys.generate(), ttl);
-            return write(sessionId, api.baseUrl(), issued);
+            Duration lifetime = ttl != null ? ttl : kept.map(Grant::ttl).orElse(DEFAULT_TTL);
+            KeyPair keys = force || kept.isEmpty() ? null : keptKeys(sessionId);
+            IssuedCertificate issued = api.issue(sessionId, keys != null ? keys : SshKeys.generate(), lifetime);
+            return write(sessionId, api.baseUrl(), lifetime, issued);
         }
     }
 
-    private Grant write(String sessionId, URI apiUrl, IssuedCertificate issued) throws IOException {
+    private KeyPair keptKeys(String sessionId) {
+        try {
+            return SshKeyFiles.readKeyPair(key(sessionId));
+        } catch (IOException | RuntimeException missingOrDamaged) {
+            return null;
+        }
+    }
+
+    private Grant write(String sessionId, URI apiUrl, Duration ttl, IssuedCertificate issued) throws IOException {
         SshKeyFiles.write(issued.credentials(), key(sessionId));
         String alias = hostKeyAlias(sessionId, issued.endpoints());
         StringBuilder knownHosts = new StringBuilder("# host CAs the API named for session " + sessionId + "\n");
@@ -148,6 +168,7 @@ final class SessionFiles {
         Properties properties = new Properties();
         properties.setProperty("api-url", apiUrl.toString());
         properties.setProperty("username", issued.credentials().username());
+        properties.setProperty("ttl", ttl.toString());
         properties.setProperty("renew-after", issued.renewAfter().toString());
         properties.setProperty("valid-before", issued.validBefore().toString());
         issued.endpoints().connect().ifPresent(connect -> {
@@ -161,7 +182,7 @@ final class SessionFiles {
                 + "; private: it may hold the session's tunnel credential");
         writePrivately(grantFile(sessionId), text.toString());
         writePrivately(renewAfterFile(sessionId), issued.renewAfter().getEpochSecond() + "\n");
-        return new Grant(sessionId, apiUrl, issued.credentials().username(), issued.renewAfter(), issued.validBefore(),
+        return new Grant(sessionId, apiUrl, issued.credentials().username(), ttl, issued.renewAfter(), issued.validBefore(),
                 issued.endpoints(), issued.tunnelCredential());
     }
 

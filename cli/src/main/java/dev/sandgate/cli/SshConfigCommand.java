@@ -1,5 +1,6 @@
 package dev.sandgate.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,11 +31,12 @@ final class SshConfigCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to write (default ~/.sandgate/ssh).")
     private Path dir;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "1h",
-            description = "How long each certificate is valid, e.g. 30m, 8h (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long each certificate is valid, e.g. 30m, 8h; renewals ask for the same (default:"
+                    + " what the session was set up with, else 1h).")
     private Duration ttl;
 
-    @Option(names = "--renew", description = "Mint new certificates even if the kept ones are fresh.")
+    @Option(names = "--renew", description = "Mint new certificates, with new keys, even if the kept ones are fresh.")
     private boolean force;
 
     @Parameters(arity = "1..*", paramLabel = "SESSION", description = "Session ids.")
@@ -47,20 +49,36 @@ final class SshConfigCommand implements Callable<Integer> {
         if (files.root().toString().contains("\"")) {
             throw new SettingsException("The directory's name may not contain a double quote: " + files.root());
         }
+        Exception failure = null;
+        List<String> written = new ArrayList<>();
         try (SandboxApi client = api.api()) {
             for (String session : sessions) {
-                Grant grant = files.fresh(session, client, ttl, force);
-                io.out().println(session + ": certificate for " + grant.username() + " valid until "
-                        + grant.validBefore() + " (renewed from " + grant.renewAfter() + " on)");
+                try {
+                    Grant grant = files.fresh(session, client, ttl, force);
+                    io.out().println(session + ": certificate for " + grant.username() + " valid until "
+                            + grant.validBefore() + " (renewed from " + grant.renewAfter() + " on)");
+                    written.add(session);
+                } catch (IOException | RuntimeException e) {
+                    // the sessions before it keep their files and get their Host blocks all the same
+                    failure = e;
+                    break;
+                }
             }
         }
         List<String> proxyOptions = new ArrayList<>();
         if (api.webSocket()) {
             proxyOptions.add("--transport=websocket");
         }
-        Path config = new OpenSshConfig(files, Launcher.path(), proxyOptions).write();
-        io.out().println("Wrote " + config + ". Connect with: ssh -F " + config + " " + sessions.get(0));
-        io.out().println("Or add this line at the top of ~/.ssh/config: Include " + config);
+        List<String> kept = files.sessions();
+        if (!kept.isEmpty()) {
+            Path config = new OpenSshConfig(files, Launcher.path(), proxyOptions).write();
+            io.out().println("Wrote " + config + ". Connect with: ssh -F " + config + " "
+                    + (written.isEmpty() ? kept : written).get(0));
+            io.out().println("Or add this line at the top of ~/.ssh/config: Include " + config);
+        }
+        if (failure != null) {
+            throw failure;
+        }
         return ExitCodes.OK;
     }
 }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
@@ -22,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.SshKeys;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
 
@@ -143,16 +147,48 @@ class CommandsTest {
             // a one-second certificate is due for renewal at once (the gateway back-dates certificates by a minute)
             assertEquals(0, cli.run("ssh-config", "--ttl", "1s", "--dir", dir.toString(), session).status());
             long minted = GATEWAY.gateway().certificatesMinted(session);
+            String key = publicKey(dir.resolve(session));
             Cli.Result renewed = cli.env("SANDGATE_API_URL", null).run("renew", "--dir", dir.toString(), session);
             assertEquals(0, renewed.status(), renewed::toString);
             assertEquals(minted + 1, GATEWAY.gateway().certificatesMinted(session));
+            Path certificate = dir.resolve(session).resolve("key-cert.pub");
+            assertTrue(secondsLeft(certificate) <= 5, "the renewal asked for the lifetime ssh-config was given");
+            assertEquals(key, publicKey(dir.resolve(session)),
+                    "a renewal keeps the key, so an ssh reading key and certificate meanwhile finds a matching pair");
+
+            assertEquals(0, cli.run("renew", "--ttl", "2h", "--dir", dir.toString(), session).status());
+            assertTrue(secondsLeft(certificate) > 3600, "a lifetime named on the command line wins");
+            Cli.Result again = cli.env("SANDGATE_API_URL", GATEWAY.gateway().apiUrl().toString())
+                    .run("ssh-config", "--renew", "--dir", dir.toString(), session);
+            assertEquals(0, again.status(), again::toString);
+            assertTrue(secondsLeft(certificate) > 3600, "and is kept for the renewals after it");
+            assertFalse(key.equals(publicKey(dir.resolve(session))), "--renew makes a new key");
+        }
+
+        /** The session's public key, without the comment (which names the certificate). */
+        private String publicKey(Path sessionDir) throws IOException {
+            String[] words = Files.readString(sessionDir.resolve("key.pub")).trim().split(" ");
+            return words[0] + " " + words[1];
+        }
+
+        private long secondsLeft(Path certificateFile) throws IOException {
+            OpenSshCertificate certificate = (OpenSshCertificate) SshKeys.parsePublicKey(
+                    Files.readString(certificateFile).trim());
+            return certificate.getValidBefore() - Instant.now().getEpochSecond();
         }
 
         @Test
-        void aSessionThatDoesNotExistHasItsOwnStatus() {
+        void aSessionThatDoesNotExistHasItsOwnStatus() throws IOException {
             Cli.Result result = cli.run("ssh-config", "--dir", home.resolve("ssh").toString(), "sess-nothing-here");
             assertEquals(ExitCodes.NO_SUCH_SESSION, result.status(), result::toString);
             assertFalse(Files.exists(home.resolve("ssh/sess-nothing-here/key")));
+            assertFalse(Files.exists(home.resolve("ssh/config")), "nothing to connect to, so no config");
+
+            Cli.Result some = cli.run("ssh-config", "--dir", home.resolve("ssh").toString(), session, "sess-nothing-here");
+            assertEquals(ExitCodes.NO_SUCH_SESSION, some.status(), some::toString);
+            assertTrue(some.err().contains("sess-nothing-here"), some::toString);
+            assertTrue(Files.readString(home.resolve("ssh/config")).contains("Host " + session + "\n"),
+                    "the session that exists is written and reachable all the same");
         }
     }
 
@@ -164,6 +200,20 @@ class CommandsTest {
             assertEquals(ExitCodes.SETTINGS, result.status(), result::toString);
             assertTrue(result.err().contains("SANDGATE_API_URL"), result::toString);
             assertTrue(result.err().contains("--api-url"), result::toString);
+        }
+
+        @Test
+        void anApiUrlThatIsNotHttpOrCannotBeReachedSaysSo() {
+            Cli.Result ftp = cli.env("SANDGATE_API_URL", "ftp://127.0.0.1/").run("sessions", "list");
+            assertEquals(ExitCodes.SETTINGS, ftp.status(), ftp::toString);
+            assertTrue(ftp.err().contains("'ftp://127.0.0.1/' is not an absolute http(s) URL"), ftp::toString);
+
+            // port 9 (discard) on 127.0.0.1: nothing listens there on a test machine
+            Cli.Result down = cli.env("SANDGATE_API_URL", "http://127.0.0.1:9/").run("sessions", "list");
+            assertEquals(ExitCodes.UNREACHABLE, down.status(), down::toString);
+            assertTrue(down.err().contains("127.0.0.1:9") && down.err().contains("nothing accepts connections"),
+                    down::toString);
+            assertFalse(down.err().contains("java."), "words, not a Java exception's name: " + down);
         }
 
         @Test
@@ -239,6 +289,13 @@ class CommandsTest {
         void anUnknownSubcommandIsAUsageError() {
             Cli.Result result = cli.run("sessions", "frobnicate");
             assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+            assertTrue(result.err().contains("frobnicate"), result::toString);
+            assertTrue(result.err().contains("Try 'sandgate sessions --help'"), result::toString);
+            assertFalse(result.err().contains("Exit status"), "the error, not the whole help: " + result);
+
+            Cli.Result badTtl = cli.run("ssh-config", "--ttl", "soon", session);
+            assertEquals(ExitCodes.USAGE, badTtl.status(), badTtl::toString);
+            assertTrue(badTtl.err().contains("'soon' is not a duration"), badTtl::toString);
         }
     }
 
@@ -321,6 +378,23 @@ class CommandsTest {
             assertEquals(ExitCodes.FAILED, result.status(), result::toString);
             assertTrue(result.err().contains(session + ":no/such/file"), result::toString);
             assertFalse(Files.exists(home.resolve("x")));
+        }
+
+        @Test
+        void aTrailingSlashOnAMissingTargetIsADirectoryThatIsNotThere() throws Exception {
+            Path local = home.resolve("notes.txt");
+            Files.writeString(local, "notes");
+            Cli.Result up = cli.run("cp", local.toString(), session + ":not-made-yet/");
+            assertEquals(ExitCodes.FAILED, up.status(), up::toString);
+            assertTrue(up.err().contains("not-made-yet/") && up.err().contains("create it first"), up::toString);
+            assertEquals(1, cli.run("exec", session, "--", "test -e not-made-yet").status(), "no file took its name");
+
+            cli.run("exec", session, "--", "mkdir -p made");
+            assertEquals(0, cli.run("cp", local.toString(), session + ":made/").status());
+            assertEquals("notes", cli.run("exec", session, "--", "cat made/notes.txt").out());
+            Cli.Result down = cli.run("cp", session + ":made/notes.txt", home.resolve("missing").toString() + "/");
+            assertEquals(ExitCodes.FAILED, down.status(), down::toString);
+            assertFalse(Files.exists(home.resolve("missing")));
         }
 
         @Test

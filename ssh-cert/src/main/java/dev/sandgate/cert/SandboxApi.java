@@ -289,8 +289,22 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                     + " ms)", 0, null, null, e);
         } catch (IOException e) {
             throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
-                    + baseUrl.port() + ": " + e, 0, null, null, e);
+                    + baseUrl.port() + ": " + unreachable(e), 0, null, null, e);
         }
+    }
+
+    /** Why a call got no answer, in words (the cause stays attached for the details). */
+    private static String unreachable(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "nothing accepts connections there (is the URL right, and the service up?)";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "the host name is unknown";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**
