@@ -20,6 +20,10 @@ import java.util.Objects;
 public final class ManualClock extends Clock {
     private volatile Instant now = Instant.now();
 
+    /** A clock standing at the instant it is made, until it is moved. */
+    public ManualClock() {
+    }
+
     /**
      * Moves the clock forward.
      *

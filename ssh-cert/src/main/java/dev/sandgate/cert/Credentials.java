@@ -18,6 +18,8 @@ public final class Credentials {
     private final SshCertificate certificate;
 
     /**
+     * A user name with a key pair and the certificate signed for its public key.
+     *
      * @param keyPair the key pair
      * @param certificate the certificate
      * @param username the user name

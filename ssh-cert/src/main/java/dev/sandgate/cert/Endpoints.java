@@ -19,7 +19,12 @@ public final class Endpoints {
     /** A DNS name or IPv4 address, or an IPv6 address in brackets: what may stand before the port of a target. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]");
 
-    /** An HTTP CONNECT proxy ({@code http://} or {@code https://}) and the {@code host:port} to ask it for. */
+    /**
+     * An HTTP CONNECT proxy ({@code http://} or {@code https://}) and the {@code host:port} to ask it for.
+     *
+     * @param proxyUrl the CONNECT proxy's URL
+     * @param target   the {@code host:port} to ask the proxy for
+     */
     public record Connect(URI proxyUrl, String target) {
         /**
          * Checks the components and keeps unmodifiable copies of collections.
@@ -75,7 +80,11 @@ public final class Endpoints {
         }
     }
 
-    /** A WebSocket URL ({@code ws://} or {@code wss://}). */
+    /**
+     * A WebSocket URL ({@code ws://} or {@code wss://}).
+     *
+     * @param url the WebSocket URL
+     */
     public record WebSocket(URI url) {
         /** Shows the URL without user info or query, either of which may carry a credential. */
         @Override

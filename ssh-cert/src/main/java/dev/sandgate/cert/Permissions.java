@@ -6,6 +6,10 @@ package dev.sandgate.cert;
  * <pre>{@code
  * if (issued.permissions().portForwarding()) { ... }
  * }</pre>
+ *
+ * @param pty             whether the session gives a pseudo-terminal (for {@code shell})
+ * @param portForwarding  whether ports may be forwarded
+ * @param agentForwarding whether an SSH agent may be forwarded
  */
 public record Permissions(boolean pty, boolean portForwarding, boolean agentForwarding) {
 }

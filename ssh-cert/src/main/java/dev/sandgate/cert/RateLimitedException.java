@@ -27,6 +27,8 @@ public class RateLimitedException extends SandboxApiException implements Refused
     private final Instant reset;
 
     /**
+     * An answer of 429 Too Many Requests, with what its headers said.
+     *
      * @param message what went wrong, with no secret in it
      * @param errorCode the API's error code, or null
      * @param apiMessage the message the API gave, or null

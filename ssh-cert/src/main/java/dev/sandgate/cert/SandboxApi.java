@@ -534,6 +534,8 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         }
 
         /**
+         * Builds the client.
+         *
          * @return the sandbox api
          * @throws IllegalStateException if no base URL or token was given, here or in the environment, or the base
          *                               URL is one the {@link #endpointPolicy} does not allow

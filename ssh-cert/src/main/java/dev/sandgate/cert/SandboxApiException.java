@@ -27,6 +27,8 @@ public class SandboxApiException extends IOException {
     private final String apiMessage;
 
     /**
+     * A call to the API that failed: an error answer, or none.
+     *
      * @param message what went wrong, with no secret in it
      * @param cause the failure underneath, or null
      * @param status     the HTTP status, or 0 when no HTTP answer arrived

@@ -12,6 +12,11 @@ import java.util.List;
  *     if (!page.hasMore()) break;
  * }
  * }</pre>
+ *
+ * @param sessions the sessions on this page
+ * @param total    how many sessions there are in all
+ * @param limit    the most this page could hold
+ * @param offset   how many sessions came before this page
  */
 public record SessionPage(List<SandboxSession> sessions, int total, int limit, int offset) {
     /**

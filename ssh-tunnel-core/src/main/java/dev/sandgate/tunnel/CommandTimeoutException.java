@@ -22,15 +22,17 @@ public class CommandTimeoutException extends SandgateSshException {
      * Creates the exception.
      *
      * @param command the command line, run by the remote shell
-     * @param limit the largest number to return
+     * @param limit the time limit the command ran past
      */
     public CommandTimeoutException(String command, Duration limit) {
         this(command, limit, null);
     }
 
     /**
+     * Creates the exception with what the command wrote before it was stopped.
+     *
      * @param command the command line, run by the remote shell
-     * @param limit the largest number to return
+     * @param limit the time limit the command ran past
      * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true), or null
      */
     public CommandTimeoutException(String command, Duration limit, ExecResult partial) {

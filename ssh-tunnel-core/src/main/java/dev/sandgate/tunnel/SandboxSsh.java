@@ -676,6 +676,8 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
+         * Builds the entry point.
+         *
          * @return the sandbox ssh
          * @throws IllegalStateException if the API URL or the token is missing (a token is not needed with an
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})

@@ -36,7 +36,14 @@ import java.util.concurrent.TimeoutException;
  * {@link SshConnection#start}.
  */
 public final class ShellSession implements Closeable {
-    /** What one command of a shell session left. */
+    /**
+     * What one command of a shell session left.
+     *
+     * @param exitCode         the command's exit status
+     * @param stdout           what it wrote to standard output
+     * @param stderr           what it wrote to standard error
+     * @param workingDirectory the shell's directory after it
+     */
     public record Result(int exitCode, byte[] stdout, byte[] stderr, String workingDirectory) {
         /**
          * Checks the components and keeps unmodifiable copies of collections.

@@ -26,6 +26,10 @@ public abstract class TunnelListener {
     public static final TunnelListener NONE = new TunnelListener() {
     };
 
+    /** For subclasses, which override the events they want to hear. */
+    protected TunnelListener() {
+    }
+
     /**
      * A tunnel to the session is about to be opened.
      *

@@ -27,6 +27,8 @@ public class TunnelRefusedException extends TunnelException implements Refused {
     private final String gatewayMessage;
 
     /**
+     * A tunnel the gateway (or a proxy on the way) refused.
+     *
      * @param reason why it was refused
      * @param status         the HTTP status or WebSocket close code the gateway answered with
      * @param gatewayMessage what the gateway said, or null

@@ -15,6 +15,9 @@ import dev.sandgate.cert.Endpoints;
  * }
  * }</pre>
  *
+ * @param sessionId the session's id
+ * @param endpoints where the gateway's tunnels are for the session
+ * @param auth      how the tunnel authenticates to the gateway
  * @param timeLimit how long opening the tunnel may take at most, or null for the transport's own
  *                  {@link TransportOptions#connectTimeout()}; the shorter of the two applies
  */
