@@ -20,7 +20,8 @@ record Grant(String sessionId, URI apiUrl, String username, Duration ttl, Instan
 
     @Override
     public String toString() {
-        return "Grant{" + sessionId + ", " + username + ", ttl=" + ttl + ", renewAfter=" + renewAfter + ", validBefore=" + validBefore
+        return "Grant{" + sessionId + ", " + username + ", ttl=" + ttl + ", renewAfter=" + renewAfter
+                + ", validBefore=" + validBefore
                 + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "") + "}";
     }
 }

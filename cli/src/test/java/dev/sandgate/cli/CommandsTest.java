@@ -28,6 +28,7 @@ import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SshKeys;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TunnelFault;
 
 /** The sandgate command's subcommands against a LocalGateway, run in this JVM. */
 class CommandsTest {
@@ -378,6 +379,27 @@ class CommandsTest {
             assertEquals(ExitCodes.FAILED, result.status(), result::toString);
             assertTrue(result.err().contains(session + ":no/such/file"), result::toString);
             assertFalse(Files.exists(home.resolve("x")));
+        }
+
+        @RepeatedTest(3)
+        void aCopyCutByTheNetworkFailsLooksIncompleteAndARerunFinishesIt() throws Exception {
+            Path local = home.resolve("big.bin");
+            byte[] bytes = new byte[8 * 1024 * 1024];
+            new java.util.Random(11).nextBytes(bytes);
+            Files.write(local, bytes);
+            LocalGateway gateway = GATEWAY.gateway();
+            Path remote = gateway.sessionDirectory(session).resolve("big.bin");
+            Files.deleteIfExists(remote);
+            gateway.injectTunnelFault(TunnelFault.dropAfter(3 * 1024 * 1024, TunnelFault.Direction.TO_SESSION)
+                    .forSession(session).times(1));
+            Cli.Result cut = cli.run("cp", local.toString(), session + ":big.bin");
+            assertTrue(cut.status() != 0, "a cut copy fails: " + cut);
+            assertTrue(!Files.exists(remote) || Files.size(remote) < bytes.length,
+                    "the cut file is shorter than its source, so it cannot pass for complete");
+
+            Cli.Result rerun = cli.run("cp", local.toString(), session + ":big.bin");
+            assertEquals(0, rerun.status(), rerun::toString);
+            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(remote)), "the rerun finishes it intact");
         }
 
         @Test

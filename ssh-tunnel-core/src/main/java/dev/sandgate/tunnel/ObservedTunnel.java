@@ -3,7 +3,6 @@ package dev.sandgate.tunnel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +17,9 @@ final class ObservedTunnel implements Tunnel {
     private final String sessionId;
     private final TunnelListener listener;
     private final ConnectionRecord record;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
+    /** Counted, and the end reported, under this object's lock (see {@link #reportClosed}). */
+    private long sent;
+    private long received;
     private boolean closeReported;
     private volatile boolean closing;
 
@@ -58,7 +58,7 @@ final class ObservedTunnel implements Tunnel {
                 int count = bytes.remaining();
                 synchronized (ObservedTunnel.this) {
                     if (!closeReported) {
-                        received.addAndGet(count);
+                        received += count;
                         tell(() -> listener.bytesReceived(sessionId, count));
                     }
                 }
@@ -81,7 +81,7 @@ final class ObservedTunnel implements Tunnel {
         tunnel.send(bytes);
         synchronized (this) {
             if (!closeReported) {
-                sent.addAndGet(count);
+                sent += count;
                 tell(() -> listener.bytesSent(sessionId, count));
             }
         }
@@ -107,7 +107,9 @@ final class ObservedTunnel implements Tunnel {
     private synchronized void reportClosed(IOException cause) {
         if (!closeReported) {
             closeReported = true;
-            tell(() -> listener.tunnelClosed(sessionId, tunnel.description(), sent.get(), received.get(), cause));
+            long totalSent = sent;
+            long totalReceived = received;
+            tell(() -> listener.tunnelClosed(sessionId, tunnel.description(), totalSent, totalReceived, cause));
         }
     }
 
