@@ -9,8 +9,6 @@ module dev.sandgate.tunnel {
     exports dev.sandgate.tunnel;
 
     requires transitive dev.sandgate.cert;
-    requires okhttp3;
-    requires okio;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires jdk.net;

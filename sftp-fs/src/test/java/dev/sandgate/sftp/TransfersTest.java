@@ -66,6 +66,40 @@ class TransfersTest {
         return digest.digest();
     }
 
+    /**
+     * The server's disk refuses the bytes (a link to Linux's {@code /dev/full}, where every write fails with ENOSPC):
+     * a small write waits in the channel and goes out with the close, a large one goes out at once; either way the
+     * write's failure is what the caller sees, by {@code close()} at the latest, and nothing looks written.
+     */
+    @ParameterizedTest(name = "bytes={0}")
+    @ValueSource(ints = {100, 3 * MIB})
+    void aWriteTheServerRefusesFailsByCloseAtTheLatest(int size) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        Files.createSymbolicLink(gateway.sessionDirectory(session).resolve("full"), Path.of("/dev/full"));
+        try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
+             FileSystem files = SandboxFileSystems.open(connection)) {
+            for (int round = 0; round < 3; round++) {
+                OutputStream out = Files.newOutputStream(files.getPath("full"));
+                IOException refused = assertThrows(IOException.class, () -> {
+                    try (out) {
+                        out.write(new byte[size]);
+                    }
+                });
+                assertTrue(refused instanceof java.nio.file.FileSystemException, refused.toString());
+                assertEquals("full", ((java.nio.file.FileSystemException) refused).getFile(), "the path is named");
+            }
+            assertEquals("still works\n", new String(Files.readAllBytes(writeAndRead(files)), "UTF-8"),
+                    "the file system goes on after refused writes");
+        }
+    }
+
+    private static Path writeAndRead(FileSystem files) throws IOException {
+        Path fine = files.getPath("fine.txt");
+        Files.writeString(fine, "still works\n");
+        return fine;
+    }
+
     @ParameterizedTest(name = "webSocket={0}")
     @ValueSource(booleans = {false, true})
     void a256MibFileRoundTripsWithItsSha256(boolean webSocket) throws Exception {

@@ -138,9 +138,22 @@ final class RemoteFile implements Closeable {
     @Override
     public void close() throws IOException {
         if (!closed) {
-            closed = true;
-            sftp.expectStatus(sftp.send(SftpConstants.SSH_FXP_CLOSE, closeRequest()), path);
+            awaitClose(sendClose());
         }
+    }
+
+    /**
+     * Sends the close and returns its request id, for {@link #awaitClose}: replies to requests sent before it (writes
+     * in flight) can be taken in between.
+     */
+    int sendClose() throws IOException {
+        closed = true;
+        return sftp.send(SftpConstants.SSH_FXP_CLOSE, closeRequest());
+    }
+
+    /** Waits for the status of a close sent with {@link #sendClose}. */
+    void awaitClose(int id) throws IOException {
+        sftp.expectStatus(id, path);
     }
 
     /**

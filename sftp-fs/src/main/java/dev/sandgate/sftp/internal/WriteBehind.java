@@ -71,6 +71,13 @@ final class WriteBehind {
         pending.add(file.sendWrite(at, source, length));
     }
 
+    /** Sends what is joined, if anything and no write failed, without waiting for any status. */
+    void sendWhatIsJoined() throws IOException {
+        if (joined != null && joined.position() > 0 && failure == null) {
+            sendJoined();
+        }
+    }
+
     private void sendJoined() throws IOException {
         joined.flip();
         try {
@@ -86,9 +93,7 @@ final class WriteBehind {
 
     /** Sends what is joined, waits for every write in flight and throws the first failure, if any. */
     void flush() throws IOException {
-        if (joined != null && joined.position() > 0 && failure == null) {
-            sendJoined();
-        }
+        sendWhatIsJoined();
         while (!pending.isEmpty()) {
             collectOne();
         }

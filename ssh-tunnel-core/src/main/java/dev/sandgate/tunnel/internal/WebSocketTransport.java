@@ -1,18 +1,26 @@
 package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Endpoints;
+import dev.sandgate.cert.Refusal;
 import dev.sandgate.tunnel.EndpointNotAllowedException;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportOptions;
@@ -21,57 +29,38 @@ import dev.sandgate.tunnel.TunnelAuth;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRefusedException;
 import dev.sandgate.tunnel.TunnelRequest;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
 
 /**
- * Opens tunnels as WebSockets with OkHttp. Each open WebSocket holds one dispatcher thread (its reader) for its whole
- * life, so the dispatcher has no request limit, and its threads end when this transport closes. Redirects are not
- * followed: the upgrade goes where the API said, or nowhere. Incoming messages are bounded by
- * {@link TransportOptions#maxWebSocketMessage()} ({@link WebSocketMessageGuard}). Not API: see {@link Transport#webSocket()}.
+ * Opens tunnels as WebSockets (RFC 6455) over a connection of its own to the gateway: the HTTP/1.1 upgrade, then
+ * {@link WebSocketTunnel}. A 401 or 407 challenge is answered once, on a new connection, when the request's
+ * {@link TunnelAuth} has an answer; redirects are not followed: the upgrade goes where the API said, or nowhere. No
+ * extension is offered (a compressed message could not be bounded). Incoming messages are bounded by
+ * {@link TransportOptions#maxWebSocketMessage()}. Each tunnel has a reader thread; one timer thread per transport
+ * sends the pings. Not API: see {@link Transport#webSocket()}.
  */
 public final class WebSocketTransport implements Transport {
+    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
+
     private final TransportOptions options;
-    private final ExecutorService threads;
-    private final WriteProgress writeProgress = new WriteProgress();
-    private final OkHttpClient http;
+    private final ScheduledThreadPoolExecutor timers;
+    private final SecureRandom random = new SecureRandom();
 
     public WebSocketTransport(TransportOptions options) {
         this.options = options;
-        // idle threads end after 5 s rather than OkHttp's 60 s; all of them end on close()
-        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "sandgate-websocket");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        Dispatcher dispatcher = new Dispatcher(threads);
-        // the defaults (64 in all, 5 per host) would stall the 65th open tunnel, and the 6th to one gateway host
-        dispatcher.setMaxRequests(Integer.MAX_VALUE);
-        dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(0, TimeUnit.MILLISECONDS)
-                .writeTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .pingInterval(options.pingInterval().toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .socketFactory(new NoDelaySocketFactory(writeProgress, options.maxWebSocketMessage()))
-                .dns(hostname -> options.resolver().resolve(hostname))
-                .sslSocketFactory(new GuardedSslSocketFactory(options.tlsTrust().socketFactory(),
-                        options.maxWebSocketMessage()), options.tlsTrust().trustManager())
-                .retryOnConnectionFailure(false)
-                // OkHttp always offers permessage-deflate and inflates a message whole, with no bound: offer nothing
-                .addNetworkInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                        .removeHeader("Sec-WebSocket-Extensions").build()))
-                .build();
+        this.timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "sandgate-websocket-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        timers.setKeepAliveTime(5, TimeUnit.SECONDS);
+        timers.allowCoreThreadTimeOut(true);
     }
 
     @Override
     public Tunnel open(TunnelRequest request) throws IOException {
-        if (threads.isShutdown()) {
+        if (timers.isShutdown()) {
             throw new IllegalStateException(this + " is closed");
         }
         Endpoints.WebSocket endpoint = request.endpoints().webSocket().orElseThrow(() -> new TunnelException(
@@ -82,47 +71,132 @@ public final class WebSocketTransport implements Transport {
             throw new EndpointNotAllowedException("WebSocket tunnel to session " + request.sessionId()
                     + " was not attempted: " + refusal);
         }
-        String description = "WebSocket " + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
-                + url.getPath();
+        String description = "WebSocket " + url.getScheme() + "://" + url.getHost()
+                + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
         String threadName = "sandgate-tunnel " + request.sessionId();
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.WEBSOCKET);
         List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
-        WebSocketTunnel first = new WebSocketTunnel(description, threadName, secrets, writeProgress);
+        TunnelAttempt first = attempt(url, headers, deadline, limit, description, threadName, secrets);
+        if (first.tunnel != null) {
+            return first.tunnel;
+        }
+        Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
+                : request.auth().answerChallenge(TunnelAuth.Kind.WEBSOCKET, first.challenges);
+        if (answer.isEmpty() || deadline - System.nanoTime() <= 0) {
+            throw first.refusal;
+        }
+        secrets.addAll(GatewayErrorBody.secrets(answer.get()));
+        TunnelAttempt second = attempt(url, answer.get(), deadline, limit, description, threadName, secrets);
+        if (second.tunnel != null) {
+            return second.tunnel;
+        }
+        throw second.refusal;
+    }
+
+    private TunnelAttempt attempt(URI url, Map<String, String> headers, long deadline, Duration limit, String description,
+            String threadName, List<String> secrets) throws IOException {
+        boolean tls = "wss".equalsIgnoreCase(url.getScheme());
+        String host = url.getHost();
+        int port = url.getPort() > 0 ? url.getPort() : (tls ? 443 : 80);
+        Socket socket = null;
         try {
-            first.connect(http, upgrade(url, headers), limit);
-            return first;
-        } catch (TunnelRefusedException refused) {
-            Optional<Map<String, String>> answer = first.challenges().isEmpty() ? Optional.empty()
-                    : request.auth().answerChallenge(TunnelAuth.Kind.WEBSOCKET, first.challenges());
-            long left = deadline - System.nanoTime();
-            if (answer.isEmpty() || left <= 0) {
-                throw refused;
+            socket = PeerSockets.open(options, host, port, tls, deadline);
+            String key = newKey();
+            OutputStream out = socket.getOutputStream();
+            out.write(upgrade(url, headers, key).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = new DeadlineInputStream(socket, socket.getInputStream(), deadline);
+            HttpResponseHead head = HttpResponseHead.read(in, "gateway", "the WebSocket upgrade");
+            if (head.status == 101) {
+                checkHandshake(head, key, description);
+                WebSocketTunnel tunnel = new WebSocketTunnel(socket, head.leftover, description, threadName, secrets,
+                        options.maxWebSocketMessage(), timers, random);
+                tunnel.awaitFirstBytes(deadline, limit, options.pingInterval());
+                return TunnelAttempt.opened(tunnel);
             }
-            secrets.addAll(GatewayErrorBody.secrets(answer.get()));
-            WebSocketTunnel second = new WebSocketTunnel(description, threadName, secrets, writeProgress);
-            second.connect(http, upgrade(url, answer.get()), Duration.ofNanos(left));
-            return second;
+            if (head.status < 300) {
+                throw new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with "
+                        + head.status);
+            }
+            // a body of unknown length is read only briefly: the gateway may keep the connection open after it
+            long bodyDeadline = head.contentLength >= 0 ? deadline
+                    : Math.min(deadline, System.nanoTime() + UNKNOWN_LENGTH_BODY_WAIT.toNanos());
+            String body = PeerSockets.errorBody(new DeadlineInputStream(socket, socket.getInputStream(), bodyDeadline),
+                    head);
+            socket.close();
+            String said = GatewayErrorBody.message(body, secrets);
+            if (head.status / 100 == 3) {
+                List<String> location = head.values("location");
+                said = "a redirect to " + GatewayErrorBody.message(location.isEmpty() ? null : location.get(0), secrets)
+                        + ", which is not followed" + (said == null ? "" : "; " + said);
+            }
+            List<String> challenges = new ArrayList<>(head.values("www-authenticate"));
+            challenges.addAll(head.values("proxy-authenticate"));
+            return TunnelAttempt.refused(new TunnelRefusedException(Refusal.ofHttpStatus(head.status), head.status, said,
+                    description), head.status, challenges);
+        } catch (IOException e) {
+            PeerSockets.closeQuietly(socket);
+            throw PeerSockets.failure(e, description, "gateway", host, port, limit);
         }
     }
 
-    private Request upgrade(URI url, Map<String, String> headers) {
-        Request.Builder upgrade = new Request.Builder()
-                .url(url.toString())
-                .header("User-Agent", "sandgate");
-        headers.forEach(upgrade::header);
+    private String newKey() {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
+    /** A 101 completes the handshake only with the upgrade headers and the accept value for our key. */
+    private static void checkHandshake(HttpResponseHead head, String key, String description) throws TunnelException {
+        String expected;
+        try {
+            expected = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+        List<String> accept = head.values("sec-websocket-accept");
+        boolean upgraded = head.values("upgrade").stream().anyMatch(value -> value.trim().equalsIgnoreCase("websocket"))
+                && head.values("connection").stream()
+                        .anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("upgrade"));
+        if (!upgraded || accept.size() != 1 || !accept.get(0).trim().equals(expected)) {
+            throw new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with 101"
+                    + " that did not complete the WebSocket handshake");
+        }
+        if (!head.values("sec-websocket-extensions").isEmpty()) {
+            throw new TunnelException(description + " broke: the gateway agreed to a WebSocket extension that was not"
+                    + " offered");
+        }
+    }
+
+    /** The upgrade request; the headers were checked by {@link TunnelAuth}, the subprotocols by the options. */
+    private String upgrade(URI url, Map<String, String> headers, String key) {
+        String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        boolean defaultPort = url.getPort() < 0;
+        String hostHeader = (url.getHost().contains(":") ? "[" + url.getHost() + "]" : url.getHost())
+                + (defaultPort ? "" : ":" + url.getPort());
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(hostHeader).append("\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
         if (!options.webSocketSubprotocols().isEmpty()) {
-            upgrade.header("Sec-WebSocket-Protocol", String.join(", ", options.webSocketSubprotocols()));
+            request.append("Sec-WebSocket-Protocol: ").append(String.join(", ", options.webSocketSubprotocols()))
+                    .append("\r\n");
         }
-        return upgrade.build();
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        return request.append("User-Agent: sandgate\r\n\r\n").toString();
     }
 
-    /** Stops the dispatcher's threads and drops pooled connections; open tunnels end with their connections. */
+    /** Stops the ping timer; open tunnels end with their connections. */
     @Override
     public void close() {
-        threads.shutdown();
-        http.connectionPool().evictAll();
+        timers.shutdown();
     }
 
     @Override

@@ -1,152 +1,217 @@
 package dev.sandgate.tunnel.internal;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 
 import dev.sandgate.cert.Refusal;
 import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRefusedException;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import okio.Buffer;
-import okio.BufferedSource;
-import okio.ByteString;
 
 /**
- * A tunnel over an OkHttp WebSocket. Binary messages carry SSH bytes; a text message is a protocol error.
+ * A tunnel over an upgraded WebSocket connection: binary messages carry SSH bytes; a text message is a protocol error.
+ * A reader thread, named after the tunnel, reads frames ({@link WebSocketFrameReader}) and pushes their payload on;
+ * {@link #send} writes masked binary frames ({@link WebSocketFrameWriter}) and blocks while the socket is full.
  *
  * <p>The tunnel counts as open only when the first bytes arrive (the SSH server's banner), so that a gateway that
  * accepts the upgrade and then closes with 4401..4409 is reported as a refusal, not as a broken SSH handshake.
- * OkHttp has no send-completion callback and drops the connection when its queue passes 16 MiB, so {@link #send}
- * waits while the queue is above {@link #HIGH_WATER_MARK}, woken by the socket's writes ({@link WriteProgress}).
+ * Pings go out every ping interval while nothing is being sent; a gateway that sends nothing at all for a whole
+ * interval after a ping has gone away. The reader never waits for the write lock: a pong it cannot send at once is
+ * sent after the write in progress.
  */
-final class WebSocketTunnel extends WebSocketListener implements Tunnel {
-    static final long HIGH_WATER_MARK = 4L * 1024 * 1024;
-    private static final long QUEUE_RECHECK_NANOS = 10_000_000;
+final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private static final int NORMAL_CLOSURE = 1000;
-    private static final long MAX_ERROR_BODY = 64 * 1024;
-    private static final long ERROR_BODY_WAIT_MILLIS = 300;
+    private static final int UNSUPPORTED_DATA = 1003;
+    private static final int PROTOCOL_ERROR = 1002;
+    private static final long CLOSE_LOCK_WAIT_MILLIS = 200;
+    private static final long CLOSE_GRACE_MILLIS = 1000;
+    private static final int READ_BUFFER = 64 * 1024;
 
+    private final Socket socket;
+    private final InputStream in;
+    private final WebSocketFrameWriter writer;
     private final String description;
     private final String threadName;
-    private final WriteProgress writeProgress;
     private final List<String> secrets;
-    private volatile boolean upgraded;
-    private volatile List<String> challenges = List.of();
+    private final long maxMessage;
+    private final ScheduledExecutorService timers;
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final Object deliveryLock = new Object();
     private final Queue<ByteBuffer> early = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean endReported = new AtomicBoolean();
-    private volatile WebSocket webSocket;
+    private volatile byte[] pendingPong;
+    /** Set by the reader when a close or text frame ended the reading. */
+    private boolean closeOrTextSeen;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long pingSentNanos;
+    private volatile boolean awaitingPong;
+    private ScheduledFuture<?> pinger;
     private Receiver receiver;
     private IOException endBeforeStart;
     private boolean endedBeforeStart;
 
-    WebSocketTunnel(String description, String threadName, Collection<String> secrets, WriteProgress writeProgress) {
+    /**
+     * @param leftover bytes read past the upgrade's answer head: the first frames
+     */
+    WebSocketTunnel(Socket socket, byte[] leftover, String description, String threadName, List<String> secrets,
+            long maxMessage, ScheduledExecutorService timers, SecureRandom random) throws IOException {
+        this.socket = socket;
         this.description = description;
-        this.writeProgress = writeProgress;
         this.threadName = threadName;
         this.secrets = List.copyOf(secrets);
+        this.maxMessage = maxMessage;
+        this.timers = timers;
+        this.in = new SequenceInputStream(new ByteArrayInputStream(leftover),
+                new BufferedInputStream(socket.getInputStream(), READ_BUFFER));
+        OutputStream out = socket.getOutputStream();
+        this.writer = new WebSocketFrameWriter(out, random);
     }
 
     /**
-     * Sends the upgrade and waits, at most {@code limit}, for the gateway's first bytes.
+     * Starts reading and waits until the gateway's first bytes arrive, or the deadline.
      *
-     * @throws TunnelRefusedException for a refused upgrade or a close code; {@link #challenges()} then holds any
-     *                                authentication challenges that came with a 401 or 407
+     * @throws TunnelRefusedException for a close code that refuses the session
      */
-    void connect(OkHttpClient http, Request upgrade, Duration limit) throws IOException {
-        webSocket = http.newWebSocket(upgrade, this);
+    void awaitFirstBytes(long deadline, Duration limit, Duration pingInterval) throws IOException {
+        socket.setSoTimeout(0);
+        Thread reader = new Thread(this::readLoop, threadName);
+        reader.setDaemon(true);
+        reader.start();
         try {
-            opened.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            opened.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            webSocket.cancel();
-            throw new TunnelException(description + " failed: " + (upgraded
-                    ? "the gateway accepted the upgrade but sent no SSH bytes within " + limit.toMillis() + " ms"
-                    : "no answer within " + limit.toMillis() + " ms"), e);
+            abort();
+            throw new TunnelException(description + " failed: the gateway accepted the upgrade but sent no SSH bytes"
+                    + " within " + limit.toMillis() + " ms", e);
         } catch (InterruptedException e) {
-            webSocket.cancel();
+            abort();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while opening " + description);
         } catch (ExecutionException e) {
-            webSocket.cancel();
+            abort();
             Throwable cause = e.getCause();
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
             throw new TunnelException(description + " failed: " + cause, cause);
         }
-    }
-
-    /** The authentication challenges of a 401 or 407 answer to the upgrade, if that is how it was refused. */
-    List<String> challenges() {
-        return challenges;
-    }
-
-    @Override
-    public void onOpen(WebSocket socket, Response response) {
-        upgraded = true;
-        // OkHttp reads this WebSocket on this thread for as long as it lives: name it after the tunnel
-        Thread.currentThread().setName(threadName);
-    }
-
-    @Override
-    public void onMessage(WebSocket socket, ByteString bytes) {
-        opened.complete(null);
-        synchronized (deliveryLock) {
-            if (receiver == null) {
-                early.add(bytes.asByteBuffer());
-                return;
+        if (!pingInterval.isZero()) {
+            long every = pingInterval.toNanos();
+            try {
+                pinger = timers.scheduleAtFixedRate(this::ping, every, every, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                abort();
+                throw new IllegalStateException("the WebSocket transport of " + description + " is closed", e);
             }
-            deliver(bytes.asByteBuffer());
         }
     }
 
-    private void deliver(ByteBuffer bytes) {
+    private void readLoop() {
+        WebSocketFrameReader frames = new WebSocketFrameReader(in, maxMessage);
+        try {
+            while (frames.next(this)) {
+                lastHeardNanos = System.nanoTime();
+            }
+            if (!closed.get() && !closeOrTextSeen) {
+                fail(new TunnelException(description + " broke: the gateway ended the connection without a"
+                        + " WebSocket close"));
+            }
+        } catch (WebSocketFrameReader.ProtocolException e) {
+            sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(PROTOCOL_ERROR, "protocol error"));
+            fail(new TunnelException(description + " broke: " + e.getMessage(), e));
+        } catch (IOException e) {
+            if (!closed.get()) {
+                fail(new TunnelException(description + " broke: " + e.getMessage(), e));
+            }
+        } finally {
+            closed.set(true);
+            cancelPinger();
+            PeerSockets.closeQuietly(socket);
+            end(null);
+        }
+    }
+
+    @Override
+    public void binary(ByteBuffer piece) throws IOException {
+        opened.complete(null);
+        synchronized (deliveryLock) {
+            if (receiver == null) {
+                ByteBuffer copy = ByteBuffer.allocate(piece.remaining());
+                copy.put(piece).flip();
+                early.add(copy);
+                return;
+            }
+            deliver(piece);
+        }
+    }
+
+    private void deliver(ByteBuffer bytes) throws IOException {
         try {
             receiver.onBytes(bytes);
         } catch (IOException e) {
             fail(new TunnelException(description + ": the SSH side failed on received bytes: " + e.getMessage(), e));
+            throw e;
         }
     }
 
     @Override
-    public void onMessage(WebSocket socket, String text) {
-        socket.close(1003, "text messages are not part of the tunnel protocol");
+    public void text() {
+        closeOrTextSeen = true;
+        sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE,
+                closePayload(UNSUPPORTED_DATA, "text messages are not part of the tunnel protocol"));
         fail(new TunnelException(description + " broke: the gateway sent a text message; SSH bytes must come as binary"));
     }
 
     @Override
-    public void onClosing(WebSocket socket, int code, String reason) {
-        socket.close(NORMAL_CLOSURE, null);
+    public void ping(byte[] payload) {
+        if (!sendControlIfFree(WebSocketFrameWriter.OPCODE_PONG, payload)) {
+            pendingPong = payload;
+        }
+    }
+
+    @Override
+    public void pong() {
+        awaitingPong = false;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closeOrTextSeen = true;
         if (closed.get()) {
-            end(null);
             return;
         }
+        sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(NORMAL_CLOSURE, null));
         if (code == NORMAL_CLOSURE && !opened.isDone()) {
             // closed before any SSH byte: not a session's tunnel, and no reason to wait out the time limit
             fail(new TunnelException(description + " was closed by the gateway (code 1000) before any SSH bytes came"));
             return;
         }
         if (code == NORMAL_CLOSURE) {
-            end(null);
             return;
         }
         String said = GatewayErrorBody.message(reason, secrets);
@@ -159,56 +224,54 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
         }
     }
 
-    @Override
-    public void onClosed(WebSocket socket, int code, String reason) {
-        end(null);
+    private static byte[] closePayload(int code, String reason) {
+        byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        return payload;
     }
 
-    @Override
-    public void onFailure(WebSocket socket, Throwable t, Response response) {
-        if (response != null && !opened.isDone()) {
-            int status = response.code();
-            if (status < 300) {
-                fail(new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with "
-                        + status + (status == 101 ? " that did not complete the WebSocket handshake" : "")));
-                return;
-            }
-            String body = errorBody(response);
-            if (status == 401 || status == 407) {
-                List<String> offered = new ArrayList<>(response.headers("WWW-Authenticate"));
-                offered.addAll(response.headers("Proxy-Authenticate"));
-                challenges = List.copyOf(offered);
-            }
-            String said = GatewayErrorBody.message(body, secrets);
-            if (status / 100 == 3) {
-                said = "a redirect to " + GatewayErrorBody.message(response.header("Location"), secrets)
-                        + ", which is not followed" + (said == null ? "" : "; " + said);
-            }
-            fail(new TunnelRefusedException(Refusal.ofHttpStatus(status), status, said, description));
-            return;
+    /** Sends a control frame if no write is in progress; false if one is (or the socket failed). */
+    private boolean sendControlIfFree(int opcode, byte[] payload) {
+        if (!writeLock.tryLock()) {
+            return false;
         }
-        if (closed.get()) {
-            end(null);
-            return;
-        }
-        String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        fail(new TunnelException(description + " broke: " + what, t));
-    }
-
-    /** At most 64 KiB of an error answer's body, read for at most a moment: a body may be slow, or never end. */
-    private static String errorBody(Response response) {
-        if (response.body() == null) {
-            return null;
-        }
-        BufferedSource source = response.body().source();
-        source.timeout().timeout(ERROR_BODY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         try {
-            source.request(MAX_ERROR_BODY);
-        } catch (IOException partial) {
-            // the status explains the refusal; whatever arrived in time is shown
+            writer.control(opcode, payload);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            writeLock.unlock();
         }
-        Buffer arrived = source.getBuffer();
-        return arrived.snapshot(Math.toIntExact(Math.min(arrived.size(), MAX_ERROR_BODY))).utf8();
+    }
+
+    /** Every ping interval: fails a tunnel that heard nothing since the last ping, else pings if the line is free. */
+    private void ping() {
+        if (closed.get()) {
+            cancelPinger();
+            return;
+        }
+        if (awaitingPong && lastHeardNanos - pingSentNanos < 0) {
+            fail(new TunnelException(description + " broke: the gateway did not answer a WebSocket ping within "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pingSentNanos) + " ms"));
+            abort();
+            return;
+        }
+        long now = System.nanoTime();
+        if (sendControlIfFree(WebSocketFrameWriter.OPCODE_PING, new byte[0])) {
+            pingSentNanos = now;
+            awaitingPong = true;
+        }
+    }
+
+    private void cancelPinger() {
+        ScheduledFuture<?> scheduled = pinger;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
     }
 
     private void fail(IOException cause) {
@@ -242,8 +305,13 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
                 throw new IllegalStateException("Tunnel already started: " + description);
             }
             receiver = newReceiver;
-            while (!early.isEmpty()) {
-                deliver(early.poll());
+            try {
+                while (!early.isEmpty()) {
+                    deliver(early.poll());
+                }
+            } catch (IOException e) {
+                // deliver reported it as the tunnel's end
+                abort();
             }
             endNow = endedBeforeStart;
         }
@@ -254,21 +322,24 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
 
     @Override
     public void send(ByteBuffer bytes) throws IOException {
-        WebSocket socket = webSocket;
-        while (socket.queueSize() > HIGH_WATER_MARK) {
+        writeLock.lock();
+        try {
             if (closed.get()) {
                 throw new TunnelException(description + " is closed");
             }
-            try {
-                // woken when a socket write completes; the bound covers a write that finished before we waited
-                writeProgress.awaitWrite(QUEUE_RECHECK_NANOS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("Interrupted while sending on " + description);
+            writer.binary(bytes);
+            byte[] pong = pendingPong;
+            if (pong != null) {
+                pendingPong = null;
+                writer.control(WebSocketFrameWriter.OPCODE_PONG, pong);
             }
-        }
-        if (closed.get() || !socket.send(ByteString.of(bytes))) {
-            throw new TunnelException(description + " is closed");
+        } catch (TunnelException e) {
+            throw e;
+        } catch (IOException e) {
+            abort();
+            throw new TunnelException(description + " broke while sending: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -277,14 +348,50 @@ final class WebSocketTunnel extends WebSocketListener implements Tunnel {
         // WebSocket has no half-close; SSH sends its own EOF
     }
 
+    /**
+     * Sends a close frame (unless a write holds the line) and lets the gateway answer it for a moment: the reader
+     * closes the socket when the answer, or the end, comes.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            WebSocket socket = webSocket;
-            if (socket != null && !socket.close(NORMAL_CLOSURE, null)) {
-                socket.cancel();
-            }
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        cancelPinger();
+        boolean sent = false;
+        try {
+            if (writeLock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                try {
+                    writer.control(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(NORMAL_CLOSURE, null));
+                    sent = true;
+                    if (!(socket instanceof SSLSocket)) {
+                        socket.shutdownOutput();
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            sent = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!sent) {
+            abort();
+            return;
+        }
+        try {
+            timers.schedule(this::abort, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            abort();
+        }
+    }
+
+    /** Closes the socket now: the reader ends. */
+    private void abort() {
+        closed.set(true);
+        cancelPinger();
+        PeerSockets.closeQuietly(socket);
     }
 
     @Override

@@ -23,7 +23,7 @@ class GatewayAnswersFuzzTest {
         int[] readSizes = data.consumeInts(8);
         byte[] answer = data.consumeRemainingAsBytes();
         try {
-            ProxyResponseHead head = ProxyResponseHead.read(ChunkedInput.of(answer, readSizes));
+            HttpResponseHead head = HttpResponseHead.read(ChunkedInput.of(answer, readSizes));
             assertTrue(head.leftover.length <= answer.length, "kept more than it read");
             assertTrue(head.status >= 100 && head.status <= 599, "status " + head.status);
             head.values("proxy-authenticate");

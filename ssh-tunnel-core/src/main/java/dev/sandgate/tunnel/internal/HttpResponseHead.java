@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The status line and headers of an HTTP proxy's answer to CONNECT, read without losing the bytes that follow the
- * header block in the same read: after a 2xx they are the first SSH bytes. Accepts HTTP/1.0 and 1.1, any reason
+ * The status line and headers of an HTTP answer (a proxy's to CONNECT, a gateway's to a WebSocket upgrade), read
+ * without losing the bytes that follow the header block in the same read: after a 2xx to CONNECT they are the first
+ * SSH bytes, after a 101 the first WebSocket frames. Accepts HTTP/1.0 and 1.1, any reason
  * phrase, any headers, and bare LF line ends; refuses a head longer than {@link #MAX_HEAD}.
  */
-final class ProxyResponseHead {
+final class HttpResponseHead {
     static final int MAX_HEAD = 64 * 1024;
 
     final int status;
@@ -24,7 +25,7 @@ final class ProxyResponseHead {
     /** Bytes read past the end of the headers. */
     final byte[] leftover;
 
-    private ProxyResponseHead(int status, String reasonPhrase, long contentLength, List<String[]> headers,
+    private HttpResponseHead(int status, String reasonPhrase, long contentLength, List<String[]> headers,
             byte[] leftover) {
         this.status = status;
         this.reasonPhrase = reasonPhrase;
@@ -49,26 +50,38 @@ final class ProxyResponseHead {
      *
      * @throws IOException if the stream ends first, the head is too long, or the status line is not HTTP
      */
-    static ProxyResponseHead read(InputStream in) throws IOException {
+    static HttpResponseHead read(InputStream in) throws IOException {
+        return read(in, "proxy", "CONNECT");
+    }
+
+    /**
+     * Reads until the blank line that ends the headers; errors name the {@code peer} ("proxy", "gateway") and what it
+     * was asked ("CONNECT", "the WebSocket upgrade").
+     *
+     * @throws IOException if the stream ends first, the head is too long, or the status line is not HTTP
+     */
+    static HttpResponseHead read(InputStream in, String peer, String request) throws IOException {
         byte[] buffer = new byte[8192];
         int length = 0;
         int scanned = 0;
         while (true) {
             int end = headerEnd(buffer, scanned, length);
             if (end >= 0) {
-                return parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1), Arrays.copyOfRange(buffer, end, length));
+                return parse(new String(buffer, 0, end, StandardCharsets.ISO_8859_1), Arrays.copyOfRange(buffer, end, length),
+                        peer, request);
             }
             scanned = Math.max(0, length - 3);
             if (length == buffer.length) {
                 if (buffer.length >= MAX_HEAD) {
-                    throw new IOException("The proxy's response headers exceed " + MAX_HEAD + " bytes");
+                    throw new IOException("The " + peer + "'s response headers exceed " + MAX_HEAD + " bytes");
                 }
                 buffer = Arrays.copyOf(buffer, buffer.length * 2);
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {
-                throw new IOException(length == 0 ? "The proxy closed the connection without answering CONNECT"
-                        : "The proxy closed the connection in the middle of its response headers");
+                throw new IOException(length == 0
+                        ? "The " + peer + " closed the connection without answering " + request
+                        : "The " + peer + " closed the connection in the middle of its response headers");
             }
             length += n;
         }
@@ -90,18 +103,20 @@ final class ProxyResponseHead {
         return -1;
     }
 
-    private static ProxyResponseHead parse(String head, byte[] leftover) throws IOException {
+    private static HttpResponseHead parse(String head, byte[] leftover, String peer, String request)
+            throws IOException {
         String[] lines = head.split("\r?\n");
         if (lines.length == 0 || lines[0].isEmpty()) {
             // found by fuzzing: a blank line first is no status line (split drops trailing empty strings)
-            throw new IOException("The proxy answered CONNECT with a blank line instead of an HTTP/1.x status line");
+            throw new IOException("The " + peer + " answered " + request
+                    + " with a blank line instead of an HTTP/1.x status line");
         }
         String[] statusLine = lines[0].split(" ", 3);
         if (statusLine.length < 2 || !(statusLine[0].equals("HTTP/1.1") || statusLine[0].equals("HTTP/1.0"))) {
-            throw new IOException("The proxy did not answer with HTTP/1.x: '" + printable(lines[0]) + "'");
+            throw new IOException("The " + peer + " did not answer with HTTP/1.x: '" + printable(lines[0]) + "'");
         }
         if (!statusLine[1].matches("[1-5][0-9][0-9]")) {
-            throw new IOException("The proxy's status line has no status code: '" + printable(lines[0]) + "'");
+            throw new IOException("The " + peer + "'s status line has no status code: '" + printable(lines[0]) + "'");
         }
         int status = Integer.parseInt(statusLine[1]);
         long contentLength = -1;
@@ -118,7 +133,7 @@ final class ProxyResponseHead {
                 contentLength = Long.parseLong(value);
             }
         }
-        return new ProxyResponseHead(status, statusLine.length > 2 ? printable(statusLine[2]) : "", contentLength,
+        return new HttpResponseHead(status, statusLine.length > 2 ? printable(statusLine[2]) : "", contentLength,
                 List.copyOf(headers), leftover);
     }
 

@@ -1,0 +1,119 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+import dev.sandgate.tunnel.TransportOptions;
+import dev.sandgate.tunnel.TunnelException;
+
+/**
+ * Opens the TCP (and TLS) connection to a proxy or gateway that a tunnel's HTTP handshake then runs on, within a
+ * deadline, and reads the bounded error bodies of refusals. Shared by the CONNECT and WebSocket transports.
+ */
+final class PeerSockets {
+    static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private PeerSockets() {
+    }
+
+    /**
+     * A connected socket with {@code TCP_NODELAY}, its read timeout set to the time left, TLS done (host name
+     * checked against the certificate) when {@code tls}. The caller closes it on any later failure.
+     */
+    static Socket open(TransportOptions options, String host, int port, boolean tls, long deadline) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(options.resolver().resolve(host).get(0), port), millisLeft(deadline));
+            socket.setSoTimeout(millisLeft(deadline));
+            if (tls) {
+                SSLSocket secure = (SSLSocket) options.tlsTrust().socketFactory().createSocket(socket, host, port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                socket = secure;
+                secure.startHandshake();
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /**
+     * What went wrong opening a tunnel through {@code peer} ("proxy", "gateway") at host:port, in words; a
+     * {@link TunnelException} already raised is passed through.
+     */
+    static TunnelException failure(IOException e, String description, String peer, String host, int port,
+            Duration limit) {
+        if (e instanceof TunnelException) {
+            return (TunnelException) e;
+        }
+        if (e instanceof ConnectException) {
+            return new TunnelException(description + " failed: nothing accepts connections at " + host + ":" + port
+                    + " (" + e.getMessage() + ")", e);
+        }
+        if (e instanceof UnknownHostException) {
+            return new TunnelException(description + " failed: the " + peer + " host " + host + " is unknown", e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new TunnelException(description + " failed: the " + peer + " did not answer within "
+                    + limit.toMillis() + " ms", e);
+        }
+        if (e instanceof SSLException) {
+            return new TunnelException(description + " failed: TLS with the " + peer + " failed (" + e.getMessage()
+                    + "); check the TLS trust (TransportOptions or SandboxSsh.Builder.tlsTrust)", e);
+        }
+        return new TunnelException(description + " failed: " + e.getMessage(), e);
+    }
+
+    static int millisLeft(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /** At most {@link #MAX_ERROR_BODY} bytes of a refusal's body: what came with the head, then what {@code in} gives. */
+    static String errorBody(InputStream in, HttpResponseHead head) {
+        byte[] body = new byte[MAX_ERROR_BODY];
+        int length = Math.min(head.leftover.length, MAX_ERROR_BODY);
+        System.arraycopy(head.leftover, 0, body, 0, length);
+        long wanted = head.contentLength < 0 ? MAX_ERROR_BODY : Math.min(head.contentLength, MAX_ERROR_BODY);
+        try {
+            while (length < wanted) {
+                int n = in.read(body, length, (int) wanted - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+            }
+        } catch (IOException e) {
+            // the status alone still explains the refusal
+        }
+        return new String(body, 0, length, StandardCharsets.UTF_8);
+    }
+
+    static void closeQuietly(Socket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to add to the failure being reported
+        }
+    }
+}
