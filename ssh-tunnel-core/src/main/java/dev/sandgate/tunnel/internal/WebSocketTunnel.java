@@ -39,7 +39,7 @@ import dev.sandgate.tunnel.TunnelRefusedException;
  * <p>The tunnel counts as open only when the first bytes arrive (the SSH server's banner), so that a gateway that
  * accepts the upgrade and then closes with 4401..4409 is reported as a refusal, not as a broken SSH handshake.
  * Pings go out every ping interval while nothing is being sent; a gateway that sends nothing at all for a whole
- * interval after a ping has gone away. The reader never waits for the write lock: a pong it cannot send at once is
+ * interval (5 s at least) after a ping has gone away. The reader never waits for the write lock: a pong it cannot send at once is
  * sent after the write in progress.
  */
 final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
@@ -49,6 +49,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private static final long CLOSE_LOCK_WAIT_MILLIS = 200;
     private static final long CLOSE_GRACE_MILLIS = 1000;
     private static final int READ_BUFFER = 64 * 1024;
+    private static final long MIN_PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Socket socket;
     private final InputStream in;
@@ -70,6 +71,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long pingSentNanos;
     private volatile boolean awaitingPong;
+    private volatile long pongWaitNanos;
     private ScheduledFuture<?> pinger;
     private Receiver receiver;
     private IOException endBeforeStart;
@@ -122,6 +124,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         }
         if (!pingInterval.isZero()) {
             long every = pingInterval.toNanos();
+            pongWaitNanos = Math.max(every, MIN_PONG_WAIT_NANOS);
             try {
                 pinger = timers.scheduleAtFixedRate(this::ping, every, every, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
@@ -248,19 +251,28 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         }
     }
 
-    /** Every ping interval: fails a tunnel that heard nothing since the last ping, else pings if the line is free. */
+    /**
+     * Every ping interval: pings, one ping at a time, when no write holds the line. Anything heard after a ping
+     * answers it; a gateway that has sent nothing for {@link #MIN_PONG_WAIT_NANOS} (or the interval, if longer) after
+     * a ping has gone away.
+     */
     private void ping() {
         if (closed.get()) {
             cancelPinger();
             return;
         }
-        if (awaitingPong && lastHeardNanos - pingSentNanos < 0) {
-            fail(new TunnelException(description + " broke: the gateway did not answer a WebSocket ping within "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pingSentNanos) + " ms"));
-            abort();
+        long now = System.nanoTime();
+        if (awaitingPong && lastHeardNanos - pingSentNanos >= 0) {
+            awaitingPong = false;
+        }
+        if (awaitingPong) {
+            if (now - pingSentNanos >= pongWaitNanos) {
+                fail(new TunnelException(description + " broke: the gateway did not answer a WebSocket ping within "
+                        + TimeUnit.NANOSECONDS.toMillis(now - pingSentNanos) + " ms"));
+                abort();
+            }
             return;
         }
-        long now = System.nanoTime();
         if (sendControlIfFree(WebSocketFrameWriter.OPCODE_PING, new byte[0])) {
             pingSentNanos = now;
             awaitingPong = true;
