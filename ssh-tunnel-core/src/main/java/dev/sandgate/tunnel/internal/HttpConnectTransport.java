@@ -70,7 +70,7 @@ public final class HttpConnectTransport implements Transport {
     }
 
     private TunnelAttempt attempt(Endpoints.Connect endpoint, Map<String, String> headers, long deadline, Duration limit,
-            List<String> secrets, String readerName) throws TunnelException {
+            List<String> secrets, String readerName) throws IOException {
         URI proxy = endpoint.proxyUrl();
         boolean tls = "https".equalsIgnoreCase(proxy.getScheme());
         String host = proxy.getHost();

@@ -2,13 +2,17 @@ package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -31,20 +35,43 @@ final class PeerSockets {
      * checked against the certificate) when {@code tls}. The caller closes it on any later failure.
      */
     static Socket open(TransportOptions options, String host, int port, boolean tls, long deadline) throws IOException {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(options.resolver().resolve(host).get(0), port), millisLeft(deadline));
-            socket.setSoTimeout(millisLeft(deadline));
-            if (tls) {
-                SSLSocket secure = (SSLSocket) options.tlsTrust().socketFactory().createSocket(socket, host, port, true);
-                SSLParameters parameters = secure.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                secure.setSSLParameters(parameters);
-                socket = secure;
-                secure.startHandshake();
+        // URI.getHost() keeps an IPv6 literal's brackets; the resolver and TLS want the address alone
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        List<InetAddress> addresses = options.resolver().resolve(name);
+        IOException lastFailure = null;
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(address, port), millisLeft(deadline));
+            } catch (ConnectException | NoRouteToHostException e) {
+                // the next address may answer
+                closeQuietly(socket);
+                lastFailure = e;
+                continue;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(socket);
+                throw e;
             }
-            return socket;
+            return secure(options, socket, name, port, tls, deadline);
+        }
+        throw lastFailure != null ? lastFailure : new UnknownHostException(name + " resolved to no address");
+    }
+
+    private static Socket secure(TransportOptions options, Socket socket, String host, int port, boolean tls,
+            long deadline) throws IOException {
+        try {
+            socket.setSoTimeout(millisLeft(deadline));
+            if (!tls) {
+                return socket;
+            }
+            SSLSocket secure = (SSLSocket) options.tlsTrust().socketFactory().createSocket(socket, host, port, true);
+            SSLParameters parameters = secure.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(parameters);
+            socket = secure;
+            secure.startHandshake();
+            return secure;
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
@@ -53,12 +80,15 @@ final class PeerSockets {
 
     /**
      * What went wrong opening a tunnel through {@code peer} ("proxy", "gateway") at host:port, in words; a
-     * {@link TunnelException} already raised is passed through.
+     * {@link TunnelException} already raised, and an interruption, are passed through.
      */
-    static TunnelException failure(IOException e, String description, String peer, String host, int port,
+    static IOException failure(IOException e, String description, String peer, String host, int port,
             Duration limit) {
         if (e instanceof TunnelException) {
             return (TunnelException) e;
+        }
+        if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+            return e;
         }
         if (e instanceof ConnectException) {
             return new TunnelException(description + " failed: nothing accepts connections at " + host + ":" + port

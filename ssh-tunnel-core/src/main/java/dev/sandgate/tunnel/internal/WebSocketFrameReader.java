@@ -141,6 +141,9 @@ final class WebSocketFrameReader {
                 frames.pong();
                 return true;
             case WebSocketFrameWriter.OPCODE_CLOSE:
+                if (payload.length == 1) {
+                    throw new ProtocolException("the gateway sent a WebSocket close frame of 1 byte; a close code takes 2");
+                }
                 int code = payload.length >= 2 ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : NO_STATUS;
                 String reason = payload.length > 2
                         ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : null;

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Endpoints;
@@ -44,6 +46,8 @@ public final class WebSocketTransport implements Transport {
 
     private final TransportOptions options;
     private final ScheduledThreadPoolExecutor timers;
+    /** Writes control frames, so that no reader or timer waits on a socket; its threads end when idle for 5 s. */
+    private final ThreadPoolExecutor control;
     private final SecureRandom random = new SecureRandom();
 
     public WebSocketTransport(TransportOptions options) {
@@ -56,6 +60,12 @@ public final class WebSocketTransport implements Transport {
         timers.setRemoveOnCancelPolicy(true);
         timers.setKeepAliveTime(5, TimeUnit.SECONDS);
         timers.allowCoreThreadTimeOut(true);
+        this.control = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "sandgate-websocket-control");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     @Override
@@ -110,9 +120,9 @@ public final class WebSocketTransport implements Transport {
             InputStream in = new DeadlineInputStream(socket, socket.getInputStream(), deadline);
             HttpResponseHead head = HttpResponseHead.read(in, "gateway", "the WebSocket upgrade");
             if (head.status == 101) {
-                checkHandshake(head, key, description);
+                checkHandshake(head, key, options.webSocketSubprotocols(), description);
                 WebSocketTunnel tunnel = new WebSocketTunnel(socket, head.leftover, description, threadName, secrets,
-                        options.maxWebSocketMessage(), timers, random);
+                        options.maxWebSocketMessage(), timers, control, random);
                 tunnel.awaitFirstBytes(deadline, limit, options.pingInterval());
                 return TunnelAttempt.opened(tunnel);
             }
@@ -149,7 +159,8 @@ public final class WebSocketTransport implements Transport {
     }
 
     /** A 101 completes the handshake only with the upgrade headers and the accept value for our key. */
-    private static void checkHandshake(HttpResponseHead head, String key, String description) throws TunnelException {
+    private static void checkHandshake(HttpResponseHead head, String key, List<String> offered, String description)
+            throws TunnelException {
         String expected;
         try {
             expected = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
@@ -165,6 +176,12 @@ public final class WebSocketTransport implements Transport {
             throw new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with 101"
                     + " that did not complete the WebSocket handshake");
         }
+        List<String> chosen = head.values("sec-websocket-protocol");
+        if (!chosen.isEmpty() && (chosen.size() > 1 || !offered.contains(chosen.get(0).trim()))) {
+            throw new TunnelException(description + " broke: the gateway chose the WebSocket subprotocol "
+                    + GatewayErrorBody.message(String.join(", ", chosen), List.of()) + ", which was not offered "
+                    + (offered.isEmpty() ? "(none was)" : offered.toString()));
+        }
         if (!head.values("sec-websocket-extensions").isEmpty()) {
             throw new TunnelException(description + " broke: the gateway agreed to a WebSocket extension that was not"
                     + " offered");
@@ -176,8 +193,8 @@ public final class WebSocketTransport implements Transport {
         String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         boolean defaultPort = url.getPort() < 0;
-        String hostHeader = (url.getHost().contains(":") ? "[" + url.getHost() + "]" : url.getHost())
-                + (defaultPort ? "" : ":" + url.getPort());
+        // an IPv6 literal comes from URI.getHost() in its brackets, as the Host header wants it
+        String hostHeader = url.getHost() + (defaultPort ? "" : ":" + url.getPort());
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n")
@@ -193,7 +210,7 @@ public final class WebSocketTransport implements Transport {
         return request.append("User-Agent: sandgate\r\n\r\n").toString();
     }
 
-    /** Stops the ping timer; open tunnels end with their connections. */
+    /** Stops the ping timer; open tunnels end with their connections, closed at once if they close after this. */
     @Override
     public void close() {
         timers.shutdown();

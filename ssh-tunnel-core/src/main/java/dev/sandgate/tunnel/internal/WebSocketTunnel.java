@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 
@@ -35,18 +37,20 @@ import dev.sandgate.tunnel.TunnelRefusedException;
  * A tunnel over an upgraded WebSocket connection: binary messages carry SSH bytes; a text message is a protocol error.
  * A reader thread, named after the tunnel, reads frames ({@link WebSocketFrameReader}) and pushes their payload on;
  * {@link #send} writes masked binary frames ({@link WebSocketFrameWriter}) and blocks while the socket is full.
+ * Control frames (pings, pongs, close) are written by the transport's control threads, which wait their turn behind
+ * the data: neither the reader nor the ping timer ever blocks on a write. The reader alone reports the end, once.
  *
  * <p>The tunnel counts as open only when the first bytes arrive (the SSH server's banner), so that a gateway that
  * accepts the upgrade and then closes with 4401..4409 is reported as a refusal, not as a broken SSH handshake.
- * Pings go out every ping interval while nothing is being sent; a gateway that sends nothing at all for a whole
- * interval (5 s at least) after a ping has gone away. The reader never waits for the write lock: a pong it cannot send at once is
- * sent after the write in progress.
+ * A ping goes out every ping interval, one at a time; anything heard after it answers it, and a gateway that sends
+ * nothing for the interval (5 s at least) after a ping, while the receiver is not holding the reader back, has gone
+ * away.
  */
 final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private static final int NORMAL_CLOSURE = 1000;
     private static final int UNSUPPORTED_DATA = 1003;
     private static final int PROTOCOL_ERROR = 1002;
-    private static final long CLOSE_LOCK_WAIT_MILLIS = 200;
+    private static final int MESSAGE_TOO_BIG = 1009;
     private static final long CLOSE_GRACE_MILLIS = 1000;
     private static final int READ_BUFFER = 64 * 1024;
     private static final long MIN_PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -59,19 +63,25 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private final List<String> secrets;
     private final long maxMessage;
     private final ScheduledExecutorService timers;
+    private final Executor control;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final Object deliveryLock = new Object();
     private final Queue<ByteBuffer> early = new ArrayDeque<>();
+    /** Set when the tunnel stops taking sends: closed by the caller, aborted, or ended. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
     private final AtomicBoolean endReported = new AtomicBoolean();
-    private volatile byte[] pendingPong;
-    /** Set by the reader when a close or text frame ended the reading. */
-    private boolean closeOrTextSeen;
+    private final AtomicBoolean pingInFlight = new AtomicBoolean();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long pingSentNanos;
     private volatile boolean awaitingPong;
+    private volatile boolean delivering;
     private volatile long pongWaitNanos;
+    /** Set by the reader when a close or text frame ended the reading. */
+    private boolean closeOrTextSeen;
+    /** Set when a close frame is on its way out: the control thread closes the socket after it. */
+    private volatile boolean closeFrameQueued;
     private ScheduledFuture<?> pinger;
     private Receiver receiver;
     private IOException endBeforeStart;
@@ -79,15 +89,18 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
 
     /**
      * @param leftover bytes read past the upgrade's answer head: the first frames
+     * @param control  runs the control-frame writes
      */
     WebSocketTunnel(Socket socket, byte[] leftover, String description, String threadName, List<String> secrets,
-            long maxMessage, ScheduledExecutorService timers, SecureRandom random) throws IOException {
+            long maxMessage, ScheduledExecutorService timers, Executor control, SecureRandom random)
+            throws IOException {
         this.socket = socket;
         this.description = description;
         this.threadName = threadName;
         this.secrets = List.copyOf(secrets);
         this.maxMessage = maxMessage;
         this.timers = timers;
+        this.control = control;
         this.in = new SequenceInputStream(new ByteArrayInputStream(leftover),
                 new BufferedInputStream(socket.getInputStream(), READ_BUFFER));
         OutputStream out = socket.getOutputStream();
@@ -144,9 +157,10 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
                 fail(new TunnelException(description + " broke: the gateway ended the connection without a"
                         + " WebSocket close"));
             }
-        } catch (WebSocketFrameReader.ProtocolException e) {
-            sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(PROTOCOL_ERROR, "protocol error"));
+        } catch (WebSocketFrameReader.ProtocolException | WebSocketFrameReader.MessageTooLargeException e) {
+            int code = e instanceof WebSocketFrameReader.ProtocolException ? PROTOCOL_ERROR : MESSAGE_TOO_BIG;
             fail(new TunnelException(description + " broke: " + e.getMessage(), e));
+            sendClose(code, null);
         } catch (IOException e) {
             if (!closed.get()) {
                 fail(new TunnelException(description + " broke: " + e.getMessage(), e));
@@ -154,14 +168,19 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         } finally {
             closed.set(true);
             cancelPinger();
-            PeerSockets.closeQuietly(socket);
-            end(null);
+            if (closeFrameQueued) {
+                closeSoon();
+            } else {
+                PeerSockets.closeQuietly(socket);
+            }
+            end(failure.get());
         }
     }
 
     @Override
     public void binary(ByteBuffer piece) throws IOException {
         opened.complete(null);
+        lastHeardNanos = System.nanoTime();
         synchronized (deliveryLock) {
             if (receiver == null) {
                 ByteBuffer copy = ByteBuffer.allocate(piece.remaining());
@@ -174,27 +193,29 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     }
 
     private void deliver(ByteBuffer bytes) throws IOException {
+        delivering = true;
         try {
             receiver.onBytes(bytes);
         } catch (IOException e) {
             fail(new TunnelException(description + ": the SSH side failed on received bytes: " + e.getMessage(), e));
             throw e;
+        } finally {
+            // time the receiver held the reader back is not the gateway's silence
+            lastHeardNanos = System.nanoTime();
+            delivering = false;
         }
     }
 
     @Override
     public void text() {
         closeOrTextSeen = true;
-        sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE,
-                closePayload(UNSUPPORTED_DATA, "text messages are not part of the tunnel protocol"));
         fail(new TunnelException(description + " broke: the gateway sent a text message; SSH bytes must come as binary"));
+        sendClose(UNSUPPORTED_DATA, "text messages are not part of the tunnel protocol");
     }
 
     @Override
     public void ping(byte[] payload) {
-        if (!sendControlIfFree(WebSocketFrameWriter.OPCODE_PONG, payload)) {
-            pendingPong = payload;
-        }
+        writeControl(WebSocketFrameWriter.OPCODE_PONG, payload, null);
     }
 
     @Override
@@ -208,7 +229,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         if (closed.get()) {
             return;
         }
-        sendControlIfFree(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(NORMAL_CLOSURE, null));
+        sendClose(NORMAL_CLOSURE, null);
         if (code == NORMAL_CLOSURE && !opened.isDone()) {
             // closed before any SSH byte: not a session's tunnel, and no reason to wait out the time limit
             fail(new TunnelException(description + " was closed by the gateway (code 1000) before any SSH bytes came"));
@@ -236,26 +257,50 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         return payload;
     }
 
-    /** Sends a control frame if no write is in progress; false if one is (or the socket failed). */
-    private boolean sendControlIfFree(int opcode, byte[] payload) {
-        if (!writeLock.tryLock()) {
-            return false;
-        }
-        try {
-            writer.control(opcode, payload);
-            return true;
-        } catch (IOException e) {
-            return false;
-        } finally {
-            writeLock.unlock();
-        }
+    /** Queues a close frame; the socket is closed once it is written, or after a grace period whatever happens. */
+    private void sendClose(int code, String reason) {
+        closeFrameQueued = true;
+        writeControl(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(code, reason), () -> {
+            if (!(socket instanceof SSLSocket) && !socket.isClosed()) {
+                try {
+                    // the gateway sees the end at once and answers the close; the reader then closes the socket
+                    socket.shutdownOutput();
+                    return;
+                } catch (IOException e) {
+                    // closed below
+                }
+            }
+            closeSoon();
+        });
     }
 
     /**
-     * Every ping interval: pings, one ping at a time, when no write holds the line. Anything heard after a ping
-     * answers it; a gateway that has sent nothing for {@link #MIN_PONG_WAIT_NANOS} (or the interval, if longer) after
-     * a ping has gone away.
+     * Writes a control frame on a control thread, behind any write in progress; {@code after}, if any, runs once the
+     * write was tried. A write that fails means the socket failed: the reader sees it and reports the end.
      */
+    private void writeControl(int opcode, byte[] payload, Runnable after) {
+        try {
+            control.execute(() -> {
+                writeLock.lock();
+                try {
+                    if (!socket.isClosed()) {
+                        writer.control(opcode, payload);
+                    }
+                } catch (IOException e) {
+                    PeerSockets.closeQuietly(socket);
+                } finally {
+                    writeLock.unlock();
+                    if (after != null) {
+                        after.run();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            abort();
+        }
+    }
+
+    /** Every ping interval, on the timer: pings if no ping is out, or ends a tunnel whose gateway went silent. */
     private void ping() {
         if (closed.get()) {
             cancelPinger();
@@ -266,16 +311,19 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
             awaitingPong = false;
         }
         if (awaitingPong) {
-            if (now - pingSentNanos >= pongWaitNanos) {
+            if (!delivering && now - pingSentNanos >= pongWaitNanos) {
                 fail(new TunnelException(description + " broke: the gateway did not answer a WebSocket ping within "
                         + TimeUnit.NANOSECONDS.toMillis(now - pingSentNanos) + " ms"));
                 abort();
             }
             return;
         }
-        if (sendControlIfFree(WebSocketFrameWriter.OPCODE_PING, new byte[0])) {
-            pingSentNanos = now;
-            awaitingPong = true;
+        if (pingInFlight.compareAndSet(false, true)) {
+            writeControl(WebSocketFrameWriter.OPCODE_PING, new byte[0], () -> {
+                pingSentNanos = System.nanoTime();
+                awaitingPong = true;
+                pingInFlight.set(false);
+            });
         }
     }
 
@@ -286,11 +334,12 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         }
     }
 
+    /** Keeps the first failure, for the reader to report, and fails the opening if it is still waiting. */
     private void fail(IOException cause) {
+        failure.compareAndSet(null, cause);
         if (!opened.isDone()) {
             opened.completeExceptionally(cause);
         }
-        end(cause);
     }
 
     /** Reports the end to the receiver, or keeps it for {@link #start} if there is none yet. */
@@ -322,7 +371,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
                     deliver(early.poll());
                 }
             } catch (IOException e) {
-                // deliver reported it as the tunnel's end
+                // deliver kept it as the tunnel's failure; the reader reports it
                 abort();
             }
             endNow = endedBeforeStart;
@@ -340,16 +389,13 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
                 throw new TunnelException(description + " is closed");
             }
             writer.binary(bytes);
-            byte[] pong = pendingPong;
-            if (pong != null) {
-                pendingPong = null;
-                writer.control(WebSocketFrameWriter.OPCODE_PONG, pong);
-            }
         } catch (TunnelException e) {
             throw e;
         } catch (IOException e) {
+            TunnelException broke = new TunnelException(description + " broke while sending: " + e.getMessage(), e);
+            fail(broke);
             abort();
-            throw new TunnelException(description + " broke while sending: " + e.getMessage(), e);
+            throw broke;
         } finally {
             writeLock.unlock();
         }
@@ -361,8 +407,8 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     }
 
     /**
-     * Sends a close frame (unless a write holds the line) and lets the gateway answer it for a moment: the reader
-     * closes the socket when the answer, or the end, comes.
+     * Stops sends at once and queues a close frame; the gateway's answer, or a grace period of a second, closes the
+     * socket. Never blocks.
      */
     @Override
     public void close() {
@@ -370,28 +416,12 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
             return;
         }
         cancelPinger();
-        boolean sent = false;
-        try {
-            if (writeLock.tryLock(CLOSE_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                try {
-                    writer.control(WebSocketFrameWriter.OPCODE_CLOSE, closePayload(NORMAL_CLOSURE, null));
-                    sent = true;
-                    if (!(socket instanceof SSLSocket)) {
-                        socket.shutdownOutput();
-                    }
-                } finally {
-                    writeLock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            sent = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!sent) {
-            abort();
-            return;
-        }
+        sendClose(NORMAL_CLOSURE, null);
+        closeSoon();
+    }
+
+    /** Closes the socket after the grace period (at once if the transport's timer is gone). */
+    private void closeSoon() {
         try {
             timers.schedule(this::abort, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
