@@ -15,7 +15,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param requestSize          bytes asked for by one {@code READ} or sent by one {@code WRITE} request (capped by
- *                             what the server announces through {@code limits@openssh.com})
+ *                             what the server announces through {@code limits@openssh.com}; a write is a few bytes
+ *                             shorter, so that its message fills whole SSH channel packets)
  * @param requestsInFlight     requests a sequential read or write keeps outstanding
  * @param watchInterval        how often a {@link java.nio.file.WatchService} lists its directories
  * @param listingAttributesTtl how long attributes that came with a directory listing answer attribute reads of the

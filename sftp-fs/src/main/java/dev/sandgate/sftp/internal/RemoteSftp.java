@@ -99,6 +99,15 @@ final class RemoteSftp implements Closeable {
         return maxWrite;
     }
 
+    /** The most data one SSH message of the SFTP channel carries, as the server set it (0 if unknown). */
+    long channelPacketSize() {
+        try {
+            return client.getClientChannel().getRemoteWindow().getPacketSize();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     boolean hasPosixRename() {
         return posixRename != null;
     }

@@ -139,7 +139,8 @@ final class SandgateFileChannel extends FileChannel {
 
     private WriteBehind writer() {
         if (writer == null) {
-            writer = new WriteBehind(file, Math.min(requestSize, file.sftp().maxWrite()), requestsInFlight);
+            writer = new WriteBehind(file, file.writeLengthFitting(Math.min(requestSize, file.sftp().maxWrite())),
+                    requestsInFlight);
         }
         return writer;
     }
