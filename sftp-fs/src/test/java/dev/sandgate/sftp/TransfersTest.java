@@ -69,7 +69,8 @@ class TransfersTest {
     /**
      * The server's disk refuses the bytes (a link to Linux's {@code /dev/full}, where every write fails with ENOSPC):
      * a small write waits in the channel and goes out with the close, a large one goes out at once; either way the
-     * write's failure is what the caller sees, by {@code close()} at the latest, and nothing looks written.
+     * write's failure is what the caller sees, by {@code close()} at the latest, as a {@code FileSystemException}
+     * naming the file, and the file system goes on working.
      */
     @ParameterizedTest(name = "bytes={0}")
     @ValueSource(ints = {100, 3 * MIB})

@@ -30,7 +30,6 @@ import dev.sandgate.tunnel.TunnelRequest;
  * {@link Transport#httpConnect()}.
  */
 public final class HttpConnectTransport implements Transport {
-    private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
     static final String POLICY_SETTING = "SandboxSsh.Builder.endpointPolicy (or TransportOptions.endpointPolicy)";
 
     private final TransportOptions options;
@@ -89,11 +88,7 @@ public final class HttpConnectTransport implements Transport {
                 socket.setSoTimeout(0);
                 return TunnelAttempt.opened(new SocketTunnel(socket, head.leftover, description, readerName));
             }
-            // a body of unknown length is read only briefly: the proxy may keep the connection open after it
-            long bodyDeadline = head.contentLength >= 0 ? deadline
-                    : Math.min(deadline, System.nanoTime() + UNKNOWN_LENGTH_BODY_WAIT.toNanos());
-            String body = PeerSockets.errorBody(
-                    new DeadlineInputStream(socket, socket.getInputStream(), bodyDeadline), head);
+            String body = PeerSockets.errorBody(socket, head, deadline);
             socket.close();
             List<String> challenges = new ArrayList<>(head.values("proxy-authenticate"));
             challenges.addAll(head.values("www-authenticate"));

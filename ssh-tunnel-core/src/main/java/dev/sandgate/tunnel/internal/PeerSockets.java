@@ -26,6 +26,7 @@ import dev.sandgate.tunnel.TunnelException;
  */
 final class PeerSockets {
     static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
 
     private PeerSockets() {
     }
@@ -116,8 +117,14 @@ final class PeerSockets {
         return (int) Math.min(Integer.MAX_VALUE, left);
     }
 
-    /** At most {@link #MAX_ERROR_BODY} bytes of a refusal's body: what came with the head, then what {@code in} gives. */
-    static String errorBody(InputStream in, HttpResponseHead head) {
+    /**
+     * At most {@link #MAX_ERROR_BODY} bytes of a refusal's body: what came with the head, then what the socket gives
+     * by the deadline. A body of unknown length is read only briefly: the peer may keep the connection open after it.
+     */
+    static String errorBody(Socket socket, HttpResponseHead head, long deadline) throws IOException {
+        long bodyDeadline = head.contentLength >= 0 ? deadline
+                : Math.min(deadline, System.nanoTime() + UNKNOWN_LENGTH_BODY_WAIT.toNanos());
+        InputStream in = new DeadlineInputStream(socket, socket.getInputStream(), bodyDeadline);
         byte[] body = new byte[MAX_ERROR_BODY];
         int length = Math.min(head.leftover.length, MAX_ERROR_BODY);
         System.arraycopy(head.leftover, 0, body, 0, length);

@@ -42,7 +42,6 @@ import dev.sandgate.tunnel.TunnelRequest;
  */
 public final class WebSocketTransport implements Transport {
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private static final Duration UNKNOWN_LENGTH_BODY_WAIT = Duration.ofMillis(300);
 
     private final TransportOptions options;
     private final ScheduledThreadPoolExecutor timers;
@@ -130,11 +129,7 @@ public final class WebSocketTransport implements Transport {
                 throw new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with "
                         + head.status);
             }
-            // a body of unknown length is read only briefly: the gateway may keep the connection open after it
-            long bodyDeadline = head.contentLength >= 0 ? deadline
-                    : Math.min(deadline, System.nanoTime() + UNKNOWN_LENGTH_BODY_WAIT.toNanos());
-            String body = PeerSockets.errorBody(new DeadlineInputStream(socket, socket.getInputStream(), bodyDeadline),
-                    head);
+            String body = PeerSockets.errorBody(socket, head, deadline);
             socket.close();
             String said = GatewayErrorBody.message(body, secrets);
             if (head.status / 100 == 3) {
