@@ -8,23 +8,32 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SftpOptions options = SftpOptions.builder()
- *         .requestsInFlight(128)                       // deeper pipeline for a long-latency path
+ *         .requestsInFlight(64)                        // deeper pipeline for a long-latency path
  *         .watchInterval(Duration.ofSeconds(1))
  *         .build();
  * FileSystem files = SandboxFileSystems.open(connection, options);
  * }</pre>
  *
  * @param requestSize          bytes asked for by one {@code READ} or sent by one {@code WRITE} request (capped by
- *                             what the server announces through {@code limits@openssh.com}; a write is a few bytes
- *                             shorter, so that its message fills whole SSH channel packets)
- * @param requestsInFlight     requests a sequential read or write keeps outstanding
+ *                             what the server announces through {@code limits@openssh.com}, and to 32 KiB when it
+ *                             announces nothing; a write is a few bytes shorter, so that its message fills whole SSH
+ *                             channel packets)
+ * @param requestsInFlight     requests a sequential read or write keeps outstanding. Together with
+ *                             {@code requestSize} this bounds the bytes one stream has in flight (and so the memory
+ *                             it holds): where the server takes shorter requests, more of them go out, so the bytes in
+ *                             flight stay {@code requestSize × requestsInFlight}, up to 1024 requests
  * @param watchInterval        how often a {@link java.nio.file.WatchService} lists its directories
  * @param listingAttributesTtl how long attributes that came with a directory listing answer attribute reads of the
  *                             listed paths without asking the server again (what makes {@code Files.walk} one round
  *                             trip per directory); zero turns that off
  */
 public record SftpOptions(int requestSize, int requestsInFlight, Duration watchInterval, Duration listingAttributesTtl) {
-    /** The defaults: 32 KiB requests, 64 in flight (OpenSSH's client keeps the same), polling every 2 s. */
+    /**
+     * The defaults: 256 KiB requests, 16 in flight (4 MiB per stream), polling every 2 s. OpenSSH's client asks for
+     * up to 64 requests as long as the server allows (255 KiB with OpenSSH's sftp-server). Against 32 KiB requests
+     * the long ones took 1 GiB downloads through tinyproxy from 149 to 179 MB/s and through squid from 292 to
+     * 350 MB/s (median of 3, same run), and uploads through tinyproxy from 146 to 180 MB/s.
+     */
     public static final SftpOptions DEFAULTS = builder().build();
 
     /**
@@ -59,8 +68,8 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
 
     /** Builds {@link SftpOptions}; each value is checked by {@link #build()}. */
     public static final class Builder {
-        private int requestSize = 32 * 1024;
-        private int requestsInFlight = 64;
+        private int requestSize = 256 * 1024;
+        private int requestsInFlight = 16;
         private Duration watchInterval = Duration.ofSeconds(2);
         private Duration listingAttributesTtl = Duration.ofSeconds(2);
 
@@ -68,7 +77,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * How many bytes one read or write request asks for.
+         * How many bytes one read or write request asks for; default 256 KiB.
          *
          * @param bytes the size in bytes
          * @return this builder
@@ -79,7 +88,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
 
         /**
-         * How many read or write requests one stream keeps in flight.
+         * How many read or write requests one stream keeps in flight; default 16.
          *
          * @param requests how many requests
          * @return this builder

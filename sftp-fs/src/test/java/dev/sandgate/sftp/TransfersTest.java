@@ -160,6 +160,39 @@ class TransfersTest {
         }
     }
 
+    /**
+     * A stream written in pieces of every size, from one byte to more than a request, lands whole and reads back
+     * whole, with the default requests and with requests far shorter, down to one request in flight.
+     */
+    @ParameterizedTest(name = "requestSize={0} requestsInFlight={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"262144, 16", "5000, 3", "1024, 1"})
+    void piecesOfEverySizeLandWholeWithAnyRequestSize(int requestSize, int requestsInFlight) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        Random random = new Random(requestSize);
+        SftpOptions options = SftpOptions.builder().requestSize(requestSize).requestsInFlight(requestsInFlight).build();
+        try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
+             FileSystem files = SandboxFileSystems.open(connection, options)) {
+            Path file = files.getPath("pieces.bin");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                int[] sizes = {1, 7, 1000, 16 * 1024 - 1, 16 * 1024 + 1, 40_000, 100_000, 300_000};
+                for (int round = 0; round < 24; round++) {
+                    byte[] piece = new byte[sizes[random.nextInt(sizes.length)]];
+                    random.nextBytes(piece);
+                    out.write(piece);
+                    expected.write(piece);
+                }
+            }
+            byte[] bytes = expected.toByteArray();
+            assertArrayEquals(bytes, Files.readAllBytes(gateway.sessionDirectory(session).resolve("pieces.bin")),
+                    "the server holds every piece, in order");
+            try (InputStream in = Files.newInputStream(file)) {
+                assertArrayEquals(bytes, in.readAllBytes(), "and reads them back the same");
+            }
+        }
+    }
+
     @Test
     void positionalReadsAndWritesMixWithSequentialOnes() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();

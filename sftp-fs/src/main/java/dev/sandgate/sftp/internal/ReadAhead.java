@@ -23,10 +23,11 @@ final class ReadAhead {
     }
 
     private final RemoteFile file;
-    private final int maxInFlight;
+    private final long bytesInFlight;
+    private int maxInFlight;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private int requestSize;
-    private int window = 2;
+    private int window;
     private long nextRequest;
     private byte[] current;
     private int currentPosition;
@@ -34,10 +35,12 @@ final class ReadAhead {
     private long position;
     private boolean endOfFile;
 
-    ReadAhead(RemoteFile file, long position, int requestSize, int maxInFlight) {
+    ReadAhead(RemoteFile file, long position, int requestSize, long bytesInFlight) {
         this.file = file;
         this.requestSize = requestSize;
-        this.maxInFlight = maxInFlight;
+        this.bytesInFlight = bytesInFlight;
+        this.maxInFlight = RemoteFile.requestsWithin(bytesInFlight, requestSize);
+        this.window = Math.min(2, maxInFlight);
         this.position = position;
         this.nextRequest = position;
     }
@@ -104,6 +107,7 @@ final class ReadAhead {
             endOfFile = true; // the server said EOF just past this answer: it was the last piece
         } else if (after != null && chunk.length > 0) {
             requestSize = chunk.length; // the server's own cap; ask no more than that from now on
+            maxInFlight = RemoteFile.requestsWithin(bytesInFlight, requestSize);
             window = Math.max(2, window);
         }
     }

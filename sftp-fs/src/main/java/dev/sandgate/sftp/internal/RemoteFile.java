@@ -152,6 +152,15 @@ final class RemoteFile implements Closeable {
         return packets == 0 ? requestSize : (int) (packets * packet - overhead);
     }
 
+    /**
+     * How many requests of {@code requestSize} bytes keep {@code bytesInFlight} in flight: at least one, at most
+     * 1024. A server that takes shorter requests than asked for gets more of them, not fewer bytes in flight.
+     */
+    static int requestsWithin(long bytesInFlight, int requestSize) {
+        long requests = (bytesInFlight + requestSize - 1) / requestSize;
+        return (int) Math.max(1, Math.min(1024, requests));
+    }
+
     @Override
     public void close() throws IOException {
         if (!closed) {

@@ -89,7 +89,7 @@ final class SandgateFileChannel extends FileChannel {
             flushWrites();
             if (reader == null || reader.position() != position) {
                 dropReader();
-                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().maxRead()), requestsInFlight);
+                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().maxRead()), bytesInFlight());
             }
             int count = reader.read(target);
             if (count < 0) {
@@ -137,10 +137,15 @@ final class SandgateFileChannel extends FileChannel {
         return total;
     }
 
+    /** What one pipeline keeps in flight, however short the server wants its requests: see {@code SftpOptions}. */
+    private long bytesInFlight() {
+        return (long) requestSize * requestsInFlight;
+    }
+
     private WriteBehind writer() {
         if (writer == null) {
             writer = new WriteBehind(file, file.writeLengthFitting(Math.min(requestSize, file.sftp().maxWrite())),
-                    requestsInFlight);
+                    bytesInFlight());
         }
         return writer;
     }

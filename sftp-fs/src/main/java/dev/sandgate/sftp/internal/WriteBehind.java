@@ -17,6 +17,8 @@ final class WriteBehind {
     private final RemoteFile file;
     private final int requestSize;
     private final int maxInFlight;
+    private static final int FIRST_JOIN = 16 * 1024;
+
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
     /** Bytes joined for the next request, to be written at {@link #joinedAt}; made on the first small write. */
     private ByteBuffer joined;
@@ -24,10 +26,10 @@ final class WriteBehind {
     private IOException failure;
     private boolean reported;
 
-    WriteBehind(RemoteFile file, int requestSize, int maxInFlight) {
+    WriteBehind(RemoteFile file, int requestSize, long bytesInFlight) {
         this.file = file;
         this.requestSize = requestSize;
-        this.maxInFlight = maxInFlight;
+        this.maxInFlight = RemoteFile.requestsWithin(bytesInFlight, requestSize);
     }
 
     /** Takes all of {@code source} to be written at {@code offset}; returns the count taken. */
@@ -35,32 +37,50 @@ final class WriteBehind {
         throwIfFailed();
         int total = source.remaining();
         long at = offset;
-        if (joined != null && joined.position() > 0 && at != joinedAt + joined.position()) {
+        if (joinedLength() > 0 && at != joinedAt + joinedLength()) {
             sendJoined();
         }
         while (source.hasRemaining()) {
-            if ((joined == null || joined.position() == 0) && source.remaining() >= requestSize) {
+            if (joinedLength() == 0 && source.remaining() >= requestSize) {
                 send(at, source, requestSize);
                 at += requestSize;
                 continue;
             }
-            if (joined == null) {
-                joined = ByteBuffer.allocate(requestSize);
-            }
-            if (joined.position() == 0) {
+            if (joinedLength() == 0) {
                 joinedAt = at;
             }
-            int length = Math.min(joined.remaining(), source.remaining());
+            int length = Math.min(requestSize - joinedLength(), source.remaining());
             ByteBuffer slice = source.slice();
             slice.limit(length);
-            joined.put(slice);
+            joinRoomFor(length).put(slice);
             source.position(source.position() + length);
             at += length;
-            if (!joined.hasRemaining()) {
+            if (joinedLength() == requestSize) {
                 sendJoined();
             }
         }
         return total;
+    }
+
+    private int joinedLength() {
+        return joined == null ? 0 : joined.position();
+    }
+
+    /**
+     * The joining buffer, with room for {@code length} more bytes. It starts small and doubles up to the request size,
+     * so that a small file written through a stream costs a small buffer, not a whole request's.
+     */
+    private ByteBuffer joinRoomFor(int length) {
+        if (joined == null) {
+            joined = ByteBuffer.allocate(Math.min(requestSize, Math.max(FIRST_JOIN, length)));
+        } else if (joined.remaining() < length) {
+            int needed = joined.position() + length;
+            ByteBuffer larger = ByteBuffer.allocate(Math.min(requestSize, Math.max(needed, joined.capacity() * 2)));
+            joined.flip();
+            larger.put(joined);
+            joined = larger;
+        }
+        return joined;
     }
 
     private void send(long at, ByteBuffer source, int length) throws IOException {
@@ -73,7 +93,7 @@ final class WriteBehind {
 
     /** Sends what is joined, if anything and no write failed, without waiting for any status. */
     void sendWhatIsJoined() throws IOException {
-        if (joined != null && joined.position() > 0 && failure == null) {
+        if (joinedLength() > 0 && failure == null) {
             sendJoined();
         }
     }
@@ -88,7 +108,7 @@ final class WriteBehind {
     }
 
     boolean hasPending() {
-        return !pending.isEmpty() || joined != null && joined.position() > 0;
+        return !pending.isEmpty() || joinedLength() > 0;
     }
 
     /** Sends what is joined, waits for every write in flight and throws the first failure, if any. */

@@ -20,6 +20,8 @@ import dev.sandgate.tunnel.TunnelException;
  */
 final class SocketTunnel implements Tunnel {
     private static final int READ_BUFFER = 64 * 1024;
+    /** Reads shorter than this are replies to requests, answered with an immediate acknowledgement. */
+    private static final int SHORT_READ = 1024;
 
     private final Socket socket;
     private final byte[] leftover;
@@ -54,8 +56,12 @@ final class SocketTunnel implements Tunnel {
     }
 
     /**
-     * Linux leaves quick-ACK mode on its own, so it is asked for again after every read. A socket that refuses it
-     * is only slower: the tunnel goes on without it (a broken socket shows on the next read).
+     * Linux leaves quick-ACK mode on its own, so it is asked for again after each short read: a reply to a request,
+     * the case where a held-back acknowledgement stalls the peer. Bulk data arrives in long reads and is left to the
+     * kernel's delayed acknowledgements, which let a proxy without {@code TCP_NODELAY} gather its small writes into
+     * long segments; acknowledging every read made tinyproxy send 7 KiB segments where OpenSSH's client got 42 KiB
+     * ones, and cost a system call per read. A socket that refuses it is only slower: the tunnel goes on without it
+     * (a broken socket shows on the next read).
      */
     private boolean rearmQuickAck() {
         try {
@@ -87,7 +93,7 @@ final class SocketTunnel implements Tunnel {
             int n;
             boolean quickAck = quickAck();
             while ((n = in.read(buffer)) >= 0) {
-                if (quickAck) {
+                if (quickAck && n < SHORT_READ) {
                     quickAck = rearmQuickAck();
                 }
                 if (n > 0) {
