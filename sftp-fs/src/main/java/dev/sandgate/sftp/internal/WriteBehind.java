@@ -14,11 +14,12 @@ import java.util.ArrayDeque;
  * the channel flushes before anything that asks the server about the file.
  */
 final class WriteBehind {
+    /** The joining buffer's first size: a small file written through a stream needs no more. */
+    private static final int FIRST_JOIN = 16 * 1024;
+
     private final RemoteFile file;
     private final int requestSize;
     private final int maxInFlight;
-    private static final int FIRST_JOIN = 16 * 1024;
-
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
     /** Bytes joined for the next request, to be written at {@link #joinedAt}; made on the first small write. */
     private ByteBuffer joined;
