@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
                 "Either side is SESSION:path (relative to the session's home) or a local path. A target that is an"
                         + " existing directory receives the source under its own name, as with cp.",
                 "An interrupted copy run again continues: complete files are skipped, partial ones continued.",
+                "New files and directories get the source's permissions (less the umask). Symbolic links and"
+                        + " special files are not copied; each is named on standard error (unless -q).",
                 "Shows a progress bar on a terminal, nothing otherwise."})
 final class CpCommand implements Callable<Integer> {
     @Spec
@@ -44,7 +46,7 @@ final class CpCommand implements Callable<Integer> {
             description = "Files in flight at once (default ${DEFAULT-VALUE}).")
     private int concurrency;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar, even on a terminal.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar, even on a terminal, and no list of what was not copied.")
     private boolean quiet;
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "What to copy: a local path or SESSION:path.")
@@ -85,14 +87,24 @@ final class CpCommand implements Callable<Integer> {
                         + " or drop the trailing / to copy to a file of that name");
             }
             Progress progress = quiet || System.console() == null ? null : progress(io, from, directory);
-            TransferResult result = TreeTransfer.builder(from, to)
-                    .concurrency(concurrency)
-                    .resume(!noResume)
-                    .listener(progress == null ? TransferListener.NONE : progress)
-                    .build()
-                    .run();
+            LeftOut leftOut = new LeftOut(progress == null ? TransferListener.NONE : progress);
+            TransferResult result;
+            try {
+                result = TreeTransfer.builder(from, to)
+                        .concurrency(concurrency)
+                        .resume(!noResume)
+                        .listener(leftOut)
+                        .build()
+                        .run();
+            } finally {
+                if (progress != null) {
+                    progress.finish();
+                }
+                if (!quiet) {
+                    leftOut.report(io.err());
+                }
+            }
             if (progress != null) {
-                progress.finish();
                 io.err().println("Copied " + result.filesCopied() + " files (" + Progress.size(result.bytesTransferred())
                         + ")" + (result.filesSkipped() > 0 ? ", skipped " + result.filesSkipped() : "")
                         + (result.filesResumed() > 0 ? ", continued " + result.filesResumed() : ""));

@@ -420,9 +420,37 @@ class CommandsTest {
         }
 
         @Test
+        void aTreeKeepsItsExecutableBitsAndNamesTheLinksItLeavesOut() throws Exception {
+            Path tree = home.resolve("tools");
+            Files.createDirectories(tree);
+            Files.writeString(tree.resolve("run.sh"), "echo ran");
+            Files.setPosixFilePermissions(tree.resolve("run.sh"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createSymbolicLink(tree.resolve("latest"), Path.of("run.sh"));
+            Cli.Result up = cli.run("cp", "-r", tree.toString(), session + ":tools");
+            assertEquals(0, up.status(), up::toString);
+            assertTrue(up.err().contains(tree.resolve("latest") + " (symbolic link)"), up::toString);
+            assertEquals("ran\n", cli.run("exec", session, "--", "./tools/run.sh").out(), "still executable");
+
+            Cli.Result quiet = cli.run("cp", "-r", "-q", tree.toString(), session + ":tools");
+            assertEquals(0, quiet.status(), quiet::toString);
+            assertEquals("", quiet.err(), "-q names nothing");
+        }
+
+        @Test
         void twoLocalPathsAreAUsageError() {
             Cli.Result result = cli.run("cp", "a", "b");
             assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+        }
+    }
+
+    @Nested
+    class Forward {
+        @Test
+        void aNegativeLocalPortIsRefusedAsAPort() {
+            Cli.Result result = cli.run("forward", session, "-1:80");
+            assertEquals(ExitCodes.USAGE, result.status(), result::toString);
+            assertTrue(result.err().contains("'-1' is not a port"), result::toString);
         }
     }
 

@@ -21,7 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,6 +58,10 @@ final class TransferRun {
 
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     private static final int MAX_SUPPRESSED = 10;
+    private static final FileAttribute<?>[] NO_ATTRIBUTES = {};
+    /** What a directory this run creates always grants its owner, so that the run can fill it. */
+    private static final Set<PosixFilePermission> OWNER_ALL = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final Path source;
     private final Path target;
@@ -137,7 +145,7 @@ final class TransferRun {
             attributes = Files.readAttributes(root, BasicFileAttributes.class);
         }
         if (!attributes.isDirectory() && !attributes.isRegularFile()) {
-            skip(source, target, "not a regular file or directory");
+            skip(source, target, TransferListener.NOT_REGULAR);
             return;
         }
         if (root.getFileSystem().equals(target.getFileSystem())
@@ -147,7 +155,7 @@ final class TransferRun {
         }
         if (attributes.isRegularFile()) {
             Path parent = target.getParent();
-            boolean fresh = parent != null && createRoot(parent);
+            boolean fresh = parent != null && createRoot(parent, NO_ATTRIBUTES);
             submit(root, target, attributes, resume && !fresh);
         } else {
             Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Walker(root));
@@ -172,7 +180,8 @@ final class TransferRun {
             Path to = null;
             try {
                 to = targetOf(dir);
-                boolean fresh = dir.equals(root) ? createRoot(to) : createDirectory(to);
+                FileAttribute<?>[] permissions = permissionsFor(dir, attrs, to, true);
+                boolean fresh = dir.equals(root) ? createRoot(to, permissions) : createDirectory(to, permissions);
                 if (fresh) {
                     created.add(to);
                 }
@@ -194,7 +203,8 @@ final class TransferRun {
                 if (attrs.isRegularFile()) {
                     submit(file, to, attrs, resume && !created.contains(to.getParent()));
                 } else {
-                    skip(file, to, attrs.isSymbolicLink() ? "symbolic link" : "not a regular file or directory");
+                    skip(file, to,
+                            attrs.isSymbolicLink() ? TransferListener.SYMBOLIC_LINK : TransferListener.NOT_REGULAR);
                 }
             } catch (IOException | RuntimeException e) {
                 if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
@@ -240,8 +250,11 @@ final class TransferRun {
         }
     }
 
-    /** Like {@link Files#createDirectories}, but counts each directory it creates; returns whether it created it. */
-    private boolean createRoot(Path dir) throws IOException {
+    /**
+     * Like {@link Files#createDirectories}, but counts each directory it creates; returns whether it created it.
+     * {@code permissions} go to {@code dir} itself, not to the parents it creates.
+     */
+    private boolean createRoot(Path dir, FileAttribute<?>[] permissions) throws IOException {
         if (Files.isDirectory(dir)) {
             return false;
         }
@@ -251,8 +264,9 @@ final class TransferRun {
             missing.push(level);
         }
         boolean created = false;
+        Path last = missing.peekLast();
         for (Path level : missing) {
-            created = createDirectory(level);
+            created = createDirectory(level, level == last ? permissions : NO_ATTRIBUTES);
         }
         return created;
     }
@@ -261,9 +275,9 @@ final class TransferRun {
      * Creates first and looks only on failure: one round trip for a new tree, which is the latency-bound case.
      * Returns whether this call created the directory.
      */
-    private boolean createDirectory(Path dir) throws IOException {
+    private boolean createDirectory(Path dir, FileAttribute<?>[] permissions) throws IOException {
         try {
-            Files.createDirectory(dir);
+            Files.createDirectory(dir, permissions);
             directoriesCreated.increment();
             return true;
         } catch (IOException e) {
@@ -318,7 +332,7 @@ final class TransferRun {
                 long present = existing.size();
                 boolean sameTime = seconds(existing.lastModifiedTime()) == seconds(modified);
                 if (present == size && sameTime) {
-                    skip(from, to, "up to date");
+                    skip(from, to, TransferListener.UP_TO_DATE);
                     return;
                 }
                 // A shorter file is never complete, whatever its time: a copy cut midway within the source's
@@ -329,7 +343,7 @@ final class TransferRun {
             }
         }
         listener.fileStarted(from, to, size);
-        long written = writeBytes(from, to, offset);
+        long written = writeBytes(from, to, offset, permissionsFor(from, attributes, to, false));
         if (written < 0) {
             return;
         }
@@ -363,12 +377,12 @@ final class TransferRun {
      * Writes the source's bytes from {@code offset} on; returns how many, or -1 when the transfer is stopping and
      * the file was abandoned.
      */
-    private long writeBytes(Path from, Path to, long offset) throws IOException {
+    private long writeBytes(Path from, Path to, long offset, FileAttribute<?>[] permissions) throws IOException {
         Set<StandardOpenOption> options = offset > 0 ? EnumSet.of(WRITE) : EnumSet.of(WRITE, CREATE, TRUNCATE_EXISTING);
         ByteBuffer buffer = buffers.get();
         long written = 0;
         try (SeekableByteChannel in = Files.newByteChannel(from, READ);
-             SeekableByteChannel out = Files.newByteChannel(to, options)) {
+             SeekableByteChannel out = Files.newByteChannel(to, options, permissions)) {
             if (offset > 0) {
                 in.position(offset);
                 out.position(offset);
@@ -419,6 +433,33 @@ final class TransferRun {
             fill(existing, actual);
         }
         return !expected.hasRemaining() && !actual.hasRemaining() && expected.flip().equals(actual.flip());
+    }
+
+    /**
+     * The source's permission bits for a file or directory this run may create, as cp and OpenSSH's sftp give them
+     * (the creating side's umask applies; an existing target keeps its own); none when either side lacks POSIX
+     * permissions. A directory also grants its owner everything, or the run could not fill it.
+     */
+    private static FileAttribute<?>[] permissionsFor(Path from, BasicFileAttributes listed, Path to, boolean directory)
+            throws IOException {
+        if (!to.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return NO_ATTRIBUTES;
+        }
+        PosixFileAttributes posix;
+        if (listed instanceof PosixFileAttributes carried) {
+            posix = carried; // an SFTP listing carries the mode: no round trip
+        } else if (from.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // the default provider hands a walk only basic attributes: one more (local) stat
+            posix = Files.readAttributes(from, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } else {
+            return NO_ATTRIBUTES;
+        }
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        permissions.addAll(posix.permissions());
+        if (directory) {
+            permissions.addAll(OWNER_ALL);
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
     }
 
     private static BasicFileAttributes attributesOrNull(Path path) throws IOException {

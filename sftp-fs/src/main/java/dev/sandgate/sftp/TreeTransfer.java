@@ -28,9 +28,18 @@ import java.util.Objects;
  * {@link java.nio.file.Files#newByteChannel} in large chunks; the count written must equal the size the source had when
  * listed, and then its last-modified time is set to the source's. Directories' times are not copied.
  *
+ * <p><b>Permissions</b> go over as {@code cp} and OpenSSH's {@code sftp} carry them: a file or directory this run
+ * creates asks for the source's permission bits, which the creating side's umask then trims (an executable stays
+ * executable; a {@code 0600} file stays private). A directory is also given {@code u+rwx}, so the run can fill it.
+ * A target that already exists keeps its own permissions. Owners, groups and the set-id bits are not copied; neither
+ * are permissions when either side has no POSIX view.
+ *
  * <p><b>Symbolic links</b> inside the tree are not followed and not copied: each one is reported to
  * {@link TransferListener#fileSkipped} and counted in {@link TransferResult#filesSkipped()}, as is anything that is
- * neither a regular file nor a directory. A source that is itself a link is followed.
+ * neither a regular file nor a directory, with the reason {@link TransferListener#SYMBOLIC_LINK} or
+ * {@link TransferListener#NOT_REGULAR}. A link is not recreated on the other side either: a tree from a sandbox
+ * whose links point outside it could otherwise make a later write land outside the target. A source that is itself a
+ * link is followed.
  *
  * <p><b>Resume</b> (on by default). A target file with the source's size and last-modified time, compared to the
  * whole second (SFTP version 3 carries seconds), is skipped as up to date. A target file that is shorter than the

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -388,6 +389,20 @@ class TreeTransferTest {
             assertEquals(0, again.filesSkipped());
             assertEquals(first.bytesTransferred(), again.bytesTransferred());
             assertSameTree(source, target);
+        }
+
+        @Test
+        void aRewrittenFileKeepsItsOwnPermissionsAsWithCp() throws IOException {
+            Path source = temp.resolve("source");
+            write(source.resolve("private.txt"), bytes(3, 100), OLD);
+            Files.setPosixFilePermissions(source.resolve("private.txt"), PosixFilePermissions.fromString("rw-------"));
+            Path target = write(temp.resolve("target/private.txt"), bytes(4, 50), OLD);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-r--"));
+
+            assertEquals(1, TreeTransfer.builder(source, temp.resolve("target")).build().run().filesCopied());
+
+            assertEquals(-1, Files.mismatch(source.resolve("private.txt"), target));
+            assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
         }
     }
 

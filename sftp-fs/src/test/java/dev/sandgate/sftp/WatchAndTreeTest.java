@@ -13,10 +13,14 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,59 @@ class WatchAndTreeTest {
                         "only the missing part is sent: " + resumed.bytesTransferred() + " of " + big.length
                                 + ", " + partial + " were there");
                 assertArrayEquals(big, Files.readAllBytes(gateway.sessionDirectory(session).resolve("up/big.bin")));
+            }
+        }
+    }
+
+    /** The owner's bits are the source's (a umask does not take those), and no bit is added beyond the source's. */
+    private static void assertCarried(String what, String source, Set<PosixFilePermission> target, boolean directory) {
+        Set<PosixFilePermission> expected = PosixFilePermissions.fromString(source);
+        if (directory) {
+            expected.addAll(PosixFilePermissions.fromString("rwx------"));
+        }
+        for (PosixFilePermission owner : Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE)) {
+            assertEquals(expected.contains(owner), target.contains(owner), what + " " + owner + " in " + target);
+        }
+        assertTrue(expected.containsAll(target), what + ": " + PosixFilePermissions.toString(target)
+                + " grants more than " + PosixFilePermissions.toString(expected));
+    }
+
+    @Test
+    void permissionsGoUpAndComeBackAsCpGivesThem(@TempDir Path local) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String session = SandgateUriTest.newSession(gateway);
+        Path source = Files.createDirectories(local.resolve("source"));
+        Map<String, String> files = Map.of("run.sh", "rwxr-xr-x", "secret.key", "rw-------",
+                "shut/inside.txt", "rw-r--r--", "notes.txt", "r--r--r--");
+        Map<String, String> directories = Map.of("shut", "r-x------");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path path = source.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.getKey());
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(file.getValue()));
+        }
+        for (Map.Entry<String, String> directory : directories.entrySet()) {
+            Files.setPosixFilePermissions(source.resolve(directory.getKey()),
+                    PosixFilePermissions.fromString(directory.getValue()));
+        }
+        try (SandboxSsh ssh = SandgateUriTest.ssh(gateway); SshConnection connection = ssh.connect(session);
+             FileSystem remote = SandboxFileSystems.open(connection)) {
+            assertEquals(4, TreeTransfer.builder(source, remote.getPath("up")).build().run().filesCopied());
+            assertEquals(4, TreeTransfer.builder(remote.getPath("up"), local.resolve("back")).build().run()
+                    .filesCopied());
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                assertCarried("up/" + file.getKey(), file.getValue(),
+                        Files.getPosixFilePermissions(remote.getPath("up", file.getKey())), false);
+                assertCarried("back/" + file.getKey(), file.getValue(),
+                        Files.getPosixFilePermissions(local.resolve("back").resolve(file.getKey())), false);
+                assertEquals(file.getKey(), Files.readString(local.resolve("back").resolve(file.getKey())));
+            }
+            for (Map.Entry<String, String> directory : directories.entrySet()) {
+                assertCarried("up/" + directory.getKey(), directory.getValue(),
+                        Files.getPosixFilePermissions(remote.getPath("up", directory.getKey())), true);
+                assertCarried("back/" + directory.getKey(), directory.getValue(),
+                        Files.getPosixFilePermissions(local.resolve("back").resolve(directory.getKey())), true);
             }
         }
     }

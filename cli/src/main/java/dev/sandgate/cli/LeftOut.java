@@ -1,0 +1,60 @@
+package dev.sandgate.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.sandgate.sftp.TransferListener;
+
+/**
+ * Passes everything on to the next listener and remembers the entries a copy left out (links, devices, pipes), so
+ * that cp can name them once it is over instead of dropping them without a word. Up-to-date files are not left out.
+ */
+final class LeftOut implements TransferListener {
+    /** How many entries are named one by one; the rest are counted. */
+    static final int NAMED = 20;
+
+    private final TransferListener next;
+    private final Queue<String> named = new ConcurrentLinkedQueue<>();
+    private final AtomicLong count = new AtomicLong();
+
+    LeftOut(TransferListener next) {
+        this.next = next;
+    }
+
+    @Override
+    public void fileStarted(Path source, Path target, long size) {
+        next.fileStarted(source, target, size);
+    }
+
+    @Override
+    public void bytesTransferred(Path source, long bytes) {
+        next.bytesTransferred(source, bytes);
+    }
+
+    @Override
+    public void fileCompleted(Path source, Path target, long bytes) {
+        next.fileCompleted(source, target, bytes);
+    }
+
+    @Override
+    public void fileSkipped(Path source, Path target, String reason) {
+        next.fileSkipped(source, target, reason);
+        if (!UP_TO_DATE.equals(reason) && count.incrementAndGet() <= NAMED) {
+            named.add(source + " (" + reason + ")");
+        }
+    }
+
+    /** Names what was left out, one line each, on {@code err}; prints nothing when nothing was. */
+    void report(PrintStream err) {
+        for (String entry : named) {
+            err.println("sandgate: not copied: " + entry);
+        }
+        long unnamed = count.get() - named.size();
+        if (unnamed > 0) {
+            err.println("sandgate: not copied: " + unnamed + " more entries that are not regular files or directories");
+        }
+    }
+}
