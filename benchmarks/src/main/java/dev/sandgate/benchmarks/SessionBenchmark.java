@@ -193,6 +193,8 @@ final class SessionBenchmark {
                 if (!opener.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     throw new IOException("the threads that opened the sessions did not end");
                 }
+                // idle means idle: the pooled I/O threads the burst of connects started end after 5 s without work
+                Thread.sleep(6000);
                 settle();
                 long rssAfter = residentKib();
                 int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();

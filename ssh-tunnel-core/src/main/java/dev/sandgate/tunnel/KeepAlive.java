@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.future.GlobalRequestFuture.ReplyHandler;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
@@ -58,13 +60,18 @@ final class KeepAlive implements Runnable {
         }
         unanswered.incrementAndGet();
         try {
-            Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, REQUEST.length() + 16);
-            request.putString(REQUEST);
-            request.putBoolean(true);
             // success or failure alike: any answer means the server and the tunnel are alive
-            session.request(request, REQUEST, (command, reply) -> unanswered.set(0));
+            ask(session, (command, reply) -> unanswered.set(0));
         } catch (IOException | RuntimeException closing) {
             // the session is closing; the close listener stops this schedule
         }
+    }
+
+    /** Sends one {@code keepalive@openssh.com} request wanting a reply; {@code onReply} hears success and failure. */
+    static void ask(Session session, ReplyHandler onReply) throws IOException {
+        Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, REQUEST.length() + 16);
+        request.putString(REQUEST);
+        request.putBoolean(true);
+        session.request(request, REQUEST, onReply);
     }
 }

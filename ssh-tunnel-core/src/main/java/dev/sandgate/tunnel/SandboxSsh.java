@@ -15,6 +15,9 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
@@ -68,6 +71,8 @@ import dev.sandgate.tunnel.internal.UnboundTransport;
  */
 public final class SandboxSsh implements Closeable {
     private static final Duration TRANSPORT_REPORT_MARGIN = Duration.ofMillis(250);
+    /** How long a pooled I/O thread lives without work. */
+    static final Duration IO_THREAD_IDLE = Duration.ofSeconds(5);
 
     private final LoginSource logins;
     private final String loginDescription;
@@ -124,11 +129,14 @@ public final class SandboxSsh implements Closeable {
         this.reconnectPolicy = builder.reconnectPolicy;
         this.connectionListener = builder.connectionListener;
         AtomicInteger threads = new AtomicInteger();
-        this.ioExecutor = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // as many threads as writes in flight at once (a blocked send must not hold up another session's), each
+        // ending after a few idle seconds: a burst of connects leaves no threads behind for long
+        this.ioExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.keepAliveInterval = builder.keepAliveInterval;
         this.keepAliveMisses = builder.keepAliveMisses;
         this.keepAliveTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -256,6 +264,7 @@ public final class SandboxSsh implements Closeable {
             future.cancel();
             throw SshFailures.tunnel(sessionId, record, e, connectTimeout, deadline);
         }
+        session.addChannelListener(CloseAcknowledger.INSTANCE);
         try {
             session.addPublicKeyIdentity(login.identity());
             // the login waits for the key exchange, so this one limit bounds both

@@ -38,6 +38,11 @@ import dev.sandgate.tunnel.Tunnel;
  * completed, so completing on send would cost every request two thread hand-offs in a row; the limit keeps the
  * back-pressure. The drain sends everything queued at once, in pieces of up to {@link #MAX_SEND} bytes, so that many
  * small packets cost one tunnel write. A failed send of a write already reported done still fails the session.
+ *
+ * <p>Replies leave together: what the thread handing MINA a batch of received bytes writes while MINA handles it is
+ * sent when the batch is done (or once {@link #MAX_SEND} bytes wait), in one tunnel write. A proxy that relays without
+ * {@code TCP_NODELAY} (tinyproxy) holds a second small write until the first is acknowledged, and the server delays
+ * that acknowledgement by up to 40 ms, so two replies sent apart cost a command that much.
  */
 final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunnel.Receiver {
     private static final AtomicLong IDS = new AtomicLong();
@@ -76,6 +81,8 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final Object readGate = new Object();
     private boolean readSuspended;
     private volatile IOException writeFailure;
+    /** The thread inside {@link #onBytes} while it is, else null: its writes wait for the end of the batch. */
+    private volatile Thread receiving;
 
     /** @param record where to record that the tunnel ended, or null */
     TunnelIoSession(TunnelIoConnector connector, IoHandler handler, Tunnel tunnel, SocketAddress remoteAddress,
@@ -95,10 +102,16 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     @Override
     public void onBytes(ByteBuffer bytes) throws IOException {
         awaitReadAllowed();
+        receiving = Thread.currentThread();
         try {
             handler.messageReceived(this, Readable.readable(bytes));
         } catch (Exception e) {
             reportException(e);
+        } finally {
+            receiving = null;
+            if (!queue.isEmpty()) {
+                scheduleDrain();
+            }
         }
     }
 
@@ -161,7 +174,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         if (early) {
             future.written();
         }
-        scheduleDrain();
+        if (Thread.currentThread() != receiving || queuedBytes.get() >= MAX_SEND) {
+            scheduleDrain();
+        }
         return future;
     }
 
