@@ -176,6 +176,7 @@ final class SessionBenchmark {
         }
         try (SandboxSsh ssh = peers.sandgate(Route.DIRECT)) {
             ssh.connect(Peers.SESSION).close();
+            waitForIdlePoolThreadsToEnd();
             settle();
             long rssBefore = residentKib();
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -193,8 +194,7 @@ final class SessionBenchmark {
                 if (!opener.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     throw new IOException("the threads that opened the sessions did not end");
                 }
-                // idle means idle: the pooled I/O threads the burst of connects started end after 5 s without work
-                Thread.sleep(6000);
+                waitForIdlePoolThreadsToEnd();
                 settle();
                 long rssAfter = residentKib();
                 int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -221,6 +221,14 @@ final class SessionBenchmark {
         return Thread.getAllStackTraces().keySet().stream().collect(java.util.stream.Collectors.groupingBy(
                 thread -> thread.getName().replaceAll("[0-9a-f]{6,}|[0-9]+", "N"), java.util.TreeMap::new,
                 java.util.stream.Collectors.counting()));
+    }
+
+    /**
+     * Idle means idle: the pooled {@code sandgate-io-*} threads that connecting started end after 5 s without work
+     * (SandboxSsh), so both counts are taken once they have.
+     */
+    private static void waitForIdlePoolThreadsToEnd() throws InterruptedException {
+        Thread.sleep(6000);
     }
 
     private static void settle() throws InterruptedException {

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
                 "Either side is SESSION:path (relative to the session's home) or a local path. A target that is an"
                         + " existing directory receives the source under its own name, as with cp.",
                 "An interrupted copy run again continues: complete files are skipped, partial ones continued.",
-                "New files and directories get the source's permissions (less the umask). Symbolic links and"
-                        + " special files are not copied; each is named on standard error (unless -q).",
+                "New files and directories get the source's permissions (less the umask), plus u+w for files and"
+                        + " u+rwx for directories. Symbolic links and special files are not copied; they are named on"
+                        + " standard error (the first 20, then a count) unless -q.",
                 "Shows a progress bar on a terminal, nothing otherwise."})
 final class CpCommand implements Callable<Integer> {
     @Spec

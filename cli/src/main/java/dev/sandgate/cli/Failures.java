@@ -26,7 +26,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
     public int handleParseException(CommandLine.ParameterException failure, String[] args) {
         CommandLine command = failure.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("sandgate: " + failure.getMessage());
+        String optionLikeMapping = command.getCommand() instanceof ForwardCommand
+                ? ForwardCommand.negativePortIn(args) : null;
+        // picocli takes a mapping such as -1:80 for an option; what is wrong with it is the port
+        err.println("sandgate: " + (optionLikeMapping != null ? optionLikeMapping : failure.getMessage()));
         CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
         err.print(command.getHelp().fullSynopsis());
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");

@@ -77,6 +77,20 @@ final class ForwardCommand implements Callable<Integer> {
         } catch (NumberFormatException notANumber) {
             // the message below says what is wanted
         }
-        throw new IllegalArgumentException("'" + text + "' is not a port (" + (zeroAllowed ? 0 : 1) + "-65535)");
+        throw new IllegalArgumentException(notAPort(text, zeroAllowed));
+    }
+
+    private static String notAPort(String text, boolean zeroAllowed) {
+        return "'" + text + "' is not a port (" + (zeroAllowed ? 0 : 1) + "-65535)";
+    }
+
+    /** What is wrong with an argument such as -1:80, which the parser takes for an option; null when none is. */
+    static String negativePortIn(String[] args) {
+        for (String arg : args) {
+            if (arg.matches("-[0-9]+:.*")) {
+                return notAPort(arg.substring(0, arg.indexOf(':')), true) + " in the mapping " + arg;
+            }
+        }
+        return null;
     }
 }

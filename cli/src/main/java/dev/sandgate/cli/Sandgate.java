@@ -75,10 +75,6 @@ public final class Sandgate {
         Class<?> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (only != null) {
             line.addSubcommand(args[0], only);
-            if (only == ForwardCommand.class) {
-                // so that a mapping such as -1:80 reaches the port check instead of passing for an unknown option
-                line.getSubcommands().get(args[0]).setUnmatchedOptionsArePositionalParams(true);
-            }
         } else {
             SUBCOMMANDS.forEach(line::addSubcommand);
             line.addSubcommand("help", CommandLine.HelpCommand.class);

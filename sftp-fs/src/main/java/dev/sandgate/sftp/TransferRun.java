@@ -62,6 +62,8 @@ final class TransferRun {
     /** What a directory this run creates always grants its owner, so that the run can fill it. */
     private static final Set<PosixFilePermission> OWNER_ALL = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    /** What a file this run creates always grants its owner, so that a later run can continue or rewrite it. */
+    private static final Set<PosixFilePermission> OWNER_WRITE = EnumSet.of(PosixFilePermission.OWNER_WRITE);
 
     private final Path source;
     private final Path target;
@@ -436,9 +438,10 @@ final class TransferRun {
     }
 
     /**
-     * The source's permission bits for a file or directory this run may create, as cp and OpenSSH's sftp give them
-     * (the creating side's umask applies; an existing target keeps its own); none when either side lacks POSIX
-     * permissions. A directory also grants its owner everything, or the run could not fill it.
+     * The source's permission bits for a file or directory this run may create (an existing target keeps its own);
+     * none when either side lacks POSIX permissions. A file also grants its owner write, as OpenSSH's sftp does when
+     * it downloads, or a cut copy of a read-only file could not be continued; a directory grants its owner
+     * everything, or the run could not fill it.
      */
     private static FileAttribute<?>[] permissionsFor(Path from, BasicFileAttributes listed, Path to, boolean directory)
             throws IOException {
@@ -456,9 +459,7 @@ final class TransferRun {
         }
         Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
         permissions.addAll(posix.permissions());
-        if (directory) {
-            permissions.addAll(OWNER_ALL);
-        }
+        permissions.addAll(directory ? OWNER_ALL : OWNER_WRITE);
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
     }
 

@@ -28,11 +28,13 @@ import java.util.Objects;
  * {@link java.nio.file.Files#newByteChannel} in large chunks; the count written must equal the size the source had when
  * listed, and then its last-modified time is set to the source's. Directories' times are not copied.
  *
- * <p><b>Permissions</b> go over as {@code cp} and OpenSSH's {@code sftp} carry them: a file or directory this run
- * creates asks for the source's permission bits, which the creating side's umask then trims (an executable stays
- * executable; a {@code 0600} file stays private). A directory is also given {@code u+rwx}, so the run can fill it.
- * A target that already exists keeps its own permissions. Owners, groups and the set-id bits are not copied; neither
- * are permissions when either side has no POSIX view.
+ * <p><b>Permissions</b> go over much as OpenSSH's {@code sftp} carries them: a file or directory this run creates
+ * asks for the source's permission bits (an executable stays executable; a {@code 0600} file stays private), which
+ * the creating side's umask may trim (the local file system and OpenSSH's {@code sftp-server} apply one; MINA's
+ * server sets the bits as asked). A file is also given {@code u+w}, so that a cut copy of a read-only file can be
+ * continued, and a directory {@code u+rwx}, so that the run can fill it; both stay. A target that already exists
+ * keeps its own permissions. Owners, groups and the set-id bits are not copied; neither are permissions when either
+ * side has no POSIX view.
  *
  * <p><b>Symbolic links</b> inside the tree are not followed and not copied: each one is reported to
  * {@link TransferListener#fileSkipped} and counted in {@link TransferResult#filesSkipped()}, as is anything that is

@@ -145,12 +145,13 @@ class WatchAndTreeTest {
         }
     }
 
-    /** The owner's bits are the source's (a umask does not take those), and no bit is added beyond the source's. */
+    /**
+     * The owner's bits are the source's plus u+w (u+rwx for a directory), which a umask does not take, and no other
+     * bit is added.
+     */
     private static void assertCarried(String what, String source, Set<PosixFilePermission> target, boolean directory) {
         Set<PosixFilePermission> expected = PosixFilePermissions.fromString(source);
-        if (directory) {
-            expected.addAll(PosixFilePermissions.fromString("rwx------"));
-        }
+        expected.addAll(PosixFilePermissions.fromString(directory ? "rwx------" : "-w-------"));
         for (PosixFilePermission owner : Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE)) {
             assertEquals(expected.contains(owner), target.contains(owner), what + " " + owner + " in " + target);

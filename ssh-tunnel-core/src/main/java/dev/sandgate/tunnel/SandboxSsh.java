@@ -72,7 +72,7 @@ import dev.sandgate.tunnel.internal.UnboundTransport;
 public final class SandboxSsh implements Closeable {
     private static final Duration TRANSPORT_REPORT_MARGIN = Duration.ofMillis(250);
     /** How long a pooled I/O thread lives without work. */
-    static final Duration IO_THREAD_IDLE = Duration.ofSeconds(5);
+    private static final Duration IO_THREAD_IDLE = Duration.ofSeconds(5);
 
     private final LoginSource logins;
     private final String loginDescription;
@@ -129,8 +129,8 @@ public final class SandboxSsh implements Closeable {
         this.reconnectPolicy = builder.reconnectPolicy;
         this.connectionListener = builder.connectionListener;
         AtomicInteger threads = new AtomicInteger();
-        // as many threads as writes in flight at once (a blocked send must not hold up another session's), each
-        // ending after a few idle seconds: a burst of connects leaves no threads behind for long
+        // tunnel opens and write drains: as many threads as run at once (a blocked send must not hold up another
+        // session's), each ending after a few idle seconds, so a burst of connects leaves no threads behind for long
         this.ioExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
@@ -264,7 +264,6 @@ public final class SandboxSsh implements Closeable {
             future.cancel();
             throw SshFailures.tunnel(sessionId, record, e, connectTimeout, deadline);
         }
-        session.addChannelListener(CloseAcknowledger.INSTANCE);
         try {
             session.addPublicKeyIdentity(login.identity());
             // the login waits for the key exchange, so this one limit bounds both
@@ -275,6 +274,7 @@ public final class SandboxSsh implements Closeable {
         }
         if (!keepAliveInterval.isZero()) {
             KeepAlive.start(session, record, keepAliveInterval, keepAliveMisses, keepAliveTimer);
+            session.addChannelListener(new CloseAcknowledger());
         }
         return new Link(session, login.issued(), tunnelDescription(session), record);
     }
@@ -640,7 +640,9 @@ public final class SandboxSsh implements Closeable {
         /**
          * How often an idle connection asks the server for a reply, and how many unanswered asks in a row mean the
          * server or the tunnel is dead (the connection then ends with an error instead of hanging); default every
-         * 15 s, 3 misses. {@link Duration#ZERO} turns keepalives off.
+         * 15 s, 3 misses. With keepalives on, a channel that closes also sends one ask along with its close, so that
+         * the server acknowledges it at once (a proxy without {@code TCP_NODELAY} would otherwise hold the next
+         * command about 40 ms). {@link Duration#ZERO} turns both off.
          *
          * @param interval the time between two checks
          * @param misses the misses
