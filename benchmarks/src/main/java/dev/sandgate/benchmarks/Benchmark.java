@@ -68,8 +68,8 @@ public final class Benchmark {
             new SshStartBenchmark(peers, results, work, Path.of(option(args, "--launcher", "cli/target/sandgate"))
                     .toAbsolutePath()).run(connects);
         }
-        results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; " + SftpBenchmark.CIPHER
-                + " (Sandgate negotiated: " + sftp.negotiated() + "); " + sizeMib + " MiB file, " + files
+        results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; OpenSSH's clients held to "
+                + SftpBenchmark.CIPHER + " and " + SftpBenchmark.KEX + " (Sandgate negotiated: " + sftp.negotiated() + "); " + sizeMib + " MiB file, " + files
                 + " x 4 KiB tree, " + rounds + " rounds after a warm-up; " + Runtime.getRuntime().availableProcessors()
                 + " cores, Java " + Runtime.version());
         results.writeTsv(out);

@@ -14,7 +14,6 @@ import dev.sandgate.benchmarks.Peers.Route;
  * the resident size of one OpenSSH client process.
  */
 final class OpenSshMaster implements AutoCloseable {
-    private static final String CIPHER = "aes128-gcm@openssh.com";
 
     private final Peers peers;
     private final Path socket;
@@ -49,7 +48,7 @@ final class OpenSshMaster implements AutoCloseable {
 
     private static List<String> command(Peers peers, Path socket, String... extra) {
         List<String> argv = new ArrayList<>(List.of("ssh"));
-        argv.addAll(peers.openSshOptions(Route.DIRECT, CIPHER, null));
+        argv.addAll(peers.openSshOptions(Route.DIRECT, SftpBenchmark.CIPHER, null));
         argv.addAll(List.of("-o", "ControlPath=" + socket, "-o", "ControlPersist=no"));
         argv.addAll(List.of(extra));
         argv.add(peers.user() + "@127.0.0.1");

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
@@ -47,10 +49,29 @@ final class Peers {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.waitFor() != 0) {
-            throw new IOException(command.get(0) + " failed: " + output);
+        runBounded(command, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Runs a client tool to its end, within {@code limit}: one that takes longer is killed and fails the run, so a
+     * hung peer cannot hold the benchmark forever. Its output (with its errors) goes to a file that a failure quotes.
+     */
+    static void runBounded(List<String> command, Duration limit) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("sandgate-bench-", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IOException(command.get(0) + " did not finish within " + limit + ": " + String.join(" ",
+                        command));
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(command.get(0) + " failed with exit status " + process.exitValue() + ": "
+                        + Files.readString(output));
+            }
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 
@@ -113,7 +134,7 @@ final class Peers {
         List<String> options = new java.util.ArrayList<>(List.of("-F", "none", "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + get("known_hosts"),
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "HostKeyAlias=" + SESSION,
-                "-o", "Ciphers=" + cipher, "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
+                "-o", "Ciphers=" + cipher, "-o", "KexAlgorithms=" + SftpBenchmark.KEX, "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
                 "-o", "Port=" + get("sshd.a.port")));
         String proxy = null;
         String sshd = get("sshd.a.port");

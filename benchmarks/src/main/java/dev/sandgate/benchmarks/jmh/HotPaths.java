@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.sandgate.cert.NewSession;
@@ -47,6 +48,7 @@ import dev.sandgate.tunnel.Transport;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
+@Timeout(time = 30) // an iteration that hangs (a lost echo, a stalled pipeline) is interrupted and reported
 public class HotPaths {
     private static final int FILE_SIZE = 8 << 20;
     private static final int ECHO_SIZE = 64 << 10;

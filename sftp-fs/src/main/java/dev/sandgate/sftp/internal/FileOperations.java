@@ -409,10 +409,7 @@ final class FileOperations {
         if (first.equals(second)) {
             return true;
         }
-        if (first.toAbsolutePath().normalize().equals(second.toAbsolutePath().normalize())
-                && sftp().statIfExists(first, true) != null) {
-            return true;
-        }
+        // no shortcut through normalize(): "d/.." is not "" when d is a symbolic link to a directory elsewhere
         Attributes one = sftp().statIfExists(first, true);
         Attributes other = sftp().statIfExists(second, true);
         if (one == null || other == null) {

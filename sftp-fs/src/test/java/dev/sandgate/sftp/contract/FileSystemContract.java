@@ -1623,6 +1623,18 @@ public abstract class FileSystemContract {
         }
 
         @Test
+        void aLinkBeforeDotDotIsFollowedFirst() throws IOException {
+            Path top = write("u.txt", "top");
+            Files.createDirectories(dir.resolve("a/b"));
+            Path inA = write("a/u.txt", "in a");
+            Files.createSymbolicLink(dir.resolve("deep"), path("a", "b"));
+            Path throughLink = dir.resolve("deep/../u.txt");
+            assertTrue(Files.isSameFile(throughLink, inA), "deep/.. is a, where the link leads, not the directory above");
+            assertFalse(Files.isSameFile(throughLink, top));
+            assertEquals("in a", Files.readString(throughLink));
+        }
+
+        @Test
         void hiddenExistingAndMissing() throws IOException {
             Path file = write("u.txt", "x");
             assertTrue(Files.isHidden(dir.resolve(".x")));
