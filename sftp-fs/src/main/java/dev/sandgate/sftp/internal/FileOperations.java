@@ -423,8 +423,7 @@ final class FileOperations {
         Attributes mine = homeAttributes();
         int mode = attributes.mode();
         boolean root = mine.getUserId() == 0;
-        int shift = attributes.owner().getName().equals(Integer.toString(mine.getUserId())) ? 6
-                : attributes.group().getName().equals(Integer.toString(mine.getGroupId())) ? 3 : 0;
+        int shift = attributes.userId() == mine.getUserId() ? 6 : attributes.groupId() == mine.getGroupId() ? 3 : 0;
         for (AccessMode access : modes) {
             int bit = access == AccessMode.READ ? 4 : access == AccessMode.WRITE ? 2 : 1;
             boolean allowed = root

@@ -37,6 +37,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * <p>MINA's client multiplexes requests by id, so many threads may use one channel at once.
  */
 final class RemoteSftp implements Closeable {
+    /** OpenSSH's request (9.1 and later) for the names of user and group ids. */
+    static final String USERS_GROUPS_BY_ID = "users-groups-by-id@openssh.com";
     /** The longest read or write request sent when the server names no limit ({@code limits@openssh.com}). */
     static final int DEFAULT_MAX_REQUEST = 32 * 1024;
     private static final int HEADER_ROOM = 4 + 1 + 4;
@@ -50,6 +52,7 @@ final class RemoteSftp implements Closeable {
     private final CopyDataExtension copyData;
     private final int maxRead;
     private final int maxWrite;
+    private final boolean usersGroupsById;
 
     private RemoteSftp(DefaultSftpClient client, String sessionId) throws IOException {
         this.client = client;
@@ -62,6 +65,7 @@ final class RemoteSftp implements Closeable {
         OpenSSHLimitsExtensionInfo limits = limitsExtension == null ? null : limitsExtension.limits();
         this.maxRead = limit(limits == null ? 0 : limits.maxReadLength);
         this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength);
+        this.usersGroupsById = client.getServerExtensions().containsKey(USERS_GROUPS_BY_ID);
     }
 
     static RemoteSftp open(ClientSession session, String sessionId) throws IOException {
@@ -124,8 +128,53 @@ final class RemoteSftp implements Closeable {
         return copyData != null;
     }
 
+    boolean hasUsersGroupsById() {
+        return usersGroupsById;
+    }
+
+    /**
+     * Asks the server to name user and group ids ({@code users-groups-by-id@openssh.com}, which the caller checked
+     * it offers): the user names in the order of {@code userIds}, then the group names in the order of
+     * {@code groupIds}, each empty where the server knows no name. A server that refuses the request names nothing.
+     */
+    List<String> namesOf(List<Integer> userIds, List<Integer> groupIds) throws IOException {
+        Buffer request = request(USERS_GROUPS_BY_ID.length() + 16 + 4 * (userIds.size() + groupIds.size()));
+        request.putString(USERS_GROUPS_BY_ID);
+        putIds(request, userIds);
+        putIds(request, groupIds);
+        Reply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), null);
+        List<String> names = new ArrayList<>();
+        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
+            for (int i = 0; i < userIds.size() + groupIds.size(); i++) {
+                names.add("");
+            }
+            return names;
+        }
+        Buffer body = expectType(reply, SftpConstants.SSH_FXP_EXTENDED_REPLY, null);
+        names.addAll(strings(body.getBytes(), userIds.size()));
+        names.addAll(strings(body.getBytes(), groupIds.size()));
+        return names;
+    }
+
+    private static void putIds(Buffer request, List<Integer> ids) {
+        request.putInt(4L * ids.size());
+        for (int id : ids) {
+            request.putInt(id);
+        }
+    }
+
+    /** {@code count} SSH strings packed one after another; a short answer leaves the rest empty. */
+    private static List<String> strings(byte[] packed, int count) {
+        Buffer buffer = new ByteArrayBuffer(packed);
+        List<String> strings = new ArrayList<>(count);
+        while (strings.size() < count) {
+            strings.add(buffer.available() >= 4 ? buffer.getString(StandardCharsets.UTF_8) : "");
+        }
+        return strings;
+    }
+
     IOException failure(IOException e, SandgatePath path) {
-        return SftpErrors.translate(e, path.toString(), null, this);
+        return SftpErrors.translate(e, path == null ? null : path.toString(), null, this);
     }
 
     IOException failure(IOException e, SandgatePath path, SandgatePath other) {

@@ -47,7 +47,9 @@ final class SandgateAttributeView implements PosixFileAttributeView {
 
     @Override
     public PosixFileAttributes readAttributes() throws IOException {
-        return fileSystem.attributes(path, followLinks);
+        // only the posix and owner views show owners, whose names may cost a request
+        return name.equals("basic") ? fileSystem.attributes(path, followLinks)
+                : fileSystem.namedAttributes(path, followLinks);
     }
 
     @Override
@@ -74,17 +76,17 @@ final class SandgateAttributeView implements PosixFileAttributeView {
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
         Objects.requireNonNull(owner, "owner");
-        PosixFileAttributes current = readAttributes();
-        fileSystem.setStat(path, new Attributes().owner(SandgatePrincipal.numericId(owner),
-                SandgatePrincipal.numericId(current.group())), followLinks);
+        int userId = fileSystem.ownerNames().idOf(owner, false);
+        SandgateAttributes current = fileSystem.attributes(path, followLinks); // SFTP v3 sets both ids at once
+        fileSystem.setStat(path, new Attributes().owner(userId, current.groupId()), followLinks);
     }
 
     @Override
     public void setGroup(GroupPrincipal group) throws IOException {
         Objects.requireNonNull(group, "group");
-        PosixFileAttributes current = readAttributes();
-        fileSystem.setStat(path, new Attributes().owner(SandgatePrincipal.numericId(current.owner()),
-                SandgatePrincipal.numericId(group)), followLinks);
+        int groupId = fileSystem.ownerNames().idOf(group, true);
+        SandgateAttributes current = fileSystem.attributes(path, followLinks);
+        fileSystem.setStat(path, new Attributes().owner(current.userId(), groupId), followLinks);
     }
 
     @Override

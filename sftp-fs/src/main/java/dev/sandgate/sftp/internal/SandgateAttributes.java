@@ -27,9 +27,31 @@ final class SandgateAttributes implements PosixFileAttributes {
     private static final FileTime EPOCH = FileTime.fromMillis(0);
 
     private final Attributes attributes;
+    /** The owner's and group's names where the server told them ({@link OwnerNames}); null for the ids in decimal. */
+    private final String ownerName;
+    private final String groupName;
 
     SandgateAttributes(Attributes attributes) {
+        this(attributes, attributes.getOwner(), attributes.getGroup());
+    }
+
+    private SandgateAttributes(Attributes attributes, String ownerName, String groupName) {
         this.attributes = attributes;
+        this.ownerName = ownerName;
+        this.groupName = groupName;
+    }
+
+    /** The same attributes with the owner and group named (a null name leaves the id in decimal). */
+    SandgateAttributes withNames(String owner, String group) {
+        return new SandgateAttributes(attributes, owner, group);
+    }
+
+    int userId() {
+        return attributes.getUserId();
+    }
+
+    int groupId() {
+        return attributes.getGroupId();
     }
 
     static Set<PosixFilePermission> permissions(int mode) {
@@ -110,14 +132,12 @@ final class SandgateAttributes implements PosixFileAttributes {
 
     @Override
     public UserPrincipal owner() {
-        String name = attributes.getOwner();
-        return new SandgatePrincipal(name == null ? Integer.toString(attributes.getUserId()) : name, false);
+        return new SandgatePrincipal(attributes.getUserId(), ownerName, false);
     }
 
     @Override
     public GroupPrincipal group() {
-        String name = attributes.getGroup();
-        return new SandgatePrincipal(name == null ? Integer.toString(attributes.getGroupId()) : name, true);
+        return new SandgatePrincipal(attributes.getGroupId(), groupName, true);
     }
 
     @Override

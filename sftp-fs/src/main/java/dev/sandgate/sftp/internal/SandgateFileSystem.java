@@ -36,6 +36,7 @@ final class SandgateFileSystem extends FileSystem {
     private final SandgatePath home;
     private final SandgateFileStore store;
     private final FileOperations operations;
+    private final OwnerNames ownerNames = new OwnerNames(this);
 
     SandgateFileSystem(SandgateFileSystemProvider provider, String sessionId, RemoteSftp sftp, SftpOptions options,
                        Closeable owned) throws IOException {
@@ -96,6 +97,15 @@ final class SandgateFileSystem extends FileSystem {
 
     SandgateAttributes attributes(SandgatePath path, boolean followLinks) throws IOException {
         return operations().attributes(path, followLinks);
+    }
+
+    /** The attributes with the owner and group named as the server names them. */
+    SandgateAttributes namedAttributes(SandgatePath path, boolean followLinks) throws IOException {
+        return ownerNames.named(attributes(path, followLinks));
+    }
+
+    OwnerNames ownerNames() {
+        return ownerNames;
     }
 
     void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
@@ -188,7 +198,7 @@ final class SandgateFileSystem extends FileSystem {
 
     @Override
     public UserPrincipalLookupService getUserPrincipalLookupService() {
-        return SandgatePrincipal.LOOKUP;
+        return ownerNames;
     }
 
     @Override

@@ -321,7 +321,8 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
             throw new UnsupportedOperationException("attributes of type " + type.getName() + " are not supported");
         }
-        return (A) operations(ours).attributes(ours, follows(options));
+        return (A) (type == PosixFileAttributes.class ? ours.getFileSystem().namedAttributes(ours, follows(options))
+                : operations(ours).attributes(ours, follows(options)));
     }
 
     @Override

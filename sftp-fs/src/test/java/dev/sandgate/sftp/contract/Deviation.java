@@ -8,7 +8,10 @@ public enum Deviation {
     NO_CREATION_TIME,
     /** SFTP v3 has no inode: fileKey() is null. */
     NO_FILE_KEY,
-    /** SFTP v3 names owners by number: getOwner() is the uid in decimal. */
+    /**
+     * SFTP v3 names owners by number: without {@code users-groups-by-id@openssh.com} (MINA's server, OpenSSH before
+     * 9.1) getOwner() is the uid in decimal and the group the gid. OpenSSH 9.1 and later name them.
+     */
     NUMERIC_OWNERS,
     /** SFTP v3 has no locks: FileChannel.lock and tryLock throw UnsupportedOperationException. */
     NO_FILE_LOCKS,

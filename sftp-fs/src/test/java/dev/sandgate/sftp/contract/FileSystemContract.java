@@ -1392,13 +1392,14 @@ public abstract class FileSystemContract {
         void ownersAreLookedUpByTheirNames() throws IOException {
             Path file = write("f", "x");
             UserPrincipal owner = Files.getOwner(file);
-            assertNotNull(owner.getName());
-            if (deviates(Deviation.NUMERIC_OWNERS)) {
-                assertTrue(owner.getName().matches("[0-9]+"));
-            }
+            GroupPrincipal group = Files.readAttributes(file, PosixFileAttributes.class).group();
+            assertEquals(deviates(Deviation.NUMERIC_OWNERS), owner.getName().matches("[0-9]+"), owner.getName());
+            assertEquals(deviates(Deviation.NUMERIC_OWNERS), group.getName().matches("[0-9]+"), group.getName());
+            assertEquals(owner, Files.readAttributes(file, PosixFileAttributes.class).owner());
+            assertEquals(owner, Files.getAttribute(file, "posix:owner"));
+            assertEquals(group, Files.getAttribute(file, "posix:group"));
             UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
             assertEquals(owner, lookup.lookupPrincipalByName(owner.getName()));
-            GroupPrincipal group = Files.readAttributes(file, PosixFileAttributes.class).group();
             assertEquals(group, lookup.lookupPrincipalByGroupName(group.getName()));
             assertThrows(UserPrincipalNotFoundException.class, () -> lookup.lookupPrincipalByName("no such user x"));
         }
