@@ -61,10 +61,19 @@ final class Peers {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IOException(command.get(0) + " did not finish within " + limit + ": " + String.join(" ",
-                        command));
+            boolean finished = false;
+            try {
+                finished = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                if (!finished) {
+                    // its ssh and ProxyCommand too, which would otherwise keep running on the same cores
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            if (!finished) {
+                // not the command line: a ProxyCommand in it may carry the proxy's password
+                throw new IOException(command.get(0) + " did not finish within " + limit);
             }
             if (process.exitValue() != 0) {
                 throw new IOException(command.get(0) + " failed with exit status " + process.exitValue() + ": "

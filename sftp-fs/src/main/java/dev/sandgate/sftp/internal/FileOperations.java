@@ -409,13 +409,27 @@ final class FileOperations {
         if (first.equals(second)) {
             return true;
         }
-        // no shortcut through normalize(): "d/.." is not "" when d is a symbolic link to a directory elsewhere
+        // normalize() alone decides only without "..": "d/.." is not "" when d is a link to a directory elsewhere
+        if (!hasDotDot(first) && !hasDotDot(second)
+                && first.toAbsolutePath().normalize().equals(second.toAbsolutePath().normalize())
+                && sftp().statIfExists(first, true) != null) {
+            return true;
+        }
         Attributes one = sftp().statIfExists(first, true);
         Attributes other = sftp().statIfExists(second, true);
         if (one == null || other == null) {
             sftp().stat(one == null ? first : second, true); // throws NoSuchFileException, as the JDK does
         }
         return realPath(first).equals(realPath(second));
+    }
+
+    private static boolean hasDotDot(SandgatePath path) {
+        for (Path name : path) {
+            if (name.toString().equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void checkAccess(SandgatePath path, AccessMode... modes) throws IOException {

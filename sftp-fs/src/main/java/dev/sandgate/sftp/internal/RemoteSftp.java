@@ -137,22 +137,27 @@ final class RemoteSftp implements Closeable {
      * it offers): the user names in the order of {@code userIds}, then the group names in the order of
      * {@code groupIds}, each empty where the server knows no name. A server that refuses the request names nothing.
      */
-    List<String> namesOf(List<Integer> userIds, List<Integer> groupIds) throws IOException {
+    List<String> namesOf(List<Integer> userIds, List<Integer> groupIds, SandgatePath path) throws IOException {
         Buffer request = request(USERS_GROUPS_BY_ID.length() + 16 + 4 * (userIds.size() + groupIds.size()));
         request.putString(USERS_GROUPS_BY_ID);
         putIds(request, userIds);
         putIds(request, groupIds);
-        Reply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), null);
+        Reply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), path);
         List<String> names = new ArrayList<>();
-        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
-            for (int i = 0; i < userIds.size() + groupIds.size(); i++) {
-                names.add("");
+        if (reply.type == SftpConstants.SSH_FXP_EXTENDED_REPLY) {
+            try {
+                names.addAll(strings(reply.body.getBytes(), userIds.size()));
+                names.addAll(strings(reply.body.getBytes(), groupIds.size()));
+                return names;
+            } catch (RuntimeException malformed) {
+                // MINA's BufferException: names are a courtesy, so a garbled answer leaves the numbers
+                names.clear();
             }
-            return names;
         }
-        Buffer body = expectType(reply, SftpConstants.SSH_FXP_EXTENDED_REPLY, null);
-        names.addAll(strings(body.getBytes(), userIds.size()));
-        names.addAll(strings(body.getBytes(), groupIds.size()));
+        // refused (a status) or garbled: no names, and the ids stay numbers
+        for (int i = 0; i < userIds.size() + groupIds.size(); i++) {
+            names.add("");
+        }
         return names;
     }
 

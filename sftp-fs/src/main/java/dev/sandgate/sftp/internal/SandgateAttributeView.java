@@ -58,7 +58,7 @@ final class SandgateAttributeView implements PosixFileAttributeView {
             return; // SFTP v3 has no creation time to set
         }
         if (lastModifiedTime == null || lastAccessTime == null) {
-            PosixFileAttributes current = readAttributes(); // v3 sets both times at once
+            PosixFileAttributes current = fileSystem.attributes(path, followLinks); // v3 sets both times at once
             lastModifiedTime = lastModifiedTime == null ? current.lastModifiedTime() : lastModifiedTime;
             lastAccessTime = lastAccessTime == null ? current.lastAccessTime() : lastAccessTime;
         }

@@ -101,7 +101,7 @@ final class SandgateFileSystem extends FileSystem {
 
     /** The attributes with the owner and group named as the server names them. */
     SandgateAttributes namedAttributes(SandgatePath path, boolean followLinks) throws IOException {
-        return ownerNames.named(attributes(path, followLinks));
+        return ownerNames.named(attributes(path, followLinks), path);
     }
 
     OwnerNames ownerNames() {
