@@ -69,8 +69,8 @@ public final class Benchmark {
                     .toAbsolutePath()).run(connects);
         }
         results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; OpenSSH's clients held to "
-                + SftpBenchmark.CIPHER + " and " + SftpBenchmark.KEX + " (Sandgate negotiated: " + sftp.negotiated() + "); " + sizeMib + " MiB file, " + files
-                + " x 4 KiB tree, " + rounds + " rounds after a warm-up; " + Runtime.getRuntime().availableProcessors()
+                + SftpBenchmark.CIPHER + " and " + SftpBenchmark.KEX + " (Sandgate negotiated: " + sftp.negotiated()
+                + "); " + sizeMib + " MiB file, " + files + " x 4 KiB tree, " + rounds + " rounds after a warm-up; " + Runtime.getRuntime().availableProcessors()
                 + " cores, Java " + Runtime.version());
         results.writeTsv(out);
         System.out.println("written: " + out);

@@ -14,7 +14,6 @@ import dev.sandgate.benchmarks.Peers.Route;
  * the resident size of one OpenSSH client process.
  */
 final class OpenSshMaster implements AutoCloseable {
-
     private final Peers peers;
     private final Path socket;
     private final Process master;

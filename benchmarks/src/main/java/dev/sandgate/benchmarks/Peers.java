@@ -143,8 +143,8 @@ final class Peers {
         List<String> options = new java.util.ArrayList<>(List.of("-F", "none", "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + get("known_hosts"),
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "HostKeyAlias=" + SESSION,
-                "-o", "Ciphers=" + cipher, "-o", "KexAlgorithms=" + SftpBenchmark.KEX, "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
-                "-o", "Port=" + get("sshd.a.port")));
+                "-o", "Ciphers=" + cipher, "-o", "KexAlgorithms=" + SftpBenchmark.KEX, "-i", key.toString(),
+                "-o", "CertificateFile=" + key + "-cert.pub", "-o", "Port=" + get("sshd.a.port")));
         String proxy = null;
         String sshd = get("sshd.a.port");
         switch (route) {

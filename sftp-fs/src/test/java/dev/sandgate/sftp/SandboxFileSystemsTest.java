@@ -1,12 +1,13 @@
 package dev.sandgate.sftp;
 
+import static dev.sandgate.sftp.GatewaySessions.newSession;
+import static dev.sandgate.sftp.GatewaySessions.ssh;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,31 +21,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sandgate.cert.NewSession;
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
 
 class SandboxFileSystemsTest {
     @RegisterExtension
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
-
-    private static String newSession(LocalGateway gateway) throws Exception {
-        try (SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
-            return api.createSession(NewSession.builder().build()).id();
-        }
-    }
-
-    private static SandboxSsh ssh(LocalGateway gateway, boolean webSocket) {
-        return SandboxSsh.builder()
-                .apiUrl(gateway.apiUrl())
-                .token(gateway.token())
-                .transport(webSocket ? Transport.webSocket() : Transport.httpConnect())
-                .build();
-    }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})

@@ -1,5 +1,7 @@
 package dev.sandgate.sftp;
 
+import static dev.sandgate.sftp.GatewaySessions.newSession;
+import static dev.sandgate.sftp.GatewaySessions.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystem;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.sandgate.cert.NewSession;
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
 import dev.sandgate.tunnel.SandboxSsh;
@@ -37,16 +36,6 @@ import dev.sandgate.tunnel.SshConnection;
 class SandgateUriTest {
     @RegisterExtension
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
-
-    static String newSession(LocalGateway gateway) throws IOException {
-        try (SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
-            return api.createSession(NewSession.builder().build()).id();
-        }
-    }
-
-    static SandboxSsh ssh(LocalGateway gateway) {
-        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();
-    }
 
     @Test
     void theSchemeIsInstalled() {

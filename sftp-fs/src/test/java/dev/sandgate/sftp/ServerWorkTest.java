@@ -1,5 +1,7 @@
 package dev.sandgate.sftp;
 
+import static dev.sandgate.sftp.GatewaySessions.newSession;
+import static dev.sandgate.sftp.GatewaySessions.ssh;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,8 +31,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.sandgate.cert.NewSession;
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
 import dev.sandgate.testkit.Traffic;
@@ -44,16 +44,6 @@ import dev.sandgate.tunnel.SshConnection;
 class ServerWorkTest {
     @RegisterExtension
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
-
-    private static String newSession(LocalGateway gateway) throws Exception {
-        try (SandboxApi api = SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build()) {
-            return api.createSession(NewSession.builder().build()).id();
-        }
-    }
-
-    private static SandboxSsh ssh(LocalGateway gateway) {
-        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();
-    }
 
     /** The bytes relayed both ways between two readings. */
     private static long relayed(Traffic before, Traffic after) {

@@ -1,5 +1,7 @@
 package dev.sandgate.sftp;
 
+import static dev.sandgate.sftp.GatewaySessions.newSession;
+import static dev.sandgate.sftp.GatewaySessions.ssh;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -29,7 +31,6 @@ import dev.sandgate.testkit.LocalGatewayExtension;
 import dev.sandgate.testkit.TunnelFault;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
 
 /** Bulk bytes through the pipelines, over each transport, and what a cut tunnel leaves behind. */
 class TransfersTest {
@@ -37,11 +38,6 @@ class TransfersTest {
 
     @RegisterExtension
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
-
-    private static SandboxSsh ssh(LocalGateway gateway, boolean webSocket) {
-        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                .transport(webSocket ? Transport.webSocket() : Transport.httpConnect()).build();
-    }
 
     /** Writes {@code size} pseudo-random bytes to the stream in 1 MiB pieces; returns their SHA-256. */
     private static byte[] writeRandom(OutputStream out, long size, long seed) throws Exception {
@@ -76,7 +72,7 @@ class TransfersTest {
     @ValueSource(ints = {100, 3 * MIB})
     void aWriteTheServerRefusesFailsByCloseAtTheLatest(int size) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         Files.createSymbolicLink(gateway.sessionDirectory(session).resolve("full"), Path.of("/dev/full"));
         try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
              FileSystem files = SandboxFileSystems.open(connection)) {
@@ -105,7 +101,7 @@ class TransfersTest {
     @ValueSource(booleans = {false, true})
     void a256MibFileRoundTripsWithItsSha256(boolean webSocket) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         long size = 256L * MIB + 12345;
         try (SandboxSsh ssh = ssh(gateway, webSocket); SshConnection connection = ssh.connect(session);
              FileSystem files = SandboxFileSystems.open(connection)) {
@@ -128,7 +124,7 @@ class TransfersTest {
     @Test
     void smallWritesInAnyOrderLandWhereTheyWereAimed() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         byte[] expected = new byte[200_000];
         Random random = new Random(11);
         try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
@@ -168,7 +164,7 @@ class TransfersTest {
     @org.junit.jupiter.params.provider.CsvSource({"262144, 16", "5000, 3", "1024, 1"})
     void piecesOfEverySizeLandWholeWithAnyRequestSize(int requestSize, int requestsInFlight) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
         Random random = new Random(requestSize);
         SftpOptions options = SftpOptions.builder().requestSize(requestSize).requestsInFlight(requestsInFlight).build();
@@ -196,7 +192,7 @@ class TransfersTest {
     @Test
     void positionalReadsAndWritesMixWithSequentialOnes() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         byte[] data = new byte[3 * MIB + 5];
         new Random(3).nextBytes(data);
         try (SandboxSsh ssh = ssh(gateway, false); SshConnection connection = ssh.connect(session);
@@ -234,7 +230,7 @@ class TransfersTest {
     @Test
     void aTunnelCutDuringAWriteFailsTheWriteAndTheNextConnectionWorks() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         Path onDisk = gateway.sessionDirectory(session).resolve("cut.bin");
         long size = 64L * MIB;
         try (SandboxSsh ssh = ssh(gateway, false)) {

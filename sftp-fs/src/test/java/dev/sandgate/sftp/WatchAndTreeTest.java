@@ -59,8 +59,8 @@ class WatchAndTreeTest {
     @Test
     void changesMadeByACommandAreReportedToAWatcher() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
-        try (SandboxSsh ssh = SandgateUriTest.ssh(gateway); SshConnection connection = ssh.connect(session);
+        String session = GatewaySessions.newSession(gateway);
+        try (SandboxSsh ssh = GatewaySessions.ssh(gateway); SshConnection connection = ssh.connect(session);
              FileSystem files = SandboxFileSystems.open(connection, FAST_WATCH);
              WatchService watcher = files.newWatchService()) {
             Path project = Files.createDirectory(files.getPath("project"));
@@ -83,7 +83,7 @@ class WatchAndTreeTest {
     @Test
     void aTreeGoesUpAndComesBackWithEveryByteAndTime(@TempDir Path local) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         Path source = local.resolve("source");
         Random random = new Random(5);
         for (int i = 0; i < 300; i++) {
@@ -93,7 +93,7 @@ class WatchAndTreeTest {
             Files.createDirectories(file.getParent());
             Files.write(file, data);
         }
-        try (SandboxSsh ssh = SandgateUriTest.ssh(gateway); SshConnection connection = ssh.connect(session);
+        try (SandboxSsh ssh = GatewaySessions.ssh(gateway); SshConnection connection = ssh.connect(session);
              FileSystem files = SandboxFileSystems.open(connection)) {
             TransferResult up = TreeTransfer.builder(source, files.getPath("tree")).build().run();
             assertEquals(300, up.filesCopied());
@@ -115,12 +115,12 @@ class WatchAndTreeTest {
     @Test
     void anUploadCutByTheNetworkResumesWhereItStopped(@TempDir Path local) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         Path source = Files.createDirectories(local.resolve("source"));
         byte[] big = new byte[48 * 1024 * 1024];
         new Random(9).nextBytes(big);
         Files.write(source.resolve("big.bin"), big);
-        try (SandboxSsh ssh = SandgateUriTest.ssh(gateway)) {
+        try (SandboxSsh ssh = GatewaySessions.ssh(gateway)) {
             gateway.injectTunnelFault(TunnelFault.dropAfter(20L * 1024 * 1024, TunnelFault.Direction.TO_SESSION)
                     .forSession(session));
             try (SshConnection connection = ssh.connect(session);
@@ -163,7 +163,7 @@ class WatchAndTreeTest {
     @Test
     void permissionsGoUpAndComeBackAsCpGivesThem(@TempDir Path local) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = SandgateUriTest.newSession(gateway);
+        String session = GatewaySessions.newSession(gateway);
         Path source = Files.createDirectories(local.resolve("source"));
         Map<String, String> files = Map.of("run.sh", "rwxr-xr-x", "secret.key", "rw-------",
                 "shut/inside.txt", "rw-r--r--", "notes.txt", "r--r--r--");
@@ -178,7 +178,7 @@ class WatchAndTreeTest {
             Files.setPosixFilePermissions(source.resolve(directory.getKey()),
                     PosixFilePermissions.fromString(directory.getValue()));
         }
-        try (SandboxSsh ssh = SandgateUriTest.ssh(gateway); SshConnection connection = ssh.connect(session);
+        try (SandboxSsh ssh = GatewaySessions.ssh(gateway); SshConnection connection = ssh.connect(session);
              FileSystem remote = SandboxFileSystems.open(connection)) {
             assertEquals(4, TreeTransfer.builder(source, remote.getPath("up")).build().run().filesCopied());
             assertEquals(4, TreeTransfer.builder(remote.getPath("up"), local.resolve("back")).build().run()
