@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a sandbox file system talks SFTP: how much it keeps in flight, and how often its watch service polls.
+ * How a sandbox file system talks SFTP: how much it keeps in flight, how often its watch service polls, and how far it
+ * trusts the server: how long it waits for an answer and how long a directory listing may be.
  *
  * <pre>{@code
  * SftpOptions options = SftpOptions.builder()
@@ -26,10 +27,24 @@ import java.util.Objects;
  * @param listingAttributesTtl how long attributes that came with a directory listing answer attribute reads of the
  *                             listed paths without asking the server again (what makes {@code Files.walk} one round
  *                             trip per directory); zero turns that off
+ * @param requestTimeout       how long one request waits for the server's answer before it fails with a
+ *                             {@link SftpTimeoutException} naming the path and this limit (the file system stays open,
+ *                             and a late answer is dropped)
+ * @param maxDirectoryEntries  how many entries one directory listing may hold; a listing that goes on past it (a huge
+ *                             or endless one from a broken or hostile server) fails with a {@code FileSystemException}
+ *                             naming the directory and this limit. Listings are read batch by batch as they are
+ *                             iterated, so memory stays flat whatever the bound
  */
-public record SftpOptions(int requestSize, int requestsInFlight, Duration watchInterval, Duration listingAttributesTtl) {
+public record SftpOptions(int requestSize, int requestsInFlight, Duration watchInterval, Duration listingAttributesTtl,
+                          Duration requestTimeout, long maxDirectoryEntries) {
+    /** The default {@link #requestTimeout()}: 60 s. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** The default {@link #maxDirectoryEntries()}: one million. */
+    public static final long DEFAULT_MAX_DIRECTORY_ENTRIES = 1_000_000;
+
     /**
-     * The defaults: 256 KiB requests, 16 in flight (4 MiB per stream), polling every 2 s. OpenSSH's client asks for
+     * The defaults: 256 KiB requests, 16 in flight (4 MiB per stream), polling every 2 s, 60 s to answer a request,
+     * a million entries a directory. OpenSSH's client asks for
      * up to 64 requests as long as the server allows (255 KiB with OpenSSH's sftp-server). Measured to OpenSSH's sshd,
      * 1 GiB, median of 3 in one run: 255 KiB requests against 32 KiB ones (64 in flight) took downloads through
      * tinyproxy from 149 to 179 MB/s and through squid from 292 to 350 MB/s; 16 of 255 KiB against 64 of 32 KiB took
@@ -44,6 +59,8 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
      * @param requestsInFlight the requests in flight
      * @param watchInterval the watch interval
      * @param listingAttributesTtl the listing attributes ttl
+     * @param requestTimeout the longest wait for one answer
+     * @param maxDirectoryEntries the most entries one listing may hold
      */
     public SftpOptions {
         if (requestSize < 1024 || requestSize > 1024 * 1024) {
@@ -60,6 +77,13 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         if (listingAttributesTtl.isNegative()) {
             throw new IllegalArgumentException("listingAttributesTtl may not be negative: " + listingAttributesTtl);
         }
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, not " + requestTimeout);
+        }
+        if (maxDirectoryEntries < 1) {
+            throw new IllegalArgumentException("maxDirectoryEntries must be at least 1, not " + maxDirectoryEntries);
+        }
     }
 
     /** {@return a new builder} */
@@ -73,6 +97,8 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         private int requestsInFlight = 16;
         private Duration watchInterval = Duration.ofSeconds(2);
         private Duration listingAttributesTtl = Duration.ofSeconds(2);
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private long maxDirectoryEntries = DEFAULT_MAX_DIRECTORY_ENTRIES;
 
         private Builder() {
         }
@@ -121,9 +147,34 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
             return this;
         }
 
+        /**
+         * How long one request waits for the server's answer; default 60 s. Past it the operation fails with a
+         * {@link SftpTimeoutException}; a server that keeps the connection alive but never answers cannot hang a
+         * caller for longer.
+         *
+         * @param timeout the longest wait for one answer
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many entries one directory listing may hold; default one million.
+         *
+         * @param entries the most entries one listing may hold
+         * @return this builder
+         */
+        public Builder maxDirectoryEntries(long entries) {
+            this.maxDirectoryEntries = entries;
+            return this;
+        }
+
         /** {@return a new {@code SftpOptions} with what was given to this builder} */
         public SftpOptions build() {
-            return new SftpOptions(requestSize, requestsInFlight, watchInterval, listingAttributesTtl);
+            return new SftpOptions(requestSize, requestsInFlight, watchInterval, listingAttributesTtl, requestTimeout,
+                    maxDirectoryEntries);
         }
     }
 }

@@ -64,6 +64,18 @@ public interface TransferListener {
     }
 
     /**
+     * A file's source had more bytes than the size it was listed with (it grew while copied, or never ends, as a
+     * hostile server's file may): the copy was cut at {@code listedSize}, as the file was when listed, and then
+     * completed as usual. tar says "file changed as we read it" of such a file.
+     *
+     * @param source     where to copy from
+     * @param target     where to copy to
+     * @param listedSize the size the source was listed with, which is what the target holds
+     */
+    default void fileChanged(Path source, Path target, long listedSize) {
+    }
+
+    /**
      * An entry was not copied: a symbolic link, something that is neither a regular file nor a directory, or (when
      * resuming) a target that is already complete.
      *

@@ -16,13 +16,15 @@ import java.util.Objects;
  * @param filesCopied        files whose bytes were written and completed in this run, including resumed ones
  * @param filesSkipped       entries not copied: symbolic links, special files, and targets already up to date
  * @param filesResumed       of {@code filesCopied}, those that continued a partial earlier copy
+ * @param filesChanged       of {@code filesCopied}, those whose source had grown past the size it was listed with:
+ *                           each was cut at that size and reported to {@link TransferListener#fileChanged}
  * @param bytesTransferred   bytes actually written in this run (a resumed file counts only its missing part; a file
  *                           abandoned after an error counts what was written of it)
  * @param directoriesCreated directories that did not exist and were created, the target itself included
  * @param elapsed            how long the run took
  */
-public record TransferResult(long filesCopied, long filesSkipped, long filesResumed, long bytesTransferred,
-        long directoriesCreated, Duration elapsed) {
+public record TransferResult(long filesCopied, long filesSkipped, long filesResumed, long filesChanged,
+        long bytesTransferred, long directoriesCreated, Duration elapsed) {
 
     /**
 
@@ -35,6 +37,7 @@ public record TransferResult(long filesCopied, long filesSkipped, long filesResu
      * @param filesSkipped       entries not copied: symbolic links, special files, and targets already up to date
 
      * @param filesResumed       of {@code filesCopied}, those that continued a partial earlier copy
+     * @param filesChanged       of {@code filesCopied}, those cut at their listed size because the source had grown
 
      * @param bytesTransferred   bytes actually written in this run (a resumed file counts only its missing part; a file
 
@@ -50,9 +53,14 @@ public record TransferResult(long filesCopied, long filesSkipped, long filesResu
         notNegative(filesCopied, "filesCopied");
         notNegative(filesSkipped, "filesSkipped");
         notNegative(filesResumed, "filesResumed");
+        notNegative(filesChanged, "filesChanged");
         notNegative(bytesTransferred, "bytesTransferred");
         notNegative(directoriesCreated, "directoriesCreated");
         Objects.requireNonNull(elapsed, "elapsed");
+        if (filesChanged > filesCopied) {
+            throw new IllegalArgumentException(
+                    "filesChanged (" + filesChanged + ") must not exceed filesCopied (" + filesCopied + ")");
+        }
         if (filesResumed > filesCopied) {
             throw new IllegalArgumentException(
                     "filesResumed (" + filesResumed + ") must not exceed filesCopied (" + filesCopied + ")");

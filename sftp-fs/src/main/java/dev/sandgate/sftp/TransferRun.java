@@ -16,6 +16,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -45,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.sandgate.sftp.internal.Names;
+
 /**
  * One run of a {@link TreeTransfer}: the calling thread walks the source and creates directories, a fixed pool of
  * worker threads copies the files. Used once.
@@ -55,6 +58,11 @@ final class TransferRun {
     /** How much of a partial target's end is compared with the source before continuing it. */
     static final int RESUME_CHECK_SIZE = 64 * 1024;
     static final String THREAD_PREFIX = "sandgate-transfer-";
+    /**
+     * The deepest directory a walk enters. A real tree stays far above it (Linux paths are at most 4096 bytes, so at
+     * most 2048 levels); a hostile server could list a directory inside itself forever.
+     */
+    static final int MAX_DEPTH = 2048;
 
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     private static final int MAX_SUPPRESSED = 10;
@@ -69,11 +77,13 @@ final class TransferRun {
     private final Path target;
     private final TransferListener listener;
     private final boolean resume;
+    private final long maxEntries;
     private final long startNanos = System.nanoTime();
 
     private final LongAdder filesCopied = new LongAdder();
     private final LongAdder filesSkipped = new LongAdder();
     private final LongAdder filesResumed = new LongAdder();
+    private final LongAdder filesChanged = new LongAdder();
     private final LongAdder bytesTransferred = new LongAdder();
     private final LongAdder directoriesCreated = new LongAdder();
 
@@ -91,9 +101,11 @@ final class TransferRun {
     private record Failure(Path source, Path target, Throwable error) {
     }
 
-    TransferRun(Path source, Path target, int concurrency, TransferListener listener, boolean resume) {
+    TransferRun(Path source, Path target, int concurrency, TransferListener listener, boolean resume,
+                long maxEntries) {
         this.source = source;
         this.target = target;
+        this.maxEntries = maxEntries;
         this.listener = listener;
         this.resume = resume;
         this.slots = new Semaphore(concurrency * 2);
@@ -160,7 +172,7 @@ final class TransferRun {
             boolean fresh = parent != null && createRoot(parent, NO_ATTRIBUTES);
             submit(root, target, attributes, resume && !fresh);
         } else {
-            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Walker(root));
+            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new Walker(root));
         }
     }
 
@@ -169,6 +181,8 @@ final class TransferRun {
         private final Path root;
         /** Target directories this run created: nothing in them can be resumed, so their files need no look first. */
         private final Set<Path> created = new HashSet<>();
+        private final Path targetRoot = target.toAbsolutePath().normalize();
+        private long entries;
 
         Walker(Path root) {
             this.root = root;
@@ -181,6 +195,7 @@ final class TransferRun {
             }
             Path to = null;
             try {
+                countEntry(dir);
                 to = targetOf(dir);
                 FileAttribute<?>[] permissions = permissionsFor(dir, attrs, to, true);
                 boolean fresh = dir.equals(root) ? createRoot(to, permissions) : createDirectory(to, permissions);
@@ -201,7 +216,12 @@ final class TransferRun {
             }
             Path to = null;
             try {
+                countEntry(file);
                 to = targetOf(file);
+                if (attrs.isDirectory()) {
+                    throw new FileSystemException(file.toString(), null, "the tree is deeper than " + MAX_DEPTH
+                            + " levels (a directory that contains itself?); the transfer stops");
+                }
                 if (attrs.isRegularFile()) {
                     submit(file, to, attrs, resume && !created.contains(to.getParent()));
                 } else {
@@ -232,12 +252,32 @@ final class TransferRun {
             return stopping ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
         }
 
-        /** The target path of a source entry; names go over as strings because the providers may differ. */
-        private Path targetOf(Path entry) {
+        private void countEntry(Path entry) throws FileSystemException {
+            if (++entries > maxEntries) {
+                throw new FileSystemException(entry.toString(), null, "the source holds more than " + maxEntries
+                        + " entries (TreeTransfer.Builder.maxEntries); the transfer stops");
+            }
+        }
+
+        /**
+         * The target path of a source entry; names go over as strings because the providers may differ. Each name is
+         * checked to be a single name of the target's file system, and the result to lie inside the target, whatever
+         * the source's file system let through: no entry is ever created, replaced or written outside the target.
+         */
+        private Path targetOf(Path entry) throws UnsafeNameException {
             Path path = target;
             if (!entry.equals(root)) {
+                String separator = target.getFileSystem().getSeparator();
                 for (Path name : root.relativize(entry)) {
-                    path = path.resolve(name.toString());
+                    String text = name.toString();
+                    if (!Names.isSingleName(text, separator)) {
+                        throw new UnsafeNameException(entry.toString(), text, Names.visible(text));
+                    }
+                    path = path.resolve(text);
+                }
+                Path normal = path.toAbsolutePath().normalize();
+                if (!normal.startsWith(targetRoot) || normal.equals(targetRoot)) {
+                    throw new UnsafeNameException(entry.toString(), entry.toString(), Names.visible(entry.toString()));
                 }
             }
             return path;
@@ -246,7 +286,7 @@ final class TransferRun {
         private Path targetOrNull(Path entry) {
             try {
                 return targetOf(entry);
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 return null;
             }
         }
@@ -284,7 +324,13 @@ final class TransferRun {
             return true;
         } catch (IOException e) {
             // SFTP v3 has no "already exists" status, so any failure may mean the directory is there already
-            if (!Files.isDirectory(dir)) {
+            BasicFileAttributes existing = lstatOrNull(dir);
+            if (existing != null && existing.isSymbolicLink()) {
+                // a link where a directory goes is replaced, never entered: it could lead anywhere
+                Files.delete(dir);
+                return createDirectory(dir, permissions);
+            }
+            if (existing == null || !existing.isDirectory()) {
                 throw e;
             }
             return false;
@@ -329,7 +375,12 @@ final class TransferRun {
         FileTime modified = attributes.lastModifiedTime();
         long offset = 0;
         if (lookFirst) {
-            BasicFileAttributes existing = attributesOrNull(to);
+            BasicFileAttributes existing = lstatOrNull(to);
+            if (existing != null && existing.isSymbolicLink()) {
+                // a link where a file goes is replaced by the file, never written through: it could lead anywhere
+                Files.delete(to);
+                existing = null;
+            }
             if (existing != null && existing.isRegularFile()) {
                 long present = existing.size();
                 boolean sameTime = seconds(existing.lastModifiedTime()) == seconds(modified);
@@ -345,10 +396,11 @@ final class TransferRun {
             }
         }
         listener.fileStarted(from, to, size);
-        long written = writeBytes(from, to, offset, permissionsFor(from, attributes, to, false));
-        if (written < 0) {
+        Written result = writeBytes(from, to, offset, size, permissionsFor(from, attributes, to, false));
+        if (result == null) {
             return;
         }
+        long written = result.bytes();
         if (offset + written != size) {
             throw new FileSystemException(from.toString(), to.toString(), "the source had " + size
                     + " bytes when listed and " + (offset + written) + " were copied (did the source change during"
@@ -363,7 +415,8 @@ final class TransferRun {
             }
         }
         // Only now, so that a file abandoned midway never looks complete to a resumed run
-        BasicFileAttributeView view = Files.getFileAttributeView(to, BasicFileAttributeView.class);
+        BasicFileAttributeView view = Files.getFileAttributeView(to, BasicFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             throw new FileSystemException(to.toString(), null, "its provider has no basic file attribute view");
         }
@@ -372,15 +425,29 @@ final class TransferRun {
         if (offset > 0) {
             filesResumed.increment();
         }
+        if (result.grew()) {
+            filesChanged.increment();
+            listener.fileChanged(from, to, size);
+        }
         listener.fileCompleted(from, to, written);
     }
 
+    /** What {@link #writeBytes} wrote, and whether the source had more than its listed size (cut there). */
+    private record Written(long bytes, boolean grew) {
+    }
+
     /**
-     * Writes the source's bytes from {@code offset} on; returns how many, or -1 when the transfer is stopping and
-     * the file was abandoned.
+     * Writes the source's bytes from {@code offset} up to its listed {@code size}, never more: a source that grows
+     * while copied (or never ends, as a hostile server's may) is cut at the size it had when listed. Returns what was
+     * written, or null when the transfer is stopping and the file was abandoned. The target is opened without
+     * following a link (the caller replaced any link that was there).
      */
-    private long writeBytes(Path from, Path to, long offset, FileAttribute<?>[] permissions) throws IOException {
-        Set<StandardOpenOption> options = offset > 0 ? EnumSet.of(WRITE) : EnumSet.of(WRITE, CREATE, TRUNCATE_EXISTING);
+    private Written writeBytes(Path from, Path to, long offset, long size, FileAttribute<?>[] permissions)
+            throws IOException {
+        Set<OpenOption> options = new HashSet<>(List.of(WRITE, LinkOption.NOFOLLOW_LINKS));
+        if (offset == 0) {
+            options.addAll(List.of(CREATE, TRUNCATE_EXISTING));
+        }
         ByteBuffer buffer = buffers.get();
         long written = 0;
         try (SeekableByteChannel in = Files.newByteChannel(from, READ);
@@ -392,9 +459,14 @@ final class TransferRun {
             boolean end = false;
             while (!end) {
                 if (stopping) {
-                    return -1;
+                    return null;
+                }
+                long left = size - offset - written;
+                if (left <= 0) {
+                    return new Written(written, hasMore(in, buffer));
                 }
                 buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), left));
                 end = fill(in, buffer);
                 buffer.flip();
                 int chunk = buffer.remaining();
@@ -408,7 +480,18 @@ final class TransferRun {
                 }
             }
         }
-        return written;
+        return new Written(written, false);
+    }
+
+    /** Whether the channel has at least one more byte. */
+    private static boolean hasMore(SeekableByteChannel in, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        buffer.limit(1);
+        int read;
+        do {
+            read = in.read(buffer);
+        } while (read == 0);
+        return read > 0;
     }
 
     /** Reads until the buffer is full or the channel ends; returns whether it ended. */
@@ -463,9 +546,10 @@ final class TransferRun {
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
     }
 
-    private static BasicFileAttributes attributesOrNull(Path path) throws IOException {
+    /** What is at the path itself (a link is not followed), or null when nothing is. */
+    private static BasicFileAttributes lstatOrNull(Path path) throws IOException {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class);
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -528,8 +612,8 @@ final class TransferRun {
     }
 
     private TransferResult result() {
-        return new TransferResult(filesCopied.sum(), filesSkipped.sum(), filesResumed.sum(), bytesTransferred.sum(),
-                directoriesCreated.sum(), Duration.ofNanos(System.nanoTime() - startNanos));
+        return new TransferResult(filesCopied.sum(), filesSkipped.sum(), filesResumed.sum(), filesChanged.sum(),
+                bytesTransferred.sum(), directoriesCreated.sum(), Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     private static String describe(Throwable error) {

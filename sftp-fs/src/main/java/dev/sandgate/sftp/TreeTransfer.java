@@ -25,16 +25,32 @@ import java.util.Objects;
  * created too. When the source is a regular file, the target names the file to write, and its parent directories are
  * created if needed. Source and target may belong to different providers, such as the default file system and an
  * SFTP one: names are carried over as strings. Each file's bytes are written through
- * {@link java.nio.file.Files#newByteChannel} in large chunks; the count written must equal the size the source had when
- * listed, and then its last-modified time is set to the source's. Directories' times are not copied.
+ * {@link java.nio.file.Files#newByteChannel} in large chunks, up to the size the source had when listed and never
+ * more: a source that grew meanwhile (or never ends, as a hostile sandbox's file may) is cut at that size, counted in
+ * {@link TransferResult#filesChanged()} and reported to {@link TransferListener#fileChanged} ("file changed as we read
+ * it", in tar's words). A source that shrank fails the transfer. Then the file's last-modified time is set to the
+ * source's. Directories' times are not copied.
+ *
+ * <p><b>A hostile source.</b> Every target lies inside {@code target}: each source name goes over as one name of the
+ * target's file system (never empty, {@code .}, {@code ..}, or holding a separator or NUL), and the resulting path is
+ * checked to lie inside the target after normalisation; a name that breaks this fails the transfer with an
+ * {@link UnsafeNameException} before anything is written for it (a sandbox file system refuses such a listing
+ * itself). At most {@link Builder#maxEntries(long)} entries and 2048 levels are walked.
+ *
+ * <p><b>Links in the target.</b> A symbolic link found in the target where a file or directory of the source goes is
+ * replaced (the link is deleted, what it points to is left alone) and never written through, as tar and rsync do,
+ * unlike {@code cp}: a link planted in the target cannot make a copy land elsewhere. Files are opened with
+ * {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}. The target itself and its parents may be links: the caller chose
+ * them.
  *
  * <p><b>Permissions</b> go over much as OpenSSH's {@code sftp} carries them: a file or directory this run creates
  * asks for the source's permission bits (an executable stays executable; a {@code 0600} file stays private), which
  * the creating side's umask may trim (the local file system and OpenSSH's {@code sftp-server} apply one; MINA's
  * server sets the bits as asked). A file is also given {@code u+w}, so that a cut copy of a read-only file can be
  * continued, and a directory {@code u+rwx}, so that the run can fill it; both stay. A target that already exists
- * keeps its own permissions. Owners, groups and the set-id bits are not copied; neither are permissions when either
- * side has no POSIX view.
+ * keeps its own permissions. Owners, groups and the set-user-id, set-group-id and sticky bits are never copied (they
+ * cannot be: {@code PosixFilePermission} has no such bits); neither are permissions when either side has no POSIX
+ * view.
  *
  * <p><b>Symbolic links</b> inside the tree are not followed and not copied: each one is reported to
  * {@link TransferListener#fileSkipped} and counted in {@link TransferResult#filesSkipped()}, as is anything that is
@@ -64,12 +80,15 @@ public final class TreeTransfer {
     public static final int DEFAULT_CONCURRENCY = 64;
     /** The largest number of files in flight. */
     public static final int MAX_CONCURRENCY = 256;
+    /** The default bound on the entries (files, directories, links) a transfer walks: ten million. */
+    public static final long DEFAULT_MAX_ENTRIES = 10_000_000;
 
     private final Path source;
     private final Path target;
     private final int concurrency;
     private final TransferListener listener;
     private final boolean resume;
+    private final long maxEntries;
 
     private TreeTransfer(Builder builder) {
         this.source = builder.source;
@@ -77,6 +96,7 @@ public final class TreeTransfer {
         this.concurrency = builder.concurrency;
         this.listener = builder.listener;
         this.resume = builder.resume;
+        this.maxEntries = builder.maxEntries;
     }
 
     /**
@@ -100,7 +120,7 @@ public final class TreeTransfer {
      * @throws IOException              never otherwise: every I/O failure is a {@code TransferFailedException}
      */
     public TransferResult run() throws IOException {
-        return new TransferRun(source, target, concurrency, listener, resume).execute();
+        return new TransferRun(source, target, concurrency, listener, resume, maxEntries).execute();
     }
 
     @Override
@@ -126,6 +146,7 @@ public final class TreeTransfer {
         private int concurrency = DEFAULT_CONCURRENCY;
         private TransferListener listener = TransferListener.NONE;
         private boolean resume = true;
+        private long maxEntries = DEFAULT_MAX_ENTRIES;
 
         private Builder(Path source, Path target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -167,6 +188,22 @@ public final class TreeTransfer {
          */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * The most entries (files, directories, links) the transfer walks, {@value TreeTransfer#DEFAULT_MAX_ENTRIES}
+         * by default; past it the transfer fails. A hostile server can list without end; memory stays flat either
+         * way (listings are read as they are walked), this bounds the time.
+         *
+         * @param maxEntries the most entries to walk, at least 1
+         * @return this builder
+         */
+        public Builder maxEntries(long maxEntries) {
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+            }
+            this.maxEntries = maxEntries;
             return this;
         }
 

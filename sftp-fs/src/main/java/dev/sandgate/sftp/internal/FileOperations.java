@@ -178,9 +178,16 @@ final class FileOperations {
 
     DirectoryStream<Path> newDirectoryStream(SandgatePath directory, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
-        List<DirEntry> entries;
+        SandgateDirectoryStream stream = new SandgateDirectoryStream(openListing(directory), filter,
+                fileSystem.resources());
+        fileSystem.resources().add(stream);
+        return stream;
+    }
+
+    /** Opens a directory for listing; a path that is not a directory fails as the JDK's does. */
+    private DirectoryListing openListing(SandgatePath directory) throws IOException {
         try {
-            entries = sftp().list(directory);
+            return sftp().openListing(directory, fileSystem.options().maxDirectoryEntries());
         } catch (FileSystemException e) {
             Attributes existing = sftp().statIfExists(directory, true);
             if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
@@ -188,13 +195,13 @@ final class FileOperations {
             }
             throw e;
         }
-        List<Path> paths = new ArrayList<>(entries.size());
-        for (DirEntry entry : entries) {
-            paths.add(directory.resolve(entry.getFilename()).withListing(new SandgateAttributes(entry.getAttributes())));
+    }
+
+    /** Whether the directory has no entry but {@code .} and {@code ..}: one batch is enough to tell. */
+    private boolean isEmptyDirectory(SandgatePath directory) throws IOException {
+        try (DirectoryListing listing = sftp().openListing(directory, fileSystem.options().maxDirectoryEntries())) {
+            return listing.next() == null;
         }
-        SandgateDirectoryStream stream = new SandgateDirectoryStream(paths, filter, fileSystem.resources());
-        fileSystem.resources().add(stream);
-        return stream;
     }
 
     void createDirectory(SandgatePath directory, FileAttribute<?>... attributes) throws IOException {
@@ -236,7 +243,7 @@ final class FileOperations {
         } catch (AccessDeniedException | NoSuchFileException e) {
             throw e;
         } catch (FileSystemException e) {
-            if (!sftp().list(path).isEmpty()) {
+            if (!isEmptyDirectory(path)) {
                 throw withCause(SftpErrors.notEmpty(path.toString()), e);
             }
             throw e;
@@ -334,7 +341,7 @@ final class FileOperations {
                 throw SftpErrors.alreadyExists(target.toString());
             }
             boolean targetIsDirectory = new SandgateAttributes(existing).isDirectory();
-            if (targetIsDirectory && !sftp().list(target).isEmpty()) {
+            if (targetIsDirectory && !isEmptyDirectory(target)) {
                 throw SftpErrors.notEmpty(target.toString());
             }
             // rename(2) replaces a file with a file and a directory with an empty one; across kinds it refuses
@@ -524,9 +531,9 @@ final class FileOperations {
     /** What the watch service compares between two polls: each entry's size, modification time and kind. */
     private java.util.Map<Path, DirectoryLister.Snapshot> snapshot(Path directory) throws IOException {
         SandgatePath ours = fileSystem.path(directory);
-        List<DirEntry> entries;
+        DirectoryListing listing;
         try {
-            entries = sftp().list(ours);
+            listing = sftp().openListing(ours, fileSystem.options().maxDirectoryEntries());
         } catch (NoSuchFileException e) {
             throw e;
         } catch (FileSystemException e) {
@@ -540,10 +547,12 @@ final class FileOperations {
             throw e;
         }
         java.util.Map<Path, DirectoryLister.Snapshot> snapshot = new java.util.HashMap<>();
-        for (DirEntry entry : entries) {
-            SandgateAttributes attributes = new SandgateAttributes(entry.getAttributes());
-            snapshot.put(ours.resolve(entry.getFilename()), new DirectoryLister.Snapshot(attributes.size(),
-                    attributes.lastModifiedTime().toMillis(), attributes.isDirectory()));
+        try (listing) {
+            for (DirectoryListing.Entry entry = listing.next(); entry != null; entry = listing.next()) {
+                SandgateAttributes attributes = entry.attributes();
+                snapshot.put(entry.path(), new DirectoryLister.Snapshot(attributes.size(),
+                        attributes.lastModifiedTime().toMillis(), attributes.isDirectory()));
+            }
         }
         return snapshot;
     }

@@ -73,7 +73,7 @@ final class ReadAhead {
         Pending head = pending.poll();
         RemoteFile.Chunk chunk;
         try {
-            chunk = file.receiveRead(head.id);
+            chunk = file.receiveRead(head.id, head.length);
         } catch (IOException e) {
             drain();
             throw e;
@@ -95,7 +95,7 @@ final class ReadAhead {
         RemoteFile.Chunk after = null;
         if (next != null) {
             try {
-                after = file.receiveRead(next.id);
+                after = file.receiveRead(next.id, next.length);
             } catch (IOException e) {
                 drain();
                 throw e;
@@ -116,7 +116,8 @@ final class ReadAhead {
     void drain() {
         while (!pending.isEmpty()) {
             try {
-                file.receiveRead(pending.poll().id);
+                Pending abandoned = pending.poll();
+                file.receiveRead(abandoned.id, abandoned.length);
             } catch (IOException ignored) {
                 // the pipeline is being abandoned; what the server said about its requests no longer matters
             }

@@ -65,21 +65,19 @@ final class RemoteFile implements Closeable {
         return sftp.send(SftpConstants.SSH_FXP_READ, request);
     }
 
-    /** The reply to a read request: its bytes, or null at the end of the file. */
-    Chunk receiveRead(int id) throws IOException {
-        RemoteSftp.Reply reply = sftp.reply(id, path);
-        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
-            int status = reply.body.getInt();
-            if (status == SftpConstants.SSH_FX_EOF) {
-                return null;
-            }
-            reply.body.rpos(reply.body.rpos() - 4);
+    /**
+     * The reply to a read request of {@code requested} bytes: its bytes, or null at the end of the file. The length
+     * the server states is checked against what was asked and what arrived before anything is allocated.
+     */
+    Chunk receiveRead(int id, int requested) throws IOException {
+        SftpReply reply = sftp.reply(id, path);
+        byte[] data;
+        try {
+            data = reply.data(requested);
+        } catch (IOException e) {
+            throw sftp.failure(e, path);
         }
-        Buffer body = sftp.expectType(reply, SftpConstants.SSH_FXP_DATA, path);
-        int length = body.getInt();
-        byte[] data = new byte[length];
-        body.getRawBytes(data, 0, length);
-        return new Chunk(data, length);
+        return data == null ? null : new Chunk(data, data.length);
     }
 
     int sendWrite(long offset, ByteBuffer source, int length) throws IOException {
@@ -99,7 +97,7 @@ final class RemoteFile implements Closeable {
 
     /** One synchronous read at an offset: up to {@code length} bytes, or null at the end of the file. */
     Chunk read(long offset, int length) throws IOException {
-        return receiveRead(sendRead(offset, length));
+        return receiveRead(sendRead(offset, length), length);
     }
 
     Attributes stat() throws IOException {

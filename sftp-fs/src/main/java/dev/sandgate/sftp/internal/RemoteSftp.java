@@ -6,18 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.DirEntry;
-import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.apache.sshd.sftp.client.extensions.CopyDataExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
@@ -26,7 +22,6 @@ import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
-import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -41,10 +36,16 @@ final class RemoteSftp implements Closeable {
     static final String USERS_GROUPS_BY_ID = "users-groups-by-id@openssh.com";
     /** The longest read or write request sent when the server names no limit ({@code limits@openssh.com}). */
     static final int DEFAULT_MAX_REQUEST = 32 * 1024;
+    /**
+     * The longest read asked for, whatever the server announces: MINA's client drops the channel on an SFTP packet
+     * longer than 256 KiB, and a 256 KiB read's answer is 9 bytes longer. 255 KiB is what OpenSSH's server announces.
+     */
+    static final int MAX_READ = 255 * 1024;
+    /** The longest write sent, whatever the server announces. */
+    static final int MAX_WRITE = 1024 * 1024;
     private static final int HEADER_ROOM = 4 + 1 + 4;
 
-    private final DefaultSftpClient client;
-    private final Queue<Integer> unawaited = new ConcurrentLinkedQueue<>();
+    private final BoundedSftpClient client;
     private final String sessionId;
     private final OpenSSHPosixRenameExtension posixRename;
     private final OpenSSHFsyncExtension fsync;
@@ -54,7 +55,7 @@ final class RemoteSftp implements Closeable {
     private final int maxWrite;
     private final boolean usersGroupsById;
 
-    private RemoteSftp(DefaultSftpClient client, String sessionId) throws IOException {
+    private RemoteSftp(BoundedSftpClient client, String sessionId) throws IOException {
         this.client = client;
         this.sessionId = sessionId;
         this.posixRename = supported(client.getExtension(OpenSSHPosixRenameExtension.class));
@@ -63,24 +64,25 @@ final class RemoteSftp implements Closeable {
         this.copyData = supported(client.getExtension(CopyDataExtension.class));
         OpenSSHLimitsExtension limitsExtension = supported(client.getExtension(OpenSSHLimitsExtension.class));
         OpenSSHLimitsExtensionInfo limits = limitsExtension == null ? null : limitsExtension.limits();
-        this.maxRead = limit(limits == null ? 0 : limits.maxReadLength);
-        this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength);
+        this.maxRead = limit(limits == null ? 0 : limits.maxReadLength, MAX_READ);
+        this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength, MAX_WRITE);
         this.usersGroupsById = client.getServerExtensions().containsKey(USERS_GROUPS_BY_ID);
     }
 
-    static RemoteSftp open(ClientSession session, String sessionId) throws IOException {
-        SftpClient client = SftpClientFactory.instance()
-                .createSftpClient(session, SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3));
+    /** Opens an SFTP channel whose every request waits at most {@code requestTimeout} for its answer. */
+    static RemoteSftp open(ClientSession session, String sessionId, Duration requestTimeout) throws IOException {
+        BoundedSftpClient client = new BoundedSftpClient(session,
+                SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3), requestTimeout);
         try {
-            return new RemoteSftp((DefaultSftpClient) client, sessionId);
+            return new RemoteSftp(client, sessionId);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
     }
 
-    private static int limit(long announced) {
-        return announced <= 0 ? DEFAULT_MAX_REQUEST : (int) Math.min(announced, 1024 * 1024);
+    private static int limit(long announced, int ours) {
+        return announced <= 0 ? DEFAULT_MAX_REQUEST : (int) Math.min(announced, ours);
     }
 
     private static <E extends org.apache.sshd.sftp.client.extensions.SftpClientExtension> E supported(E extension) {
@@ -142,23 +144,13 @@ final class RemoteSftp implements Closeable {
         request.putString(USERS_GROUPS_BY_ID);
         putIds(request, userIds);
         putIds(request, groupIds);
-        Reply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), path);
-        List<String> names = new ArrayList<>();
-        if (reply.type == SftpConstants.SSH_FXP_EXTENDED_REPLY) {
-            try {
-                names.addAll(strings(reply.body.getBytes(), userIds.size()));
-                names.addAll(strings(reply.body.getBytes(), groupIds.size()));
-                return names;
-            } catch (RuntimeException malformed) {
-                // MINA's BufferException: names are a courtesy, so a garbled answer leaves the numbers
-                names.clear();
-            }
+        SftpReply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), path);
+        try {
+            return reply.idNames(userIds.size(), groupIds.size());
+        } catch (IOException refusedOrGarbled) {
+            // names are a courtesy: a refusal (a status) or a garbled answer leaves the ids as numbers
+            return new ArrayList<>(Collections.nCopies(userIds.size() + groupIds.size(), ""));
         }
-        // refused (a status) or garbled: no names, and the ids stay numbers
-        for (int i = 0; i < userIds.size() + groupIds.size(); i++) {
-            names.add("");
-        }
-        return names;
     }
 
     private static void putIds(Buffer request, List<Integer> ids) {
@@ -166,16 +158,6 @@ final class RemoteSftp implements Closeable {
         for (int id : ids) {
             request.putInt(id);
         }
-    }
-
-    /** {@code count} SSH strings packed one after another; a short answer leaves the rest empty. */
-    private static List<String> strings(byte[] packed, int count) {
-        Buffer buffer = new ByteArrayBuffer(packed);
-        List<String> strings = new ArrayList<>(count);
-        while (strings.size() < count) {
-            strings.add(buffer.available() >= 4 ? buffer.getString(StandardCharsets.UTF_8) : "");
-        }
-        return strings;
     }
 
     IOException failure(IOException e, SandgatePath path) {
@@ -192,6 +174,8 @@ final class RemoteSftp implements Closeable {
             attributes = serverStat(path, followLinks);
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
         return known(attributes, path);
     }
@@ -236,6 +220,8 @@ final class RemoteSftp implements Closeable {
             throw failure(e, path);
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -244,6 +230,8 @@ final class RemoteSftp implements Closeable {
             client.setStat(path.remotePath(), attributes);
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -259,6 +247,8 @@ final class RemoteSftp implements Closeable {
             client.rmdir(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -267,6 +257,8 @@ final class RemoteSftp implements Closeable {
             client.remove(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -280,6 +272,8 @@ final class RemoteSftp implements Closeable {
             }
         } catch (IOException e) {
             throw failure(e, source, target);
+        } catch (RuntimeException e) {
+            throw malformed(e, source);
         }
     }
 
@@ -288,6 +282,8 @@ final class RemoteSftp implements Closeable {
             return client.readLink(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -296,6 +292,8 @@ final class RemoteSftp implements Closeable {
             client.symLink(link.remotePath(), target);
         } catch (IOException e) {
             throw failure(e, link);
+        } catch (RuntimeException e) {
+            throw malformed(e, link);
         }
     }
 
@@ -304,6 +302,8 @@ final class RemoteSftp implements Closeable {
             client.link(existing.remotePath(), link.remotePath(), false);
         } catch (IOException e) {
             throw failure(e, link, existing);
+        } catch (RuntimeException e) {
+            throw malformed(e, link);
         }
     }
 
@@ -312,6 +312,8 @@ final class RemoteSftp implements Closeable {
             return client.canonicalPath(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -321,6 +323,8 @@ final class RemoteSftp implements Closeable {
             return client.canonicalPath(".");
         } catch (IOException e) {
             throw SftpErrors.translate(e, ".", null, this);
+        } catch (RuntimeException e) {
+            throw malformed(e, null);
         }
     }
 
@@ -329,6 +333,8 @@ final class RemoteSftp implements Closeable {
             return statVfs.stat(path.remotePath());
         } catch (IOException e) {
             throw failure(e, path);
+        } catch (RuntimeException e) {
+            throw malformed(e, path);
         }
     }
 
@@ -338,35 +344,28 @@ final class RemoteSftp implements Closeable {
         request.putString(path.remotePath(), StandardCharsets.UTF_8);
         request.putInt(openFlags);
         putPermissions(request, permissions);
-        Reply reply = reply(send(SftpConstants.SSH_FXP_OPEN, request), path);
-        byte[] handle = expectType(reply, SftpConstants.SSH_FXP_HANDLE, path).getBytes();
+        SftpReply reply = reply(send(SftpConstants.SSH_FXP_OPEN, request), path);
+        byte[] handle;
+        try {
+            handle = reply.handle();
+        } catch (IOException e) {
+            throw failure(e, path);
+        }
         return new RemoteFile(this, path, handle);
     }
 
-    /** Lists a directory: every entry with the attributes the listing carried, "." and ".." left out. */
-    List<DirEntry> list(SandgatePath directory) throws IOException {
-        List<DirEntry> entries = new ArrayList<>();
-        try (SftpClient.CloseableHandle handle = client.openDir(directory.remotePath())) {
-            AtomicReference<Boolean> eof = new AtomicReference<>();
-            for (;;) {
-                List<DirEntry> batch = client.readDir(handle, eof);
-                if (batch == null) {
-                    break;
-                }
-                for (DirEntry entry : batch) {
-                    String name = entry.getFilename();
-                    if (!name.equals(".") && !name.equals("..")) {
-                        entries.add(entry);
-                    }
-                }
-                if (Boolean.TRUE.equals(eof.get())) {
-                    break;
-                }
-            }
+    /**
+     * Opens a directory for a listing read batch by batch as it is iterated; the caller closes it. Every name is
+     * checked to be a single name and the entries are counted against {@code maxEntries}.
+     */
+    DirectoryListing openListing(SandgatePath directory, long maxEntries) throws IOException {
+        try {
+            return new DirectoryListing(this, directory, client.openDir(directory.remotePath()), maxEntries);
         } catch (IOException e) {
             throw failure(e, directory);
+        } catch (RuntimeException e) {
+            throw malformed(e, directory);
         }
-        return entries;
     }
 
     // --- raw requests, for what MINA's client does not expose (attributes on open and mkdir, pipelining) ---
@@ -379,9 +378,6 @@ final class RemoteSftp implements Closeable {
     }
 
     int send(int command, Buffer request) throws IOException {
-        if (!unawaited.isEmpty()) {
-            dropUnawaitedReplies();
-        }
         try {
             return client.send(command, request);
         } catch (IOException e) {
@@ -389,76 +385,47 @@ final class RemoteSftp implements Closeable {
         }
     }
 
-    /**
-     * Sends a request whose reply nobody waits for. MINA's client keeps every reply until it is taken, so the ids are
-     * queued and their replies taken (and dropped) as they arrive, on the next request of any kind.
-     */
+    /** Sends a request whose reply nobody waits for: the reply is taken and dropped when it arrives. */
     void sendUnawaited(int command, Buffer request) throws IOException {
-        unawaited.add(send(command, request));
-        dropUnawaitedReplies();
+        client.abandon(send(command, request));
     }
 
-    /** Takes the replies to unawaited requests that have arrived, oldest first; stops at the first still missing. */
-    private void dropUnawaitedReplies() {
-        Integer id;
+    /** Waits for the reply to a request (no longer than the request timeout). */
+    SftpReply reply(int id, SandgatePath path) throws IOException {
         try {
-            while ((id = unawaited.peek()) != null && client.receive(id, Duration.ZERO) != null) {
-                unawaited.remove(id);
-            }
-        } catch (IOException e) {
-            // the channel is gone: the reply will never come, and the next real request reports the loss
-            unawaited.clear();
-        }
-    }
-
-    /** An SFTP reply: its type and the body after the request id. */
-    static final class Reply {
-        final int type;
-        final Buffer body;
-
-        Reply(int type, Buffer body) {
-            this.type = type;
-            this.body = body;
-        }
-    }
-
-    /** Waits for the reply to a request. */
-    Reply reply(int id, SandgatePath path) throws IOException {
-        Buffer buffer;
-        try {
-            buffer = client.receive(id);
+            return SftpReply.parse(client.receive(id));
         } catch (IOException e) {
             throw failure(e, path);
         }
-        buffer.getInt(); // length
-        int type = buffer.getUByte();
-        buffer.getInt(); // id
-        return new Reply(type, buffer);
-    }
-
-    Buffer expectType(Reply reply, int type, SandgatePath path) throws IOException {
-        if (reply.type == SftpConstants.SSH_FXP_STATUS) {
-            int status = reply.body.getInt();
-            throw failure(new SftpException(status, reply.body.getString()), path);
-        }
-        if (reply.type != type) {
-            throw failure(new IOException("unexpected SFTP reply type " + reply.type + " (expected " + type + ")"), path);
-        }
-        return reply.body;
     }
 
     void expectStatus(int id, SandgatePath path) throws IOException {
         checkStatus(reply(id, path), path);
     }
 
-    void checkStatus(Reply reply, SandgatePath path) throws IOException {
-        if (reply.type != SftpConstants.SSH_FXP_STATUS) {
-            throw failure(new IOException("unexpected SFTP reply type " + reply.type + " (expected a status)"), path);
+    void checkStatus(SftpReply reply, SandgatePath path) throws IOException {
+        try {
+            if (reply.status() != SftpConstants.SSH_FX_OK) {
+                throw reply.statusFailure();
+            }
+        } catch (IOException e) {
+            throw failure(e, path);
         }
-        int status = reply.body.getInt();
-        if (status != SftpConstants.SSH_FX_OK) {
-            throw failure(new SftpException(status, reply.body.getString()), path);
+    }
+
+    /**
+     * A reply MINA's client decoded for us that could not be read: a length that claims more than arrived, a count
+     * beyond its bytes. MINA's buffers refuse those before allocating, with an unchecked exception; it leaves here as
+     * a file system exception naming the path. MINA's refusal of an operation SFTP v3 lacks is passed on as it is.
+     */
+    FileSystemException malformed(RuntimeException cause, SandgatePath path) {
+        if (cause instanceof UnsupportedOperationException unsupported) {
+            throw unsupported; // MINA's own refusal of what SFTP v3 cannot do (hard links), decided before sending
         }
+        FileSystemException e = new FileSystemException(path == null ? null : path.toString(), null,
+                "the SFTP server sent a malformed reply (" + Names.visible(String.valueOf(cause.getMessage())) + ")");
+        e.initCause(cause);
+        return e;
     }
 
     private static void putPermissions(Buffer request, Integer permissions) {

@@ -6,22 +6,23 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * A directory's entries, read in one listing whose attributes ride along on each path. Iterable once, as the JDK's
- * directory streams are.
+ * A directory's entries, read from the server batch by batch as they are iterated (memory stays flat for a huge
+ * directory), each path carrying the attributes its listing gave. Iterable once, as the JDK's directory streams are.
+ * A listing that fails midway (a name that is not a single name, more entries than allowed, a lost connection) ends
+ * the iteration with a {@link DirectoryIteratorException}.
  */
 final class SandgateDirectoryStream implements DirectoryStream<Path> {
-    private final List<Path> entries;
+    private final DirectoryListing listing;
     private final Filter<? super Path> filter;
     private final OpenResources resources;
     private volatile boolean closed;
     private boolean iterated;
 
-    SandgateDirectoryStream(List<Path> entries, Filter<? super Path> filter, OpenResources resources) {
-        this.entries = entries;
+    SandgateDirectoryStream(DirectoryListing listing, Filter<? super Path> filter, OpenResources resources) {
+        this.listing = listing;
         this.filter = filter;
         this.resources = resources;
     }
@@ -35,21 +36,25 @@ final class SandgateDirectoryStream implements DirectoryStream<Path> {
             throw new IllegalStateException("a directory stream can be iterated only once");
         }
         iterated = true;
-        Iterator<Path> all = entries.iterator();
         return new Iterator<>() {
             private Path next;
+            private boolean ended;
 
             @Override
             public boolean hasNext() {
-                while (next == null && !closed && all.hasNext()) {
-                    Path candidate = all.next();
+                while (next == null && !ended && !closed) {
                     try {
-                        if (filter == null || filter.accept(candidate)) {
-                            next = candidate;
+                        DirectoryListing.Entry entry = listing.next();
+                        if (entry == null) {
+                            ended = true;
+                        } else if (filter == null || filter.accept(entry.path())) {
+                            next = entry.path();
                         }
                     } catch (IOException e) {
+                        ended = true;
                         throw new DirectoryIteratorException(e);
                     } catch (UncheckedIOException e) {
+                        ended = true;
                         throw new DirectoryIteratorException(e.getCause());
                     }
                 }
@@ -69,8 +74,9 @@ final class SandgateDirectoryStream implements DirectoryStream<Path> {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         closed = true;
         resources.remove(this);
+        listing.close();
     }
 }

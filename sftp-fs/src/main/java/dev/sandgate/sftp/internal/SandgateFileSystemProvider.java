@@ -82,7 +82,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             throws IOException {
         RemoteSftp sftp;
         try {
-            sftp = RemoteSftp.open(connection.clientSession(), connection.sessionId());
+            sftp = RemoteSftp.open(connection.clientSession(), connection.sessionId(), options.requestTimeout());
         } catch (IOException e) {
             throw SftpErrors.translate(e, null, null, null);
         }

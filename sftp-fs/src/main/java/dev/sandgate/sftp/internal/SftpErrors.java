@@ -13,6 +13,8 @@ import java.nio.file.NotLinkException;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
+import dev.sandgate.sftp.SftpTimeoutException;
+
 /**
  * The one place where SFTP failures become {@code java.nio.file} exceptions carrying the paths involved.
  *
@@ -27,6 +29,9 @@ final class SftpErrors {
     static IOException translate(IOException failure, String file, String other, RemoteSftp sftp) {
         if (failure instanceof FileSystemException || failure instanceof InterruptedIOException) {
             return failure;
+        }
+        if (failure instanceof BoundedSftpClient.RequestTimedOut timedOut) {
+            return withCause(new SftpTimeoutException(file, timedOut.limit()), failure);
         }
         if (failure instanceof SftpException) {
             return fromStatus(((SftpException) failure).getStatus(), failure, file, other, sftp);

@@ -1,0 +1,92 @@
+package dev.sandgate.sftp.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.sftp.client.SftpVersionSelector;
+import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
+
+/**
+ * MINA's SFTP client with a deadline on every answer. MINA waits for a reply as long as the session's idle timeout,
+ * and an SSH server that answers keepalives is never idle, so a server that never answers a request would hold its
+ * caller forever. Here each wait ends after the request timeout; the reply, should it come later, is taken and dropped
+ * on a later request, so nothing piles up.
+ */
+final class BoundedSftpClient extends DefaultSftpClient {
+    /** Null only while MINA's constructor runs (it waits for the version answer with its own open timeout). */
+    private final Duration requestTimeout;
+    private final Queue<Integer> abandoned = new ConcurrentLinkedQueue<>();
+
+    BoundedSftpClient(ClientSession session, SftpVersionSelector versions, Duration requestTimeout)
+            throws IOException {
+        super(session, versions, null);
+        this.requestTimeout = requestTimeout;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    @Override
+    public int send(int cmd, Buffer buffer) throws IOException {
+        if (!abandoned.isEmpty()) {
+            dropAbandonedReplies();
+        }
+        return super.send(cmd, buffer);
+    }
+
+    /** Waits for the reply to request {@code id} no longer than the request timeout. */
+    @Override
+    public Buffer receive(int id) throws IOException {
+        if (requestTimeout == null) {
+            return super.receive(id);
+        }
+        Buffer reply = super.receive(id, requestTimeout);
+        if (reply == null) {
+            abandon(id);
+            throw new RequestTimedOut(requestTimeout);
+        }
+        return reply;
+    }
+
+    /** Nobody will wait for the reply to {@code id}: it is dropped when it arrives. */
+    void abandon(int id) {
+        abandoned.add(id);
+        dropAbandonedReplies();
+    }
+
+    /** Takes (and drops) the replies to abandoned requests that have arrived. */
+    private void dropAbandonedReplies() {
+        try {
+            for (Iterator<Integer> ids = abandoned.iterator(); ids.hasNext(); ) {
+                if (super.receive(ids.next(), Duration.ZERO) != null) {
+                    ids.remove();
+                }
+            }
+        } catch (IOException e) {
+            // the channel is gone: no reply will come, and the next real request reports the loss
+            abandoned.clear();
+        }
+    }
+
+    /** No answer within the request timeout; becomes an {@link dev.sandgate.sftp.SftpTimeoutException}. */
+    static final class RequestTimedOut extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final Duration limit;
+
+        RequestTimedOut(Duration limit) {
+            super("no answer within " + limit.toMillis() + " ms");
+            this.limit = limit;
+        }
+
+        Duration limit() {
+            return limit;
+        }
+    }
+}
