@@ -59,6 +59,11 @@ final class SftpSessions implements AutoCloseable {
 
     /** A logged-in SSH session to the sandbox session's SSH server. */
     ClientSession login(String sessionId) throws Exception {
+        return login(gateway, sessionId);
+    }
+
+    /** A logged-in SSH session to a session's SSH server of this gateway. */
+    ClientSession login(LocalGateway gateway, String sessionId) throws Exception {
         KeyPair keys = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         Instant now = Instant.now();
         String line = gateway.signUserCertificate(keys.getPublic(), List.of(sessionId), now.minusSeconds(60),
