@@ -23,8 +23,22 @@ final class Programs {
     private final Path scratch;
 
     Programs(Map<String, String> environment, Path scratch) {
-        this.environment = Map.copyOf(environment);
+        this.environment = withTestResolver(environment);
         this.scratch = scratch;
+    }
+
+    /**
+     * The launcher's JVMs (and those ssh starts as a ProxyCommand, which inherit this environment) resolve names as
+     * this JVM does: from the build's hosts file, never DNS.
+     */
+    private static Map<String, String> withTestResolver(Map<String, String> environment) {
+        String hosts = System.getProperty("jdk.net.hosts.file");
+        if (hosts == null) {
+            return Map.copyOf(environment);
+        }
+        Map<String, String> copy = new java.util.HashMap<>(environment);
+        copy.merge("SANDGATE_JAVA_OPTS", "-Djdk.net.hosts.file=" + hosts, (given, ours) -> ours + " " + given);
+        return Map.copyOf(copy);
     }
 
     Map<String, String> environment() {

@@ -107,6 +107,11 @@ class ModulePathTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--module-path", out + File.pathSeparator + paths.modulePath(),
                 "--class-path", paths.classPath()));
+        // the app resolves names as this JVM does: from the build's hosts file, never DNS
+        String hosts = System.getProperty("jdk.net.hosts.file");
+        if (hosts != null) {
+            command.add("-Djdk.net.hosts.file=" + hosts);
+        }
         command.addAll(paths.addReads());
         command.addAll(List.of("-m", "app/app.Main"));
         Process app = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -278,6 +278,37 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Serves the session's next SFTP channels with a hostile SFTP server that misbehaves as these faults say (they
+     * combine), replacing faults set before; channels already open keep their server. Set it before the client
+     * connects to have its first channel. With no faults the hostile server serves the session's directory faithfully.
+     *
+     * <pre>{@code
+     * gateway.serveHostileSftp(sessionId, SftpFault.file("dir", "../../victim.txt", bytes, 0644),
+     *         SftpFault.unanswered(SftpFault.Request.READ));
+     * }</pre>
+     *
+     * @param sessionId the session's id
+     * @param faults what the server does wrong; see {@link SftpFault}
+     */
+    public void serveHostileSftp(String sessionId, SftpFault... faults) {
+        List<dev.sandgate.testkit.internal.SftpFaultRule> rules = new java.util.ArrayList<>();
+        for (SftpFault fault : faults) {
+            rules.add(Objects.requireNonNull(fault, "fault").toRule());
+        }
+        session(sessionId).serveSftp(rules);
+    }
+
+    /**
+     * Serves the session's next SFTP channels with the standard, faithful SFTP server again (MINA's), as before any
+     * {@link #serveHostileSftp}.
+     *
+     * @param sessionId the session's id
+     */
+    public void serveStandardSftp(String sessionId) {
+        session(sessionId).serveSftp(null);
+    }
+
+    /**
      * Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}.
      *
      * @param sessionId the session's id

@@ -48,6 +48,7 @@ import dev.sandgate.tunnel.internal.HostCertificateVerifier;
 import dev.sandgate.tunnel.internal.KnownHosts;
 import dev.sandgate.tunnel.internal.TunnelAttributes;
 import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
+import dev.sandgate.tunnel.internal.TunnelSshClient;
 import dev.sandgate.tunnel.internal.UnboundTransport;
 
 /**
@@ -144,7 +145,8 @@ public final class SandboxSsh implements Closeable {
             thread.setDaemon(true);
             return thread;
         });
-        this.client = SshClient.setUpDefaultClient();
+        // resolves nothing itself: the transports resolve the proxy's or gateway's name, never the session's
+        this.client = TunnelSshClient.create();
         client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(ioExecutor));
         client.setServerKeyVerifier(new HostCertificateVerifier(builder.legacyAlgorithms));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);

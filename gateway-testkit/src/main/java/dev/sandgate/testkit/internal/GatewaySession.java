@@ -96,6 +96,14 @@ public final class GatewaySession {
         return status;
     }
 
+    /**
+     * Serves the session's next SFTP channels with a hostile server misbehaving as these faults say, or, when
+     * {@code faults} is null, with MINA's faithful one again.
+     */
+    public void serveSftp(java.util.List<SftpFaultRule> faults) {
+        ssh.serveSftp(faults == null ? null : new HostilePlan(directory.toAbsolutePath().toString(), faults));
+    }
+
     /** Ends every process the session's commands started (the session expired, and nothing may run on). */
     void killProcesses() {
         ssh.killProcesses();

@@ -44,6 +44,7 @@ final class SessionSshServer implements AutoCloseable {
     private final PublicKey authorizedKey;
     private final KeyPair hostKey;
     private final SshServer server;
+    private final SftpSubsystemSwitch sftp;
 
     private final ProcessGroups processGroups = new ProcessGroups();
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PORT_FORWARDING =
@@ -133,7 +134,8 @@ final class SessionSshServer implements AutoCloseable {
                 return root;
             }
         });
-        server.setSubsystemFactories(List.of(new HomeSftpSubsystemFactory(root)));
+        this.sftp = new SftpSubsystemSwitch(new HomeSftpSubsystemFactory(root), sessionId);
+        server.setSubsystemFactories(List.of(sftp));
         server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
         server.setShellFactory(channel -> new ShellExecCommand(null, root, pumps, processGroups));
         List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
@@ -224,6 +226,11 @@ final class SessionSshServer implements AutoCloseable {
 
     int activeConnections() {
         return server.getActiveSessions().size();
+    }
+
+    /** Serves the session's next SFTP channels with the hostile server of this plan, or with MINA's when null. */
+    void serveSftp(HostilePlan plan) {
+        sftp.serve(plan);
     }
 
     /** Kills everything the session's commands started. */
