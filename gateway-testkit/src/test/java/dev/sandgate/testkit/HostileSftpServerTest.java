@@ -403,6 +403,15 @@ class HostileSftpServerTest {
         }
 
         @Test
+        void evenTheInit() throws Exception {
+            serve(SftpFault.unanswered(SftpFault.Request.INIT));
+            try (ClientSession session = sessions.login(sessionId); SftpSessions.Raw raw = new SftpSessions.Raw(session)) {
+                assertThrows(java.io.IOException.class, raw::init, "no VERSION");
+                assertTrue(session.isOpen());
+            }
+        }
+
+        @Test
         void onlyOnThePathNamed() throws Exception {
             Files.writeString(directory.resolve("a.txt"), "a");
             serve(SftpFault.unanswered(SftpFault.Request.STAT).onPath("b.txt"));

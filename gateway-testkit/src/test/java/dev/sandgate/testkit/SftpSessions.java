@@ -99,10 +99,14 @@ final class SftpSessions implements AutoCloseable {
             in = channel.getInvertedOut();
         }
 
-        /** Sends INIT for version 3 and returns the VERSION packet's body. */
+        /** Sends INIT for version 3 and returns the VERSION packet's body (which must come within 2 s). */
         ByteBuffer init() throws IOException {
             send(ByteBuffer.allocate(5).put((byte) 1).putInt(3));
-            return packet();
+            int length = ByteBuffer.wrap(bytes(4, Duration.ofSeconds(2))).getInt();
+            if (length < 5 || length > 64 * 1024) {
+                throw new IOException("a VERSION packet claims " + (length & 0xFFFF_FFFFL) + " bytes");
+            }
+            return ByteBuffer.wrap(bytes(length, TIMEOUT));
         }
 
         /** Sends a request of this type with a fresh id followed by these fields (String, byte[], Integer, Long). */
