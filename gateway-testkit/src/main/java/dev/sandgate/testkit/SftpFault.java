@@ -214,7 +214,8 @@ public final class SftpFault {
     }
 
     /**
-     * Announces {@code limits@openssh.com} with this {@code max-read-length} (and {@code max-write-length}, with a
+     * Announces {@code limits@openssh.com} (as OpenSSH does: named in the version, then asked for with an
+     * {@code EXTENDED} request) with this {@code max-read-length} (and {@code max-write-length}, with a
      * {@code max-packet-length} 1 KiB larger) and really answers reads that long. Without it the server announces no
      * limits and answers at most 261 120 bytes a read, as OpenSSH's does. A legitimate server may announce 256 KiB
      * ({@code 262_144}): its DATA replies are then 262 153 bytes long.

@@ -41,6 +41,8 @@ class HostileSftpServerTest {
     private static final int READDIR = 12;
     private static final int STAT = 17;
     private static final int OPEN = 3;
+    private static final int EXTENDED = 200;
+    private static final int EXTENDED_REPLY = 201;
     private static final int STATUS = 101;
     private static final int HANDLE = 102;
     private static final int DATA = 103;
@@ -438,13 +440,16 @@ class HostileSftpServerTest {
                 assertEquals(2, version.get());
                 assertEquals(3, version.getInt());
                 assertEquals("limits@openssh.com", SftpSessions.Raw.string(version));
-                version.getInt();
-                assertEquals(256 * 1024 + 1024, version.getLong(), "max-packet-length");
-                assertEquals(256 * 1024, version.getLong(), "max-read-length");
-                version.getLong();
-                version.getLong();
+                assertEquals("1", SftpSessions.Raw.string(version));
                 assertEquals("posix-rename@openssh.com", SftpSessions.Raw.string(version));
                 assertEquals("1", SftpSessions.Raw.string(version));
+
+                raw.request(EXTENDED, "limits@openssh.com");
+                ByteBuffer limits = raw.packet();
+                assertEquals(EXTENDED_REPLY, limits.get() & 0xff);
+                limits.getInt(); // id
+                assertEquals(256 * 1024 + 1024, limits.getLong(), "max-packet-length");
+                assertEquals(256 * 1024, limits.getLong(), "max-read-length");
 
                 String handle = handle(raw, raw.request(OPEN, "large.bin", 1, 0));
                 raw.request(READ, handle, 0L, 1 << 20);

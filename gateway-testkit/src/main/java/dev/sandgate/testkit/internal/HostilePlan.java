@@ -1,6 +1,5 @@
 package dev.sandgate.testkit.internal;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +23,8 @@ public final class HostilePlan {
     private final Map<String, List<FakeEntry>> extrasByDirectory = new HashMap<>();
     private final Map<String, Long> generatedByDirectory = new HashMap<>();
     private final List<SftpFaultRule> requestRules = new ArrayList<>();
+    /** OpenSSH's extension that names the server's packet, read and write limits. */
+    static final String LIMITS = "limits@openssh.com";
     private final Map<String, byte[]> extensions = new LinkedHashMap<>();
     private final long readLimit;
 
@@ -45,8 +46,8 @@ public final class HostilePlan {
                     break;
                 case READ_LIMIT:
                     limit = rule.length;
-                    extensions.put("limits@openssh.com", ByteBuffer.allocate(32).putLong(limit + 1024).putLong(limit)
-                            .putLong(limit).putLong(0).array());
+                    // OpenSSH's way: the VERSION names the extension, an EXTENDED request asks for the limits
+                    extensions.put(LIMITS, "1".getBytes(StandardCharsets.UTF_8));
                     break;
                 case EXTENSION:
                     extensions.put(rule.name, rule.data.getBytes(StandardCharsets.UTF_8));
@@ -117,6 +118,11 @@ public final class HostilePlan {
 
     long readLimit() {
         return readLimit;
+    }
+
+    /** The limits a {@code limits@openssh.com} request is answered with, or null when none were announced. */
+    long[] limits() {
+        return extensions.containsKey(LIMITS) ? new long[] {readLimit + 1024, readLimit, readLimit, 0} : null;
     }
 
     Map<String, byte[]> extensions() {

@@ -38,11 +38,14 @@ final class SftpOperations {
     static final int STAT = 17;
     static final int RENAME = 18;
 
+    static final int EXTENDED = 200;
+
     static final int STATUS = 101;
     static final int HANDLE = 102;
     static final int DATA = 103;
     static final int NAME = 104;
     static final int ATTRS = 105;
+    static final int EXTENDED_REPLY = 201;
 
     static final int FX_OK = 0;
     static final int FX_EOF = 1;
@@ -129,6 +132,7 @@ final class SftpOperations {
                 case RMDIR: return rmdir(id, request);
                 case REALPATH: return realpath(id, request);
                 case RENAME: return rename(id, request);
+                case EXTENDED: return extended(id, request);
                 default: return status(id, FX_OP_UNSUPPORTED, "unsupported request " + type);
             }
         } catch (Refused refused) {
@@ -142,6 +146,20 @@ final class SftpOperations {
         } catch (IOException e) {
             return status(id, FX_FAILURE, e.getClass().getSimpleName());
         }
+    }
+
+    /** Answers {@code limits@openssh.com} when the plan announced limits; every other extension is unsupported. */
+    private SftpPacketWriter extended(long id, SftpPacketReader request) throws SftpPacketReader.Malformed {
+        String name = request.readString();
+        long[] limits = plan.limits();
+        if (!HostilePlan.LIMITS.equals(name) || limits == null) {
+            return status(id, FX_OP_UNSUPPORTED, "unsupported extension");
+        }
+        SftpPacketWriter reply = SftpPacketWriter.reply(EXTENDED_REPLY, id);
+        for (long limit : limits) {
+            reply.writeUint64(limit);
+        }
+        return reply;
     }
 
     static SftpPacketWriter status(long id, int code, String message) {

@@ -62,8 +62,7 @@ final class RemoteSftp implements Closeable {
         this.fsync = supported(client.getExtension(OpenSSHFsyncExtension.class));
         this.statVfs = supported(client.getExtension(OpenSSHStatPathExtension.class));
         this.copyData = supported(client.getExtension(CopyDataExtension.class));
-        OpenSSHLimitsExtension limitsExtension = supported(client.getExtension(OpenSSHLimitsExtension.class));
-        OpenSSHLimitsExtensionInfo limits = limitsExtension == null ? null : limitsExtension.limits();
+        OpenSSHLimitsExtensionInfo limits = limits(supported(client.getExtension(OpenSSHLimitsExtension.class)));
         this.maxRead = limit(limits == null ? 0 : limits.maxReadLength, MAX_READ);
         this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength, MAX_WRITE);
         this.usersGroupsById = client.getServerExtensions().containsKey(USERS_GROUPS_BY_ID);
@@ -78,6 +77,18 @@ final class RemoteSftp implements Closeable {
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
+        }
+    }
+
+    /** The limits the server names, or null when it names none (or announces the extension and then refuses it). */
+    private static OpenSSHLimitsExtensionInfo limits(OpenSSHLimitsExtension extension) {
+        if (extension == null) {
+            return null;
+        }
+        try {
+            return extension.limits();
+        } catch (IOException | RuntimeException refusedOrGarbled) {
+            return null; // the defaults are safe with any server
         }
     }
 
