@@ -66,6 +66,11 @@ public final class Sandgate {
         return io;
     }
 
+    /**
+     * Runs one command line and exits with its status.
+     *
+     * @param args the command line, such as {@code exec sess-123 -- uname -a}
+     */
     public static void main(String[] args) {
         System.exit(run(args, Io.system()));
     }
