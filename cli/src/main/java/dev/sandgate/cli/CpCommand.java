@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
                 "New files and directories get the source's permissions (less the umask), plus u+w for files and"
                         + " u+rwx for directories. Symbolic links and special files are not copied; they are named on"
                         + " standard error (the first 20, then a count) unless -q.",
+                "Names the session chose are printed with control characters escaped (\\033, \\r, \\u202e), as ls -b does.",
                 "Shows a progress bar on a terminal, nothing otherwise."})
 final class CpCommand implements Callable<Integer> {
     @Spec

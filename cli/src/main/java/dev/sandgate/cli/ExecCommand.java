@@ -73,9 +73,10 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
                 return ExitCodes.BROKEN_PIPE;
             }
             if (process.connectionLost()) {
-                io.err().println("sandgate: the connection to " + session + " was lost before the command ended");
+                io.err().println("sandgate: the connection to " + Visible.of(session) + " was lost before the command ended");
             } else if (process.exitSignal().isPresent()) {
-                io.err().println("sandgate: the command was ended by signal " + process.exitSignal().get());
+                io.err().println("sandgate: the command was ended by signal "
+                        + Visible.of(process.exitSignal().get()));
             }
             return status;
         }

@@ -29,7 +29,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         String optionLikeMapping = command.getCommand() instanceof ForwardCommand
                 ? ForwardCommand.negativePortIn(args) : null;
         // picocli takes a mapping such as -1:80 for an option; what is wrong with it is the port
-        err.println("sandgate: " + (optionLikeMapping != null ? optionLikeMapping : failure.getMessage()));
+        err.println("sandgate: " + Visible.of(optionLikeMapping != null ? optionLikeMapping : failure.getMessage()));
         CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
         err.print(command.getHelp().fullSynopsis());
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");
@@ -41,7 +41,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
     public int handleExecutionException(Exception failure, CommandLine line, ParseResult parsed) {
         PrintWriter err = line.getErr();
         Throwable shown = failure instanceof UncheckedIOException ? failure.getCause() : failure;
-        err.println("sandgate: " + describe(shown));
+        // what a server or the API said may be in the message: its control characters must not reach the terminal
+        err.println("sandgate: " + Visible.of(describe(shown)));
         if ("1".equals(System.getenv("SANDGATE_DEBUG"))) {
             shown.printStackTrace(err);
         }
@@ -71,7 +72,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             return ExitCodes.SSH_REFUSED;
         }
         if (failure instanceof ApiConnectionException || failure instanceof SandboxApiException
-                || failure instanceof TunnelException) {
+                || failure instanceof TunnelException || failure instanceof UnsafeValueException) {
             return ExitCodes.UNREACHABLE;
         }
         return ExitCodes.FAILED;

@@ -54,7 +54,7 @@ final class ForwardCommand implements Callable<Integer> {
             io.out().flush();
             while (!stopped.await(1, TimeUnit.SECONDS)) {
                 if (!connected.connection().isOpen() || !forward.isOpen()) {
-                    io.err().println("sandgate: the connection to " + session + " ended; forwarding stopped");
+                    io.err().println("sandgate: the connection to " + Visible.of(session) + " ended; forwarding stopped");
                     return ExitCodes.FAILED;
                 }
             }

@@ -11,6 +11,8 @@ import dev.sandgate.sftp.TransferListener;
 /**
  * Passes everything on to the next listener and remembers the entries a copy left out (links, devices, pipes), so
  * that cp can name them once it is over instead of dropping them without a word. Up-to-date files are not left out.
+ * Whatever name and reason a skip carries (a link, a name that is not a single file name such as {@code ../x}) are
+ * printed through {@link Visible}.
  */
 final class LeftOut implements TransferListener {
     /** How many entries are named one by one; the rest are counted. */
@@ -50,7 +52,8 @@ final class LeftOut implements TransferListener {
     /** Names what was left out, one line each, on {@code err}; prints nothing when nothing was. */
     void report(PrintStream err) {
         for (String entry : named) {
-            err.println("sandgate: not copied: " + entry);
+            // the name is the server's: shown escaped, so it cannot move the cursor or forge a line of its own
+            err.println("sandgate: not copied: " + Visible.of(entry));
         }
         long unnamed = count.get() - named.size();
         if (unnamed > 0) {

@@ -33,24 +33,49 @@ final class OpenSshConfig {
         return files.root().resolve("config");
     }
 
-    /** Writes the config for every session with files in DIR; returns its path. */
+    /**
+     * Writes the config for every session with files in DIR; returns its path. A session whose values cannot be
+     * written safely gets no block; the others are written, and then the first refusal is thrown.
+     *
+     * @throws UnsafeValueException if a session's id, user or host cannot stand in the config as one token
+     * @throws SettingsException    if DIR or the launcher's path cannot be written into it
+     */
     Path write() throws IOException {
+        SshConfigValues.path(files.root().toString(), "directory");
+        SshConfigValues.path(launcher, "sandgate launcher's path");
+        proxyOptions.forEach(option -> SshConfigValues.path(option, "proxy option"));
         StringBuilder text = new StringBuilder()
                 .append("# Written by `sandgate ssh-config`; running it again rewrites this file.\n")
                 .append("# Use it with: ssh -F ").append(path()).append(" SESSION, or add to ~/.ssh/config:\n")
                 .append("#   Include ").append(path()).append("\n");
+        UnsafeValueException refused = null;
         for (String sessionId : files.sessions()) {
-            Optional<Grant> grant = files.load(sessionId);
-            if (grant.isPresent()) {
-                text.append('\n').append(block(grant.get()));
+            try {
+                SshConfigValues.hostAlias(sessionId);
+                Optional<Grant> grant = files.load(sessionId);
+                if (grant.isPresent()) {
+                    text.append('\n').append(block(grant.get()));
+                }
+            } catch (UnsafeValueException e) {
+                if (refused == null) {
+                    refused = e;
+                } else {
+                    refused.addSuppressed(e);
+                }
             }
         }
         SessionFiles.writePrivately(path(), text.toString());
+        if (refused != null) {
+            throw refused;
+        }
         return path();
     }
 
-    private String block(Grant grant) {
-        String id = grant.sessionId();
+    /** One session's lines; each value from the API is checked here, where it is written, whatever checked it before. */
+    private String block(Grant grant) throws UnsafeValueException {
+        String id = SshConfigValues.hostAlias(grant.sessionId());
+        String user = SshConfigValues.user(grant.username());
+        String hostKeyAlias = SshConfigValues.hostKeyAlias(SessionFiles.hostKeyAlias(id, grant.endpoints()));
         String dir = shellQuote(files.root().toString());
         // no double quote inside: the whole check is one double-quoted ssh_config argument
         String renewCheck = "test $(date +%%s) -lt $(cat " + shellQuote(tokens(files.renewAfterFile(id).toString()))
@@ -59,13 +84,15 @@ final class OpenSshConfig {
                 + proxyOptions.stream().map(option -> " " + shellQuote(tokens(option))).reduce("", String::concat) + " %n";
         return "Match host " + id + " exec \"" + renewCheck + "\"\n"
                 + "Host " + id + "\n"
-                + "  User " + grant.username() + "\n"
+                + "  User " + user + "\n"
                 + "  ProxyCommand " + proxy + "\n"
-                + "  IdentityFile \"" + tokens(files.key(id).toString()) + "\"\n"
-                + "  CertificateFile \"" + tokens(files.certificate(id).toString()) + "\"\n"
+                + "  IdentityFile \"" + tokens(SshConfigValues.path(files.key(id).toString(), "key path")) + "\"\n"
+                + "  CertificateFile \"" + tokens(SshConfigValues.path(files.certificate(id).toString(),
+                        "certificate path")) + "\"\n"
                 + "  IdentitiesOnly yes\n"
-                + "  UserKnownHostsFile \"" + tokens(files.knownHosts(id).toString()) + "\"\n"
-                + "  HostKeyAlias " + SessionFiles.hostKeyAlias(id, grant.endpoints()) + "\n"
+                + "  UserKnownHostsFile \"" + tokens(SshConfigValues.path(files.knownHosts(id).toString(),
+                        "known_hosts path")) + "\"\n"
+                + "  HostKeyAlias " + hostKeyAlias + "\n"
                 + "  StrictHostKeyChecking yes\n"
                 + "  ServerAliveInterval 30\n";
     }

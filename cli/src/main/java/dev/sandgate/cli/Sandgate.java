@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
                 "",
                 "Exit status:",
                 "  0 done; 1 the operation failed; 2 bad usage; 3 settings missing or invalid;",
-                "  4 the API refused the token; 5 no such session; 6 the API or gateway failed or cannot be reached;",
+                "  4 the API refused the token; 5 no such session; 6 the API or gateway failed, cannot be reached, or",
+                "  answered a value refused as unsafe (a user name, id or host that would break the files written);",
                 "  7 the SSH server was not the session's or refused the login.",
                 "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does);",
                 "  exec exits 141 when its output is no longer read (as in exec ... | head), and ends the remote command.",
@@ -65,6 +66,11 @@ public final class Sandgate {
         return io;
     }
 
+    /**
+     * Runs one command line and exits with its status.
+     *
+     * @param args the command line, such as {@code exec sess-123 -- uname -a}
+     */
     public static void main(String[] args) {
         System.exit(run(args, Io.system()));
     }

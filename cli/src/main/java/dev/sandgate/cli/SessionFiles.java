@@ -157,8 +157,11 @@ final class SessionFiles {
     }
 
     private Grant write(String sessionId, URI apiUrl, Duration ttl, IssuedCertificate issued) throws IOException {
+        // checked before anything is written: the known_hosts line and the config must not take these as they came
+        SshConfigValues.hostAlias(sessionId);
+        SshConfigValues.user(issued.credentials().username());
+        String alias = SshConfigValues.hostKeyAlias(hostKeyAlias(sessionId, issued.endpoints()));
         SshKeyFiles.write(issued.credentials(), key(sessionId));
-        String alias = hostKeyAlias(sessionId, issued.endpoints());
         StringBuilder knownHosts = new StringBuilder("# host CAs the API named for session " + sessionId + "\n");
         for (PublicKey ca : issued.hostCaKeys()) {
             knownHosts.append("@cert-authority ").append(alias).append(' ').append(SshKeys.publicKeyLine(ca)).append('\n');

@@ -31,6 +31,35 @@ import picocli.CommandLine.Spec;
 final class SessionsCommand {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    static {
+        JSON.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
+
+    /**
+     * JSON's own escapes (C0 controls, quote, backslash) plus <code>&#92;uXXXX</code> escapes for DEL, C1 controls and the
+     * bidirectional characters {@link Visible} escapes: JSON allows them raw, but a terminal may act on them. The
+     * output parses back to the very same strings.
+     */
+    static final class TerminalSafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return ch < 0x10000 && Visible.isUnsafe((char) ch)
+                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
+
     /** Options every sessions subcommand takes. */
     static final class Output {
         @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -134,7 +163,7 @@ final class SessionsCommand {
             try (SandboxApi client = api.api()) {
                 for (String session : sessions) {
                     client.deleteSession(session);
-                    Io.of(spec).out().println("Deleted " + session);
+                    Io.of(spec).out().println("Deleted " + Visible.of(session));
                 }
             }
             return ExitCodes.OK;
@@ -159,10 +188,11 @@ final class SessionsCommand {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "STATUS", "CREATED", "EXPIRES", "METADATA"});
         for (SandboxSession session : sessions) {
-            rows.add(new String[] {session.id(), session.status().name().toLowerCase(java.util.Locale.ROOT),
+            // the id and the metadata are the API's words: escaped, they cannot move the cursor or forge a row
+            rows.add(new String[] {Visible.of(session.id()), session.status().name().toLowerCase(java.util.Locale.ROOT),
                     String.valueOf(text(session.createdAt())), String.valueOf(text(session.expiresAt())),
                     session.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                            .map(entry -> entry.getKey() + "=" + entry.getValue())
+                            .map(entry -> Visible.of(entry.getKey()) + "=" + Visible.of(entry.getValue()))
                             .reduce((a, b) -> a + "," + b).orElse("")});
         }
         int[] widths = new int[rows.get(0).length];

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.SandboxSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,16 +47,20 @@ final class SshConfigCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Io io = Io.of(spec);
         SessionFiles files = new SessionFiles(dir != null ? dir : io.sandgateHome().resolve("ssh"));
-        if (files.root().toString().contains("\"")) {
-            throw new SettingsException("The directory's name may not contain a double quote: " + files.root());
-        }
+        SshConfigValues.path(files.root().toString(), "directory");
         Exception failure = null;
         List<String> written = new ArrayList<>();
         try (SandboxApi client = api.api()) {
             for (String session : sessions) {
                 try {
+                    SshConfigValues.hostAlias(SandboxSession.requireValidId(session));
+                } catch (UnsafeValueException e) {
+                    throw new IllegalArgumentException("The session id '" + Visible.of(session) + "' cannot be an ssh"
+                            + " Host alias: use letters, digits, '.', '_' and '-' only");
+                }
+                try {
                     Grant grant = files.fresh(session, client, ttl, force);
-                    io.out().println(session + ": certificate for " + grant.username() + " valid until "
+                    io.out().println(Visible.of(session) + ": certificate for " + Visible.of(grant.username()) + " valid until "
                             + grant.validBefore() + " (renewed from " + grant.renewAfter() + " on)");
                     written.add(session);
                 } catch (IOException | RuntimeException e) {
@@ -73,7 +78,7 @@ final class SshConfigCommand implements Callable<Integer> {
         if (!kept.isEmpty()) {
             Path config = new OpenSshConfig(files, Launcher.path(), proxyOptions).write();
             io.out().println("Wrote " + config + ". Connect with: ssh -F " + config + " "
-                    + (written.isEmpty() ? kept : written).get(0));
+                    + Visible.of((written.isEmpty() ? kept : written).get(0)));
             io.out().println("Or add this line at the top of ~/.ssh/config: Include " + config);
         }
         if (failure != null) {

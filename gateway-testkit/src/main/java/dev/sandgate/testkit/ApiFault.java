@@ -12,6 +12,7 @@ import dev.sandgate.testkit.internal.FaultRule;
  * gateway.injectApiFault(ApiFault.status(500).onGets().times(2));          // two failing GETs, then normal
  * gateway.injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)));    // one 429 with Retry-After: 1
  * gateway.injectApiFault(ApiFault.certificateForAnotherKey().onMints());  // a mint that answers with the wrong key
+ * gateway.injectApiFault(ApiFault.answerField("/username", "root\nHost *").onMints()); // a hostile field in a sound answer
  * }</pre>
  *
  * <p>By default a fault hits the next single call of any kind. Faults hit calls in the order they were injected.
@@ -27,6 +28,8 @@ public final class ApiFault {
     private final int times;
     private final String text;
     private final long bytes;
+    /** The JSON value an {@link #answerField} fault puts in the answer; else null. */
+    private final String value;
 
     private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times) {
         this(kind, status, duration, method, path, times, null);
@@ -39,6 +42,12 @@ public final class ApiFault {
 
     private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
             String text, long bytes) {
+        this(kind, status, duration, method, path, times, text, bytes, null);
+    }
+
+    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
+            String text, long bytes, String value) {
+        this.value = value;
         this.bytes = bytes;
         this.text = text;
         this.kind = kind;
@@ -263,12 +272,64 @@ public final class ApiFault {
     }
 
     /**
+     * Answer normally, but with this string at {@code pointer} in the JSON answer: a sound answer with one hostile
+     * field, such as a {@code username} holding a newline, a {@code session_id} with terminal escapes or an endpoint
+     * host with a space. Combine with {@link #onMints()} or {@link #onGets()}; an answer that is not JSON, or has no
+     * place for the pointer, is sent unchanged.
+     *
+     * <pre>{@code
+     * gateway.injectApiFault(ApiFault.answerField("/username", "x\nMatch exec \"touch /tmp/pwned\"").onMints());
+     * gateway.injectApiFault(ApiFault.answerField("/endpoints/connect/target", "evil host:22").onMints());
+     * gateway.injectApiFault(ApiFault.answerField("/sessions/0/session_id", "sess-1\033[2J").onGets());
+     * }</pre>
+     *
+     * @param pointer a JSON Pointer (RFC 6901) such as {@code /username}, {@code /principals/0} or
+     *                {@code /endpoints/websocket/url}; the last step may name a field the answer lacks
+     * @param value   the string to put there, as it is (control characters too)
+     * @return the fault, to inject
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer to a field or element
+     */
+    public static ApiFault answerField(String pointer, String value) {
+        return answerFieldJson(pointer, com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                Objects.requireNonNull(value, "value")).toString());
+    }
+
+    /**
+     * As {@link #answerField(String, String)}, with any JSON value written out: a number the client must refuse
+     * (a negative {@code serial}, one past 2^64), an array, an object or {@code null}.
+     *
+     * <pre>{@code
+     * gateway.injectApiFault(ApiFault.answerFieldJson("/serial", "18446744073709551616").onMints());
+     * }</pre>
+     *
+     * @param pointer a JSON Pointer (RFC 6901) such as {@code /serial}
+     * @param json    the JSON text of the value
+     * @return the fault, to inject
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer to a field or element, or {@code json}
+     *                                  is not JSON
+     */
+    public static ApiFault answerFieldJson(String pointer, String json) {
+        Objects.requireNonNull(pointer, "pointer");
+        Objects.requireNonNull(json, "json");
+        if (pointer.isEmpty() || com.fasterxml.jackson.core.JsonPointer.compile(pointer).tail() == null) {
+            throw new IllegalArgumentException("pointer must name a field or element, such as /username; got '"
+                    + pointer + "'");
+        }
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Not a JSON value: " + json, e);
+        }
+        return new ApiFault(FaultRule.Kind.ANSWER_FIELD, 0, null, null, null, 1, pointer, 0, json);
+    }
+
+    /**
      * Hit only certificate mints ({@code POST /sessions/{id}/ssh/certificates}).
      *
      * @return the fault, to inject
      */
     public ApiFault onMints() {
-        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes);
+        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes, value);
     }
 
     /**
@@ -277,7 +338,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public ApiFault onGets() {
-        return new ApiFault(kind, status, duration, "GET", null, times, text, bytes);
+        return new ApiFault(kind, status, duration, "GET", null, times, text, bytes, value);
     }
 
     /**
@@ -290,11 +351,11 @@ public final class ApiFault {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + count);
         }
-        return new ApiFault(kind, status, duration, method, path, count, text, bytes);
+        return new ApiFault(kind, status, duration, method, path, count, text, bytes, value);
     }
 
     FaultRule toRule() {
-        return new FaultRule(kind, method, path, status, duration, text, bytes, times);
+        return new FaultRule(kind, method, path, status, duration, text, bytes, value, times);
     }
 
     @Override

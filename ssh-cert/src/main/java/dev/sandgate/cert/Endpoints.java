@@ -75,7 +75,7 @@ public final class Endpoints {
                     && Integer.parseInt(port) <= 65535 && HOST.matcher(target.substring(0, colon)).matches();
             if (!valid) {
                 throw new IllegalArgumentException("CONNECT target must be host:port with a port from 1 to 65535, got '"
-                        + Checks.printable(target) + "'");
+                        + Checks.escaped(target) + "'");
             }
         }
     }

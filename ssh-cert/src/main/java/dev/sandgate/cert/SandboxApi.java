@@ -189,7 +189,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         try {
             return ApiResponses.issuedCertificate(answer, keyPair, sessionId, ttl, Instant.now());
         } catch (IllegalArgumentException e) {
-            throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 201, null, null, e);
+            throw new InvalidResponseException(what + " returned an unusable grant: " + e.getMessage(), 201, null, null, e);
         }
     }
 

@@ -50,9 +50,10 @@ public record SandboxSession(String id, Status status, Instant createdAt, Instan
     }
 
     /**
-     * The id, if it can be a session id: not empty, not {@code .} or {@code ..} (which a URL resolves as
-     * dot-segments, reaching another resource), and free of whitespace, control characters and the URL delimiters
-     * {@code / \ ? # %}.
+     * The id, if it can be a session id: 1 to 256 characters, not {@code .} or {@code ..} (which a URL resolves as
+     * dot-segments, reaching another resource), and free of whitespace, control characters (C0, DEL, C1),
+     * bidirectional overrides and the URL delimiters {@code / \ ? # %}. The API client holds the ids the API answers
+     * to the same rule.
      *
      * @param id the session's id
      * @return the id, if it can be a session id

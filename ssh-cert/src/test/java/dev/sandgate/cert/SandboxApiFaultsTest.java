@@ -333,5 +333,47 @@ class SandboxApiFaultsTest {
                 assertTrue(refused.apiMessage().startsWith("denied 2026-12-02"), refused.apiMessage());
             }
         }
+
+        @Test
+        void aGrantWithAHostileFieldIsRefusedNamingIt() throws Exception {
+            String sessionId = session();
+            java.util.Map<ApiFault, String> faults = new java.util.LinkedHashMap<>();
+            faults.put(ApiFault.answerField("/username", "sandbox\nMatch exec \"touch /tmp/x\"\nHost *").onMints(),
+                    "'username'");
+            faults.put(ApiFault.answerField("/principals/0", sessionId + ",root").onMints(), "'principals'");
+            faults.put(ApiFault.answerFieldJson("/serial", "18446744073709551616").onMints(), "'serial'");
+            faults.put(ApiFault.answerField("/endpoints/connect/target", "evil host:22").onMints(),
+                    "'endpoints.connect.target'");
+            faults.put(ApiFault.answerField("/endpoints/connect/proxy_url", "http://gw\u001b[2J.example/").onMints(),
+                    "'endpoints.connect.proxy_url'");
+            faults.put(ApiFault.answerField("/endpoints/websocket/url", "ws://a b/").onMints(),
+                    "'endpoints.websocket.url'");
+            try (SandboxApi api = api(0)) {
+                for (java.util.Map.Entry<ApiFault, String> fault : faults.entrySet()) {
+                    GATEWAY.gateway().injectApiFault(fault.getKey());
+                    InvalidResponseException refused = failure(InvalidResponseException.class,
+                            () -> api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)));
+                    assertTrue(refused.getMessage().contains(fault.getValue()), fault.getKey() + ": " + refused.getMessage());
+                    assertFalse(refused.getMessage().matches("(?s).*[\\x00-\\x1f\\x7f].*"), refused.getMessage());
+                }
+                assertEquals("sandbox", api.issue(sessionId, SshKeys.generate(), Duration.ofMinutes(5)).credentials()
+                        .username(), "a sound mint still works");
+            }
+        }
+
+        @Test
+        void aSessionIdThatWouldReachAnotherPathOrTheTerminalIsRefused() throws Exception {
+            String id = session();
+            try (SandboxApi api = api(0)) {
+                GATEWAY.gateway().injectApiFault(ApiFault.answerField("/session_id", "../sessions").onGets());
+                assertTrue(failure(InvalidResponseException.class, () -> api.getSession(id)).getMessage()
+                        .contains("'session_id'"));
+                GATEWAY.gateway().injectApiFault(ApiFault.answerField("/sessions/0/session_id", "s\u001b]0;pwned\u0007")
+                        .onGets());
+                String why = failure(InvalidResponseException.class, () -> api.listSessions(10, 0)).getMessage();
+                assertTrue(why.contains("'session_id'") && why.contains("s\\033]0;pwned\\007"), why);
+                assertEquals(id, api.getSession(id).id(), "a sound answer still works");
+            }
+        }
     }
 }

@@ -23,7 +23,9 @@ public final class FaultRule {
         MISMATCHED_PRINCIPALS_FIELD,
         REDIRECT,
         OVERSIZED_BODY,
-        ERROR_MESSAGE
+        ERROR_MESSAGE,
+        /** Answer normally, with the value at {@link #text} (a JSON Pointer) replaced by {@link #value}. */
+        ANSWER_FIELD
     }
 
     final Kind kind;
@@ -33,6 +35,8 @@ public final class FaultRule {
     final String text;
     /** The size of an oversized body; else 0. */
     final long bytes;
+    /** For {@link Kind#ANSWER_FIELD}: the JSON value to put at the pointer; else null. */
+    final String value;
     private final String method;
     private final Pattern path;
     private final Uses uses;
@@ -53,7 +57,14 @@ public final class FaultRule {
      */
     public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, long bytes,
             int times) {
+        this(kind, method, path, status, duration, text, bytes, null, times);
+    }
+
+    /** @param value for {@link Kind#ANSWER_FIELD}: the JSON value to put where {@code text} points, else null */
+    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, long bytes,
+            String value, int times) {
         this.kind = kind;
+        this.value = value;
         this.bytes = bytes;
         this.text = text;
         this.method = method;

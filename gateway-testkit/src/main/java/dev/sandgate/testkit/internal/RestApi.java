@@ -41,6 +41,37 @@ final class RestApi {
     ApiAnswer handle(String method, String path, Map<String, List<String>> query, String authorization, String body,
             String httpBase, String wsBase) {
         FaultRule fault = faults.take(method, path);
+        ApiAnswer answer = answer(method, path, query, authorization, body, httpBase, wsBase, fault);
+        return fault != null && fault.kind == FaultRule.Kind.ANSWER_FIELD ? withField(answer, fault) : answer;
+    }
+
+    /** The answer with the fault's value put where its pointer says, if the answer is a JSON success that has room. */
+    private static ApiAnswer withField(ApiAnswer answer, FaultRule fault) {
+        if (answer.status() / 100 != 2 || answer.body().isEmpty()) {
+            return answer;
+        }
+        try {
+            JsonNode root = MAPPER.readTree(answer.body());
+            com.fasterxml.jackson.core.JsonPointer pointer = com.fasterxml.jackson.core.JsonPointer.compile(fault.text);
+            JsonNode parent = root.at(pointer.head());
+            JsonNode value = MAPPER.readTree(fault.value);
+            String last = pointer.last().getMatchingProperty();
+            if (parent instanceof ObjectNode) {
+                ((ObjectNode) parent).set(last, value);
+            } else if (parent instanceof ArrayNode && pointer.last().mayMatchElement()
+                    && pointer.last().getMatchingIndex() < parent.size()) {
+                ((ArrayNode) parent).set(pointer.last().getMatchingIndex(), value);
+            } else {
+                return answer;
+            }
+            return new ApiAnswer(answer.status(), MAPPER.writeValueAsString(root), answer.headers(), answer.floodBytes());
+        } catch (IOException notJson) {
+            return answer;
+        }
+    }
+
+    private ApiAnswer answer(String method, String path, Map<String, List<String>> query, String authorization,
+            String body, String httpBase, String wsBase, FaultRule fault) {
         if (fault != null) {
             ApiAnswer injected = injected(fault, method);
             if (injected != null) {

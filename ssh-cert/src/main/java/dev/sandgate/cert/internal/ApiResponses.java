@@ -39,8 +39,8 @@ public final class ApiResponses {
             JsonNode meta = json.path("metadata");
             meta.fieldNames().forEachRemaining(name -> metadata.put(name, meta.get(name).asText()));
             return new SandboxSession(
-                    text(json, "session_id"),
-                    SandboxSession.Status.valueOf(text(json, "status").toUpperCase(Locale.ROOT)),
+                    sessionId(text(json, "session_id")),
+                    status(text(json, "status")),
                     instant(json, "created_at"),
                     instant(json, "expires_at"),
                     optionalInstant(json, "last_activity_at"),
@@ -48,6 +48,25 @@ public final class ApiResponses {
         } catch (IllegalArgumentException e) {
             throw new InvalidResponseException("The API sent a malformed session: " + e.getMessage(), 200, null, null, e);
         }
+    }
+
+    /** The id the API named a session by, held to the rule for ids a user types: it becomes a path and a file name. */
+    private static String sessionId(String id) {
+        try {
+            return Checks.sessionId(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field 'session_id' is not a usable session id: " + e.getMessage());
+        }
+    }
+
+    private static SandboxSession.Status status(String status) {
+        for (SandboxSession.Status known : SandboxSession.Status.values()) {
+            if (known.name().equalsIgnoreCase(status)) {
+                return known;
+            }
+        }
+        throw new IllegalArgumentException("field 'status' is not one of running, paused, stopped: '"
+                + Checks.escaped(status) + "'");
     }
 
     public static SessionPage sessionPage(JsonNode json) throws SandboxApiException {
@@ -81,9 +100,14 @@ public final class ApiResponses {
      */
     public static IssuedCertificate issuedCertificate(JsonNode json, KeyPair keyPair, String sessionId, Duration ttl,
             Instant now) {
-        SshCertificate certificate = SshCertificate.parse(text(json, "certificate"));
-        String username = text(json, "username");
-        String id = certificate.keyId();
+        SshCertificate certificate = certificate(text(json, "certificate"));
+        String username = Checks.username(text(json, "username"), "username");
+        String id = Checks.escaped(certificate.keyId());
+        List<String> principals = certificate.principals();
+        for (String principal : principals) {
+            Checks.principal(principal, "certificate principals");
+        }
+        serial(json, certificate);
         if (!certificate.validBefore().isAfter(now)) {
             throw new IllegalArgumentException("certificate " + id + " expired at "
                     + certificate.validBefore() + ", before it arrived (" + now + "); check the gateway's clock");
@@ -99,7 +123,6 @@ public final class ApiResponses {
                     + certificate.validAfter() + " to " + certificate.validBefore() + "), far longer than the " + ttl
                     + " asked for");
         }
-        List<String> principals = certificate.principals();
         if (!principals.contains(sessionId) && !principals.contains(username)) {
             throw new IllegalArgumentException("certificate " + id + " has principals " + principals + ", naming neither"
                     + " the session " + sessionId + " nor the user '" + username + "'"
@@ -108,7 +131,13 @@ public final class ApiResponses {
         JsonNode listed = json.get("principals");
         if (listed != null && listed.isArray()) {
             Set<String> said = new TreeSet<>();
-            listed.forEach(principal -> said.add(principal.asText()));
+            for (JsonNode principal : listed) {
+                if (!principal.isTextual()) {
+                    throw new IllegalArgumentException("field 'principals' holds " + principal.getNodeType()
+                            + " where a principal (a string) belongs");
+                }
+                said.add(Checks.principal(principal.asText(), "principals"));
+            }
             if (!said.equals(new TreeSet<>(principals))) {
                 throw new IllegalArgumentException("field 'principals' says " + said + " but certificate " + id
                         + " names " + principals);
@@ -140,9 +169,72 @@ public final class ApiResponses {
                 endpoints(json.path("endpoints")), tunnelCredential);
     }
 
+    /**
+     * The certificate, if its line is one line without control characters (it is written to a file as it came) and
+     * its key id is one without control characters either (it becomes the comment of the key files).
+     */
+    private static SshCertificate certificate(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (Checks.isUnsafe(line.charAt(i)) && line.charAt(i) != '\t') {
+                throw new IllegalArgumentException("field 'certificate' must be one OpenSSH line without control"
+                        + " characters: '" + Checks.escaped(line) + "'");
+            }
+        }
+        SshCertificate certificate;
+        try {
+            certificate = SshCertificate.parse(line);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field 'certificate' is not an OpenSSH certificate: "
+                    + Checks.escaped(String.valueOf(e.getMessage())), e);
+        }
+        String keyId = certificate.keyId();
+        boolean bad = keyId.length() > 1024;
+        for (int i = 0; i < keyId.length() && !bad; i++) {
+            bad = Checks.isUnsafe(keyId.charAt(i));
+        }
+        if (bad) {
+            throw new IllegalArgumentException("the certificate's key id is longer than 1024 characters or holds a"
+                    + " control character: '" + Checks.escaped(keyId) + "'");
+        }
+        return certificate;
+    }
+
+    /** The largest serial an OpenSSH certificate can carry (a uint64). */
+    private static final java.math.BigInteger MAX_SERIAL = java.math.BigInteger.ONE.shiftLeft(64)
+            .subtract(java.math.BigInteger.ONE);
+
+    /**
+     * The answer's {@code serial}, when it has one, must be a whole number from 0 to 2^64-1 (an OpenSSH serial is a
+     * uint64) and the certificate's own serial: a gateway that says one and signs another is not to be believed.
+     */
+    private static void serial(JsonNode json, SshCertificate certificate) {
+        JsonNode serial = json.get("serial");
+        if (serial == null || serial.isNull()) {
+            return;
+        }
+        java.math.BigInteger value;
+        if (serial.isIntegralNumber()) {
+            value = serial.bigIntegerValue();
+        } else if (serial.isTextual() && serial.asText().matches("[0-9]{1,20}")) {
+            value = new java.math.BigInteger(serial.asText());
+        } else {
+            throw new IllegalArgumentException("field 'serial' is not a whole number: "
+                    + Checks.escaped(serial.toString()));
+        }
+        if (value.signum() < 0 || value.compareTo(MAX_SERIAL) > 0) {
+            throw new IllegalArgumentException("field 'serial' is " + value + ", outside 0 to 2^64-1 (a certificate"
+                    + " serial is a uint64)");
+        }
+        String signed = Long.toUnsignedString(certificate.serial());
+        if (!value.toString().equals(signed)) {
+            throw new IllegalArgumentException("field 'serial' says " + value + " but certificate "
+                    + Checks.escaped(certificate.keyId()) + " carries serial " + signed);
+        }
+    }
+
     /** The CA's signature must verify, and not with SHA-1 nor an RSA key under 2048 bits (as OpenSSH refuses). */
     private static void checkSignature(SshCertificate certificate) {
-        String id = certificate.keyId();
+        String id = Checks.escaped(certificate.keyId());
         if (!certificate.hasValidSignature()) {
             throw new IllegalArgumentException("certificate " + id + " has a CA signature that does not verify");
         }
@@ -161,14 +253,35 @@ public final class ApiResponses {
         Endpoints.Connect connect = null;
         JsonNode c = json.path("connect");
         if (c.isObject()) {
-            connect = new Endpoints.Connect(URI.create(text(c, "proxy_url")), text(c, "target"));
+            URI proxy = url(text(c, "proxy_url"), "endpoints.connect.proxy_url");
+            String target = text(c, "target");
+            int colon = target.lastIndexOf(':');
+            Checks.host(colon < 0 ? target : target.substring(0, colon), "endpoints.connect.target");
+            connect = new Endpoints.Connect(proxy, target);
         }
         Endpoints.WebSocket webSocket = null;
         JsonNode w = json.path("websocket");
         if (w.isObject()) {
-            webSocket = new Endpoints.WebSocket(URI.create(text(w, "url")));
+            webSocket = new Endpoints.WebSocket(url(text(w, "url"), "endpoints.websocket.url"));
         }
         return new Endpoints(connect, webSocket);
+    }
+
+    /** The field's URL, if it parses and names a host that {@link Checks#host} takes. */
+    private static URI url(String text, String field) {
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            // the exception's own message repeats the raw text: name the field and show it escaped instead
+            throw new IllegalArgumentException("field '" + field + "' is not a URL: '" + Checks.escaped(text) + "'");
+        }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("field '" + field + "' has no host name that can be used: '"
+                    + Checks.escaped(text) + "'");
+        }
+        Checks.host(url.getHost(), field);
+        return url;
     }
 
     private static Instant twoThirdsInto(SshCertificate certificate) {
@@ -194,7 +307,8 @@ public final class ApiResponses {
         try {
             return Instant.parse(text);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("field '" + field + "' is not an ISO-8601 instant: '" + text + "'");
+            throw new IllegalArgumentException("field '" + field + "' is not an ISO-8601 instant: '"
+                    + Checks.escaped(text) + "'");
         }
     }
 

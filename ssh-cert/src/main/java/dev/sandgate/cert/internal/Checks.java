@@ -26,28 +26,104 @@ public final class Checks {
         return value;
     }
 
+    /** The longest session id, principal or shown excerpt taken: no real one comes near. */
+    static final int MAX_ID = 256;
+    private static final int MAX_SHOWN = 80;
+    private static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]{0,31}");
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
     /**
-     * The session id, if it can stand as one path segment of a URL: not empty, not {@code .} or {@code ..} (which
-     * a URL resolves as dot-segments, reaching another resource), and free of control characters and whitespace.
+     * The session id, if it can stand as one path segment of a URL and as a directory name: 1 to 256 characters, not
+     * {@code .} or {@code ..} (which a URL resolves as dot-segments, reaching another resource), free of whitespace,
+     * control characters (C0, DEL, C1), bidirectional overrides, and the URL delimiters {@code / \ ? # %}.
      */
     public static String sessionId(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        if (sessionId.isEmpty() || sessionId.equals(".") || sessionId.equals("..")) {
-            throw new IllegalArgumentException("Not a session id: '" + sessionId + "'");
+        if (sessionId.isEmpty() || sessionId.equals(".") || sessionId.equals("..") || sessionId.length() > MAX_ID) {
+            throw new IllegalArgumentException("Not a session id: '" + escaped(sessionId) + "' (" + sessionId.length()
+                    + " characters; a session id has 1 to " + MAX_ID + " and is not . or ..)");
         }
         for (int i = 0; i < sessionId.length(); i++) {
             char c = sessionId.charAt(i);
-            if (Character.isISOControl(c) || Character.isWhitespace(c)) {
+            if (isUnsafe(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 throw new IllegalArgumentException("A session id must not contain whitespace or control characters, got '"
-                        + printable(sessionId) + "'");
+                        + escaped(sessionId) + "'");
             }
             if (c == '/' || c == '\\' || c == '?' || c == '#' || c == '%') {
                 // a gateway may decode an escaped slash and route the request to another resource
                 throw new IllegalArgumentException("A session id must not contain '" + c + "', got '"
-                        + printable(sessionId) + "'");
+                        + escaped(sessionId) + "'");
             }
         }
         return sessionId;
+    }
+
+    /**
+     * The user name, if it is a portable POSIX one: 1 to 32 letters, digits, {@code .}, {@code _} and {@code -}, not
+     * starting with {@code -}. Nothing else may reach an ssh config's {@code User} line or a login.
+     */
+    public static String username(String username, String field) {
+        Objects.requireNonNull(username, field);
+        if (!USERNAME.matcher(username).matches()) {
+            throw new IllegalArgumentException("field '" + field + "' is not a portable user name (1 to 32 letters,"
+                    + " digits, '.', '_' or '-', not starting with '-'): '" + escaped(username) + "'");
+        }
+        return username;
+    }
+
+    /**
+     * The principal, if it is 1 to 256 characters without whitespace, commas (OpenSSH lists principals with commas)
+     * or control characters.
+     */
+    public static String principal(String principal, String field) {
+        Objects.requireNonNull(principal, field);
+        boolean bad = principal.isEmpty() || principal.length() > MAX_ID;
+        for (int i = 0; i < principal.length() && !bad; i++) {
+            char c = principal.charAt(i);
+            bad = isUnsafe(c) || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == ',';
+        }
+        if (bad) {
+            throw new IllegalArgumentException("field '" + field + "' holds a principal that is empty, longer than "
+                    + MAX_ID + " characters, or has whitespace, a comma or a control character: '" + escaped(principal)
+                    + "'");
+        }
+        return principal;
+    }
+
+    /**
+     * The host, if it is an IPv4 or IPv6 literal (the latter with or without brackets, without a zone) or a DNS name
+     * of labels of letters, digits, {@code -} and {@code _} (1 to 63 each, not starting or ending with {@code -}),
+     * at most 253 characters in all, the last not all digits. The underscore is allowed because a CONNECT target names a session for the
+     * gateway and is never looked up in DNS.
+     */
+    public static String host(String host, String field) {
+        Objects.requireNonNull(host, field);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        String bare = bracketed ? host.substring(1, host.length() - 1) : host;
+        boolean valid;
+        if (bare.indexOf(':') >= 0) {
+            valid = IPV6.matcher(bare).matches() && bare.length() <= 45;
+        } else if (bare.isEmpty() || bare.length() > 253 || bracketed) {
+            valid = false;
+        } else if (IPV4.matcher(bare).matches()) {
+            valid = true;
+        } else {
+            String[] labels = bare.split("\\.", -1);
+            // an all-digit last label is a mistyped address (10.0.0.999), not a name
+            valid = !labels[labels.length - 1].matches("[0-9]+");
+            for (String label : labels) {
+                valid &= LABEL.matcher(label).matches();
+            }
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("field '" + field + "' has a host that is neither a DNS name (labels of"
+                    + " letters, digits, '-', '_') nor an IP address: '" + escaped(host) + "'");
+        }
+        return host;
     }
 
     /**
@@ -66,9 +142,42 @@ public final class Checks {
         return value;
     }
 
-    /** The text with control characters shown as {@code ?}, cut to 80 characters. */
-    public static String printable(String text) {
-        String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+    /**
+     * Whether a terminal could take the character for a command or a reordering: C0 controls, DEL, C1 controls,
+     * bidirectional marks, embeddings, overrides and isolates, and the line and paragraph separators.
+     */
+    public static boolean isUnsafe(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f
+                || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    }
+
+    /**
+     * The text, cut to its first 80 characters, with each {@link #isUnsafe unsafe} character made visible as
+     * {@code ls -b} does: <code>&#92;n</code>, <code>&#92;r</code>, <code>&#92;t</code>, <code>&#92;033</code> (octal
+     * for other C0 controls and DEL), <code>&#92;u202e</code> (for C1 and bidirectional ones). What a peer sends can then stand in a message or a log
+     * line without writing lines or escape sequences of its own. A backslash is left as it is (as OpenSSH's sftp
+     * does), so escaping twice changes nothing.
+     */
+    public static String escaped(String text) {
+        boolean cut = text.length() > MAX_SHOWN;
+        String shown = cut ? text.substring(0, MAX_SHOWN) : text;
+        StringBuilder out = new StringBuilder(shown.length() + 8);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (!isUnsafe(c)) {
+                out.append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x80) {
+                out.append('\\').append(String.format("%03o", (int) c));
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return cut ? out.append("...(").append(text.length()).append(" characters)").toString() : out.toString();
     }
 }

@@ -176,4 +176,191 @@ class ApiResponsesTest {
                     .credentials().certificate().criticalOptions().get("force-command"));
         }
     }
+
+    /** A refusal names the field, shows the value with its controls escaped, and stays short. */
+    private static void assertNamedAndEscaped(String why, String field) {
+        assertTrue(why.contains("'" + field + "'"), why);
+        for (char c : why.toCharArray()) {
+            assertTrue(!Checks.isUnsafe(c), "raw control character " + (int) c + " in: " + Checks.escaped(why));
+        }
+        assertTrue(why.length() < 600, "length " + why.length());
+    }
+
+    /** Each field of a grant that ends up in a file, a config or a terminal, held to its rule where it enters. */
+    @org.junit.jupiter.api.Nested
+    class HostileFields {
+        private final KeyPair keys = SshKeys.generate();
+        private final Instant now = Instant.now();
+
+        private ObjectNode sound() {
+            return grant(keys, now.minusSeconds(60), now.plusSeconds(600));
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"sandbox\nMatch exec \"touch /tmp/x\"\nHost *",
+                "-oProxyCommand=x", "root;id", "a b", "", "sandbox\u001b[2J", "user\u202e", "name@host",
+                "abcdefghijklmnopqrstuvwxyz0123456"})
+        void aUsernameThatIsNotAPortableUserName(String username) {
+            ObjectNode json = sound();
+            json.put("username", username);
+            assertNamedAndEscaped(refusal(json, keys), "username");
+        }
+
+        @Test
+        void aPortableUserNameIsTaken() {
+            for (String username : List.of("sandbox", "a.b_c-1", "_svc", "abcdefghijklmnopqrstuvwxyz012345")) {
+                ObjectNode json = sound();
+                json.put("username", username);
+                assertEquals(username, ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now).credentials()
+                        .username());
+            }
+        }
+
+        @Test
+        void aVeryLongUsernameIsShownCut() {
+            ObjectNode json = sound();
+            json.put("username", "\u001b".repeat(100_000));
+            String why = refusal(json, keys);
+            assertNamedAndEscaped(why, "username");
+            assertTrue(why.contains("\\033\\033") && why.contains("100000 characters"), why);
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"sess-1,root", "sess 1", "", "sess-1\n", "\u001b]0;x\u0007",
+                "sess\u2066"})
+        void aPrincipalInThePrincipalsFieldThatBreaksTheRule(String principal) {
+            ObjectNode json = sound();
+            json.putArray("principals").add("sess-1").add(principal);
+            assertNamedAndEscaped(refusal(json, keys), "principals");
+        }
+
+        @Test
+        void aPrincipalLongerThan256() {
+            ObjectNode json = sound();
+            json.putArray("principals").add("p".repeat(257));
+            assertNamedAndEscaped(refusal(json, keys), "principals");
+        }
+
+        @Test
+        void aPrincipalInTheCertificateThatBreaksTheRule() throws Exception {
+            String line = signed(SshKeys.generate(), null, keys, java.util.Map.of(), List.of("sess-1", "root,admin"),
+                    now.minusSeconds(60), now.plusSeconds(600));
+            assertNamedAndEscaped(refusal(grantWith(keys, line), keys), "certificate principals");
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"-1", "18446744073709551616", "1.5", "\"7x\"",
+                "[7]", "8"})
+        void aSerialThatIsNotTheCertificatesUint64(String serial) throws Exception {
+            ObjectNode json = sound();
+            json.put("certificate", signed(SshKeys.generate(), null, keys, java.util.Map.of(), List.of("sess-1"),
+                    now.minusSeconds(60), now.plusSeconds(600)));
+            json.set("serial", JSON.readTree(serial));
+            assertNamedAndEscaped(refusal(json, keys), "serial");
+        }
+
+        @Test
+        void theCertificatesSerialIsTakenUpTo2To64Minus1() throws Exception {
+            ObjectNode json = sound();
+            json.put("certificate", signed(SshKeys.generate(), null, keys, java.util.Map.of(), List.of("sess-1"),
+                    now.minusSeconds(60), now.plusSeconds(600)));
+            json.put("serial", 7);
+            ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now);
+            json.put("serial", "7");
+            ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now);
+            org.apache.sshd.certificate.OpenSshCertificateBuilder max = org.apache.sshd.certificate
+                    .OpenSshCertificateBuilder.userCertificate().publicKey(keys.getPublic()).serial(-1L).id("max")
+                    .principals(List.of("sess-1")).validAfter(now.minusSeconds(60)).validBefore(now.plusSeconds(600));
+            json.put("certificate", SshCertificate.of(max.sign(SshKeys.generate())).toOpenSshLine());
+            json.set("serial", JSON.readTree("18446744073709551615"));
+            assertEquals(-1L, ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now).credentials().certificate()
+                    .serial());
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"evil host:22", "a..b:22", "-a.example:22",
+                "a.example\u001b[2J:22", "a%0a.example:22", "10.0.0.999:22", "[fe80::1%eth0]:22",
+                "x.123:22"})
+        void aConnectTargetHostThatIsNotAHostName(String target) {
+            ObjectNode json = sound();
+            ObjectNode connect = ((ObjectNode) json.get("endpoints")).putObject("connect");
+            connect.put("proxy_url", "https://gw.example");
+            connect.put("target", target);
+            assertNamedAndEscaped(refusal(json, keys), "endpoints.connect.target");
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"https://gw example/", "https://gw.example\u001b[2J/",
+                "https://ex%41mple.com/", "https://[::1%25eth0]/", "https:///path", "https://a_b..c/"})
+        void aProxyUrlHostThatIsNotAHostName(String url) {
+            ObjectNode json = sound();
+            ObjectNode connect = ((ObjectNode) json.get("endpoints")).putObject("connect");
+            connect.put("proxy_url", url);
+            connect.put("target", "sess-1:22");
+            assertNamedAndEscaped(refusal(json, keys), "endpoints.connect.proxy_url");
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"wss://gw example/ws", "wss://gw.example\r\n/ws",
+                "wss://%2e%2e/ws", "wss://gw.example\u202e/ws"})
+        void aWebSocketUrlHostThatIsNotAHostName(String url) {
+            ObjectNode json = sound();
+            ((ObjectNode) json.get("endpoints")).putObject("websocket").put("url", url);
+            assertNamedAndEscaped(refusal(json, keys), "endpoints.websocket.url");
+        }
+
+        @Test
+        void hostNamesAndAddressesAreTaken() {
+            for (String target : List.of("sess-1:22", "127.0.0.1:22", "[::1]:2222", "gw-1.eu.example.com:443",
+                    "sess_abc:22")) {
+                ObjectNode json = sound();
+                ObjectNode connect = ((ObjectNode) json.get("endpoints")).putObject("connect");
+                connect.put("proxy_url", "http://127.0.0.1:8080");
+                connect.put("target", target);
+                assertEquals(target, ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now).endpoints().connect()
+                        .orElseThrow().target());
+            }
+        }
+
+        @Test
+        void aCertificateLineOrKeyIdWithControlCharacters() throws Exception {
+            ObjectNode json = sound();
+            json.put("certificate", json.get("certificate").asText() + " comment\nHost *");
+            assertNamedAndEscaped(refusal(json, keys), "certificate");
+            org.apache.sshd.certificate.OpenSshCertificateBuilder evil = org.apache.sshd.certificate
+                    .OpenSshCertificateBuilder.userCertificate().publicKey(keys.getPublic()).serial(1).id("k\n\u001b[2J")
+                    .principals(List.of("sess-1")).validAfter(now.minusSeconds(60)).validBefore(now.plusSeconds(600));
+            json.put("certificate", SshCertificate.of(evil.sign(SshKeys.generate())).toOpenSshLine());
+            String why = refusal(json, keys);
+            assertTrue(why.contains("key id") && why.contains("\\n\\033[2J"), why);
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"sess-1\u001b]0;pwned\u0007", "..", "a/b", "a%2fb",
+                "sess\u202e1", "sess 1", "sess\u00a01", "sess\u00851"})
+        void aSessionIdThatCouldNotBeTyped(String id) throws Exception {
+            ObjectNode json = JSON.createObjectNode();
+            json.put("session_id", id);
+            json.put("status", "running");
+            json.put("created_at", now.toString());
+            json.put("expires_at", now.plusSeconds(60).toString());
+            dev.sandgate.cert.InvalidResponseException refused = assertThrows(dev.sandgate.cert.InvalidResponseException.class,
+                    () -> ApiResponses.session(json));
+            assertNamedAndEscaped(refused.getMessage(), "session_id");
+            json.put("session_id", "s".repeat(257));
+            assertNamedAndEscaped(assertThrows(dev.sandgate.cert.InvalidResponseException.class,
+                    () -> ApiResponses.session(json)).getMessage(), "session_id");
+        }
+
+        @Test
+        void aStatusThatIsNoneOfTheThreeIsShownEscaped() {
+            ObjectNode json = JSON.createObjectNode();
+            json.put("session_id", "sess-1");
+            json.put("status", "running\u001b[2J\rall good");
+            json.put("created_at", now.toString());
+            json.put("expires_at", now.plusSeconds(60).toString());
+            assertNamedAndEscaped(assertThrows(dev.sandgate.cert.InvalidResponseException.class,
+                    () -> ApiResponses.session(json)).getMessage(), "status");
+        }
+    }
 }
