@@ -29,6 +29,10 @@ import picocli.CommandLine.Spec;
                 "New files and directories get the source's permissions (less the umask), plus u+w for files and"
                         + " u+rwx for directories. Symbolic links and special files are not copied; they are named on"
                         + " standard error (the first 20, then a count) unless -q.",
+                "A session is hostile input: a listed name that is not a single file name (../x, a/b) fails the copy,"
+                        + " naming it; nothing is ever written outside the target; a symbolic link in the target where"
+                        + " a file goes is replaced, never written through (as tar does, unlike cp); a file that grew"
+                        + " while copied is cut at the size it was listed with and named as changed.",
                 "Names the session chose are printed with control characters escaped (\\033, \\r, \\u202e), as ls -b does.",
                 "Shows a progress bar on a terminal, nothing otherwise."})
 final class CpCommand implements Callable<Integer> {
@@ -105,15 +109,20 @@ final class CpCommand implements Callable<Integer> {
                 if (!quiet) {
                     leftOut.report(io.err());
                 }
+                leftOut.reportChanged(io.err());
             }
             if (progress != null) {
                 io.err().println("Copied " + result.filesCopied() + " files (" + Progress.size(result.bytesTransferred())
                         + ")" + (result.filesSkipped() > 0 ? ", skipped " + result.filesSkipped() : "")
-                        + (result.filesResumed() > 0 ? ", continued " + result.filesResumed() : ""));
+                        + (result.filesResumed() > 0 ? ", continued " + result.filesResumed() : "")
+                        + (result.filesChanged() > 0 ? ", " + result.filesChanged() + " changed as we read them" : ""));
             }
         }
         return ExitCodes.OK;
     }
+
+    /** How deep the walk that sizes the progress bar goes, as deep as {@code TreeTransfer} walks. */
+    private static final int PROGRESS_MAX_DEPTH = 2048;
 
     private static Path resolve(CopyEnd end, FileSystem remote) {
         return end.remote() ? remote.getPath(end.path()) : Path.of(end.path()).toAbsolutePath();
@@ -125,7 +134,8 @@ final class CpCommand implements Callable<Integer> {
         }
         AtomicLong bytes = new AtomicLong();
         AtomicLong files = new AtomicLong();
-        try (Stream<Path> walk = Files.walk(from)) {
+        // bounded as the transfer is: a hostile session could list without end, or a directory inside itself
+        try (Stream<Path> walk = Files.walk(from, PROGRESS_MAX_DEPTH).limit(TreeTransfer.DEFAULT_MAX_ENTRIES)) {
             walk.forEach(path -> {
                 try {
                     BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,

@@ -11,6 +11,8 @@ import dev.sandgate.sftp.TransferListener;
 /**
  * Passes everything on to the next listener and remembers the entries a copy left out (links, devices, pipes), so
  * that cp can name them once it is over instead of dropping them without a word. Up-to-date files are not left out.
+ * It also remembers the files whose source had grown past the size it was listed with (cut at that size), which cp
+ * names as tar does: "file changed as we read it".
  * Whatever name and reason a skip carries (a link, a name that is not a single file name such as {@code ../x}) are
  * printed through {@link Visible}.
  */
@@ -21,6 +23,8 @@ final class LeftOut implements TransferListener {
     private final TransferListener next;
     private final Queue<String> named = new ConcurrentLinkedQueue<>();
     private final AtomicLong count = new AtomicLong();
+    private final Queue<String> changed = new ConcurrentLinkedQueue<>();
+    private final AtomicLong changedCount = new AtomicLong();
 
     LeftOut(TransferListener next) {
         this.next = next;
@@ -46,6 +50,28 @@ final class LeftOut implements TransferListener {
         next.fileSkipped(source, target, reason);
         if (!UP_TO_DATE.equals(reason) && count.incrementAndGet() <= NAMED) {
             named.add(source + " (" + reason + ")");
+        }
+    }
+
+    @Override
+    public void fileChanged(Path source, Path target, long listedSize) {
+        next.fileChanged(source, target, listedSize);
+        if (changedCount.incrementAndGet() <= NAMED) {
+            changed.add(source + " (cut at the " + listedSize + " bytes it was listed with)");
+        }
+    }
+
+    /**
+     * Names the files that changed while copied, one line each, on {@code err}: always, since what was written
+     * differs from the source as it is now.
+     */
+    void reportChanged(PrintStream err) {
+        for (String entry : changed) {
+            err.println("sandgate: file changed as we read it: " + Visible.of(entry));
+        }
+        long unnamed = changedCount.get() - changed.size();
+        if (unnamed > 0) {
+            err.println("sandgate: file changed as we read it: " + unnamed + " more files");
         }
     }
 
