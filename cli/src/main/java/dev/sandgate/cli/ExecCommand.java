@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.sandgate.cert.Visible;
 import dev.sandgate.tunnel.RemoteProcess;
 import dev.sandgate.tunnel.RemoteProcessBuilder;
 import picocli.CommandLine.Command;

@@ -9,6 +9,7 @@ import dev.sandgate.cert.ApiForbiddenException;
 import dev.sandgate.cert.ApiUnauthorizedException;
 import dev.sandgate.cert.SandboxApiException;
 import dev.sandgate.cert.SessionNotFoundException;
+import dev.sandgate.cert.Visible;
 import dev.sandgate.tunnel.AuthenticationException;
 import dev.sandgate.tunnel.HostKeyRejectedException;
 import dev.sandgate.tunnel.NoCommonAlgorithmException;

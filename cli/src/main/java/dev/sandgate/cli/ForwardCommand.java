@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.sandgate.cert.Visible;
 import dev.sandgate.tunnel.PortForward;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

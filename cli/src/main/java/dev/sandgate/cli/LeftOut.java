@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.sandgate.cert.Visible;
 import dev.sandgate.sftp.TransferListener;
 
 /**

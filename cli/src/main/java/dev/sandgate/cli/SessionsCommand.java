@@ -17,6 +17,7 @@ import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.SessionPage;
+import dev.sandgate.cert.Visible;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
+import dev.sandgate.cert.Visible;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,6 +2,8 @@ package dev.sandgate.cli;
 
 import java.util.regex.Pattern;
 
+import dev.sandgate.cert.Visible;
+
 /**
  * The rules for what goes into an ssh config or a known_hosts file, checked where those files are written, whatever
  * the API client checked before: each value stays one token of its line and cannot start a line, an option, a

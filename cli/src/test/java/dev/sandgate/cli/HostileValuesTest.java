@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.Visible;
 import dev.sandgate.sftp.TransferListener;
 import dev.sandgate.testkit.ApiFault;
 import dev.sandgate.testkit.LocalGateway;

@@ -158,7 +158,10 @@ class HostileSandboxTest {
             }
         }
 
-        /** Set-id and sticky bits never reach a local file, whatever mode the server lists. */
+        /**
+         * Set-id and sticky bits never reach a local file, whatever mode the server lists. A guard, not a fix: the
+         * code before the fix passed it too ({@code PosixFilePermission} has no such bits), and it must stay so.
+         */
         @Test
         void aSetuidFileArrivesWithoutItsSetIdBits() throws Exception {
             try (Hostile sandbox = new Hostile(SftpFault.file("dir", "tool", "#!/bin/sh\n".getBytes(UTF_8), 07755))) {
@@ -173,28 +176,48 @@ class HostileSandboxTest {
 
     @Nested
     class FilesThatDoNotEnd {
-        /** Finding 3: listed as 1 MiB, never ends: the copy is cut at 1 MiB and reported as changed. */
+        /**
+         * Finding 3: listed as 1 MiB, never ends. Before the fix a transfer wrote about 150 MB/s without error (3 GB
+         * in 20 s); now it is cut at 1 MiB and reported as changed.
+         */
         @Test
         void aTreeTransferCutsAnEndlessFileAtItsListedSize() throws Exception {
-            try (Hostile sandbox = new Hostile(SftpFault.endlessFile("dir", "big.bin", MIB),
-                    SftpFault.growingFile("dir", "grows.log", 1000, 5000))) {
+            try (Hostile sandbox = new Hostile(SftpFault.endlessFile("dir", "big.bin", MIB))) {
                 Path target = local.resolve("target");
                 List<String> changed = new ArrayList<>();
                 TransferResult result = TreeTransfer.builder(sandbox.remote("dir"), target)
-                        .listener(new TransferListener() {
-                            @Override
-                            public synchronized void fileChanged(Path source, Path to, long listedSize) {
-                                changed.add(source.getFileName() + "=" + listedSize);
-                            }
-                        })
+                        .listener(changedInto(changed))
                         .build().run();
                 assertEquals(MIB, Files.size(target.resolve("big.bin")));
-                assertEquals(1000, Files.size(target.resolve("grows.log")));
-                assertEquals(2, result.filesChanged());
-                assertEquals(3, result.filesCopied());
-                assertEquals(List.of("big.bin=" + MIB, "grows.log=1000"), changed.stream().sorted().toList());
-                assertTrue(result.bytesTransferred() < MIB + 2000 + 100, "bytes " + result.bytesTransferred());
+                assertEquals(1, result.filesChanged());
+                assertEquals(2, result.filesCopied());
+                assertEquals(List.of("big.bin=" + MIB), changed);
+                assertTrue(result.bytesTransferred() < MIB + 100, "bytes " + result.bytesTransferred());
             }
+        }
+
+        /** Before the fix a file that grew failed the transfer and was left at its new size; now it is cut. */
+        @Test
+        void aTreeTransferCutsAGrowingFileAtItsListedSize() throws Exception {
+            try (Hostile sandbox = new Hostile(SftpFault.growingFile("dir", "grows.log", 1000, 5000))) {
+                Path target = local.resolve("target");
+                List<String> changed = new ArrayList<>();
+                TransferResult result = TreeTransfer.builder(sandbox.remote("dir"), target)
+                        .listener(changedInto(changed))
+                        .build().run();
+                assertEquals(1000, Files.size(target.resolve("grows.log")));
+                assertEquals(1, result.filesChanged());
+                assertEquals(List.of("grows.log=1000"), changed);
+            }
+        }
+
+        private TransferListener changedInto(List<String> changed) {
+            return new TransferListener() {
+                @Override
+                public synchronized void fileChanged(Path source, Path to, long listedSize) {
+                    changed.add(source.getFileName() + "=" + listedSize);
+                }
+            };
         }
     }
 

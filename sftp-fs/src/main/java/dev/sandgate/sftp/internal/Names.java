@@ -1,5 +1,7 @@
 package dev.sandgate.sftp.internal;
 
+import dev.sandgate.cert.Visible;
+
 /**
  * The checks a name from the server passes before it becomes part of a path, and its printable form for messages.
  * Public only inside this module (the package is not exported): {@code TreeTransfer} checks its targets with it too.
@@ -25,37 +27,13 @@ public final class Names {
     }
 
     /**
-     * The text with every control character (C0, DEL, C1) and every bidirectional override or isolate shown as an
-     * escape ({@code \033}, {@code \r}, {@code \u202e}), as {@code ls -b} shows names, and cut to 200 characters: safe
-     * in a message that may reach a terminal or a log.
+     * The text cut to 200 characters and made {@linkplain Visible visible} ({@code \033}, {@code \r},
+     * {@code \u202e}, as {@code ls -b} shows names): safe in a message that may reach a terminal or a log.
      *
      * @param text the text from the server
      * @return the text, printable
      */
     public static String visible(String text) {
-        StringBuilder shown = new StringBuilder(Math.min(text.length(), SHOWN_LENGTH) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (shown.length() >= SHOWN_LENGTH) {
-                return shown.append("...").toString();
-            }
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> shown.append("\\n");
-                case '\r' -> shown.append("\\r");
-                case '\t' -> shown.append("\\t");
-                case '\\' -> shown.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        shown.append(String.format("\\%03o", (int) c));
-                    } else if ((c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
-                            || (c >= 0x2066 && c <= 0x2069)) {
-                        shown.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        shown.append(c);
-                    }
-                }
-            }
-        }
-        return shown.toString();
+        return Visible.excerpt(text, SHOWN_LENGTH);
     }
 }

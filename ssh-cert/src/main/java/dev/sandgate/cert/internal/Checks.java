@@ -3,6 +3,8 @@ package dev.sandgate.cert.internal;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.sandgate.cert.Visible;
+
 /** Argument checks that builders share, each naming the bad value. Not API. */
 public final class Checks {
     private Checks() {
@@ -142,42 +144,13 @@ public final class Checks {
         return value;
     }
 
-    /**
-     * Whether a terminal could take the character for a command or a reordering: C0 controls, DEL, C1 controls,
-     * bidirectional marks, embeddings, overrides and isolates, and the line and paragraph separators.
-     */
+    /** Whether a terminal could act on the character: see {@link Visible#isUnsafe}. */
     public static boolean isUnsafe(char c) {
-        return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f
-                || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        return Visible.isUnsafe(c);
     }
 
-    /**
-     * The text, cut to its first 80 characters, with each {@link #isUnsafe unsafe} character made visible as
-     * {@code ls -b} does: <code>&#92;n</code>, <code>&#92;r</code>, <code>&#92;t</code>, <code>&#92;033</code> (octal
-     * for other C0 controls and DEL), <code>&#92;u202e</code> (for C1 and bidirectional ones). What a peer sends can then stand in a message or a log
-     * line without writing lines or escape sequences of its own. A backslash is left as it is (as OpenSSH's sftp
-     * does), so escaping twice changes nothing.
-     */
+    /** The text, cut to its first 80 characters, made {@linkplain Visible visible}. */
     public static String escaped(String text) {
-        boolean cut = text.length() > MAX_SHOWN;
-        String shown = cut ? text.substring(0, MAX_SHOWN) : text;
-        StringBuilder out = new StringBuilder(shown.length() + 8);
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
-            if (!isUnsafe(c)) {
-                out.append(c);
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else if (c < 0x80) {
-                out.append('\\').append(String.format("%03o", (int) c));
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return cut ? out.append("...(").append(text.length()).append(" characters)").toString() : out.toString();
+        return Visible.excerpt(text, MAX_SHOWN);
     }
 }
