@@ -29,7 +29,7 @@ import java.util.Objects;
  *                             trip per directory); zero turns that off
  * @param requestTimeout       how long one request waits for the server's answer before it fails with a
  *                             {@link SftpTimeoutException} naming the path and this limit (the file system stays open,
- *                             and a late answer is dropped)
+ *                             and a late answer is dropped); opening the SFTP channel waits as long
  * @param maxDirectoryEntries  how many entries one directory listing may hold; a listing that goes on past it (a huge
  *                             or endless one from a broken or hostile server) fails with a {@code FileSystemException}
  *                             naming the directory and this limit. Listings are read batch by batch as they are

@@ -305,6 +305,24 @@ class HostileSandboxTest {
         }
 
         @Test
+        void aChannelWhoseServerNeverSaysItsVersionFailsAfterTheRequestTimeout() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String session = newSession(gateway);
+            gateway.serveHostileSftp(session, SftpFault.unanswered(SftpFault.Request.INIT));
+            SftpOptions options = SftpOptions.builder().requestTimeout(Duration.ofSeconds(1)).build();
+            try (SandboxSsh ssh = ssh(gateway); SshConnection connection = ssh.connect(session)) {
+                long start = System.nanoTime();
+                SftpTimeoutException e = assertThrows(SftpTimeoutException.class,
+                        () -> SandboxFileSystems.open(connection, options));
+                assertEquals(Duration.ofSeconds(1), e.limit());
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+                // the connection itself goes on
+                assertEquals("hi\n", connection.exec("echo hi").stdoutText());
+            }
+        }
+
+        @Test
         void anOpendirNeverAnsweredFailsAfterTheRequestTimeout() throws Exception {
             SftpOptions options = SftpOptions.builder().requestTimeout(Duration.ofSeconds(1)).build();
             try (Hostile sandbox = new Hostile(options, SftpFault.unanswered(SftpFault.Request.OPENDIR))) {

@@ -12,7 +12,9 @@ import java.util.Map;
  * <pre>{@code
  * DirectoryLister lister = dir -> {
  *     Map<Path, DirectoryLister.Snapshot> entries = new HashMap<>();
- *     for (SftpClient.DirEntry e : sftp.readDir(dir.toString())) { ... entries.put(dir.resolve(e.getFilename()), ...); }
+ *     try (DirectoryListing listing = sftp.openListing(dir, maxEntries)) {   // names checked to be single names
+ *         for (DirectoryListing.Entry e = listing.next(); e != null; e = listing.next()) { entries.put(e.path(), ...); }
+ *     }
  *     return entries;
  * };
  * }</pre>

@@ -14,6 +14,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.apache.sshd.sftp.client.extensions.CopyDataExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
@@ -70,6 +71,8 @@ final class RemoteSftp implements Closeable {
 
     /** Opens an SFTP channel whose every request waits at most {@code requestTimeout} for its answer. */
     static RemoteSftp open(ClientSession session, String sessionId, Duration requestTimeout) throws IOException {
+        // the channel's open and the version exchange wait as long as any request (MINA reads it from the session)
+        SftpModuleProperties.SFTP_CHANNEL_OPEN_TIMEOUT.set(session, requestTimeout);
         BoundedSftpClient client = new BoundedSftpClient(session,
                 SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3), requestTimeout);
         try {

@@ -1,6 +1,7 @@
 package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sandgate.sftp.SandboxFileSystems;
 import dev.sandgate.sftp.SftpOptions;
+import dev.sandgate.sftp.SftpTimeoutException;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 
@@ -83,6 +85,11 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         RemoteSftp sftp;
         try {
             sftp = RemoteSftp.open(connection.clientSession(), connection.sessionId(), options.requestTimeout());
+        } catch (SocketTimeoutException e) {
+            // MINA's own wait for the server's version, which RemoteSftp bounds by the request timeout
+            SftpTimeoutException timedOut = new SftpTimeoutException(null, options.requestTimeout());
+            timedOut.initCause(e);
+            throw timedOut;
         } catch (IOException e) {
             throw SftpErrors.translate(e, null, null, null);
         }
