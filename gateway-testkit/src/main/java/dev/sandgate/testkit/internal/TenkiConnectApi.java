@@ -164,6 +164,10 @@ final class TenkiConnectApi {
         // unset, zero or above the policy's maximum: the maximum
         Duration ttl = requested == null || requested.isZero() || requested.compareTo(policy.lifetime()) > 0
                 ? policy.lifetime() : requested;
+        // a certificate's validity is in whole seconds: a fraction is rounded up, so expiresAt is exactly valid_before
+        if (ttl.getNano() != 0) {
+            ttl = Duration.ofSeconds(ttl.getSeconds() + 1);
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(ttl);
         List<String> extensions = new ArrayList<>();
