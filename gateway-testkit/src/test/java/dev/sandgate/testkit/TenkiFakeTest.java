@@ -57,6 +57,9 @@ import dev.sandgate.testkit.TenkiFake.TokenKind;
 /** The Tenki fake answers as Tenki's wire facts say, driven the way Tenki's SDK drives Tenki. */
 @Timeout(120)
 class TenkiFakeTest {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TenkiFakeExtension TENKI = new TenkiFakeExtension();
+
     private static TenkiFake tenki;
     private static HttpClient http;
     private static SshClient ssh;
@@ -65,7 +68,7 @@ class TenkiFakeTest {
 
     @BeforeAll
     static void start() {
-        tenki = TenkiFake.start();
+        tenki = TENKI.fake();
         http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         ssh = SshClient.setUpDefaultClient();
         ssh.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
@@ -80,7 +83,6 @@ class TenkiFakeTest {
     @AfterAll
     static void stop() {
         ssh.stop();
-        tenki.close();
     }
 
     private static Answer mint(String token, String sessionId, PublicKey key) throws Exception {
@@ -95,6 +97,13 @@ class TenkiFakeTest {
         assertEquals(status, answer.status(), answer.raw().body());
         assertEquals(code, answer.code(), answer.raw().body());
         assertFalse(answer.body().path("message").asText().isEmpty(), answer.raw().body());
+    }
+
+    /** A certificate minted between {@code before} and now for {@code ttl} expires in that window plus {@code ttl}. */
+    private static void assertLivesFor(Duration ttl, Instant before, Instant expiresAt) {
+        Instant after = Instant.now();
+        assertTrue(!expiresAt.isBefore(before.plus(ttl).minusSeconds(1)) && !expiresAt.isAfter(after.plus(ttl)),
+                "expires at " + expiresAt + ", minted between " + before + " and " + after + " for " + ttl);
     }
 
     private static OpenSshCertificate certificate(Answer answer) throws Exception {
@@ -128,8 +137,7 @@ class TenkiFakeTest {
             assertEquals(certificate.getValidBefore(), expiresAt.getEpochSecond());
             assertTrue(certificate.getValidAfter() <= before.getEpochSecond());
             // the default policy: 600 s certificates, renewal after 400 s
-            assertTrue(Duration.between(before, expiresAt).compareTo(Duration.ofSeconds(598)) > 0, expiresAt.toString());
-            assertTrue(Duration.between(before, expiresAt).compareTo(Duration.ofSeconds(601)) <= 0, expiresAt.toString());
+            assertLivesFor(Duration.ofSeconds(600), before, expiresAt);
             assertEquals("400s", body.get("renewalAfter").asText());
             JsonNode permissions = body.get("permissions");
             assertTrue(permissions.get("allowPty").asBoolean());
@@ -151,12 +159,11 @@ class TenkiFakeTest {
                     .put("session_id", sessionId).put("public_key", key).put("requested_ttl", "59.5s")
                     .put("unknownField", 1).toString());
             assertEquals(200, shorter.status(), shorter.raw().body());
-            long lived = Instant.parse(shorter.body().get("expiresAt").asText()).getEpochSecond() - before.getEpochSecond();
-            assertTrue(lived >= 59 && lived <= 61, "lived " + lived);
+            // 59.5 s rounds up to a whole second of validity
+            assertLivesFor(Duration.ofSeconds(60), before, Instant.parse(shorter.body().get("expiresAt").asText()));
             Answer longer = call("IssueSandboxSSHCert", tenki.token(TokenKind.API_KEY), TenkiClient.JSON.createObjectNode()
                     .put("sessionId", sessionId).put("publicKey", key).put("requestedTtl", "86400s").toString());
-            long clamped = Instant.parse(longer.body().get("expiresAt").asText()).getEpochSecond() - before.getEpochSecond();
-            assertTrue(clamped >= 599 && clamped <= 601, "clamped " + clamped);
+            assertLivesFor(Duration.ofSeconds(600), before, Instant.parse(longer.body().get("expiresAt").asText()));
         }
 
         @Test
@@ -256,8 +263,7 @@ class TenkiFakeTest {
                         TenkiClient.newKeys().getPublic());
                 assertEquals(200, answer.status(), answer.raw().body());
                 assertEquals("1s", answer.body().get("renewalAfter").asText());
-                long lived = Instant.parse(answer.body().get("expiresAt").asText()).getEpochSecond() - before.getEpochSecond();
-                assertTrue(lived >= 2 && lived <= 3, "lived " + lived);
+                assertLivesFor(Duration.ofSeconds(3), before, Instant.parse(answer.body().get("expiresAt").asText()));
                 assertEquals(0, answer.body().get("permissions").size(), answer.body().toString());
                 assertTrue(certificate(answer).getExtensions().isEmpty());
             }
