@@ -1,6 +1,7 @@
 /**
  * The in-process reference gateway to test against: the package {@link dev.sandgate.testkit}, starting at
- * {@link dev.sandgate.testkit.LocalGateway}. Everything else of this module is internal.
+ * {@link dev.sandgate.testkit.LocalGateway}, and fakes of real providers' services ({@link dev.sandgate.testkit.TenkiFake}).
+ * Everything else of this module is internal.
  *
  * <p>Apache MINA SSHD is not named here: its jars split packages between them and cannot be modules, so they stay on
  * the class path and this module reads it ({@code --add-reads dev.sandgate.testkit=ALL-UNNAMED}).

@@ -216,7 +216,7 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /** Opens a TCP connection to the session's SSH server on the client's own event loop. */
-    private void connectToSession(Channel client, GatewaySession session, java.util.function.Consumer<Channel> onConnected,
+    static void connectToSession(Channel client, GatewaySession session, java.util.function.Consumer<Channel> onConnected,
             Runnable onFailure) {
         new Bootstrap()
                 .group(client.eventLoop())

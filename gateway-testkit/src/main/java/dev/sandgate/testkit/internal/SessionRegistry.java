@@ -169,6 +169,25 @@ public final class SessionRegistry implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Makes a session the way another service names and logs into it: its id, its owner (an account), its SSH user,
+     * the principal its certificates must name and the host key its SSH server presents (shared with other sessions,
+     * asked at each key exchange, so that it can be rotated).
+     */
+    GatewaySession create(String id, String owner, Duration ttl, String username, String principal,
+            org.apache.sshd.common.keyprovider.KeyPairProvider hostKey) throws IOException {
+        if (sessions.containsKey(id)) {
+            throw new IllegalArgumentException("There is already a session " + id);
+        }
+        Path directory = Files.createDirectories(root.resolve(id));
+        SessionSshServer ssh = new SessionSshServer(id, username, principal, hostKey, directory, userCa.publicKey(),
+                null, false, null, weakAlgorithmsOnly, pumps);
+        Instant now = Instant.now();
+        GatewaySession session = new GatewaySession(id, owner, now, now.plus(ttl), "", Map.of(), directory, ssh);
+        sessions.put(id, session);
+        return session;
+    }
+
     public GatewaySession get(String id) {
         return id == null ? null : sessions.get(id);
     }

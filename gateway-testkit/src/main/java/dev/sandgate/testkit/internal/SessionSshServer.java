@@ -42,7 +42,10 @@ final class SessionSshServer implements AutoCloseable {
     private final String username;
     private final PublicKey userCaKey;
     private final PublicKey authorizedKey;
-    private final KeyPair hostKey;
+    /** The principal a certificate must name to log in: the session id here, another service's form elsewhere. */
+    private final String principal;
+    /** The host key it presents: its own, or one shared with other sessions (a gateway's key, possibly rotated). */
+    private final KeyPairProvider hostKeys;
     private final SshServer server;
     private final SftpSubsystemSwitch sftp;
 
@@ -94,11 +97,28 @@ final class SessionSshServer implements AutoCloseable {
     SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
             boolean hostPrincipals, PublicKey authorizedKey, boolean weakAlgorithmsOnly, ExecutorService pumps)
             throws IOException {
+        this(sessionId, username, sessionId, null, root, userCaKey, hostCa, hostPrincipals, authorizedKey,
+                weakAlgorithmsOnly, pumps);
+    }
+
+    /**
+     * @param principal  the principal a user certificate must name (the LocalGateway's is the session id)
+     * @param sharedHost the host key to present, asked at each key exchange so that it may change; null for a key of
+     *                   this server's own, made now
+     */
+    SessionSshServer(String sessionId, String username, String principal, KeyPairProvider sharedHost, Path root,
+            PublicKey userCaKey, Signer hostCa, boolean hostPrincipals, PublicKey authorizedKey,
+            boolean weakAlgorithmsOnly, ExecutorService pumps) throws IOException {
         this.sessionId = sessionId;
         this.username = username;
+        this.principal = principal;
         this.userCaKey = userCaKey;
         this.authorizedKey = authorizedKey;
-        this.hostKey = Signer.newEd25519KeyPair();
+        KeyPair hostKey = sharedHost == null ? Signer.newEd25519KeyPair() : null;
+        this.hostKeys = sharedHost == null ? KeyPairProvider.wrap(hostKey) : sharedHost;
+        if (sharedHost != null && hostCa != null) {
+            throw new IllegalArgumentException("A shared host key is presented plain, without a host certificate");
+        }
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -106,7 +126,7 @@ final class SessionSshServer implements AutoCloseable {
         CoreModuleProperties.NIO_WORKERS.set(server, 2);
         // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
         CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setKeyPairProvider(hostKeys);
         if (hostCa != null) {
             Instant now = Instant.now();
             // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
@@ -174,9 +194,9 @@ final class SessionSshServer implements AutoCloseable {
         if (!username.equals(user)) {
             return refuse(user, "this session's user is '" + username + "'");
         }
-        if (!certificate.getPrincipals().contains(sessionId)) {
+        if (!certificate.getPrincipals().contains(principal)) {
             return refuse(user, "certificate " + certificate.getId() + " has principals " + certificate.getPrincipals()
-                    + ", not this session " + sessionId);
+                    + ", not this session's " + principal);
         }
         // what the login may do is what its certificate permits, as with OpenSSH's sshd
         session.setAttribute(PERMITS_PORT_FORWARDING, certificate.getExtensions().stream()
@@ -217,7 +237,11 @@ final class SessionSshServer implements AutoCloseable {
 
     /** The server's host key (the plain key inside its host certificate, if it has one). */
     PublicKey hostKey() {
-        return hostKey.getPublic();
+        try {
+            return hostKeys.loadKeys(null).iterator().next().getPublic();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("The session's host key cannot be read", e);
+        }
     }
 
     int port() {

@@ -85,6 +85,20 @@ public final class Signer {
         return sign(builder, key, keyId, principals, validAfter, validBefore);
     }
 
+    /**
+     * A user certificate with exactly these extensions (each with an empty value) and critical options; returns it
+     * with the serial it was given.
+     */
+    public OpenSshCertificate signUser(PublicKey key, String keyId, List<String> principals, Instant validAfter,
+            Instant validBefore, List<String> extensions, java.util.Map<String, String> criticalOptions) {
+        OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate();
+        for (String extension : extensions) {
+            builder.extension(extension, "");
+        }
+        criticalOptions.forEach(builder::criticalOption);
+        return sign(builder, key, keyId, principals, validAfter, validBefore);
+    }
+
     /** A user certificate carrying this critical option, as a gateway might add one its clients do not know. */
     public OpenSshCertificate signUserWithCriticalOption(PublicKey key, String keyId, List<String> principals,
             Instant validAfter, Instant validBefore, String option, String value) {

@@ -27,13 +27,20 @@ final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> 
     private final AtomicLong counter;
     private final Runnable onActivity;
     private final RelayGate gate;
+    private final boolean ignoreText;
 
     WebSocketFrames(Channel upstream, AtomicLong counter, Runnable onActivity, RelayGate gate) {
+        this(upstream, counter, onActivity, gate, false);
+    }
+
+    /** @param ignoreText whether a text message is dropped (as some gateways do) rather than a protocol error */
+    WebSocketFrames(Channel upstream, AtomicLong counter, Runnable onActivity, RelayGate gate, boolean ignoreText) {
         super(false);
         this.upstream = upstream;
         this.counter = counter;
         this.onActivity = onActivity;
         this.gate = gate;
+        this.ignoreText = ignoreText;
     }
 
     @Override
@@ -54,6 +61,11 @@ final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> 
             return;
         }
         if (frame instanceof PongWebSocketFrame) {
+            frame.release();
+            ctx.read();
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame && ignoreText) {
             frame.release();
             ctx.read();
             return;
