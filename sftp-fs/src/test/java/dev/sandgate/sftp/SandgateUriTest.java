@@ -62,6 +62,25 @@ class SandgateUriTest {
             }
         }
 
+        /** Two file systems on one session: closing the first leaves the URIs to the second, then to none. */
+        @Test
+        void theUrisStayServedWhileAnyFileSystemOfTheSessionIsOpen() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String session = newSession(gateway);
+            try (SandboxSsh ssh = ssh(gateway); SshConnection connection = ssh.connect(session)) {
+                FileSystem first = SandboxFileSystems.open(connection);
+                FileSystem second = SandboxFileSystems.open(connection);
+                Files.writeString(second.getPath("a.txt"), "x");
+                URI uri = second.getPath("a.txt").toUri();
+                assertSame(first, Path.of(uri).getFileSystem());
+                first.close();
+                assertSame(second, Path.of(uri).getFileSystem());
+                assertEquals("x", Files.readString(Path.of(uri)));
+                second.close();
+                assertThrows(FileSystemNotFoundException.class, () -> Path.of(uri));
+            }
+        }
+
         @Test
         void afterCloseTheUriFindsNoFileSystemAndEveryOperationSaysClosed() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();

@@ -53,10 +53,6 @@ final class RemoteFile implements Closeable {
         return sftp;
     }
 
-    SftpClient.Handle minaHandle() {
-        return minaHandle;
-    }
-
     int sendRead(long offset, int length) throws IOException {
         Buffer request = RemoteSftp.request(handle.length + 16);
         request.putBytes(handle);

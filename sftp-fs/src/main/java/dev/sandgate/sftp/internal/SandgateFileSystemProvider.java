@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sandgate.sftp.SandboxFileSystems;
 import dev.sandgate.sftp.SftpOptions;
@@ -47,7 +46,7 @@ import dev.sandgate.tunnel.SshConnection;
 public final class SandgateFileSystemProvider extends FileSystemProvider {
     static final String SCHEME = "sandgate";
     /** Shared by every instance, so the installed provider and one loaded elsewhere see the same file systems. */
-    private static final Map<String, SandgateFileSystem> OPEN = new ConcurrentHashMap<>();
+    private static final OpenFileSystems OPEN = new OpenFileSystems();
     private static final SandgateFileSystemProvider FALLBACK = new SandgateFileSystemProvider();
 
     /** For {@link java.util.ServiceLoader}. */
@@ -65,8 +64,8 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     }
 
     /**
-     * Opens a file system on a connection the caller keeps. The first open file system of a session serves its URIs;
-     * others still work through their own paths.
+     * Opens a file system on a connection the caller keeps. The earliest still open file system of a session serves
+     * its URIs; others work through their own paths, and take over the URIs when those before them close.
      */
     public FileSystem open(SshConnection connection, SftpOptions options) throws IOException {
         Objects.requireNonNull(connection, "connection");
@@ -76,7 +75,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
                     + connection.sessionId() + " is closed; connect again before opening its files");
         }
         SandgateFileSystem fileSystem = create(connection, options, null);
-        OPEN.putIfAbsent(fileSystem.sessionId(), fileSystem);
+        OPEN.add(fileSystem);
         return fileSystem;
     }
 
@@ -102,7 +101,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     }
 
     void unregister(SandgateFileSystem fileSystem) {
-        OPEN.remove(fileSystem.sessionId(), fileSystem);
+        OPEN.remove(fileSystem);
     }
 
     @Override
@@ -145,7 +144,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         if (!(options instanceof SftpOptions)) {
             throw new IllegalArgumentException("\"" + SandboxFileSystems.ENV_OPTIONS + "\" must hold SftpOptions");
         }
-        if (OPEN.containsKey(session)) {
+        if (OPEN.hasAny(session)) {
             throw new FileSystemAlreadyExistsException(session);
         }
         SshConnection connection = ((SandboxSsh) ssh).connect(session);
@@ -156,7 +155,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             connection.close();
             throw e;
         }
-        if (OPEN.putIfAbsent(session, fileSystem) != null) {
+        if (!OPEN.addIfNone(fileSystem)) {
             fileSystem.close();
             throw new FileSystemAlreadyExistsException(session);
         }
@@ -166,7 +165,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     @Override
     public FileSystem getFileSystem(URI uri) {
         String session = sessionOf(uri);
-        SandgateFileSystem fileSystem = OPEN.get(session);
+        SandgateFileSystem fileSystem = OPEN.serving(session);
         if (fileSystem == null) {
             throw new FileSystemNotFoundException("no sandgate file system is open for session " + session);
         }

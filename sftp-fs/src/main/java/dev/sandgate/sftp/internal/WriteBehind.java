@@ -108,10 +108,6 @@ final class WriteBehind {
         }
     }
 
-    boolean hasPending() {
-        return !pending.isEmpty() || joinedLength() > 0;
-    }
-
     /** Sends what is joined, waits for every write in flight and throws the first failure, if any. */
     void flush() throws IOException {
         sendWhatIsJoined();
