@@ -13,12 +13,14 @@ import dev.sandgate.testkit.internal.FaultRule;
  * gateway.injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)));    // one 429 with Retry-After: 1
  * gateway.injectApiFault(ApiFault.certificateForAnotherKey().onMints());  // a mint that answers with the wrong key
  * gateway.injectApiFault(ApiFault.answerField("/username", "root\nHost *").onMints()); // a hostile field in a sound answer
+ * gateway.injectApiFault(ApiFault.answerLate(Duration.ofSeconds(3)).onSessionCreation()); // made, but answered late
  * }</pre>
  *
  * <p>By default a fault hits the next single call of any kind. Faults hit calls in the order they were injected.
  */
 public final class ApiFault {
     private static final String MINT_PATH = "/v1/sessions/[^/]+/ssh/certificates";
+    private static final String SESSIONS_PATH = "/v1/sessions";
 
     private final FaultRule.Kind kind;
     private final int status;
@@ -108,6 +110,22 @@ public final class ApiFault {
      */
     public static ApiFault delay(Duration delay) {
         return new ApiFault(FaultRule.Kind.DELAY, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
+    }
+
+    /**
+     * Do the call (create the session, mint the certificate), then hold its answer this long: a client whose timeout
+     * is shorter gives up on a call that succeeded, as when a proxy or a slow network loses the answer. Unlike
+     * {@link #delay}, which waits before doing anything.
+     *
+     * <pre>{@code
+     * gateway.injectApiFault(ApiFault.answerLate(Duration.ofSeconds(3)).onSessionCreation());
+     * }</pre>
+     *
+     * @param delay how long the answer is held after the call is done
+     * @return the fault, to inject
+     */
+    public static ApiFault answerLate(Duration delay) {
+        return new ApiFault(FaultRule.Kind.LATE_ANSWER, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
     }
 
     /**
@@ -330,6 +348,15 @@ public final class ApiFault {
      */
     public ApiFault onMints() {
         return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes, value);
+    }
+
+    /**
+     * Hit only session creations ({@code POST /sessions}).
+     *
+     * @return the fault, to inject
+     */
+    public ApiFault onSessionCreation() {
+        return new ApiFault(kind, status, duration, "POST", SESSIONS_PATH, times, text, bytes, value);
     }
 
     /**

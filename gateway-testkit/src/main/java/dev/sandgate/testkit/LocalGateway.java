@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +17,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 import dev.sandgate.testkit.internal.GatewayServer;
 import dev.sandgate.testkit.internal.GatewaySession;
+import dev.sandgate.testkit.internal.IdempotencyKeys;
 import dev.sandgate.testkit.internal.SelfSignedTls;
 import dev.sandgate.testkit.internal.SessionRegistry;
 
@@ -37,6 +40,9 @@ import dev.sandgate.testkit.internal.SessionRegistry;
  * <p>Two listeners serve the same API: {@link #apiUrl()} over plain HTTP and {@link #tlsApiUrl()} over TLS with a
  * self-signed certificate ({@link #tlsCertificate()}). A certificate minted through a listener names endpoints on that
  * same listener, so a client that uses the TLS API also tunnels over TLS ({@code https://} CONNECT, {@code wss://}).
+ *
+ * <p>{@code POST /sessions} honours an {@code Idempotency-Key} header for {@link Builder#idempotencyWindow 24 hours}:
+ * the same key and body answer the first call's session again instead of making another (see the gateway contract).
  */
 public final class LocalGateway implements AutoCloseable {
     private final Path root;
@@ -56,7 +62,8 @@ public final class LocalGateway implements AutoCloseable {
         registry.grantPty(!builder.denyPty);
         this.tls = new SelfSignedTls();
         try {
-            this.server = new GatewayServer(registry, tls);
+            this.server = new GatewayServer(registry, tls, builder.ignoreIdempotencyKeys ? null
+                    : new IdempotencyKeys(builder.clock, builder.idempotencyWindow));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while starting the LocalGateway", e);
@@ -380,8 +387,56 @@ public final class LocalGateway implements AutoCloseable {
         private boolean tunnelCredentials;
         private boolean denyPortForwarding;
         private boolean denyPty;
+        private Clock clock = Clock.systemUTC();
+        private Duration idempotencyWindow = Duration.ofHours(24);
+        private boolean ignoreIdempotencyKeys;
 
         private Builder() {
+        }
+
+        /**
+         * The clock by which the gateway ages what it remembers: today the {@code Idempotency-Key} window. Session
+         * times ({@code created_at}, expiry) and certificates still follow the system clock.
+         *
+         * <pre>{@code
+         * ManualClock clock = new ManualClock();
+         * LocalGateway gateway = LocalGateway.builder().clock(clock).start();
+         * clock.advance(Duration.ofHours(25));   // every Idempotency-Key used so far is forgotten
+         * }</pre>
+         *
+         * @param clock the clock, such as a {@link ManualClock}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long an {@code Idempotency-Key} of {@code POST /sessions} is remembered after its first use, by the
+         * {@link #clock(Clock) gateway's clock}; default 24 hours. Later, the same key makes a new session.
+         *
+         * @param window how long a key is remembered (positive)
+         * @return this builder
+         */
+        public Builder idempotencyWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("idempotencyWindow must be positive, got " + window);
+            }
+            this.idempotencyWindow = window;
+            return this;
+        }
+
+        /**
+         * Makes {@code POST /sessions} ignore the {@code Idempotency-Key} header, as a gateway that does not implement
+         * it would (the contract makes it optional): every call makes a new session.
+         *
+         * @return this builder
+         */
+        public Builder ignoreIdempotencyKeys() {
+            this.ignoreIdempotencyKeys = true;
+            return this;
         }
 
         /**

@@ -46,10 +46,18 @@ class RestApiContractTest {
 
     private static Answer call(HttpClient http, URI base, String method, String path, String token, String body)
             throws Exception {
+        return call(http, base, method, path, token, body, null);
+    }
+
+    private static Answer call(HttpClient http, URI base, String method, String path, String token, String body,
+            String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
@@ -149,6 +157,139 @@ class RestApiContractTest {
             assertError(call(gateway.apiUrl(), "GET", "/sessions/sess-missing", gateway.token(), null), 404,
                     "session_not_found");
             assertError(call(gateway.apiUrl(), "GET", "/nowhere", gateway.token(), null), 404, "not_found");
+        }
+    }
+
+    /** {@code POST /sessions} with an {@code Idempotency-Key}: the same key and body answer the first session again. */
+    @Nested
+    class IdempotencyKeys {
+        private static final String BODY = "{\"ttl\":600,\"image\":\"base\",\"metadata\":{\"team\":\"qa\"}}";
+
+        private Answer create(LocalGateway gateway, String token, String body, String key) throws Exception {
+            return call(HTTP, gateway.apiUrl(), "POST", "/sessions", token, body, key);
+        }
+
+        private int total(LocalGateway gateway, String token) throws Exception {
+            return call(gateway.apiUrl(), "GET", "/sessions", token, null).body().get("total").asInt();
+        }
+
+        @Test
+        void theSameKeyAndBodyAnswerTheFirstSessionAgainAndMakeNothing() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            Answer first = create(gateway, token, BODY, "key-1");
+            assertEquals(201, first.status(), first.raw().body());
+            assertTrue(first.raw().headers().firstValue("Idempotent-Replayed").isEmpty());
+            // the same JSON value, spaced and ordered otherwise, is the same request
+            Answer again = create(gateway, token, "{ \"metadata\": {\"team\": \"qa\"}, \"image\": \"base\", \"ttl\": 600 }",
+                    "key-1");
+            assertEquals(201, again.status(), again.raw().body());
+            assertEquals(first.body(), again.body(), "the first answer, as it was");
+            assertEquals("true", again.raw().headers().firstValue("Idempotent-Replayed").orElse(""));
+            assertEquals(1, total(gateway, token));
+        }
+
+        @Test
+        void theSameKeyWithAnotherBodyIs422AndMakesNothing() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            assertEquals(201, create(gateway, token, BODY, "key-2").status());
+            Answer reused = create(gateway, token, "{\"ttl\":1200,\"image\":\"base\",\"metadata\":{\"team\":\"qa\"}}",
+                    "key-2");
+            assertError(reused, 422, "idempotency_key_reused");
+            assertTrue(reused.body().at("/error/message").asText().contains("key-2"), reused.raw().body());
+            assertEquals(1, total(gateway, token));
+        }
+
+        @Test
+        void aKeyBelongsToOneAccount() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String alice = gateway.issueToken();
+            String bob = gateway.issueToken();
+            String hers = create(gateway, alice, BODY, "shared-key").body().get("session_id").asText();
+            Answer his = create(gateway, bob, BODY, "shared-key");
+            assertEquals(201, his.status(), his.raw().body());
+            assertFalse(hers.equals(his.body().get("session_id").asText()), "another account's key is not this one's");
+            assertEquals(1, total(gateway, alice));
+            assertEquals(1, total(gateway, bob));
+        }
+
+        @Test
+        void withoutAKeyEachCallMakesASession() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            newSession(token);
+            newSession(token);
+            assertEquals(2, total(gateway, token));
+        }
+
+        @Test
+        void aKeyThatIsNotVisibleAsciiIs400() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            // the JDK's client alters a non-ASCII header value before sending it: IdempotencyKeysTest has that case
+            for (String bad : new String[] {"two words", "k".repeat(256)}) {
+                Answer answer = create(gateway, token, BODY, bad);
+                assertEquals(400, answer.status(), bad + ": " + answer.raw().body());
+                assertError(answer, 400, "invalid_request");
+            }
+            assertEquals(201, create(gateway, token, BODY, "k".repeat(255)).status());
+            assertEquals(1, total(gateway, token));
+        }
+
+        @Test
+        void aRefusedCreationDoesNotHoldItsKey() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            assertError(create(gateway, token, "{\"ttl\":600,\"ssh_public_key\":\"ssh-ed25519 garbage\"}", "key-3"), 400,
+                    "invalid_request");
+            Answer created = create(gateway, token, BODY, "key-3");
+            assertEquals(201, created.status(), "the key is free after a failure, for another body too: "
+                    + created.raw().body());
+            assertEquals(1, total(gateway, token));
+        }
+
+        @Test
+        void aKeyIsRememberedForTheWindowByTheGatewaysClock() throws Exception {
+            ManualClock clock = new ManualClock();
+            try (LocalGateway gateway = LocalGateway.builder().clock(clock).start()) {
+                String token = gateway.token();
+                String first = create(gateway, token, BODY, "key-4").body().get("session_id").asText();
+                clock.advance(java.time.Duration.ofHours(23));
+                assertEquals(first, create(gateway, token, BODY, "key-4").body().get("session_id").asText());
+                clock.advance(java.time.Duration.ofHours(1));
+                Answer later = create(gateway, token, BODY, "key-4");
+                assertEquals(201, later.status(), later.raw().body());
+                assertFalse(first.equals(later.body().get("session_id").asText()), "24 h on, the key is forgotten");
+                assertTrue(later.raw().headers().firstValue("Idempotent-Replayed").isEmpty());
+                assertEquals(2, total(gateway, token));
+            }
+        }
+
+        @Test
+        void aGatewayBuiltToIgnoreKeysMakesASessionEachTime() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().ignoreIdempotencyKeys().start()) {
+                assertEquals(201, create(gateway, gateway.token(), BODY, "key-5").status());
+                assertEquals(201, create(gateway, gateway.token(), BODY, "key-5").status());
+                assertEquals(2, total(gateway, gateway.token()));
+            }
+        }
+
+        @Test
+        void aLateAnswerComesAfterTheSessionWasMade() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            String token = gateway.issueToken();
+            gateway.injectApiFault(ApiFault.answerLate(java.time.Duration.ofSeconds(4)).onSessionCreation());
+            HttpClient impatient = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/sessions"))
+                    .header("Authorization", "Bearer " + token).header("Idempotency-Key", "key-6")
+                    .timeout(java.time.Duration.ofSeconds(1)).POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+            org.junit.jupiter.api.Assertions.assertThrows(java.net.http.HttpTimeoutException.class,
+                    () -> impatient.send(request, HttpResponse.BodyHandlers.ofString()));
+            assertEquals(1, total(gateway, token), "made before the answer was due");
+            Answer again = create(gateway, token, BODY, "key-6");
+            assertEquals("true", again.raw().headers().firstValue("Idempotent-Replayed").orElse(""));
+            assertEquals(1, total(gateway, token));
         }
     }
 

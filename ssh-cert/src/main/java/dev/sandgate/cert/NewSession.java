@@ -18,14 +18,20 @@ import dev.sandgate.cert.internal.Checks;
  *         .metadata("owner", "build-42")
  *         .build();
  * }</pre>
+ *
+ * <p>{@link SandboxApi#createSession} sends an {@code Idempotency-Key}, so that its retries never make a second
+ * session: a new random one per call, unless one is set here with {@link Builder#idempotencyKey(String)} (for example
+ * a job id, so that a restarted job gets the session its first run made).
  */
 public final class NewSession {
     private final Duration ttl;
     private final String image;
     private final Map<String, String> metadata;
     private final String sshPublicKey;
+    private final String idempotencyKey;
 
     private NewSession(Builder builder) {
+        this.idempotencyKey = builder.idempotencyKey;
         this.ttl = builder.ttl;
         this.image = builder.image;
         this.metadata = Map.copyOf(builder.metadata);
@@ -61,9 +67,20 @@ public final class NewSession {
         return Optional.ofNullable(sshPublicKey);
     }
 
+    /**
+     * The {@code Idempotency-Key} set by the caller, if any; without one, each {@link SandboxApi#createSession} call
+     * makes its own.
+     *
+     * @return the caller's idempotency key, if one was set
+     */
+    public Optional<String> idempotencyKey() {
+        return Optional.ofNullable(idempotencyKey);
+    }
+
     @Override
     public String toString() {
-        return "NewSession{ttl=" + ttl + ", image=" + image + ", metadata=" + metadata + "}";
+        return "NewSession{ttl=" + ttl + ", image=" + image + ", metadata=" + metadata
+                + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + "}";
     }
 
     /** Builds a {@link NewSession}; each setter checks its argument at once. */
@@ -72,6 +89,7 @@ public final class NewSession {
         private String image;
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private String sshPublicKey;
+        private String idempotencyKey;
 
         private Builder() {
         }
@@ -119,6 +137,27 @@ public final class NewSession {
         public Builder sshPublicKey(String openSshLine) {
             SshKeys.parsePublicKey(openSshLine);
             this.sshPublicKey = openSshLine.trim();
+            return this;
+        }
+
+        /**
+         * The {@code Idempotency-Key} to create the session with, instead of a random one per call: every
+         * {@link SandboxApi#createSession} with this key and the same request answers the same session, for as long as
+         * the gateway remembers the key (at least 24 hours, by the contract), while the same key with another
+         * request is refused with {@link IdempotencyKeyReusedException}. A key is an identifier, not a secret: it may
+         * appear in messages and logs.
+         *
+         * <pre>{@code
+         * NewSession request = NewSession.builder().idempotencyKey("build-42-sandbox").build();
+         * }</pre>
+         *
+         * @param key 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces or control
+         *            characters), such as a UUID
+         * @return this builder
+         * @throws IllegalArgumentException if the key is empty, too long or has a character outside that range
+         */
+        public Builder idempotencyKey(String key) {
+            this.idempotencyKey = Checks.idempotencyKey(key);
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,8 +112,20 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     /**
      * {@code POST /sessions}: creates a session.
      *
+     * <p>The call carries an {@code Idempotency-Key} header: the request's own {@linkplain NewSession#idempotencyKey()
+     * key}, or else a new random UUID, the same on each retry of this call. With it the call is retried (within
+     * {@link Builder#maxRetries} and {@link Builder#maxRetryWait}) after a 5xx, a 429, or no answer at all (a timeout, a
+     * connection that broke), since a gateway that honours the key answers a repeat with the session the first try
+     * made instead of making another. A gateway may ignore the key (the contract makes it optional); a retry there
+     * after a lost answer makes a second session, and the first is left to its ttl.
+     *
+     * <pre>{@code
+     * SandboxSession session = api.createSession(NewSession.builder().ttl(Duration.ofHours(2)).build());
+     * }</pre>
+     *
      * @param request the request
-     * @return {@code POST /sessions}: creates a session
+     * @return the session made (or, for a key already used with this request, the session it made)
+     * @throws IdempotencyKeyReusedException if the request's key was already used with another request
      * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
      */
     public SandboxSession createSession(NewSession request) throws SandboxApiException {
@@ -122,7 +135,18 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         ObjectNode metadata = body.putObject("metadata");
         request.metadata().forEach(metadata::put);
         request.sshPublicKey().ifPresent(key -> body.put("ssh_public_key", key));
-        return ApiResponses.session(call("POST", url("sessions"), body, "POST /sessions", RetryPolicy.NONE));
+        String key = request.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
+        String what = "POST /sessions (Idempotency-Key " + key + ")";
+        try {
+            return ApiResponses.session(call("POST", url("sessions"), body, what, RetryPolicy.KEYED_CREATE, null, key));
+        } catch (SandboxApiException e) {
+            if (e.status() / 100 == 4 && IdempotencyKeyReusedException.ERROR_CODE.equals(e.errorCode())) {
+                throw new IdempotencyKeyReusedException(e.getMessage() + " (the key was first used with another"
+                        + " request: use a new key for a new session, or the same request for the session it made)",
+                        e.status(), e.apiMessage(), key, null);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -185,7 +209,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         body.put("ttl_seconds", ttl.toSeconds());
         String what = "POST /sessions/" + sessionId + "/ssh/certificates";
         JsonNode answer = call("POST", sessionUrl(sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT,
-                timeout);
+                timeout, null);
         try {
             return ApiResponses.issuedCertificate(answer, keyPair, sessionId, ttl, Instant.now());
         } catch (IllegalArgumentException e) {
@@ -212,14 +236,20 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
     private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy)
             throws SandboxApiException {
-        return call(method, url, body, what, retryPolicy, null);
+        return call(method, url, body, what, retryPolicy, null, null);
     }
 
-    /** @param limit a bound on the whole call, retries included, or null for this client's own limits */
-    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy, Duration limit)
-            throws SandboxApiException {
+    /**
+     * @param limit          a bound on the whole call, retries included, or null for this client's own limits
+     * @param idempotencyKey the {@code Idempotency-Key} sent on every try, or null
+     */
+    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy, Duration limit,
+            String idempotencyKey) throws SandboxApiException {
         long start = System.nanoTime();
-        long deadline = start + (limit == null ? maxRetryWait : min(limit, maxRetryWait)).toNanos();
+        // the budget is the time spent waiting between tries, as maxRetryWait says: the tries' own time is bounded by
+        // the timeouts, so a retry after a timed-out try is still possible
+        long waitBudget = (limit == null ? maxRetryWait : min(limit, maxRetryWait)).toNanos();
+        long waited = 0;
         long hardDeadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -233,31 +263,41 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                     // a derived client shares the connection pool and threads; only the limit differs
                     client = http.newBuilder().callTimeout(Duration.ofNanos(left)).build();
                 }
-                return callOnce(client, method, url, body, what);
+                return callOnce(client, method, url, body, what, idempotencyKey);
             } catch (FailedAnswer answer) {
                 Duration delay = retryPolicy.delayBeforeRetry(answer.failure, answer.retryAfter, attempt);
                 boolean withinBudget = delay != null && attempt <= maxRetries
-                        && System.nanoTime() + delay.toNanos() < deadline;
+                        && waited + delay.toNanos() <= waitBudget
+                        && System.nanoTime() + delay.toNanos() < hardDeadline;
                 if (!withinBudget) {
                     throw answer.failure;
                 }
-                LOG.debug("{} answered {}; retrying in {} ms (attempt {} of {})", what, answer.failure.status(),
-                        delay.toMillis(), attempt + 1, maxRetries + 1);
+                LOG.debug("{} {}; retrying in {} ms (attempt {} of {})", what, answer.failure.status() == 0
+                        ? "got no answer" : "answered " + answer.failure.status(), delay.toMillis(), attempt + 1,
+                        maxRetries + 1);
                 sleep(delay, what);
+                waited += delay.toNanos();
             }
         }
     }
 
-    /** One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. */
-    private JsonNode callOnce(OkHttpClient http, String method, HttpUrl url, JsonNode body, String what)
-            throws SandboxApiException, FailedAnswer {
+    /**
+     * One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. A failure with no
+     * answer that a retry may cure (a timeout, a broken connection) is wrapped too, for a policy that retries it;
+     * one that a retry will not cure (no such host, nothing listening, TLS) is thrown as it is.
+     */
+    private JsonNode callOnce(OkHttpClient http, String method, HttpUrl url, JsonNode body, String what,
+            String idempotencyKey) throws SandboxApiException, FailedAnswer {
         RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
-        Request request = new Request.Builder()
+        Request.Builder builder = new Request.Builder()
                 .url(url)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
-                .method(method, requestBody)
-                .build();
+                .method(method, requestBody);
+        if (idempotencyKey != null) {
+            builder.header("Idempotency-Key", idempotencyKey);
+        }
+        Request request = builder.build();
         try (Response response = http.newCall(request).execute()) {
             if (response.code() / 100 == 3) {
                 String location = response.header("Location");
@@ -284,13 +324,31 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         } catch (SandboxApiException | FailedAnswer e) {
             throw e;
         } catch (InterruptedIOException e) {
-            throw new ApiConnectionException(what + " got no answer from " + baseUrl.host() + ":" + baseUrl.port()
-                    + " within the timeouts (read " + readTimeout.toMillis() + " ms, call " + http.callTimeoutMillis()
-                    + " ms)", 0, null, null, e);
+            ApiConnectionException failure = new ApiConnectionException(what + " got no answer from " + baseUrl.host()
+                    + ":" + baseUrl.port() + " within the timeouts (read " + readTimeout.toMillis() + " ms, call "
+                    + http.callTimeoutMillis() + " ms)", 0, null, null, e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw failure;
+            }
+            throw new FailedAnswer(failure, null);
         } catch (IOException e) {
-            throw new ApiConnectionException(what + " could not reach the sandbox API at " + baseUrl.host() + ":"
-                    + baseUrl.port() + ": " + unreachable(e), 0, null, null, e);
+            ApiConnectionException failure = new ApiConnectionException(what + " could not reach the sandbox API at "
+                    + baseUrl.host() + ":" + baseUrl.port() + ": " + unreachable(e), 0, null, null, e);
+            if (retryWillNotCure(e)) {
+                throw failure;
+            }
+            throw new FailedAnswer(failure, null);
         }
+    }
+
+    /**
+     * Whether the failure will be the same on a retry a moment later: no such host, nothing listening, no route, TLS
+     * refused, an answer that broke HTTP. A connection that broke mid-call may do better the next time.
+     */
+    private static boolean retryWillNotCure(IOException e) {
+        return e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
+                || e instanceof java.net.UnknownHostException || e instanceof javax.net.ssl.SSLException
+                || e instanceof java.net.ProtocolException;
     }
 
     /** Why a call got no answer, in words (the cause stays attached for the details). */
@@ -485,7 +543,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
 
         /**
          * How often a failed call may be retried; default 3. GETs retry on 5xx and 429, a certificate mint only on
-         * 429 and 503 that say when to retry ({@code Retry-After}); creating and deleting sessions never retry.
+         * 429 and 503 that say when to retry ({@code Retry-After}); creating a session, which carries an
+         * {@code Idempotency-Key}, retries on 5xx, 429 and when no answer came (a timeout, a broken connection);
+         * deleting a session never retries. {@code 0} turns every retry off.
          *
          * @param maxRetries the max retries
          * @return this builder
@@ -499,7 +559,8 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         }
 
         /**
-         * The most time a call may spend waiting between retries; default 30 s. A longer {@code Retry-After} is not waited for.
+         * The most time a call may spend waiting between retries, all waits together; default 30 s. A longer
+         * {@code Retry-After} is not waited for. The tries themselves are bounded by the timeouts.
          *
          * @param wait the longest wait between two tries
          * @return this builder

@@ -259,12 +259,23 @@ class SandboxApiFaultsTest {
         }
 
         @Test
-        void creatingASessionIsNeverRetried() throws Exception {
+        void creatingASessionRetriesServerErrorsButNotRefusals() throws Exception {
             GATEWAY.gateway().injectApiFault(ApiFault.status(500).times(2));
             try (SandboxApi api = api(3)) {
-                failure(ServerErrorException.class, () -> api.createSession(NewSession.builder().build()));
-                failure(ServerErrorException.class, () -> api.createSession(NewSession.builder().build()));
+                // safe with the Idempotency-Key: a try that had in fact succeeded answers its session to the next
                 assertEquals(SandboxSession.Status.RUNNING, api.createSession(NewSession.builder().build()).status());
+                GATEWAY.gateway().injectApiFault(ApiFault.status(403));
+                failure(ApiForbiddenException.class, () -> api.createSession(NewSession.builder().build()));
+            }
+        }
+
+        @Test
+        void deletingASessionIsNeverRetried() throws Exception {
+            String sessionId = session();
+            GATEWAY.gateway().injectApiFault(ApiFault.status(500));
+            try (SandboxApi api = api(3)) {
+                failure(ServerErrorException.class, () -> api.deleteSession(sessionId));
+                api.deleteSession(sessionId);
             }
         }
     }

@@ -24,6 +24,8 @@ public final class FaultRule {
         REDIRECT,
         OVERSIZED_BODY,
         ERROR_MESSAGE,
+        /** Do the call, then hold its answer for {@link #duration}: a client that gave up meanwhile missed a success. */
+        LATE_ANSWER,
         /** Answer normally, with the value at {@link #text} (a JSON Pointer) replaced by {@link #value}. */
         ANSWER_FIELD
     }
@@ -45,7 +47,7 @@ public final class FaultRule {
      * @param method   the HTTP method it hits, or null for any
      * @param path     a regular expression the whole path must match, or null for any
      * @param status   the status for {@link Kind#STATUS}
-     * @param duration the delay for {@link Kind#DELAY}, or the Retry-After of a 429/503 (may be null)
+     * @param duration the delay for {@link Kind#DELAY} and {@link Kind#LATE_ANSWER}, or the Retry-After of a 429/503 (may be null)
      */
     public FaultRule(Kind kind, String method, String path, int status, Duration duration, int times) {
         this(kind, method, path, status, duration, null, 0, times);

@@ -33,9 +33,11 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel plainListener;
     private final Channel tlsListener;
 
-    public GatewayServer(SessionRegistry registry, SelfSignedTls tls) throws InterruptedException {
+    /** @param idempotencyKeys where session creations' keys are kept, or null to ignore {@code Idempotency-Key} */
+    public GatewayServer(SessionRegistry registry, SelfSignedTls tls, IdempotencyKeys idempotencyKeys)
+            throws InterruptedException {
         this.registry = registry;
-        this.api = new RestApi(registry, faults);
+        this.api = new RestApi(registry, faults, idempotencyKeys);
         this.admission = new TunnelAdmission(registry);
         this.tls = tls;
         this.loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());

@@ -70,13 +70,15 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         String method = request.method().name();
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String idempotencyKey = request.headers().get("Idempotency-Key");
         String body = request.content().toString(StandardCharsets.UTF_8);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         int port = ((java.net.InetSocketAddress) ctx.channel().localAddress()).getPort();
         String httpBase = (tls ? "https" : "http") + "://127.0.0.1:" + port;
         String wsBase = (tls ? "wss" : "ws") + "://127.0.0.1:" + port;
         blocking.execute(() -> respond(ctx, keepAlive,
-                gateway.api().handle(method, uri.path(), uri.parameters(), authorization, body, httpBase, wsBase)));
+                gateway.api().handle(method, uri.path(), uri.parameters(), authorization, body, httpBase, wsBase,
+                        idempotencyKey)));
     }
 
     private void openConnectTunnel(ChannelHandlerContext ctx, FullHttpRequest request) {

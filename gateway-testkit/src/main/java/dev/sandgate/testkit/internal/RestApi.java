@@ -28,21 +28,37 @@ final class RestApi {
 
     private final SessionRegistry registry;
     private final ApiFaults faults;
+    /** The keys of session creations; null when the gateway ignores {@code Idempotency-Key}, as a gateway may. */
+    private final IdempotencyKeys idempotencyKeys;
 
-    RestApi(SessionRegistry registry, ApiFaults faults) {
+    RestApi(SessionRegistry registry, ApiFaults faults, IdempotencyKeys idempotencyKeys) {
         this.registry = registry;
         this.faults = faults;
+        this.idempotencyKeys = idempotencyKeys;
     }
 
     /**
      * @param httpBase the scheme, host and port the request came in on, e.g. {@code https://127.0.0.1:4431}
      * @param wsBase   the same listener as a WebSocket base, e.g. {@code wss://127.0.0.1:4431}
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
      */
     ApiAnswer handle(String method, String path, Map<String, List<String>> query, String authorization, String body,
-            String httpBase, String wsBase) {
+            String httpBase, String wsBase, String idempotencyKey) {
         FaultRule fault = faults.take(method, path);
-        ApiAnswer answer = answer(method, path, query, authorization, body, httpBase, wsBase, fault);
+        ApiAnswer answer = answer(method, path, query, authorization, body, httpBase, wsBase, fault, idempotencyKey);
+        if (fault != null && fault.kind == FaultRule.Kind.LATE_ANSWER) {
+            // the call is done (a session made, a certificate minted); only its answer is late, as behind a slow proxy
+            pause(fault.duration);
+        }
         return fault != null && fault.kind == FaultRule.Kind.ANSWER_FIELD ? withField(answer, fault) : answer;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The answer with the fault's value put where its pointer says, if the answer is a JSON success that has room. */
@@ -71,7 +87,7 @@ final class RestApi {
     }
 
     private ApiAnswer answer(String method, String path, Map<String, List<String>> query, String authorization,
-            String body, String httpBase, String wsBase, FaultRule fault) {
+            String body, String httpBase, String wsBase, FaultRule fault, String idempotencyKey) {
         if (fault != null) {
             ApiAnswer injected = injected(fault, method);
             if (injected != null) {
@@ -91,7 +107,7 @@ final class RestApi {
         try {
             if (parts.length == 2 && parts[1].equals("sessions")) {
                 switch (method) {
-                    case "POST": return createSession(token, body);
+                    case "POST": return createSession(token, body, idempotencyKey);
                     case "GET": return listSessions(token, query);
                     default: return methodNotAllowed(method, path);
                 }
@@ -126,8 +142,47 @@ final class RestApi {
         }
     }
 
-    private ApiAnswer createSession(String token, String body) throws IOException {
+    /**
+     * {@code POST /sessions}. With an {@code Idempotency-Key} (and a gateway that honours it), a call that repeats an
+     * answered one (same account, key and body, within the window) gets the first answer again and makes nothing; one
+     * with the same key and another body is 422; one whose first call is still working is 409.
+     */
+    private ApiAnswer createSession(String token, String body, String idempotencyKey) throws IOException {
         JsonNode json = parse(body);
+        if (idempotencyKey == null || idempotencyKeys == null) {
+            return newSession(token, json);
+        }
+        if (!IdempotencyKeys.isValid(idempotencyKey)) {
+            throw new BadRequest("Idempotency-Key must be 1 to " + IdempotencyKeys.MAX_KEY_LENGTH
+                    + " visible ASCII characters (no spaces or control characters)");
+        }
+        IdempotencyKeys.Claim claim = idempotencyKeys.claim(token, idempotencyKey, json);
+        if (claim instanceof IdempotencyKeys.Replay replay) {
+            return replay.answer().withHeader("Idempotent-Replayed", "true");
+        }
+        if (claim instanceof IdempotencyKeys.Reused) {
+            return ApiAnswer.error(422, "idempotency_key_reused", "Idempotency-Key " + idempotencyKey
+                    + " was already used with a different request body; use a new key for a new session");
+        }
+        if (claim instanceof IdempotencyKeys.InUse) {
+            return ApiAnswer.error(409, "idempotency_key_in_use", "A request with Idempotency-Key " + idempotencyKey
+                    + " is still being processed; retry shortly");
+        }
+        IdempotencyKeys.Claimed claimed = (IdempotencyKeys.Claimed) claim;
+        ApiAnswer answer = null;
+        try {
+            answer = newSession(token, json);
+            return answer;
+        } finally {
+            if (answer != null && answer.status() / 100 == 2) {
+                idempotencyKeys.complete(claimed, answer);
+            } else {
+                idempotencyKeys.release(claimed);
+            }
+        }
+    }
+
+    private ApiAnswer newSession(String token, JsonNode json) throws IOException {
         long ttl = json.path("ttl").asLong(3600);
         if (ttl <= 0) {
             throw new BadRequest("ttl must be a positive number of seconds, got " + json.path("ttl"));
@@ -184,11 +239,7 @@ final class RestApi {
             case ERROR_MESSAGE:
                 return ApiAnswer.error(fault.status, "injected", fault.text);
             case DELAY:
-                try {
-                    Thread.sleep(fault.duration.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pause(fault.duration);
                 return null;
             default:
                 return null;

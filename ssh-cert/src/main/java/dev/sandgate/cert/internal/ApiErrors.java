@@ -55,7 +55,10 @@ public final class ApiErrors {
             case 401: return new ApiUnauthorizedException(full, status, code, said, null);
             case 403: return new ApiForbiddenException(full, status, code, said, null);
             case 404: return new SessionNotFoundException(full, status, code, said, null);
-            case 409: return new SessionConflictException(full, status, code, said, null);
+            case 409:
+                // a gateway's "this Idempotency-Key's first call is still working" says nothing of a session's state
+                return RetryPolicy.KEY_IN_USE.equals(code) ? new SandboxApiException(full, status, code, said, null)
+                        : new SessionConflictException(full, status, code, said, null);
             case 429:
                 return new RateLimitedException(full, code, said, retryAfter(response), longHeader(response, "X-RateLimit-Limit"),
                         longHeader(response, "X-RateLimit-Remaining"), reset(response));

@@ -128,6 +128,30 @@ public final class Checks {
         return host;
     }
 
+    /** The longest {@code Idempotency-Key} taken, as the gateway contract says. */
+    public static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    /**
+     * The key, if it can be an {@code Idempotency-Key}: 1 to 255 visible ASCII characters ({@code !} to {@code ~}),
+     * so no space, control character or non-ASCII letter. The message shows the key (escaped): it is not a secret.
+     */
+    public static String idempotencyKey(String key) {
+        Objects.requireNonNull(key, "idempotencyKey");
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw new IllegalArgumentException("An idempotency key has 1 to " + MAX_IDEMPOTENCY_KEY
+                    + " characters, got " + key.length());
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException("An idempotency key may hold only visible ASCII characters (no"
+                        + " spaces or control characters), got '" + escaped(key) + "' with "
+                        + (c == ' ' ? "a space" : String.format("U+%04X", (int) c)) + " at index " + i);
+            }
+        }
+        return key;
+    }
+
     /**
      * The value, if it can go into an HTTP header: no CR, LF or other control character, which would end the header
      * and let the value write headers of its own. The message never shows the value (it may be a secret).
