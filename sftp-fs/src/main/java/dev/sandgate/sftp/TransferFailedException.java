@@ -23,7 +23,16 @@ public final class TransferFailedException extends FileSystemException {
 
     private final transient TransferResult partialResult;
 
-    TransferFailedException(String source, String target, String reason, Throwable cause,
+    /**
+     * Makes the exception; a transfer makes it when it stops.
+     *
+     * @param source        the source path that failed
+     * @param target        the matching target path, or null
+     * @param reason        what went wrong, in words
+     * @param cause         the original failure
+     * @param partialResult what the transfer did before it stopped
+     */
+    public TransferFailedException(String source, String target, String reason, Throwable cause,
             TransferResult partialResult) {
         super(source, target, reason);
         initCause(cause);

@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import dev.sandgate.sftp.internal.TransferRun;
+
 /**
  * Copies a directory tree (or one file) with many files in flight at once. Copying small files one after the other
  * over SFTP spends nearly all its time waiting for round trips; this helper keeps {@link Builder#concurrency(int)}
