@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sandgate.cert.Visible;
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.TransferListener;
 
 /**
@@ -47,9 +48,9 @@ final class LeftOut implements TransferListener {
     }
 
     @Override
-    public void fileSkipped(Path source, Path target, String reason) {
+    public void fileSkipped(Path source, Path target, SkipReason reason) {
         next.fileSkipped(source, target, reason);
-        if (!UP_TO_DATE.equals(reason) && count.incrementAndGet() <= NAMED) {
+        if (reason != SkipReason.UP_TO_DATE && count.incrementAndGet() <= NAMED) {
             named.add(source + " (" + reason + ")");
         }
     }

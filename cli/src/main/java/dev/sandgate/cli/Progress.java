@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.TransferListener;
 
 /**
@@ -41,7 +42,7 @@ final class Progress implements TransferListener {
     }
 
     @Override
-    public void fileSkipped(Path source, Path target, String reason) {
+    public void fileSkipped(Path source, Path target, SkipReason reason) {
         files.incrementAndGet();
         redrawIfDue();
     }

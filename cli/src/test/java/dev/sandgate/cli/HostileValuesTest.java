@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.Visible;
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.TransferListener;
 import dev.sandgate.testkit.ApiFault;
 import dev.sandgate.testkit.LocalGateway;
@@ -315,17 +316,16 @@ class HostileValuesTest {
         }
 
         @Test
-        void theLeftOutListEscapesWhateverNameAndReasonItIsGiven() {
+        void theLeftOutListEscapesWhateverNameItIsGiven() {
             LeftOut leftOut = new LeftOut(TransferListener.NONE);
-            leftOut.fileSkipped(Path.of("tree", "..", "..", "x\u001b[2J"), null,
-                    "not a single file name: \"../../x\u001b[2J\rall good\"");
-            leftOut.fileSkipped(Path.of("tree", "a\u202eb"), null, "symbolic link");
+            leftOut.fileSkipped(Path.of("tree", "..", "..", "x\u001b[2J\rall good"), null, SkipReason.NOT_REGULAR);
+            leftOut.fileSkipped(Path.of("tree", "a\u202eb"), null, SkipReason.SYMBOLIC_LINK);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             leftOut.report(new PrintStream(bytes, true, StandardCharsets.UTF_8));
             String shown = bytes.toString(StandardCharsets.UTF_8);
             assertTerminalSafe(shown);
-            assertEquals(List.of("sandgate: not copied: tree/../../x\\033[2J (not a single file name:"
-                            + " \"../../x\\033[2J\\rall good\")", "sandgate: not copied: tree/a\\u202eb (symbolic link)"),
+            assertEquals(List.of("sandgate: not copied: tree/../../x\\033[2J\\rall good (not a regular file or directory)",
+                            "sandgate: not copied: tree/a\\u202eb (symbolic link)"),
                     shown.lines().toList());
         }
 

@@ -27,13 +27,6 @@ public interface TransferListener {
     TransferListener NONE = new TransferListener() {
     };
 
-    /** The {@linkplain #fileSkipped reason} for a symbolic link, which is neither followed nor copied. */
-    String SYMBOLIC_LINK = "symbolic link";
-    /** The {@linkplain #fileSkipped reason} for a device, pipe or socket. */
-    String NOT_REGULAR = "not a regular file or directory";
-    /** The {@linkplain #fileSkipped reason} for a target file already complete, when resuming. */
-    String UP_TO_DATE = "up to date";
-
     /**
      * A file's bytes are about to be written.
      *
@@ -81,9 +74,8 @@ public interface TransferListener {
      *
      * @param source where to copy from
      * @param target where to copy to
-     * @param reason why: one of {@link #SYMBOLIC_LINK}, {@link #NOT_REGULAR} and {@link #UP_TO_DATE}, so
-     *               {@code UP_TO_DATE.equals(reason)} tells a file already there from an entry left out
+     * @param reason why; only {@link SkipReason#UP_TO_DATE} means the target already holds the file
      */
-    default void fileSkipped(Path source, Path target, String reason) {
+    default void fileSkipped(Path source, Path target, SkipReason reason) {
     }
 }

@@ -56,8 +56,8 @@ import dev.sandgate.sftp.internal.TransferRun;
  *
  * <p><b>Symbolic links</b> inside the tree are not followed and not copied: each one is reported to
  * {@link TransferListener#fileSkipped} and counted in {@link TransferResult#filesSkipped()}, as is anything that is
- * neither a regular file nor a directory, with the reason {@link TransferListener#SYMBOLIC_LINK} or
- * {@link TransferListener#NOT_REGULAR}. A link is not recreated on the other side either: a tree from a sandbox
+ * neither a regular file nor a directory, with the reason {@link SkipReason#SYMBOLIC_LINK} or
+ * {@link SkipReason#NOT_REGULAR}. A link is not recreated on the other side either: a tree from a sandbox
  * whose links point outside it could otherwise make a later write land outside the target. A source that is itself a
  * link is followed.
  *

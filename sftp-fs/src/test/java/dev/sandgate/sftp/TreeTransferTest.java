@@ -116,7 +116,7 @@ class TreeTransferTest {
         final LongAdder chunkBytes = new LongAdder();
         final LongAdder completedBytes = new LongAdder();
         final Set<Path> skipped = ConcurrentHashMap.newKeySet();
-        final Set<String> reasons = ConcurrentHashMap.newKeySet();
+        final Set<SkipReason> reasons = ConcurrentHashMap.newKeySet();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
         final List<Path> startOrder = Collections.synchronizedList(new ArrayList<>());
 
@@ -140,7 +140,7 @@ class TreeTransferTest {
         }
 
         @Override
-        public void fileSkipped(Path source, Path target, String reason) {
+        public void fileSkipped(Path source, Path target, SkipReason reason) {
             skipped.add(source);
             reasons.add(reason);
         }
@@ -248,7 +248,7 @@ class TreeTransferTest {
             assertEquals(1, result.filesCopied());
             assertEquals(2, result.filesSkipped());
             assertEquals(Set.of(source.resolve("link-to-dir"), source.resolve("link-to-file")), listener.skipped);
-            assertEquals(Set.of("symbolic link"), listener.reasons);
+            assertEquals(Set.of(SkipReason.SYMBOLIC_LINK), listener.reasons);
             assertFalse(Files.exists(target.resolve("link-to-dir"), LinkOption.NOFOLLOW_LINKS));
             assertFalse(Files.exists(target.resolve("link-to-file"), LinkOption.NOFOLLOW_LINKS));
         }
@@ -295,7 +295,7 @@ class TreeTransferTest {
             assertEquals(0, again.bytesTransferred());
             assertEquals(0, again.directoriesCreated());
             assertEquals(files, listener.skipped.size());
-            assertEquals(Set.of("up to date"), listener.reasons);
+            assertEquals(Set.of(SkipReason.UP_TO_DATE), listener.reasons);
             assertEquals(0, listener.started.sum());
         }
 
@@ -566,7 +566,7 @@ class TreeTransferTest {
                 }
 
                 @Override
-                public void fileSkipped(Path s, Path t, String reason) {
+                public void fileSkipped(Path s, Path t, SkipReason reason) {
                     counting.fileSkipped(s, t, reason);
                 }
             };

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.TransferListener;
 
 /**
@@ -62,7 +63,7 @@ final class FileCopy {
                 boolean sameTime = seconds(existing.lastModifiedTime()) == seconds(modified);
                 if (present == size && sameTime) {
                     counts.filesSkipped.increment();
-                    listener.fileSkipped(from, to, TransferListener.UP_TO_DATE);
+                    listener.fileSkipped(from, to, SkipReason.UP_TO_DATE);
                     return;
                 }
                 // A shorter file is never complete, whatever its time: a copy cut midway within the source's

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.TransferFailedException;
 import dev.sandgate.sftp.TransferListener;
 import dev.sandgate.sftp.TransferResult;
@@ -108,7 +109,7 @@ public final class TransferRun {
             attributes = Files.readAttributes(root, BasicFileAttributes.class);
         }
         if (!attributes.isDirectory() && !attributes.isRegularFile()) {
-            skip(source, target, TransferListener.NOT_REGULAR);
+            skip(source, target, SkipReason.NOT_REGULAR);
             return;
         }
         if (root.getFileSystem().equals(target.getFileSystem())
@@ -156,7 +157,7 @@ public final class TransferRun {
         }
     }
 
-    void skip(Path from, Path to, String reason) {
+    void skip(Path from, Path to, SkipReason reason) {
         counts.filesSkipped.increment();
         listener.fileSkipped(from, to, reason);
     }

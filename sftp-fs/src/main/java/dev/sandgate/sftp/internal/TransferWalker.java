@@ -11,7 +11,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.util.HashSet;
 import java.util.Set;
 
-import dev.sandgate.sftp.TransferListener;
+import dev.sandgate.sftp.SkipReason;
 import dev.sandgate.sftp.UnsafeNameException;
 
 /**
@@ -78,7 +78,7 @@ final class TransferWalker extends SimpleFileVisitor<Path> {
                 run.submit(file, to, attrs, resume && !created.contains(to.getParent()));
             } else {
                 run.skip(file, to,
-                        attrs.isSymbolicLink() ? TransferListener.SYMBOLIC_LINK : TransferListener.NOT_REGULAR);
+                        attrs.isSymbolicLink() ? SkipReason.SYMBOLIC_LINK : SkipReason.NOT_REGULAR);
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
