@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
  * What {@code Files.*} does on a sandgate file system, in SFTP requests. SFTP version 3 reports most failures as a
@@ -34,13 +34,6 @@ import org.apache.sshd.sftp.client.SftpClient.DirEntry;
  * exception the JDK would.
  */
 final class FileOperations {
-    private static final int READ = 0x01;
-    private static final int WRITE = 0x02;
-    private static final int APPEND = 0x04;
-    private static final int CREATE = 0x08;
-    private static final int TRUNCATE = 0x10;
-    private static final int EXCLUSIVE = 0x20;
-
     private final SandgateFileSystem fileSystem;
     private volatile Attributes homeAttributes;
 
@@ -56,56 +49,27 @@ final class FileOperations {
 
     SandgateFileChannel newChannel(SandgatePath path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
             throws IOException {
-        boolean append = options.contains(StandardOpenOption.APPEND);
-        boolean write = append || options.contains(StandardOpenOption.WRITE);
-        boolean read = options.contains(StandardOpenOption.READ) || !write;
-        if (read && append) {
-            throw new IllegalArgumentException("READ and APPEND may not be combined");
-        }
-        if (append && options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-            throw new IllegalArgumentException("APPEND and TRUNCATE_EXISTING may not be combined");
-        }
-        for (OpenOption option : options) {
-            if (!(option instanceof StandardOpenOption) && option != LinkOption.NOFOLLOW_LINKS) {
-                throw new UnsupportedOperationException("the open option " + option + " is not supported");
-            }
-        }
+        OpenOptions open = OpenOptions.of(options);
         Integer permissions = permissions(attributes);
-        int flags = (read ? READ : 0) | (write ? WRITE : 0) | (append ? APPEND : 0);
-        if (write) {
-            if (options.contains(StandardOpenOption.CREATE_NEW)) {
-                flags |= CREATE | EXCLUSIVE;
-            } else if (options.contains(StandardOpenOption.CREATE)) {
-                flags |= CREATE;
-            }
-            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-                flags |= TRUNCATE;
-            }
-        }
-        boolean exclusive = (flags & EXCLUSIVE) != 0;
-        if (options.contains(LinkOption.NOFOLLOW_LINKS) && !exclusive) {
+        if (open.noFollowLinks() && !open.createNew()) {
             Attributes existing = sftp().statIfExists(path, false);
             if (existing != null && new SandgateAttributes(existing).isSymbolicLink()) {
-                throw new FileSystemException(path.toString(), null,
-                        "Too many levels of symbolic links (NOFOLLOW_LINKS was given and this is a link)");
+                throw SftpErrors.linkWhereNoneMayBe(path.toString());
             }
         }
         RemoteFile file;
         try {
-            file = sftp().open(path, flags, (flags & CREATE) != 0 ? permissions : null);
+            file = sftp().open(path, open.sftpFlags(), open.create() ? permissions : null);
         } catch (FileSystemException e) {
-            throw explainOpenFailure(path, exclusive, e);
+            throw explainOpenFailure(path, open.createNew(), e);
         }
         try {
             // no stat on a plain open: a small-file copy would pay a round trip per file for it; reading a directory
             // fails at the first read, as on Linux
-            long position = append ? file.stat().getSize() : 0;
-            boolean deleteOnClose = options.contains(StandardOpenOption.DELETE_ON_CLOSE);
-            boolean sync = options.contains(StandardOpenOption.SYNC) || options.contains(StandardOpenOption.DSYNC);
+            long position = open.append() ? file.stat().getSize() : 0;
             SandgateFileChannel[] created = new SandgateFileChannel[1];
-            created[0] = new SandgateFileChannel(file, read, write, append, sync, position,
-                    fileSystem.options().requestSize(), fileSystem.options().requestsInFlight(),
-                    () -> closed(created[0], path, deleteOnClose));
+            created[0] = new SandgateFileChannel(file, open, position, fileSystem.options().requestSize(),
+                    fileSystem.options().requestsInFlight(), () -> closed(created[0], path, open.deleteOnClose()));
             return registered(created[0]);
         } catch (IOException | RuntimeException e) {
             try {
@@ -152,11 +116,11 @@ final class FileOperations {
         if (parent != null) {
             Attributes parentAttributes = sftp().statIfExists(parent, true);
             if (parentAttributes != null && !new SandgateAttributes(parentAttributes).isDirectory()) {
-                return withCause(new FileSystemException(path.toString(), null, "Not a directory"), failure);
+                return SftpErrors.parentNotDirectory(path.toString(), failure);
             }
         }
         return failure instanceof NoSuchFileException ? failure
-                : withCause(new NoSuchFileException(path.toString()), failure);
+                : SftpErrors.noSuchFile(path.toString(), failure);
     }
 
     private static Integer permissions(FileAttribute<?>... attributes) {
@@ -223,10 +187,10 @@ final class FileOperations {
             Attributes parentAttributes = sftp().statIfExists(parent, true);
             if (parentAttributes == null) {
                 return failure instanceof NoSuchFileException ? failure
-                        : withCause(new NoSuchFileException(path.toString()), failure);
+                        : SftpErrors.noSuchFile(path.toString(), failure);
             }
             if (!new SandgateAttributes(parentAttributes).isDirectory()) {
-                return withCause(new FileSystemException(path.toString(), null, "Not a directory"), failure);
+                return SftpErrors.parentNotDirectory(path.toString(), failure);
             }
         }
         return failure;
@@ -284,8 +248,9 @@ final class FileOperations {
         Set<StandardOpenOption> writeOptions = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         if (sftp().hasCopyData() && size > 0) { // MINA refuses copy-data of an empty file (nothing to copy)
-            try (RemoteFile from = sftp().open(source, READ, null);
-                 RemoteFile to = sftp().open(target, WRITE | CREATE | TRUNCATE, null)) {
+            try (RemoteFile from = sftp().open(source, SftpConstants.SSH_FXF_READ, null);
+                 RemoteFile to = sftp().open(target,
+                         SftpConstants.SSH_FXF_WRITE | SftpConstants.SSH_FXF_CREAT | SftpConstants.SSH_FXF_TRUNC, null)) {
                 from.copyTo(to, size);
             }
             return;
@@ -325,7 +290,7 @@ final class FileOperations {
         boolean replace = chosen.contains(StandardCopyOption.REPLACE_EXISTING);
         if (atomic) {
             if (!sftp().hasPosixRename()) {
-                throw new AtomicMoveNotSupportedException(source.toString(), target.toString(),
+                throw SftpErrors.noAtomicMove(source.toString(), target.toString(),
                         "the SFTP server does not offer posix-rename@openssh.com, so a move cannot be atomic");
             }
             sftp().rename(source, target, true); // replaces an existing target atomically, as rename(2) does
@@ -401,7 +366,7 @@ final class FileOperations {
 
     void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
         if (!followLinks && new SandgateAttributes(sftp().stat(path, false)).isSymbolicLink()) {
-            throw new FileSystemException(path.toString(), null,
+            throw SftpErrors.unsupported(path.toString(),
                     "SFTP version 3 cannot change the attributes of a symbolic link itself");
         }
         sftp().setStat(path, attributes);
@@ -451,7 +416,7 @@ final class FileOperations {
                     ? (access != AccessMode.EXECUTE || (mode & 0111) != 0)
                     : (mode & (bit << shift)) != 0;
             if (!allowed) {
-                throw new AccessDeniedException(path.toString(), null, "no " + access.name().toLowerCase()
+                throw SftpErrors.accessDenied(path.toString(), "no " + access.name().toLowerCase()
                         + " permission for the session's user");
             }
         }
@@ -501,7 +466,7 @@ final class FileOperations {
                 continue;
             }
             if (++links > 40) {
-                throw new FileSystemException(absolute.toString(), null, "Too many levels of symbolic links");
+                throw SftpErrors.linkLoop(absolute.toString());
             }
             SandgatePath target = fileSystem.getPath(sftp().readLink(next));
             List<Path> expanded = new ArrayList<>();
@@ -539,7 +504,7 @@ final class FileOperations {
         } catch (FileSystemException e) {
             Attributes existing = sftp().statIfExists(ours, true);
             if (existing == null) {
-                throw withCause(new NoSuchFileException(ours.toString()), e);
+                throw SftpErrors.noSuchFile(ours.toString(), e);
             }
             if (!new SandgateAttributes(existing).isDirectory()) {
                 throw withCause(SftpErrors.notDirectory(ours.toString()), e);

@@ -205,8 +205,7 @@ final class RemoteSftp implements Closeable {
      */
     private static Attributes known(Attributes attributes, SandgatePath path) throws FileSystemException {
         if (attributes.getFlags().isEmpty()) {
-            throw new FileSystemException(path.toString(), null, "the SFTP server could not read its attributes"
-                    + " (a symbolic link loop, or a file where a directory should be)");
+            throw SftpErrors.unreadableAttributes(path.toString());
         }
         return attributes;
     }
@@ -436,10 +435,7 @@ final class RemoteSftp implements Closeable {
         if (cause instanceof UnsupportedOperationException unsupported) {
             throw unsupported; // MINA's own refusal of what SFTP v3 cannot do (hard links), decided before sending
         }
-        FileSystemException e = new FileSystemException(path == null ? null : path.toString(), null,
-                "the SFTP server sent a malformed reply (" + Names.visible(String.valueOf(cause.getMessage())) + ")");
-        e.initCause(cause);
-        return e;
+        return SftpErrors.malformed(path == null ? null : path.toString(), cause);
     }
 
     private static void putPermissions(Buffer request, Integer permissions) {

@@ -32,14 +32,13 @@ final class SandgateFileChannel extends FileChannel {
     private ReadAhead reader;
     private WriteBehind writer;
 
-    SandgateFileChannel(RemoteFile file, boolean readable, boolean writable, boolean append, boolean sync,
-                        long position,
-                        int requestSize, int requestsInFlight, Runnable onClose) {
+    SandgateFileChannel(RemoteFile file, OpenOptions options, long position, int requestSize, int requestsInFlight,
+                        Runnable onClose) {
         this.file = file;
-        this.readable = readable;
-        this.writable = writable;
-        this.append = append;
-        this.sync = sync;
+        this.readable = options.read();
+        this.writable = options.write();
+        this.append = options.append();
+        this.sync = options.sync();
         this.position = position;
         this.requestSize = requestSize;
         this.requestsInFlight = requestsInFlight;

@@ -3,6 +3,7 @@ package dev.sandgate.sftp.internal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -77,6 +78,53 @@ final class SftpErrors {
                 "the connection to " + session + " was lost; open a new file system on a new connection"), cause);
     }
 
+    static NoSuchFileException noSuchFile(String file, IOException cause) {
+        return cause instanceof NoSuchFileException same ? same : withCause(new NoSuchFileException(file), cause);
+    }
+
+    /** A path whose parent is not a directory, as the JDK says it ({@code ENOTDIR} on a path's way). */
+    static FileSystemException parentNotDirectory(String file, IOException cause) {
+        return withCause(new FileSystemException(file, null, "Not a directory"), cause);
+    }
+
+    /** {@code NOFOLLOW_LINKS} was given and a link is there: Linux's {@code ELOOP}. */
+    static FileSystemException linkWhereNoneMayBe(String file) {
+        return new FileSystemException(file, null,
+                "Too many levels of symbolic links (NOFOLLOW_LINKS was given and this is a link)");
+    }
+
+    static FileSystemException linkLoop(String file) {
+        return new FileSystemException(file, null, "Too many levels of symbolic links");
+    }
+
+    static AccessDeniedException accessDenied(String file, String reason) {
+        return new AccessDeniedException(file, null, reason);
+    }
+
+    static AtomicMoveNotSupportedException noAtomicMove(String source, String target, String reason) {
+        return new AtomicMoveNotSupportedException(source, target, reason);
+    }
+
+    /** What SFTP version 3 cannot do at all, said with the path. */
+    static FileSystemException unsupported(String file, String reason) {
+        return new FileSystemException(file, null, reason);
+    }
+
+    /** A stat answered with success and no attributes at all (MINA's server, for what it cannot decide). */
+    static FileSystemException unreadableAttributes(String file) {
+        return new FileSystemException(file, null, "the SFTP server could not read its attributes"
+                + " (a symbolic link loop, or a file where a directory should be)");
+    }
+
+    /**
+     * A reply MINA's client decoded that could not be read: a length beyond what arrived, a count beyond its bytes.
+     * MINA's buffers refuse those before allocating, with an unchecked exception.
+     */
+    static FileSystemException malformed(String file, RuntimeException cause) {
+        return withCause(new FileSystemException(file, null, "the SFTP server sent a malformed reply ("
+                + Names.visible(String.valueOf(cause.getMessage())) + ")"), cause);
+    }
+
     static FileAlreadyExistsException alreadyExists(String file) {
         return new FileAlreadyExistsException(file);
     }
@@ -97,7 +145,7 @@ final class SftpErrors {
         return new FileSystemException(file, null, "Is a directory");
     }
 
-    private static <E extends IOException> E withCause(E exception, IOException cause) {
+    private static <E extends IOException> E withCause(E exception, Throwable cause) {
         if (cause != null && exception.getCause() == null) {
             exception.initCause(cause);
         }
