@@ -103,8 +103,10 @@ class ProcessesTest {
                 Thread.sleep(100);
             }
             assertFalse(alive(shell), "the command's shell is gone");
-            assertTrue(on.exec("ps -eo args").stdoutText().lines().noneMatch(line -> line.equals("sleep 60")),
-                    "ps shows no sleep 60 left");
+            // this command's sleep only: another test run on the machine may have a sleep 60 of its own
+            assertTrue(on.exec("ps -eo ppid=,args=").stdoutText().lines().map(String::trim)
+                            .noneMatch(line -> line.equals(shell + " sleep 60")),
+                    "ps shows no sleep 60 of the command's shell left");
         }
     }
 
