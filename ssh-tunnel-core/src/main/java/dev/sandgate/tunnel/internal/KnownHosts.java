@@ -18,7 +18,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * certificates, {@code @revoked} lines, host patterns, {@code [host]:port} and hashed names. A host it does not
  * list is refused: nothing is ever trusted on first use. Read anew for each check, so edits apply at once. Not API.
  */
-public final class KnownHosts {
+public final class KnownHosts implements HostCheck {
     private final Path file;
 
     public KnownHosts(Path file) {
@@ -26,7 +26,8 @@ public final class KnownHosts {
     }
 
     /** Why the server's key is not accepted for {@code host:port}, or null when a line vouches for it. */
-    String refusal(String host, int port, PublicKey serverKey) {
+    @Override
+    public String refusal(String host, int port, PublicKey serverKey) {
         List<KnownHostEntry> entries;
         try {
             entries = KnownHostEntry.readKnownHostEntries(file);
