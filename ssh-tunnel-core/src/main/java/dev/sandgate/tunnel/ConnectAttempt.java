@@ -46,21 +46,21 @@ final class ConnectAttempt implements AttemptContext {
     Link run() throws IOException {
         ConnectSteps steps = pipeline.steps();
         // 1. login: a certificate minted for a fresh key (cached, renewed), or the user's own key or certificate
-        login = steps.login().login(sessionId, pipeline.connectTimeout());
+        login = steps.login().source().login(sessionId, pipeline.connectTimeout());
         Optional<IssuedCertificate> minted = login.minted();
         // 2. endpoint: the mint answer's, discovered, derived or given
         Endpoints endpoints = steps.endpoints().endpoints(sessionId, minted);
         // 3. tunnel auth: the session's own tunnel credential, the account token, or what the user set
         TunnelAuth auth = steps.tunnelAuth().tunnelAuth(sessionId, minted);
         // 4. host trust: how the verifier will recognise the session's SSH server
-        hostCheck = steps.hostTrust().check(sessionId, minted);
+        hostCheck = steps.hostTrust().check(sessionId, minted, endpoints);
         request = new TunnelRequest(sessionId, endpoints, auth, timeLeft("before the tunnel was opened"));
         ClientSession session = openSession(endpoints);
         try {
             logIn(session);
         } catch (AuthenticationException refused) {
             // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
-            steps.login().refused(sessionId);
+            steps.login().source().refused(sessionId);
             throw refused;
         }
         pipeline.keepAlive(session, record);

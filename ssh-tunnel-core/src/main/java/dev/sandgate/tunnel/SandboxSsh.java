@@ -154,6 +154,18 @@ public final class SandboxSsh implements Closeable {
         }
         ioExecutor.shutdown();
         keepAliveTimer.shutdownNow();
+        for (AutoCloseable resource : pipeline.steps().resources()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                IOException closing = new IOException("Closing " + resource.getClass().getName() + " failed", e);
+                if (failure == null) {
+                    failure = closing;
+                } else {
+                    failure.addSuppressed(closing);
+                }
+            }
+        }
         if (ownsTransport) {
             transport.close();
         }
@@ -195,6 +207,8 @@ public final class SandboxSsh implements Closeable {
         private FileCredentials fileCredentials;
         private Function<String, Endpoints> endpoints;
         private Path knownHosts;
+        private SandboxProvider provider;
+        private HostTrust hostTrust;
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
         private boolean legacyAlgorithms;
@@ -293,7 +307,7 @@ public final class SandboxSsh implements Closeable {
         /**
          * Logs in with this key pair by plain public-key auth, minting nothing: for a session created with its
          * {@code ssh_public_key}. Needs {@link #endpoints} (no mint answer names them) and {@link #knownHosts} (no API
-         * names a host CA).
+         * names a host CA). A shorthand for {@link SandboxProvider#generic} with {@link LoginMethod#key}.
          *
          * <pre>{@code
          * SandboxSsh ssh = SandboxSsh.builder()
@@ -317,7 +331,8 @@ public final class SandboxSsh implements Closeable {
 
         /**
          * Logs in with a key and certificate made elsewhere ({@code ssh-keygen -s}, a vault), read again when their
-         * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does.
+         * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does. A
+         * shorthand for {@link SandboxProvider#generic} with {@link LoginMethod#certificate}.
          *
          * @param credentials the key pair and its certificate
          * @return this builder
@@ -330,7 +345,8 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * Where each session's tunnels go, when nothing is minted ({@link #keyLogin}, {@link #certificateLogin}).
+         * Where each session's tunnels go, over the provider's answer: needed when nothing is minted ({@link #keyLogin},
+         * {@link #certificateLogin}); {@link EndpointSource#given} as a builder setting.
          *
          * @param endpointsBySession the endpoints by session
          * @return this builder
@@ -342,14 +358,50 @@ public final class SandboxSsh implements Closeable {
 
         /**
          * An OpenSSH known_hosts file (plain keys, {@code @cert-authority} and {@code @revoked} lines) that checks
-         * hosts whenever the sandbox API names no host CA: always with {@link #keyLogin} and
-         * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use.
+         * hosts whenever the sandbox API names no host CA or host key: always with {@link #keyLogin} and
+         * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use (for that,
+         * see {@link HostTrust#acceptNew}). {@link #hostTrust} replaces it.
          *
          * @param file the file
          * @return this builder
          */
         public Builder knownHosts(Path file) {
             this.knownHosts = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Which sandbox service to reach, and how: the provider answers how to log in, where tunnels go, how tunnel
+         * requests are authenticated and how hosts are trusted. Default: Sandgate's own contract, chosen by
+         * {@link #apiUrl}, {@link #token}, {@link #issuer} or {@link #certificateCache} (or the generic provider, by
+         * {@link #keyLogin} or {@link #certificateLogin}). {@link #endpoints}, {@link #tunnelAuth},
+         * {@link #knownHosts} and {@link #hostTrust}, when set, override the provider's answers.
+         *
+         * <pre>{@code
+         * SandboxSsh ssh = SandboxSsh.builder()
+         *         .provider(SandboxProvider.generic(LoginMethod.key("user", keyPair),
+         *                 EndpointSource.webSocket(id -> URI.create("wss://" + id + ".sandboxes.example/ssh")),
+         *                 TunnelAuth.none(), HostTrust.knownHosts(knownHostsFile)))
+         *         .build();
+         * }</pre>
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder provider(SandboxProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * How hosts are trusted, over the provider's choice (Sandgate's: {@link HostTrust#fromApi()}), e.g. a
+         * known_hosts file, or {@link HostTrust#acceptNew} where the first connection's path is trusted.
+         *
+         * @param trust the policy
+         * @return this builder
+         */
+        public Builder hostTrust(HostTrust trust) {
+            this.hostTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
@@ -496,32 +548,49 @@ public final class SandboxSsh implements Closeable {
         }
 
 
-        /** The four connect steps this builder's settings choose. */
+        /**
+         * The four connect steps: the provider's (chosen, or implied by this builder's settings), with the settings made
+         * explicitly here put over its answers.
+         */
         private ConnectSteps steps(SandboxApi api) {
-            LoginSource login;
-            String loginShown;
-            if (keyLoginPair != null) {
-                login = LoginSource.key(keyLoginUser, keyLoginPair);
-                loginShown = "keyLogin{" + keyLoginUser + ", " + SshKeys.fingerprint(keyLoginPair.getPublic()) + "}";
-            } else if (fileCredentials != null) {
-                login = LoginSource.files(fileCredentials);
-                loginShown = "certificateLogin{" + fileCredentials + "}";
-            } else {
-                CertificateCache cache = certificates != null ? certificates
-                        : CertificateCache.builder(api != null ? api : issuer)
-                                .ttl(certificateTtl)
-                                .listener(certificateListener)
-                                .build();
-                login = LoginSource.minted(cache);
-                loginShown = cache.toString();
+            ProviderContext context = new ProviderContext(tlsTrust, endpointPolicy, resolver, connectTimeout,
+                    certificateTtl, certificateListener);
+            ConnectSteps.Builder steps = chosenProvider(api).steps(context).toBuilder();
+            if (endpoints != null) {
+                steps.endpoints(EndpointSource.given(endpoints));
             }
-            EndpointSource endpointSource = givenLogin() ? EndpointSource.given(endpoints) : EndpointSource.minted();
-            // a gateway that issues per-session tunnel credentials never needs the account token on its tunnels
-            TunnelAuthSource auth = tunnelAuth != null ? TunnelAuthSource.fixed(tunnelAuth)
-                    : TunnelAuthSource.sessionCredentialElse(TunnelAuth.bearer(token));
-            HostTrust trust = knownHosts == null ? HostTrust.fromApi()
-                    : HostTrust.fromApi().whenApiNamesNone(HostTrust.knownHosts(knownHosts));
-            return new ConnectSteps(login, loginShown, endpointSource, auth, trust);
+            if (tunnelAuth != null) {
+                steps.tunnelAuth(tunnelAuth);
+            }
+            if (knownHosts != null) {
+                steps.hostTrust(HostTrust.fromApi().whenApiNamesNone(HostTrust.knownHosts(knownHosts)));
+            }
+            if (hostTrust != null) {
+                steps.hostTrust(hostTrust);
+            }
+            return steps.build();
+        }
+
+        /** The provider set, else the one this builder's settings imply: generic for a given login, else Sandgate's. */
+        private SandboxProvider chosenProvider(SandboxApi api) {
+            if (provider != null) {
+                return provider;
+            }
+            if (givenLogin()) {
+                LoginMethod login = keyLoginPair != null ? LoginMethod.key(keyLoginUser, keyLoginPair)
+                        : LoginMethod.certificate(fileCredentials);
+                // endpoints(...) and knownHosts(...) are laid over it as over any provider's answers
+                return SandboxProvider.generic(login, EndpointSource.minted(),
+                        token != null ? TunnelAuth.bearer(token) : TunnelAuth.none(),
+                        HostTrust.fromApi());
+            }
+            TunnelAuth accountAuth = token != null ? TunnelAuth.bearer(token) : TunnelAuth.none();
+            if (certificates != null) {
+                return context -> ConnectSteps.builder(LoginMethod.mint(certificates))
+                        .tunnelAuth(TunnelAuthSource.sessionCredentialElse(accountAuth))
+                        .build();
+            }
+            return SandboxProvider.sandgate(api != null ? api : issuer, accountAuth);
         }
 
         private boolean givenLogin() {
@@ -529,7 +598,7 @@ public final class SandboxSsh implements Closeable {
         }
 
         private boolean needsApi() {
-            return issuer == null && certificates == null && !givenLogin();
+            return provider == null && issuer == null && certificates == null && !givenLogin();
         }
 
         private SandboxApi buildApi() {
@@ -549,7 +618,11 @@ public final class SandboxSsh implements Closeable {
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */
         public SandboxSsh build() {
-            if (token == null && (needsApi() || tunnelAuth == null)) {
+            if (provider != null && (givenLogin() || issuer != null || certificates != null)) {
+                throw new IllegalStateException("provider(...) chooses the login: give it, or keyLogin(...),"
+                        + " certificateLogin(...), issuer(...) or certificateCache(...), not both");
+            }
+            if (provider == null && token == null && (needsApi() || tunnelAuth == null)) {
                 throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
             }
             if (givenLogin() && (endpoints == null || knownHosts == null)) {

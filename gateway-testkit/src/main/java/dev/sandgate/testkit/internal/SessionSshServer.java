@@ -15,7 +15,6 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
@@ -42,7 +41,10 @@ final class SessionSshServer implements AutoCloseable {
     private final String username;
     private final PublicKey userCaKey;
     private final PublicKey authorizedKey;
-    private final KeyPair hostKey;
+    private volatile KeyPair hostKey;
+    private final Signer hostCa;
+    private final boolean hostPrincipals;
+    private volatile List<OpenSshCertificate> hostCertificates = List.of();
     private final SshServer server;
     private final SftpSubsystemSwitch sftp;
 
@@ -99,6 +101,8 @@ final class SessionSshServer implements AutoCloseable {
         this.userCaKey = userCaKey;
         this.authorizedKey = authorizedKey;
         this.hostKey = Signer.newEd25519KeyPair();
+        this.hostCa = hostCa;
+        this.hostPrincipals = hostPrincipals;
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -106,14 +110,11 @@ final class SessionSshServer implements AutoCloseable {
         CoreModuleProperties.NIO_WORKERS.set(server, 2);
         // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
         CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        // asked at each key exchange, so a rotated key is what the next connection sees
+        server.setKeyPairProvider(session -> List.of(this.hostKey));
+        certifyHostKey();
         if (hostCa != null) {
-            Instant now = Instant.now();
-            // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
-            // directly
-            OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
-                    hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
-            server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+            server.setHostKeyCertificateProvider(session -> hostCertificates);
         }
         if (weakAlgorithmsOnly) {
             server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
@@ -213,6 +214,24 @@ final class SessionSshServer implements AutoCloseable {
     private boolean refuse(String user, String reason) {
         LOG.info("Session {}: refused login as '{}': {}", sessionId, user, reason);
         return false;
+    }
+
+    /** Signs the current host key with the host CA, when there is one. */
+    private void certifyHostKey() {
+        if (hostCa != null) {
+            Instant now = Instant.now();
+            // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
+            // directly
+            hostCertificates = List.of(hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
+                    hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)),
+                    now.plus(Duration.ofDays(1))));
+        }
+    }
+
+    /** Replaces the host key (and its certificate): connections from now on see the new one. */
+    void rotateHostKey() {
+        hostKey = Signer.newEd25519KeyPair();
+        certifyHostKey();
     }
 
     /** The server's host key (the plain key inside its host certificate, if it has one). */

@@ -76,6 +76,46 @@ public final class KnownHosts implements HostCheck {
     }
 
     /**
+     * The plain keys (no marker) the file lists for a host, or none when the file does not exist.
+     *
+     * @param name the host as a known_hosts line names it: {@code host}, or {@code [host]:port}
+     */
+    List<PublicKey> plainKeys(String name) throws IOException {
+        List<PublicKey> keys = new java.util.ArrayList<>();
+        for (KnownHostEntry entry : entries()) {
+            PublicKey key = entry.getMarker() == null && matches(entry, host(name), port(name)) ? key(entry) : null;
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** Whether an {@code @revoked} line for the host names this key. */
+    boolean revoked(String name, PublicKey plain) throws IOException {
+        for (KnownHostEntry entry : entries()) {
+            PublicKey key = "revoked".equals(entry.getMarker()) && matches(entry, host(name), port(name))
+                    ? key(entry) : null;
+            if (same(key, plain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<KnownHostEntry> entries() throws IOException {
+        return java.nio.file.Files.exists(file) ? KnownHostEntry.readKnownHostEntries(file) : List.of();
+    }
+
+    private static String host(String name) {
+        return name.startsWith("[") ? name.substring(1, name.indexOf(']')) : name;
+    }
+
+    private static int port(String name) {
+        return name.startsWith("[") ? Integer.parseInt(name.substring(name.indexOf("]:") + 2)) : 22;
+    }
+
+    /**
      * Whether the line names the host, as OpenSSH decides: each pattern is matched against the name, which is
      * {@code host} on port 22 and {@code [host]:port} elsewhere, so {@code *} vouches for every port (MINA's own
      * matcher tries a pattern without a port only on port 22), and a matching negated pattern excludes the host.
