@@ -54,14 +54,20 @@ public final class HostTrust {
 
     /**
      * An OpenSSH known_hosts file: plain keys, {@code @cert-authority} and {@code @revoked} lines, hashed names; read
-     * anew for each connect and never written. A host it does not list is refused.
+     * anew for each connect and never written. A host it does not list is refused. The host is named as
+     * {@link #acceptNew} names it: the CONNECT target, else the WebSocket URL's host.
      *
      * @param file the file
      * @return the policy
      */
     public static HostTrust knownHosts(Path file) {
         KnownHosts knownHosts = new KnownHosts(Objects.requireNonNull(file, "file"));
-        return new HostTrust("HostTrust.knownHosts{" + file + "}", (sessionId, minted, endpoints) -> knownHosts);
+        return new HostTrust("HostTrust.knownHosts{" + file + "}", (sessionId, minted, endpoints) -> {
+            String name = hostName(sessionId, endpoints);
+            // the same name accept-new records under, so a file it wrote checks the same hosts afterwards
+            return (host, port, serverKey) -> knownHosts.refusal(KnownHosts.host(name), KnownHosts.port(name),
+                    serverKey);
+        });
     }
 
     /**

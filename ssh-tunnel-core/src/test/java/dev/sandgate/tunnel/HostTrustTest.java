@@ -208,6 +208,25 @@ class HostTrustTest {
         }
 
         @Test
+        void whatItRecordedChecksTheHostAsAKnownHostsFileAfterwards() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                java.security.KeyPair key = SshKeys.generate();
+                String sessionId = GivenCredentialsTest.sessionFor(gateway, key);
+                Path file = directory.resolve("known_hosts");
+                for (HostTrust trust : List.of(HostTrust.acceptNew(file), HostTrust.knownHosts(file))) {
+                    SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
+                            EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()), trust);
+                    try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket())
+                            .build();
+                         SshConnection connection = ssh.connect(sessionId)) {
+                        assertEquals(0, connection.exec("true").exitCode(), trust.toString());
+                    }
+                }
+                assertEquals(1, Files.readAllLines(file).size());
+            }
+        }
+
+        @Test
         void isNeverTheDefault() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {

@@ -30,8 +30,10 @@ class ProviderTest {
         try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
             KeyPair key = SshKeys.generate();
             String sessionId = GivenCredentialsTest.sessionFor(gateway, key);
-            // a WebSocket-only session is checked under its session id, as the host certificates name it
-            Path knownHosts = knownHosts(gateway, sessionId);
+            // a WebSocket-only session is named by its URL's host and port, as accept-new records it
+            String name = "[127.0.0.1]:" + gateway.webSocketUrl(sessionId).getPort();
+            Path knownHosts = Files.write(directory.resolve("known_hosts"),
+                    List.of(name + " " + gateway.hostKeyLine(sessionId)));
             SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
                     EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()),
                     HostTrust.knownHosts(knownHosts));

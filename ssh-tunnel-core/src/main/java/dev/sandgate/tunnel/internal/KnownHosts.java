@@ -107,11 +107,23 @@ public final class KnownHosts implements HostCheck {
         return java.nio.file.Files.exists(file) ? KnownHostEntry.readKnownHostEntries(file) : List.of();
     }
 
-    private static String host(String name) {
+    /**
+     * The host of a known_hosts name.
+     *
+     * @param name {@code host}, or {@code [host]:port}
+     * @return the host
+     */
+    public static String host(String name) {
         return name.startsWith("[") ? name.substring(1, name.indexOf(']')) : name;
     }
 
-    private static int port(String name) {
+    /**
+     * The port of a known_hosts name: 22 unless it says {@code [host]:port}.
+     *
+     * @param name {@code host}, or {@code [host]:port}
+     * @return the port
+     */
+    public static int port(String name) {
         return name.startsWith("[") ? Integer.parseInt(name.substring(name.indexOf("]:") + 2)) : 22;
     }
 
