@@ -205,6 +205,20 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Gives a session's SSH server a new host key (with a new host certificate, when the gateway certifies them), as a
+     * rebuilt or impostor host would have: connections from now on see it; open ones keep theirs.
+     *
+     * <pre>{@code
+     * gateway.rotateHostKey(sessionId);
+     * }</pre>
+     *
+     * @param sessionId the session's id
+     */
+    public void rotateHostKey(String sessionId) {
+        session(sessionId).rotateHostKey();
+    }
+
+    /**
      * The HTTP CONNECT proxy URL a mint answer names, over plain HTTP.
      *
      * @return the HTTP CONNECT proxy URL a mint answer names, over plain HTTP
@@ -468,6 +482,17 @@ public final class LocalGateway implements AutoCloseable {
          */
         public Builder plainHostKeys() {
             this.hostKeys = SessionRegistry.HostKeys.PLAIN;
+            return this;
+        }
+
+        /**
+         * Makes the sessions' SSH servers present a plain host key, and every mint answer pin it in
+         * {@code host_public_keys} (naming no host CA): clients that trust what the API names accept it.
+         *
+         * @return this builder
+         */
+        public Builder pinnedHostKeys() {
+            this.hostKeys = SessionRegistry.HostKeys.PINNED;
             return this;
         }
 

@@ -23,9 +23,11 @@ import java.util.Optional;
  * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one: sent instead of
  *                         the account token, so that the gateway's tunnel endpoints never receive the latter. Never
  *                         shown by {@link #toString()}.
+ * @param hostKeys        plain host keys the API pinned for the session's SSH server (empty when it named none); a
+ *                        server presenting one of them is the session's host
  */
 public record IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
-        Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential) {
+        Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential, List<PublicKey> hostKeys) {
     /**
      * Checks the components and keeps unmodifiable copies of collections.
      *
@@ -37,9 +39,11 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
      * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one: sent instead of
      *        the account token, so that the gateway's tunnel endpoints never receive the latter. Never
      *        shown by {@link #toString()}.
+     * @param hostKeys        plain host keys the API pinned for the session's SSH server (empty when it named none)
      */
     public IssuedCertificate {
         Objects.requireNonNull(tunnelCredential, "tunnelCredential");
+        hostKeys = List.copyOf(hostKeys);
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(renewAfter, "renewAfter");
         hostCaKeys = List.copyOf(hostCaKeys);
@@ -62,6 +66,21 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
     }
 
     /**
+     * A grant that pins no plain host keys.
+     *
+     * @param credentials      the key pair and its certificate
+     * @param renewAfter       when a fresh certificate should be minted
+     * @param hostCaKeys       the host ca keys
+     * @param permissions      the permissions
+     * @param endpoints        the endpoints
+     * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one
+     */
+    public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
+            Permissions permissions, Endpoints endpoints, Optional<String> tunnelCredential) {
+        this(credentials, renewAfter, hostCaKeys, permissions, endpoints, tunnelCredential, List.of());
+    }
+
+    /**
      * The certificate's end of validity.
      *
      * @return the certificate's end of validity
@@ -73,7 +92,7 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
     @Override
     public String toString() {
         return "IssuedCertificate{" + credentials + ", renewAfter=" + renewAfter + ", hostCaKeys=" + hostCaKeys.size()
-                + ", " + permissions + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "")
+                + (hostKeys.isEmpty() ? "" : ", hostKeys=" + hostKeys.size()) + ", " + permissions + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "")
                 + "}";
     }
 }

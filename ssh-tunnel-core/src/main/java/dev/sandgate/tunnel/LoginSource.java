@@ -3,13 +3,9 @@ package dev.sandgate.tunnel;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import java.util.function.Function;
 
 import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.Credentials;
-import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.FileCredentials;
 import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.cert.SshCertificate;
@@ -29,8 +25,7 @@ interface LoginSource {
             public Login login(String sessionId, Duration timeout) throws IOException {
                 IssuedCertificate issued = certificates.get(sessionId, timeout);
                 Credentials credentials = issued.credentials();
-                return new Login(credentials.username(), identity(credentials), shown(credentials.certificate()),
-                        issued.endpoints(), issued.hostCaKeys(), issued);
+                return new Login(credentials.username(), identity(credentials), shown(credentials.certificate()), issued);
             }
 
             @Override
@@ -41,18 +36,16 @@ interface LoginSource {
     }
 
     /** One key pair by plain public-key auth, as for a session created with {@code ssh_public_key}. */
-    static LoginSource key(String username, KeyPair keyPair, Function<String, Endpoints> endpoints) {
+    static LoginSource key(String username, KeyPair keyPair) {
         String shown = "key " + SshKeys.fingerprint(keyPair.getPublic());
-        return new GivenLogins((sessionId) -> new Login(username, keyPair, shown, endpoints(endpoints, sessionId),
-                List.of(), null));
+        return new GivenLogins(sessionId -> new Login(username, keyPair, shown, null));
     }
 
     /** A key and certificate made elsewhere, read again when their files change. */
-    static LoginSource files(FileCredentials files, Function<String, Endpoints> endpoints) {
+    static LoginSource files(FileCredentials files) {
         return new GivenLogins(sessionId -> {
             Credentials credentials = files.current();
-            return new Login(credentials.username(), identity(credentials), shown(credentials.certificate()),
-                    endpoints(endpoints, sessionId), List.of(), null);
+            return new Login(credentials.username(), identity(credentials), shown(credentials.certificate()), null);
         });
     }
 
@@ -64,10 +57,6 @@ interface LoginSource {
         return "certificate " + certificate.keyId() + " (serial " + certificate.serial() + ", valid "
                 + certificate.validAfter() + " to " + certificate.validBefore() + ", principals "
                 + certificate.principals() + ")";
-    }
-
-    private static Endpoints endpoints(Function<String, Endpoints> endpoints, String sessionId) {
-        return Objects.requireNonNull(endpoints.apply(sessionId), () -> "the endpoints function gave null for " + sessionId);
     }
 
     /** Logins made by a function, nothing cached. */

@@ -2,14 +2,10 @@ package dev.sandgate.tunnel;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -21,15 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
-import org.apache.sshd.client.future.ConnectFuture;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.core.CoreModuleProperties;
 
 import dev.sandgate.cert.CertificateCache;
 import dev.sandgate.cert.CertificateIssuer;
@@ -42,12 +29,6 @@ import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
-import dev.sandgate.tunnel.internal.AlgorithmPreferences;
-import dev.sandgate.tunnel.internal.ConnectionRecord;
-import dev.sandgate.tunnel.internal.HostCertificateVerifier;
-import dev.sandgate.tunnel.internal.KnownHosts;
-import dev.sandgate.tunnel.internal.TunnelAttributes;
-import dev.sandgate.tunnel.internal.TunnelIoServiceFactoryFactory;
 import dev.sandgate.tunnel.internal.TunnelSshClient;
 import dev.sandgate.tunnel.internal.UnboundTransport;
 
@@ -71,52 +52,22 @@ import dev.sandgate.tunnel.internal.UnboundTransport;
  * a host CA the API named, and logs in with the certificate.
  */
 public final class SandboxSsh implements Closeable {
-    private static final Duration TRANSPORT_REPORT_MARGIN = Duration.ofMillis(250);
     /** How long a pooled I/O thread lives without work. */
     private static final Duration IO_THREAD_IDLE = Duration.ofSeconds(5);
 
-    private final LoginSource logins;
-    private final String loginDescription;
-    private final KnownHosts knownHosts;
     private final SandboxApi ownedApi;
-    private final TunnelAuth tunnelAuth;
-    private final boolean customTunnelAuth;
-    private final TunnelListener tunnelListener;
     private final Transport transport;
     private final boolean ownsTransport;
-    private final Duration connectTimeout;
     private final ExecutorService ioExecutor;
     private final ScheduledExecutorService keepAliveTimer;
-    private final Duration keepAliveInterval;
-    private final int keepAliveMisses;
     private final SshClient client;
+    private final ConnectPipeline pipeline;
     private final ReconnectPolicy reconnectPolicy;
-    private final ConnectionListener connectionListener;
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
         this.ownedApi = builder.needsApi() ? builder.buildApi() : null;
-        this.knownHosts = builder.knownHosts == null ? null : new KnownHosts(builder.knownHosts);
-        if (builder.keyLoginPair != null || builder.fileCredentials != null) {
-            Function<String, Endpoints> endpoints = builder.endpoints;
-            this.logins = builder.keyLoginPair != null
-                    ? LoginSource.key(builder.keyLoginUser, builder.keyLoginPair, endpoints)
-                    : LoginSource.files(builder.fileCredentials, endpoints);
-            this.loginDescription = builder.keyLoginPair != null
-                    ? "keyLogin{" + builder.keyLoginUser + ", " + SshKeys.fingerprint(builder.keyLoginPair.getPublic()) + "}"
-                    : "certificateLogin{" + builder.fileCredentials + "}";
-        } else {
-            CertificateCache certificates = builder.certificates != null ? builder.certificates
-                    : CertificateCache.builder(ownedApi != null ? ownedApi : builder.issuer)
-                            .ttl(builder.certificateTtl)
-                            .listener(builder.certificateListener)
-                            .build();
-            this.logins = LoginSource.minted(certificates);
-            this.loginDescription = certificates.toString();
-        }
-        this.customTunnelAuth = builder.tunnelAuth != null;
-        this.tunnelAuth = customTunnelAuth ? builder.tunnelAuth : TunnelAuth.bearer(builder.token);
-        this.tunnelListener = builder.tunnelListener;
+        ConnectSteps steps = builder.steps(ownedApi);
         // a transport chosen without options takes this builder's settings, and then it is ours to close
         Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
         this.ownsTransport = chosen instanceof UnboundTransport;
@@ -126,9 +77,7 @@ public final class SandboxSsh implements Closeable {
                 .endpointPolicy(builder.endpointPolicy)
                 .resolver(builder.resolver)
                 .build()) : chosen;
-        this.connectTimeout = builder.connectTimeout;
         this.reconnectPolicy = builder.reconnectPolicy;
-        this.connectionListener = builder.connectionListener;
         AtomicInteger threads = new AtomicInteger();
         // tunnel opens and write drains: as many threads as run at once (a blocked send must not hold up another
         // session's), each ending after a few idle seconds, so a burst of connects leaves no threads behind for long
@@ -138,51 +87,14 @@ public final class SandboxSsh implements Closeable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.keepAliveInterval = builder.keepAliveInterval;
-        this.keepAliveMisses = builder.keepAliveMisses;
         this.keepAliveTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "sandgate-keepalive");
             thread.setDaemon(true);
             return thread;
         });
-        // resolves nothing itself: the transports resolve the proxy's or gateway's name, never the session's
-        this.client = TunnelSshClient.create();
-        client.setIoServiceFactoryFactory(new TunnelIoServiceFactoryFactory(ioExecutor));
-        client.setServerKeyVerifier(new HostCertificateVerifier(builder.legacyAlgorithms));
-        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        // MINA's client refuses every incoming channel by default; accept those of remote forwardings the user asked
-        // for (the forwarder opens them only for its own registrations), never agent or X11 channels
-        client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(null, null,
-                new org.apache.sshd.server.forward.TcpForwardingFilter() {
-                    @Override
-                    public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
-                            org.apache.sshd.common.session.Session session) {
-                        return true;
-                    }
-
-                    @Override
-                    public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
-                            org.apache.sshd.common.session.Session session) {
-                        return type == Type.Forwarded;
-                    }
-                }));
-        AlgorithmPreferences.apply(client, builder.legacyAlgorithms);
-        // gateway contract: a host certificate with no principals is valid for any host, as OpenSSH's client holds
-        CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(client, true);
-        client.addSessionListener(new SessionListener() {
-            @Override
-            public void sessionException(Session session, Throwable failure) {
-                ConnectionRecord record = recordOf(session);
-                if (record != null) {
-                    record.sessionFailed(failure);
-                }
-            }
-        });
-        // a connection is kept for as long as its owner holds it; keepalives, not idleness, decide that it is dead
-        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
-        client.start();
+        this.client = TunnelSshClient.started(ioExecutor, builder.legacyAlgorithms);
+        this.pipeline = new ConnectPipeline(client, transport, steps, builder.connectTimeout, builder.tunnelListener,
+                builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, keepAliveTimer);
     }
 
     /** {@return a new builder} */
@@ -213,101 +125,15 @@ public final class SandboxSsh implements Closeable {
      */
     public SshConnection connect(String sessionId) throws IOException {
         SandboxSession.requireValidId(sessionId);
-        if (closed) {
-            throw new IllegalStateException("This SandboxSsh is closed");
-        }
         return new SshConnection(sessionId, openLink(sessionId), () -> openLink(sessionId), reconnectPolicy,
-                connectionListener);
+                pipeline.connectionListener());
     }
 
-    /** One login over one new tunnel, within {@code connectTimeout}; a reconnect calls it again. */
     private Link openLink(String sessionId) throws IOException {
         if (closed) {
             throw new IllegalStateException("This SandboxSsh is closed");
         }
-        long deadline = System.nanoTime() + connectTimeout.toNanos();
-        Login login = logins.login(sessionId, connectTimeout);
-        try {
-            Link link = connect(sessionId, login, deadline);
-            connectionListener.connected(sessionId);
-            link.session().addCloseFutureListener(closedFuture -> connectionListener.disconnected(sessionId,
-                    link.lost() ? SshFailures.lost("session " + sessionId + " over " + link.tunnelDescription(),
-                            link.record(), false, null) : null));
-            return link;
-        } catch (AuthenticationException refused) {
-            // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
-            logins.refused(sessionId);
-            throw refused;
-        }
-    }
-
-    private Link connect(String sessionId, Login login, long deadline) throws IOException {
-        ConnectionRecord record = new ConnectionRecord();
-        Duration tunnelLimit = timeLeft(deadline, sessionId, "before the tunnel was opened");
-        // a gateway that issues per-session tunnel credentials never needs the account token on its tunnels
-        TunnelAuth auth = login.tunnelCredential().isPresent() && !customTunnelAuth
-                ? TunnelAuth.bearer(login.tunnelCredential().get()) : tunnelAuth;
-        TunnelRequest request = new TunnelRequest(sessionId, login.endpoints(), auth, tunnelLimit);
-        Map<AttributeRepository.AttributeKey<?>, Object> attributes = new HashMap<>();
-        attributes.put(TunnelAttributes.OPENER,
-                (TunnelAttributes.TunnelOpener) () -> ObservedTunnel.open(transport, request, tunnelListener, record));
-        attributes.put(TunnelAttributes.HOST_CA_KEYS, login.hostCaKeys());
-        attributes.put(TunnelAttributes.RECORD, record);
-        if (knownHosts != null) {
-            attributes.put(TunnelAttributes.KNOWN_HOSTS, knownHosts);
-        }
-        AttributeRepository context = AttributeRepository.ofAttributesMap(attributes);
-        ConnectFuture future = client.connect(login.username(), hostAddress(sessionId, login.endpoints()), context, null);
-        ClientSession session;
-        try {
-            // the transport keeps to tunnelLimit itself; the margin lets its own, more telling, failure arrive first
-            session = future.verify(tunnelLimit.plus(TRANSPORT_REPORT_MARGIN)).getSession();
-        } catch (IOException e) {
-            future.cancel();
-            throw SshFailures.tunnel(sessionId, record, e, connectTimeout, deadline);
-        }
-        try {
-            session.addPublicKeyIdentity(login.identity());
-            // the login waits for the key exchange, so this one limit bounds both
-            session.auth().verify(timeLeft(deadline, sessionId, "before the SSH handshake"));
-        } catch (IOException e) {
-            session.close(true);
-            throw SshFailures.handshake(sessionId, record, session, login, e, connectTimeout, deadline);
-        }
-        if (!keepAliveInterval.isZero()) {
-            KeepAlive.start(session, record, keepAliveInterval, keepAliveMisses, keepAliveTimer);
-            session.addChannelListener(new CloseAcknowledger());
-        }
-        return new Link(session, login.issued(), tunnelDescription(session), record);
-    }
-
-    private static ConnectionRecord recordOf(Session session) {
-        AttributeRepository context = session instanceof ClientSession
-                ? ((ClientSession) session).getConnectionContext() : null;
-        return context == null ? null : context.getAttribute(TunnelAttributes.RECORD);
-    }
-
-    private Duration timeLeft(long deadline, String sessionId, String when) throws TunnelException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw SshFailures.timedOut(sessionId, connectTimeout, when);
-        }
-        return Duration.ofNanos(left);
-    }
-
-    /**
-     * The address MINA sees. Host certificates name the host their server answers for, and MINA compares that name
-     * with the connect address, so this is the CONNECT target's host (or the session id when there is none).
-     */
-    private static InetSocketAddress hostAddress(String sessionId, Endpoints endpoints) {
-        return endpoints.connect()
-                .map(c -> InetSocketAddress.createUnresolved(c.targetHost(), c.targetPort()))
-                .orElseGet(() -> InetSocketAddress.createUnresolved(sessionId, 22));
-    }
-
-    private static String tunnelDescription(ClientSession session) {
-        String local = String.valueOf(session.getIoSession().getLocalAddress());
-        return local.startsWith("tunnel:") ? local.substring("tunnel:".length()) : local;
+        return pipeline.open(sessionId);
     }
 
     /**
@@ -328,6 +154,18 @@ public final class SandboxSsh implements Closeable {
         }
         ioExecutor.shutdown();
         keepAliveTimer.shutdownNow();
+        for (AutoCloseable resource : pipeline.steps().resources()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                IOException closing = new IOException("Closing " + resource.getClass().getName() + " failed", e);
+                if (failure == null) {
+                    failure = closing;
+                } else {
+                    failure.addSuppressed(closing);
+                }
+            }
+        }
         if (ownsTransport) {
             transport.close();
         }
@@ -341,8 +179,7 @@ public final class SandboxSsh implements Closeable {
 
     @Override
     public String toString() {
-        return "SandboxSsh{transport=" + transport + ", " + tunnelAuth + ", " + loginDescription
-                + (knownHosts == null ? "" : ", " + knownHosts) + "}";
+        return "SandboxSsh{transport=" + transport + ", " + pipeline.steps() + "}";
     }
 
     /**
@@ -370,6 +207,8 @@ public final class SandboxSsh implements Closeable {
         private FileCredentials fileCredentials;
         private Function<String, Endpoints> endpoints;
         private Path knownHosts;
+        private SandboxProvider provider;
+        private HostTrust hostTrust;
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
         private boolean legacyAlgorithms;
@@ -468,7 +307,7 @@ public final class SandboxSsh implements Closeable {
         /**
          * Logs in with this key pair by plain public-key auth, minting nothing: for a session created with its
          * {@code ssh_public_key}. Needs {@link #endpoints} (no mint answer names them) and {@link #knownHosts} (no API
-         * names a host CA).
+         * names a host CA). A shorthand for {@link SandboxProvider#generic} with {@link LoginMethod#key}.
          *
          * <pre>{@code
          * SandboxSsh ssh = SandboxSsh.builder()
@@ -492,7 +331,8 @@ public final class SandboxSsh implements Closeable {
 
         /**
          * Logs in with a key and certificate made elsewhere ({@code ssh-keygen -s}, a vault), read again when their
-         * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does.
+         * files change, minting nothing. Needs {@link #endpoints} and {@link #knownHosts}, as {@link #keyLogin} does. A
+         * shorthand for {@link SandboxProvider#generic} with {@link LoginMethod#certificate}.
          *
          * @param credentials the key pair and its certificate
          * @return this builder
@@ -505,7 +345,8 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * Where each session's tunnels go, when nothing is minted ({@link #keyLogin}, {@link #certificateLogin}).
+         * Where each session's tunnels go, over the provider's answer: needed when nothing is minted ({@link #keyLogin},
+         * {@link #certificateLogin}); {@link EndpointSource#given} as a builder setting.
          *
          * @param endpointsBySession the endpoints by session
          * @return this builder
@@ -517,14 +358,50 @@ public final class SandboxSsh implements Closeable {
 
         /**
          * An OpenSSH known_hosts file (plain keys, {@code @cert-authority} and {@code @revoked} lines) that checks
-         * hosts whenever the sandbox API names no host CA: always with {@link #keyLogin} and
-         * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use.
+         * hosts whenever the sandbox API names no host CA or host key: always with {@link #keyLogin} and
+         * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use (for that,
+         * see {@link HostTrust#acceptNew}). {@link #hostTrust} replaces it.
          *
          * @param file the file
          * @return this builder
          */
         public Builder knownHosts(Path file) {
             this.knownHosts = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Which sandbox service to reach, and how: the provider answers how to log in, where tunnels go, how tunnel
+         * requests are authenticated and how hosts are trusted. Default: Sandgate's own contract, chosen by
+         * {@link #apiUrl}, {@link #token}, {@link #issuer} or {@link #certificateCache} (or the generic provider, by
+         * {@link #keyLogin} or {@link #certificateLogin}). {@link #endpoints}, {@link #tunnelAuth},
+         * {@link #knownHosts} and {@link #hostTrust}, when set, override the provider's answers.
+         *
+         * <pre>{@code
+         * SandboxSsh ssh = SandboxSsh.builder()
+         *         .provider(SandboxProvider.generic(LoginMethod.key("user", keyPair),
+         *                 EndpointSource.webSocket(id -> URI.create("wss://" + id + ".sandboxes.example/ssh")),
+         *                 TunnelAuth.none(), HostTrust.knownHosts(knownHostsFile)))
+         *         .build();
+         * }</pre>
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder provider(SandboxProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * How hosts are trusted, over the provider's choice (Sandgate's: {@link HostTrust#fromApi()}), e.g. a
+         * known_hosts file, or {@link HostTrust#acceptNew} where the first connection's path is trusted.
+         *
+         * @param trust the policy
+         * @return this builder
+         */
+        public Builder hostTrust(HostTrust trust) {
+            this.hostTrust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
@@ -671,12 +548,57 @@ public final class SandboxSsh implements Closeable {
         }
 
 
+        /**
+         * The four connect steps: the provider's (chosen, or implied by this builder's settings), with the settings made
+         * explicitly here put over its answers.
+         */
+        private ConnectSteps steps(SandboxApi api) {
+            ProviderContext context = new ProviderContext(tlsTrust, endpointPolicy, resolver, connectTimeout,
+                    certificateTtl, certificateListener);
+            ConnectSteps.Builder steps = chosenProvider(api).steps(context).toBuilder();
+            if (endpoints != null) {
+                steps.endpoints(EndpointSource.given(endpoints));
+            }
+            if (tunnelAuth != null) {
+                steps.tunnelAuth(tunnelAuth);
+            }
+            if (knownHosts != null) {
+                steps.hostTrust(HostTrust.fromApi().whenApiNamesNone(HostTrust.knownHosts(knownHosts)));
+            }
+            if (hostTrust != null) {
+                steps.hostTrust(hostTrust);
+            }
+            return steps.build();
+        }
+
+        /** The provider set, else the one this builder's settings imply: generic for a given login, else Sandgate's. */
+        private SandboxProvider chosenProvider(SandboxApi api) {
+            if (provider != null) {
+                return provider;
+            }
+            if (givenLogin()) {
+                LoginMethod login = keyLoginPair != null ? LoginMethod.key(keyLoginUser, keyLoginPair)
+                        : LoginMethod.certificate(fileCredentials);
+                // endpoints(...) and knownHosts(...) are laid over it as over any provider's answers
+                return SandboxProvider.generic(login, EndpointSource.minted(),
+                        token != null ? TunnelAuth.bearer(token) : TunnelAuth.none(),
+                        HostTrust.fromApi());
+            }
+            TunnelAuth accountAuth = token != null ? TunnelAuth.bearer(token) : TunnelAuth.none();
+            if (certificates != null) {
+                return context -> ConnectSteps.builder(LoginMethod.mint(certificates))
+                        .tunnelAuth(TunnelAuthSource.sessionCredentialElse(accountAuth))
+                        .build();
+            }
+            return SandboxProvider.sandgate(api != null ? api : issuer, accountAuth);
+        }
+
         private boolean givenLogin() {
             return keyLoginPair != null || fileCredentials != null;
         }
 
         private boolean needsApi() {
-            return issuer == null && certificates == null && !givenLogin();
+            return provider == null && issuer == null && certificates == null && !givenLogin();
         }
 
         private SandboxApi buildApi() {
@@ -696,7 +618,11 @@ public final class SandboxSsh implements Closeable {
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */
         public SandboxSsh build() {
-            if (token == null && (needsApi() || tunnelAuth == null)) {
+            if (provider != null && (givenLogin() || issuer != null || certificates != null)) {
+                throw new IllegalStateException("provider(...) chooses the login: give it, or keyLogin(...),"
+                        + " certificateLogin(...), issuer(...) or certificateCache(...), not both");
+            }
+            if (provider == null && token == null && (needsApi() || tunnelAuth == null)) {
                 throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
             }
             if (givenLogin() && (endpoints == null || knownHosts == null)) {

@@ -12,8 +12,8 @@ import org.apache.sshd.common.kex.KexProposalOption;
 import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
- * Names what went wrong with a connection from what happened, as its {@link ConnectionRecord} holds it, from the
- * clock, and from SSH disconnect codes, never from MINA's messages (which are not an API, and whose futures replace
+ * Names what went wrong with a connection from what happened, as its {@link ConnectAttempt} and
+ * {@link ConnectionRecord} hold it, from the clock, and from SSH disconnect codes, never from MINA's messages (which are not an API, and whose futures replace
  * an exception with its cause).
  */
 final class SshFailures {
@@ -27,26 +27,29 @@ final class SshFailures {
     }
 
     /** A failure while the tunnel was opening. */
-    static IOException tunnel(String sessionId, ConnectionRecord record, IOException failure, Duration limit,
-            long deadline) {
-        if (record.tunnelNotOpened() != null) {
-            return record.tunnelNotOpened();
+    static IOException tunnel(ConnectAttempt attempt, IOException failure) {
+        String sessionId = attempt.sessionId();
+        if (attempt.tunnelNotOpened() != null) {
+            return attempt.tunnelNotOpened();
         }
-        if (System.nanoTime() - deadline >= 0) {
-            return timedOut(sessionId, limit, "the tunnel did not open in time");
+        if (attempt.timedOut()) {
+            return timedOut(sessionId, attempt.limit(), "the tunnel did not open in time");
         }
         return new TunnelException("Opening the tunnel to session " + sessionId + " failed: " + failure.getMessage(),
                 failure);
     }
 
     /** A failure during the key exchange or the login, after the tunnel was open. */
-    static IOException handshake(String sessionId, ConnectionRecord record, ClientSession session, Login login,
-            IOException failure, Duration limit, long deadline) {
-        if (record.hostKeyRefusal() != null) {
+    static IOException handshake(ConnectAttempt attempt, ClientSession session, IOException failure) {
+        String sessionId = attempt.sessionId();
+        ConnectionRecord record = attempt.record();
+        Login login = attempt.login();
+        Duration limit = attempt.limit();
+        if (attempt.hostKeyRefusal() != null) {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
-                    + record.hostKeyRefusal() + ". No credentials were sent.", failure);
+                    + attempt.hostKeyRefusal() + ". No credentials were sent.", failure);
         }
-        boolean timedOut = System.nanoTime() - deadline >= 0;
+        boolean timedOut = attempt.timedOut();
         int code = disconnectCode(failure);
         if (session.getServerVersion() == null && !timedOut) {
             IOException cause = record.tunnelEndCause() != null ? record.tunnelEndCause() : failure;

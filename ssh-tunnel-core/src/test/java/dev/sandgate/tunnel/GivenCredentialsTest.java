@@ -46,7 +46,7 @@ class GivenCredentialsTest {
     }
 
     /** A session that lets this key log in by plain public-key auth. */
-    private static String sessionFor(LocalGateway gateway, KeyPair key) throws Exception {
+    static String sessionFor(LocalGateway gateway, KeyPair key) throws Exception {
         try (SandboxApi api = GatewayClients.api(gateway)) {
             return api.createSession(NewSession.builder().sshPublicKey(SshKeys.publicKeyLine(key.getPublic())).build()).id();
         }

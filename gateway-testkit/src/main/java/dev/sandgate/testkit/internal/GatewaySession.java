@@ -69,6 +69,10 @@ public final class GatewaySession {
         return ssh.hostKey();
     }
 
+    public void rotateHostKey() {
+        ssh.rotateHostKey();
+    }
+
     public long bytesToSession() {
         return bytesToSession.get();
     }

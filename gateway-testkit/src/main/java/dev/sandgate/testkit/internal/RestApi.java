@@ -311,7 +311,11 @@ final class RestApi {
         answer.put("valid_after", validAfter.toString());
         answer.put("valid_before", validBefore.toString());
         answer.put("renew_after", renewAfter.toString());
-        answer.putArray("host_ca_public_keys").add(registry.hostCa().publicKeyLine());
+        if (registry.pinsHostKeys()) {
+            answer.putArray("host_public_keys").add(PublicKeyEntry.toString(session.hostKey()));
+        } else {
+            answer.putArray("host_ca_public_keys").add(registry.hostCa().publicKeyLine());
+        }
         if (registry.issuesTunnelCredentials()) {
             answer.put("tunnel_credential", session.issueTunnelCredential());
         }

@@ -35,6 +35,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final boolean weakAlgorithmsOnly;
     private final boolean tunnelCredentials;
     private final boolean hostPrincipals;
+    private final boolean pinsHostKeys;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService expiry;
@@ -48,6 +49,8 @@ public final class SessionRegistry implements AutoCloseable {
         FOREIGN_CA,
         /** A plain host key, no certificate. */
         PLAIN,
+        /** A plain host key, no certificate, that the API pins in each mint answer ({@code host_public_keys}). */
+        PINNED,
         /** A host certificate from the CA the API names, with no principals: valid for any host name. */
         CERTIFIED_WITHOUT_PRINCIPALS,
         /** A host certificate from the CA the API names, an RSA CA signing with SHA-1 ({@code ssh-rsa}). */
@@ -78,10 +81,14 @@ public final class SessionRegistry implements AutoCloseable {
         this.hostCa = hostKeys == HostKeys.CERTIFIED_WITH_SHA1 ? Signer.rsaWithSha1() : Signer.generate();
         switch (hostKeys) {
             case FOREIGN_CA: this.sshServerHostCa = Signer.generate(); break;
-            case PLAIN: this.sshServerHostCa = null; break;
+            case PLAIN:
+            case PINNED:
+                this.sshServerHostCa = null;
+                break;
             default: this.sshServerHostCa = hostCa;
         }
         this.hostPrincipals = hostKeys != HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
+        this.pinsHostKeys = hostKeys == HostKeys.PINNED;
         AtomicInteger threads = new AtomicInteger();
         this.pumps = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
@@ -140,6 +147,11 @@ public final class SessionRegistry implements AutoCloseable {
 
     public void grantPty(boolean grant) {
         this.grantsPty = grant;
+    }
+
+    /** Whether mint answers pin the session's plain host key instead of naming the host CA. */
+    public boolean pinsHostKeys() {
+        return pinsHostKeys;
     }
 
     public boolean issuesTunnelCredentials() {

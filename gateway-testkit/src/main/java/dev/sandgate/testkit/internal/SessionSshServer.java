@@ -44,8 +44,13 @@ final class SessionSshServer implements AutoCloseable {
     private final PublicKey authorizedKey;
     /** The principal a certificate must name to log in: the session id here, another service's form elsewhere. */
     private final String principal;
-    /** The host key it presents: its own, or one shared with other sessions (a gateway's key, possibly rotated). */
+    /** The host key it presents: its own (which may be rotated), or one shared with other sessions (a gateway's). */
     private final KeyPairProvider hostKeys;
+    /** Its own host key, or null when it presents a shared one. */
+    private volatile KeyPair ownHostKey;
+    private final Signer hostCa;
+    private final boolean hostPrincipals;
+    private volatile List<OpenSshCertificate> hostCertificates = List.of();
     private final SshServer server;
     private final SftpSubsystemSwitch sftp;
 
@@ -114,11 +119,14 @@ final class SessionSshServer implements AutoCloseable {
         this.principal = principal;
         this.userCaKey = userCaKey;
         this.authorizedKey = authorizedKey;
-        KeyPair hostKey = sharedHost == null ? Signer.newEd25519KeyPair() : null;
-        this.hostKeys = sharedHost == null ? KeyPairProvider.wrap(hostKey) : sharedHost;
         if (sharedHost != null && hostCa != null) {
             throw new IllegalArgumentException("A shared host key is presented plain, without a host certificate");
         }
+        this.ownHostKey = sharedHost == null ? Signer.newEd25519KeyPair() : null;
+        // asked at each key exchange, so a rotated key is what the next connection sees
+        this.hostKeys = sharedHost == null ? session -> List.of(this.ownHostKey) : sharedHost;
+        this.hostCa = hostCa;
+        this.hostPrincipals = hostPrincipals;
 
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -127,13 +135,9 @@ final class SessionSshServer implements AutoCloseable {
         // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setKeyPairProvider(hostKeys);
+        certifyHostKey();
         if (hostCa != null) {
-            Instant now = Instant.now();
-            // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
-            // directly
-            OpenSshCertificate hostCertificate = hostCa.signHost(hostKey.getPublic(), "sandgate-host:" + sessionId,
-                    hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
-            server.setHostKeyCertificateProvider(session -> List.of(hostCertificate));
+            server.setHostKeyCertificateProvider(session -> hostCertificates);
         }
         if (weakAlgorithmsOnly) {
             server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
@@ -233,6 +237,27 @@ final class SessionSshServer implements AutoCloseable {
     private boolean refuse(String user, String reason) {
         LOG.info("Session {}: refused login as '{}': {}", sessionId, user, reason);
         return false;
+    }
+
+    /** Signs the current host key with the host CA, when there is one. */
+    private void certifyHostKey() {
+        if (hostCa != null) {
+            Instant now = Instant.now();
+            // the session id is the name clients connect to through the gateway; 127.0.0.1 serves tests that connect
+            // directly
+            hostCertificates = List.of(hostCa.signHost(ownHostKey.getPublic(), "sandgate-host:" + sessionId,
+                    hostPrincipals ? List.of(sessionId, "127.0.0.1") : List.of(), now.minus(Duration.ofMinutes(5)),
+                    now.plus(Duration.ofDays(1))));
+        }
+    }
+
+    /** Replaces the host key (and its certificate): connections from now on see the new one. */
+    void rotateHostKey() {
+        if (ownHostKey == null) {
+            throw new IllegalStateException("This session presents a shared host key: rotate it where it is shared");
+        }
+        ownHostKey = Signer.newEd25519KeyPair();
+        certifyHostKey();
     }
 
     /** The server's host key (the plain key inside its host certificate, if it has one). */

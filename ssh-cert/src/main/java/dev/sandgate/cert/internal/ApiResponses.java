@@ -151,12 +151,11 @@ public final class ApiResponses {
                     + " understand: " + unknown + " (it knows " + new TreeSet<>(KNOWN_CRITICAL_OPTIONS) + ")");
         }
         Credentials credentials = new Credentials(username, keyPair, certificate);
-        List<PublicKey> hostCaKeys = new ArrayList<>();
-        for (JsonNode key : json.path("host_ca_public_keys")) {
-            hostCaKeys.add(SshKeys.parsePublicKey(key.asText()));
-        }
-        if (hostCaKeys.isEmpty()) {
-            throw new IllegalArgumentException("host_ca_public_keys is empty: the session's host could not be verified");
+        List<PublicKey> hostCaKeys = publicKeys(json, "host_ca_public_keys");
+        List<PublicKey> hostKeys = publicKeys(json, "host_public_keys");
+        if (hostCaKeys.isEmpty() && hostKeys.isEmpty()) {
+            throw new IllegalArgumentException("host_ca_public_keys and host_public_keys are both empty: the session's"
+                    + " host could not be verified");
         }
         JsonNode permissions = json.path("permissions");
         Instant renewAfter = json.hasNonNull("renew_after") ? instant(json, "renew_after") : twoThirdsInto(certificate);
@@ -166,7 +165,34 @@ public final class ApiResponses {
         return new IssuedCertificate(credentials, renewAfter, hostCaKeys,
                 new Permissions(permissions.path("pty").asBoolean(true), permissions.path("port_forwarding").asBoolean(false),
                         permissions.path("agent_forwarding").asBoolean(false)),
-                endpoints(json.path("endpoints")), tunnelCredential);
+                endpoints(json.path("endpoints")), tunnelCredential, hostKeys);
+    }
+
+    /** The field's public keys (an absent field is none), each an OpenSSH public key line: a certificate is refused. */
+    private static List<PublicKey> publicKeys(JsonNode json, String field) {
+        JsonNode listed = json.get(field);
+        if (listed == null || listed.isNull()) {
+            return List.of();
+        }
+        if (!listed.isArray()) {
+            throw new IllegalArgumentException("field '" + field + "' is not an array of public keys");
+        }
+        List<PublicKey> keys = new ArrayList<>();
+        for (JsonNode key : listed) {
+            String line = key.isTextual() ? key.asText() : "";
+            PublicKey parsed;
+            try {
+                parsed = SshKeys.parsePublicKey(line);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("field '" + field + "' holds something that is not an OpenSSH public"
+                        + " key: '" + Checks.escaped(key.isTextual() ? line : key.toString()) + "'");
+            }
+            if (parsed instanceof org.apache.sshd.common.config.keys.OpenSshCertificate) {
+                throw new IllegalArgumentException("field '" + field + "' holds a certificate where a public key belongs");
+            }
+            keys.add(parsed);
+        }
+        return keys;
     }
 
     /**

@@ -54,9 +54,49 @@ class ApiResponsesTest {
         Instant now = Instant.now();
         ObjectNode json = grant(keys, now, now.plusSeconds(600));
         json.putArray("host_ca_public_keys");
+        json.putArray("host_public_keys");
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now));
         assertTrue(refused.getMessage().contains("host_ca_public_keys"), refused.getMessage());
+    }
+
+    @Test
+    void pinnedHostKeysAloneAreEnough() {
+        KeyPair keys = SshKeys.generate();
+        Instant now = Instant.now();
+        KeyPair hostKey = SshKeys.generate();
+        ObjectNode json = grant(keys, now, now.plusSeconds(600));
+        json.remove("host_ca_public_keys");
+        json.putArray("host_public_keys").add(SshKeys.publicKeyLine(hostKey.getPublic()));
+        IssuedCertificate issued = ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now);
+        assertEquals(List.of(), issued.hostCaKeys());
+        assertEquals(List.of(hostKey.getPublic()), issued.hostKeys());
+        assertTrue(issued.toString().contains("hostKeys=1"), issued.toString());
+    }
+
+    @Test
+    void aPinnedHostKeyThatIsNotAKeyIsNamedEscaped() {
+        KeyPair keys = SshKeys.generate();
+        Instant now = Instant.now();
+        ObjectNode json = grant(keys, now, now.plusSeconds(600));
+        json.putArray("host_public_keys").add("ssh-ed25519 not\u001b[31mbase64");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now));
+        assertTrue(refused.getMessage().contains("'host_public_keys'"), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("\u001b"), refused.getMessage());
+    }
+
+    @Test
+    void aPinnedHostKeyMustNotBeACertificate() {
+        KeyPair keys = SshKeys.generate();
+        Instant now = Instant.now();
+        ObjectNode json = grant(keys, now, now.plusSeconds(600));
+        String certificate = HOST_CA.signHost(SshKeys.generate().getPublic(), "h", List.of("sess-1"), now,
+                now.plusSeconds(600)).toOpenSshLine();
+        json.putArray("host_public_keys").add(certificate);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ApiResponses.issuedCertificate(json, keys, "sess-1", TTL, now));
+        assertTrue(refused.getMessage().contains("certificate where a public key belongs"), refused.getMessage());
     }
 
     @Test

@@ -4,26 +4,16 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * What happened to one connection, recorded by the parts that saw it (the connector, the host key verifier, the
- * tunnel session, the keepalive, MINA's session listener), so that failures are named from facts. MINA's futures
- * replace an exception with its cause, and MINA clears a session's attributes when it closes, so neither can carry
- * this. Not API.
+ * What happened to one link once its tunnel was open, recorded by the parts that saw it (the tunnel session, the
+ * keepalive, MINA's session listener), so that a loss is named from facts. What happened while connecting is the
+ * connect attempt's own (see {@link AttemptContext}). MINA clears a session's attributes when it closes, so they
+ * cannot carry this. Not API.
  */
 public final class ConnectionRecord {
-    private volatile IOException tunnelNotOpened;
-    private volatile String hostKeyRefusal;
     private volatile boolean tunnelEnded;
     private volatile IOException tunnelEndCause;
     private volatile String keepAliveFailure;
     private volatile Throwable sessionFailure;
-
-    void tunnelNotOpened(IOException failure) {
-        tunnelNotOpened = failure;
-    }
-
-    void hostKeyRefused(String reason) {
-        hostKeyRefusal = reason;
-    }
 
     /** The tunnel ended without this side asking: cleanly ({@code cause} null) or broken. The first end counts. */
     synchronized void tunnelEnded(IOException cause) {
@@ -42,16 +32,6 @@ public final class ConnectionRecord {
     /** MINA reported a failure on the session (the last one wins). */
     public void sessionFailed(Throwable failure) {
         sessionFailure = failure;
-    }
-
-    /** The transport's own failure to open the tunnel, as it threw it; null if it opened or is still opening. */
-    public IOException tunnelNotOpened() {
-        return tunnelNotOpened;
-    }
-
-    /** Why the host key verifier refused the server, or null if it did not. */
-    public String hostKeyRefusal() {
-        return hostKeyRefusal;
     }
 
     /** Whether the tunnel ended without this side asking. */

@@ -3,21 +3,19 @@ package dev.sandgate.tunnel.internal;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
-import java.util.List;
 
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts a server only if it presents a host certificate signed by one of the host CA keys the API returned for
- * this connection, or, when the API named none, if the connection's known_hosts file vouches for its key. MINA has
- * already checked a certificate's signature, validity window, type and principals against the connect host during
- * key exchange; what it cannot know is which CAs (or keys) to trust. With neither, every server is refused.
+ * MINA's host key verifier: asks the connect attempt's {@link HostCheck} (the host CA or keys the API named, a
+ * known_hosts file, accept-new), refuses weak host certificate signatures unless old algorithms are allowed, and tells
+ * the attempt why it refused. MINA has already checked a certificate's signature, validity window, type and
+ * principals against the connect host during key exchange. With no attempt, every server is refused.
  */
 public final class HostCertificateVerifier implements ServerKeyVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(HostCertificateVerifier.class);
@@ -31,26 +29,21 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
 
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-        AttributeRepository context = session.getConnectionContext();
-        List<PublicKey> trusted = context == null ? null : context.getAttribute(TunnelAttributes.HOST_CA_KEYS);
-        KnownHosts knownHosts = context == null ? null : context.getAttribute(TunnelAttributes.KNOWN_HOSTS);
-        String refusal;
-        if ((trusted == null || trusted.isEmpty()) && knownHosts != null) {
-            InetSocketAddress address = (InetSocketAddress) remoteAddress;
-            refusal = knownHosts.refusal(address.getHostString(), address.getPort(), serverKey);
-        } else {
-            refusal = refusal(trusted, serverKey);
+        AttemptContext attempt = AttemptContext.of(session.getConnectionContext());
+        if (attempt == null) {
+            LOG.warn("Refusing SSH server at {}: no connect attempt names how to check it", remoteAddress);
+            return false;
         }
-        if (refusal == null && !legacy) {
-            refusal = weakSignature(serverKey);
+        // the signature first: a check that records what it accepts (accept-new) must never record a refused key
+        String refusal = legacy ? null : weakSignature(serverKey);
+        if (refusal == null) {
+            InetSocketAddress address = (InetSocketAddress) remoteAddress;
+            refusal = attempt.hostCheck().refusal(address.getHostString(), address.getPort(), serverKey);
         }
         if (refusal == null) {
             return true;
         }
-        ConnectionRecord record = context == null ? null : context.getAttribute(TunnelAttributes.RECORD);
-        if (record != null) {
-            record.hostKeyRefused(refusal);
-        }
+        attempt.hostKeyRefused(refusal);
         LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
         return false;
     }
@@ -76,22 +69,4 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         return null;
     }
 
-    private static String refusal(List<PublicKey> trusted, PublicKey serverKey) {
-        if (trusted == null || trusted.isEmpty()) {
-            return "the sandbox API named no host CA keys and no known_hosts file was given, and a host is never"
-                    + " trusted on first use: give SandboxSsh.Builder.knownHosts(...)";
-        }
-        if (!(serverKey instanceof OpenSshCertificate)) {
-            return "the server presented a plain " + KeyUtils.getKeyType(serverKey) + " key "
-                    + KeyUtils.getFingerPrint(serverKey) + " instead of a host certificate from the gateway's host CA";
-        }
-        PublicKey ca = ((OpenSshCertificate) serverKey).getCaPubKey();
-        for (PublicKey key : trusted) {
-            if (KeyUtils.compareKeys(key, ca)) {
-                return null;
-            }
-        }
-        return "the server's host certificate was signed by CA " + KeyUtils.getFingerPrint(ca)
-                + ", which is not among the " + trusted.size() + " host CA key(s) the sandbox API named";
-    }
 }

@@ -18,7 +18,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * certificates, {@code @revoked} lines, host patterns, {@code [host]:port} and hashed names. A host it does not
  * list is refused: nothing is ever trusted on first use. Read anew for each check, so edits apply at once. Not API.
  */
-public final class KnownHosts {
+public final class KnownHosts implements HostCheck {
     private final Path file;
 
     public KnownHosts(Path file) {
@@ -26,7 +26,8 @@ public final class KnownHosts {
     }
 
     /** Why the server's key is not accepted for {@code host:port}, or null when a line vouches for it. */
-    String refusal(String host, int port, PublicKey serverKey) {
+    @Override
+    public String refusal(String host, int port, PublicKey serverKey) {
         List<KnownHostEntry> entries;
         try {
             entries = KnownHostEntry.readKnownHostEntries(file);
@@ -72,6 +73,58 @@ public final class KnownHosts {
         }
         return name + " is not in " + file + ", and a host is never trusted on first use: add its key ("
                 + KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain) + ") once you have checked it";
+    }
+
+    /**
+     * The plain keys (no marker) the file lists for a host, or none when the file does not exist.
+     *
+     * @param name the host as a known_hosts line names it: {@code host}, or {@code [host]:port}
+     */
+    List<PublicKey> plainKeys(String name) throws IOException {
+        List<PublicKey> keys = new java.util.ArrayList<>();
+        for (KnownHostEntry entry : entries()) {
+            PublicKey key = entry.getMarker() == null && matches(entry, host(name), port(name)) ? key(entry) : null;
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** Whether an {@code @revoked} line for the host names this key. */
+    boolean revoked(String name, PublicKey plain) throws IOException {
+        for (KnownHostEntry entry : entries()) {
+            PublicKey key = "revoked".equals(entry.getMarker()) && matches(entry, host(name), port(name))
+                    ? key(entry) : null;
+            if (same(key, plain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<KnownHostEntry> entries() throws IOException {
+        return java.nio.file.Files.exists(file) ? KnownHostEntry.readKnownHostEntries(file) : List.of();
+    }
+
+    /**
+     * The host of a known_hosts name.
+     *
+     * @param name {@code host}, or {@code [host]:port}
+     * @return the host
+     */
+    public static String host(String name) {
+        return name.startsWith("[") ? name.substring(1, name.indexOf(']')) : name;
+    }
+
+    /**
+     * The port of a known_hosts name: 22 unless it says {@code [host]:port}.
+     *
+     * @param name {@code host}, or {@code [host]:port}
+     * @return the port
+     */
+    public static int port(String name) {
+        return name.startsWith("[") ? Integer.parseInt(name.substring(name.indexOf("]:") + 2)) : 22;
     }
 
     /**

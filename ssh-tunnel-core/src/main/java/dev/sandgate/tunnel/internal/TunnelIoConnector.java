@@ -1,6 +1,5 @@
 package dev.sandgate.tunnel.internal;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.Map;
@@ -19,7 +18,7 @@ import org.apache.sshd.common.util.closeable.AbstractCloseable;
 import dev.sandgate.tunnel.Tunnel;
 
 /**
- * MINA's connector for tunnels: opens the tunnel named in the connection context, and only then creates the
+ * MINA's connector for tunnels: opens the tunnel of the attempt in the connection context, and only then creates the
  * session (whose constructor sends the SSH identification and KEXINIT) and starts delivering received bytes.
  */
 final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
@@ -36,28 +35,22 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
     @Override
     public IoConnectFuture connect(SocketAddress target, AttributeRepository context, SocketAddress local) {
         DefaultIoConnectFuture future = new DefaultIoConnectFuture(target, null);
-        TunnelAttributes.TunnelOpener opener = context == null ? null : context.getAttribute(TunnelAttributes.OPENER);
-        if (opener == null) {
+        AttemptContext attempt = AttemptContext.of(context);
+        if (attempt == null) {
             future.setException(new IllegalStateException("No tunnel for " + target
-                    + ": connect through SandboxSsh, which names the tunnel in the connection context"));
+                    + ": connect through SandboxSsh, which puts its connect attempt in the connection context"));
             return future;
         }
-        ConnectionRecord record = context.getAttribute(TunnelAttributes.RECORD);
-        executor.execute(() -> open(opener, target, context, record, future));
+        executor.execute(() -> open(attempt, target, context, future));
         return future;
     }
 
-    private void open(TunnelAttributes.TunnelOpener opener, SocketAddress target, AttributeRepository context,
-            ConnectionRecord record, DefaultIoConnectFuture future) {
+    private void open(AttemptContext attempt, SocketAddress target, AttributeRepository context,
+            DefaultIoConnectFuture future) {
         Tunnel tunnel;
         try {
-            tunnel = opener.open();
-        } catch (IOException e) {
-            if (record != null) {
-                record.tunnelNotOpened(e);
-            }
-            future.setException(e);
-            return;
+            // the attempt keeps a failure as the transport threw it, for MINA's future will show only its cause
+            tunnel = attempt.openTunnel();
         } catch (Throwable e) {
             future.setException(e);
             return;
@@ -66,7 +59,7 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
             tunnel.close();
             return;
         }
-        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, record);
+        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, attempt.record());
         try {
             sessions.put(session.getId(), session);
             // MINA's client session takes its connection context from this attribute (as NIO2's connector sets it)

@@ -1,0 +1,160 @@
+package dev.sandgate.tunnel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A provider's four answers for every session: how to log in, where the tunnel goes, how the tunnel request is
+ * authenticated, and how the host is trusted; plus what to close with the {@link SandboxSsh}. Only the login has no
+ * default.
+ *
+ * <pre>{@code
+ * ConnectSteps steps = ConnectSteps.builder(LoginMethod.key("user", keyPair))   // 1. login
+ *         .endpoints(EndpointSource.webSocket(id -> URI.create("wss://gw.example/ssh/" + id)))  // 2. endpoint
+ *         .tunnelAuth(TunnelAuth.bearer(token))                                  // 3. tunnel auth
+ *         .hostTrust(HostTrust.acceptNew(Path.of("sandgate_known_hosts")))      // 4. host trust
+ *         .build();
+ * }</pre>
+ */
+public final class ConnectSteps {
+    private final LoginMethod login;
+    private final EndpointSource endpoints;
+    private final TunnelAuthSource tunnelAuth;
+    private final HostTrust hostTrust;
+    private final List<AutoCloseable> resources;
+
+    private ConnectSteps(Builder builder) {
+        this.login = builder.login;
+        this.endpoints = builder.endpoints;
+        this.tunnelAuth = builder.tunnelAuth;
+        this.hostTrust = builder.hostTrust;
+        this.resources = List.copyOf(builder.resources);
+    }
+
+    /**
+     * Starts with the one answer that has no default.
+     *
+     * @param login how to log in
+     * @return a builder: endpoints default to the mint answer's, tunnel auth to the session's own credential (else
+     *         none), host trust to {@link HostTrust#fromApi()}
+     */
+    public static Builder builder(LoginMethod login) {
+        return new Builder(login);
+    }
+
+    /** {@return how to log in} */
+    public LoginMethod login() {
+        return login;
+    }
+
+    /** {@return where the tunnel goes} */
+    public EndpointSource endpoints() {
+        return endpoints;
+    }
+
+    /** {@return how the tunnel request is authenticated} */
+    public TunnelAuthSource tunnelAuth() {
+        return tunnelAuth;
+    }
+
+    /** {@return how the host is trusted} */
+    public HostTrust hostTrust() {
+        return hostTrust;
+    }
+
+    /** {@return what is closed with the {@link SandboxSsh}} */
+    List<AutoCloseable> resources() {
+        return resources;
+    }
+
+    /** {@return a builder holding these answers, for overriding some} */
+    Builder toBuilder() {
+        Builder builder = new Builder(login).endpoints(endpoints).tunnelAuth(tunnelAuth).hostTrust(hostTrust);
+        builder.resources.addAll(resources);
+        return builder;
+    }
+
+    /** Shows the login and the host trust; never a key or a token. */
+    @Override
+    public String toString() {
+        return login + ", " + hostTrust;
+    }
+
+    /** Builds {@link ConnectSteps}. */
+    public static final class Builder {
+        private final LoginMethod login;
+        private EndpointSource endpoints = EndpointSource.minted();
+        private TunnelAuthSource tunnelAuth = TunnelAuthSource.sessionCredentialElse(TunnelAuth.none());
+        private HostTrust hostTrust = HostTrust.fromApi();
+        private final List<AutoCloseable> resources = new ArrayList<>();
+
+        private Builder(LoginMethod login) {
+            this.login = Objects.requireNonNull(login, "login");
+        }
+
+        /**
+         * Where each session's tunnel goes; default {@link EndpointSource#minted()}.
+         *
+         * @param endpoints the endpoint source
+         * @return this builder
+         */
+        public Builder endpoints(EndpointSource endpoints) {
+            this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+            return this;
+        }
+
+        /**
+         * How tunnel requests are authenticated; default the session's own tunnel credential when the mint answer
+         * carries one, else nothing.
+         *
+         * @param tunnelAuth the source
+         * @return this builder
+         */
+        public Builder tunnelAuth(TunnelAuthSource tunnelAuth) {
+            this.tunnelAuth = Objects.requireNonNull(tunnelAuth, "tunnelAuth");
+            return this;
+        }
+
+        /**
+         * Authenticates every tunnel request the same way.
+         *
+         * @param tunnelAuth the auth
+         * @return this builder
+         */
+        public Builder tunnelAuth(TunnelAuth tunnelAuth) {
+            return tunnelAuth(TunnelAuthSource.fixed(tunnelAuth));
+        }
+
+        /**
+         * How the host is trusted; default {@link HostTrust#fromApi()}.
+         *
+         * @param hostTrust the policy
+         * @return this builder
+         */
+        public Builder hostTrust(HostTrust hostTrust) {
+            this.hostTrust = Objects.requireNonNull(hostTrust, "hostTrust");
+            return this;
+        }
+
+        /**
+         * Closes this resource (an API client the provider made) when the {@link SandboxSsh} closes.
+         *
+         * @param resource the resource
+         * @return this builder
+         */
+        public Builder closeWith(AutoCloseable resource) {
+            resources.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /**
+         * Builds the steps.
+         *
+         * @return the steps
+         */
+        public ConnectSteps build() {
+            return new ConnectSteps(this);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.sandgate.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sandgate.cert.SshKeys;
+import dev.sandgate.testkit.LocalGateway;
+
+/** Each host trust policy through {@link SandboxSsh#connect}, against the LocalGateway. */
+class HostTrustTest {
+    @TempDir
+    Path directory;
+
+    private static SandboxSsh.Builder minting(LocalGateway gateway) {
+        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token());
+    }
+
+    private static String fingerprint(String keyLine) {
+        PublicKey key = SshKeys.parsePublicKey(keyLine);
+        return KeyUtils.getFingerPrint(key);
+    }
+
+    @Nested
+    class FromApi {
+        @Test
+        void aHostCaTheApiNamesStillVouchesForARotatedHostKey() throws Exception {
+            try (LocalGateway gateway = LocalGateway.start(); SandboxSsh ssh = minting(gateway).build()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                gateway.rotateHostKey(sessionId);
+                try (SshConnection connection = ssh.connect(sessionId)) {
+                    assertEquals(0, connection.exec("true").exitCode());
+                }
+            }
+        }
+
+        @Test
+        void aHostKeyPinnedByTheApiIsAccepted() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().pinnedHostKeys().start();
+                 SandboxSsh ssh = minting(gateway).build()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                try (SshConnection connection = ssh.connect(sessionId)) {
+                    assertEquals("pinned\n", connection.exec("echo pinned").stdoutText());
+                    assertEquals(1, connection.issuedCertificate().orElseThrow().hostKeys().size());
+                }
+            }
+        }
+
+        @Test
+        void aHostKeyThatDoesNotMatchThePinIsRefused() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().pinnedHostKeys().start();
+                 SandboxSsh ssh = minting(gateway).build()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                String pinned = fingerprint(gateway.hostKeyLine(sessionId));
+                ssh.connect(sessionId).close();
+                // the cached mint answer still pins the old key
+                gateway.rotateHostKey(sessionId);
+                HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                        () -> ssh.connect(sessionId));
+                assertTrue(refused.getMessage().contains("pinned"), refused.getMessage());
+                assertTrue(refused.getMessage().contains(pinned), refused.getMessage());
+                assertTrue(refused.getMessage().contains(fingerprint(gateway.hostKeyLine(sessionId))),
+                        refused.getMessage());
+            }
+        }
+
+        @Test
+        void aPlainHostKeyNobodyPinnedIsRefused() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
+                 SandboxSsh ssh = minting(gateway).build()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                assertThrows(HostKeyRejectedException.class, () -> ssh.connect(sessionId));
+            }
+        }
+    }
+
+    @Nested
+    class KnownHostsOverTheProvider {
+        @Test
+        void hostTrustReplacesWhatTheApiNames() throws Exception {
+            try (LocalGateway gateway = LocalGateway.start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                Path file = Files.write(directory.resolve("known_hosts"),
+                        List.of(sessionId + " " + SshKeys.publicKeyLine(SshKeys.generate().getPublic())));
+                try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.knownHosts(file)).build()) {
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(sessionId));
+                    assertTrue(refused.getMessage().contains("@cert-authority"), refused.getMessage());
+                }
+            }
+        }
+    }
+
+    @Nested
+    class AcceptNew {
+        @Test
+        void theFirstKeyIsRecordedAndAcceptedAfterwards() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                Path file = directory.resolve("sub").resolve("known_hosts");
+                try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.acceptNew(file)).build()) {
+                    for (int i = 0; i < 2; i++) {
+                        try (SshConnection connection = ssh.connect(sessionId)) {
+                            assertEquals(0, connection.exec("true").exitCode());
+                        }
+                    }
+                }
+                assertEquals(List.of(sessionId + " " + gateway.hostKeyLine(sessionId)), Files.readAllLines(file));
+            }
+        }
+
+        @Test
+        void aRotatedKeyIsRefusedNamingBothFingerprintsAndTheFile() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                Path file = directory.resolve("known_hosts");
+                try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.acceptNew(file)).build()) {
+                    ssh.connect(sessionId).close();
+                    String first = fingerprint(gateway.hostKeyLine(sessionId));
+                    List<String> recorded = Files.readAllLines(file);
+                    gateway.rotateHostKey(sessionId);
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(sessionId));
+                    String message = refused.getMessage();
+                    assertTrue(message.contains(first), message);
+                    assertTrue(message.contains(fingerprint(gateway.hostKeyLine(sessionId))), message);
+                    assertTrue(message.contains(file.toAbsolutePath().toString()), message);
+                    assertTrue(message.contains("No credentials were sent"), message);
+                    assertEquals(recorded, Files.readAllLines(file), "a refused key is not recorded");
+                }
+            }
+        }
+
+        @Test
+        void concurrentFirstConnectsRecordOneKey() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                ExecutorService threads = Executors.newFixedThreadPool(6);
+                try {
+                    for (int round = 0; round < 5; round++) {
+                        Path file = directory.resolve("known_hosts-" + round);
+                        try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.acceptNew(file)).build()) {
+                            ssh.connect(sessionId).close(); // the certificate is minted once, outside the race
+                            Files.delete(file);
+                            CountDownLatch start = new CountDownLatch(1);
+                            List<Future<Integer>> connects = new ArrayList<>();
+                            for (int i = 0; i < 6; i++) {
+                                Callable<Integer> connect = () -> {
+                                    start.await();
+                                    try (SshConnection connection = ssh.connect(sessionId)) {
+                                        return connection.exec("true").exitCode();
+                                    }
+                                };
+                                connects.add(threads.submit(connect));
+                            }
+                            start.countDown();
+                            for (Future<Integer> connect : connects) {
+                                assertEquals(0, connect.get());
+                            }
+                        }
+                        assertEquals(List.of(sessionId + " " + gateway.hostKeyLine(sessionId)),
+                                Files.readAllLines(file), "round " + round);
+                    }
+                } finally {
+                    threads.shutdownNow();
+                }
+            }
+        }
+
+        @Test
+        void sessionsBehindOneWebSocketGatewayShareTheGatewaysRecordedKey() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                java.security.KeyPair key = SshKeys.generate();
+                String first = GivenCredentialsTest.sessionFor(gateway, key);
+                String second = GivenCredentialsTest.sessionFor(gateway, key);
+                Path file = directory.resolve("known_hosts");
+                SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
+                        EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()),
+                        HostTrust.acceptNew(file));
+                try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket()).build()) {
+                    ssh.connect(first).close();
+                    String recorded = Files.readAllLines(file).get(0);
+                    assertTrue(recorded.startsWith("[127.0.0.1]:" + gateway.webSocketUrl(first).getPort() + " "),
+                            recorded);
+                    // the LocalGateway gives each session its own key: to a client that pins the gateway's, a change
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(second));
+                    assertTrue(refused.getMessage().contains("has changed"), refused.getMessage());
+                }
+            }
+        }
+
+        @Test
+        void whatItRecordedChecksTheHostAsAKnownHostsFileAfterwards() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                java.security.KeyPair key = SshKeys.generate();
+                String sessionId = GivenCredentialsTest.sessionFor(gateway, key);
+                Path file = directory.resolve("known_hosts");
+                for (HostTrust trust : List.of(HostTrust.acceptNew(file), HostTrust.knownHosts(file))) {
+                    SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
+                            EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()), trust);
+                    try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket())
+                            .build();
+                         SshConnection connection = ssh.connect(sessionId)) {
+                        assertEquals(0, connection.exec("true").exitCode(), trust.toString());
+                    }
+                }
+                assertEquals(1, Files.readAllLines(file).size());
+            }
+        }
+
+        @Test
+        void isNeverTheDefault() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
+                 SandboxSsh ssh = minting(gateway).build()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                assertThrows(HostKeyRejectedException.class, () -> ssh.connect(sessionId));
+                assertFalse(ssh.toString().contains("acceptNew"), ssh.toString());
+            }
+        }
+    }
+}
