@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sandgate.cert.Visible;
+import dev.sandgate.tunnel.ExecOptions;
+import dev.sandgate.tunnel.ExecResult;
 import dev.sandgate.tunnel.RemoteProcess;
 import dev.sandgate.tunnel.RemoteProcessBuilder;
 import picocli.CommandLine.Command;
@@ -50,6 +52,7 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
                     ? connected.connection().processBuilder(command.get(0))
                     : connected.connection().processBuilder(command);
             if (directory != null) {
+                enter(connected, directory);
                 builder.directory(directory);
             }
             environment.forEach(builder::environment);
@@ -80,6 +83,20 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
                         + Visible.of(process.exitSignal().get()));
             }
             return status;
+        }
+    }
+
+    /**
+     * Fails unless the directory can be entered: the remote shell's own {@code cd} failure would end the command with
+     * a status of its own (2 from dash), which a caller would take for the command's.
+     */
+    private void enter(Connected connected, String directory) throws java.io.IOException {
+        ExecResult tried = connected.connection().exec("true", ExecOptions.builder().workingDirectory(directory)
+                .timeout(java.time.Duration.ofSeconds(30)).build());
+        if (tried.exitCode() != 0) {
+            String said = tried.stderrText().strip();
+            throw new java.io.IOException("cannot run in the directory '" + directory + "' of " + session
+                    + (said.isEmpty() ? "" : ": " + said));
         }
     }
 }
