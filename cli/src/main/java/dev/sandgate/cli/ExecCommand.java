@@ -19,8 +19,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Runs a command in the session, streams its output, and exits with its exit status.",
-                "One word after -- is a shell command line, as with ssh: sandgate exec sess-1 -- 'ls | wc -l'.",
-                "Several words are one argument each, quoted for the remote shell: sandgate exec sess-1 -- ls 'my dir'.",
+                "One word after -- is a command line for the session's shell, which expands it as ssh's would:"
+                        + " sandgate exec sess-1 -- 'ls | wc -l' or -- 'echo $HOME'.",
+                "Several words are one argument each, single-quoted for that shell, so none of them is expanded: no"
+                        + " variables, globs, ~, pipes or redirections. sandgate exec sess-1 -- echo '$HOME' prints $HOME,"
+                        + " where ssh would join the words with spaces and let the shell expand them; -- ls 'my dir'"
+                        + " lists one directory. Write one word to have the shell read it.",
                 "Standard input goes to the command unless -n is given."})
 final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
     @Spec

@@ -86,6 +86,17 @@ class CommandsTest {
         }
 
         @Test
+        void theHelpSaysThatSeveralWordsAreNotExpandedAsSshWould() {
+            Cli.Result single = cli.run("exec", session, "--", "echo $HOME");
+            assertTrue(single.out().startsWith("/"), "one word is expanded by the session's shell: " + single);
+            Cli.Result several = cli.run("exec", session, "--", "echo", "$HOME");
+            assertEquals("$HOME\n", several.out(), several::toString);
+            String help = cli.run("exec", "--help").out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("sandgate exec sess-1 -- echo '$HOME' prints $HOME, where ssh would join the words"
+                    + " with spaces and let the shell expand them"), help);
+        }
+
+        @Test
         void takesADirectoryAndVariables() {
             cli.run("exec", session, "--", "mkdir -p sub");
             Cli.Result result = cli.run("exec", "-C", "sub", "-e", "GREETING=hi there", session, "--",
