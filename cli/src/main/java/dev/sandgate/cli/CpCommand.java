@@ -95,6 +95,10 @@ final class CpCommand implements Callable<Integer> {
             Progress progress = quiet || System.console() == null ? null : progress(io, from, directory);
             LeftOut leftOut = new LeftOut(progress == null ? TransferListener.NONE : progress);
             TransferResult result;
+            Thread endTheLine = progress == null ? null : new Thread(progress::finish, "sandgate-cp-interrupted");
+            if (endTheLine != null) {
+                Runtime.getRuntime().addShutdownHook(endTheLine);
+            }
             try {
                 result = TreeTransfer.builder(from, to)
                         .concurrency(concurrency)
@@ -105,6 +109,11 @@ final class CpCommand implements Callable<Integer> {
             } finally {
                 if (progress != null) {
                     progress.finish();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(endTheLine);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is ending the line
+                    }
                 }
                 if (!quiet) {
                     leftOut.report(io.err());
@@ -112,7 +121,8 @@ final class CpCommand implements Callable<Integer> {
                 leftOut.reportChanged(io.err());
             }
             if (progress != null) {
-                io.err().println("Copied " + result.filesCopied() + " files (" + Progress.size(result.bytesTransferred())
+                io.err().println("Copied " + result.filesCopied() + (result.filesCopied() == 1 ? " file (" : " files (")
+                        + Progress.size(result.bytesTransferred())
                         + ")" + (result.filesSkipped() > 0 ? ", skipped " + result.filesSkipped() : "")
                         + (result.filesResumed() > 0 ? ", continued " + result.filesResumed() : "")
                         + (result.filesChanged() > 0 ? ", " + result.filesChanged() + " changed as we read them" : ""));

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sandgate.cert.Visible;
+import dev.sandgate.tunnel.ExecOptions;
+import dev.sandgate.tunnel.ExecResult;
 import dev.sandgate.tunnel.RemoteProcess;
 import dev.sandgate.tunnel.RemoteProcessBuilder;
 import picocli.CommandLine.Command;
@@ -17,8 +19,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Runs a command in the session, streams its output, and exits with its exit status.",
-                "One word after -- is a shell command line, as with ssh: sandgate exec sess-1 -- 'ls | wc -l'.",
-                "Several words are one argument each, quoted for the remote shell: sandgate exec sess-1 -- ls 'my dir'.",
+                "One word after -- is a command line for the session's shell, which expands it as ssh's would:"
+                        + " sandgate exec sess-1 -- 'ls | wc -l' or -- 'echo $HOME'.",
+                "Several words are one argument each, single-quoted for that shell, so none of them is expanded: no"
+                        + " variables, globs, ~, pipes or redirections. sandgate exec sess-1 -- echo '$HOME' prints $HOME,"
+                        + " where ssh would join the words with spaces and let the shell expand them; -- ls 'my dir'"
+                        + " lists one directory. Write one word to have the shell read it.",
                 "Standard input goes to the command unless -n is given."})
 final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
     @Spec
@@ -50,6 +56,7 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
                     ? connected.connection().processBuilder(command.get(0))
                     : connected.connection().processBuilder(command);
             if (directory != null) {
+                enter(connected, directory);
                 builder.directory(directory);
             }
             environment.forEach(builder::environment);
@@ -80,6 +87,20 @@ final class ExecCommand implements Callable<Integer>, RemoteStatusCommand {
                         + Visible.of(process.exitSignal().get()));
             }
             return status;
+        }
+    }
+
+    /**
+     * Fails unless the directory can be entered: the remote shell's own {@code cd} failure would end the command with
+     * a status of its own (2 from dash), which a caller would take for the command's.
+     */
+    private void enter(Connected connected, String directory) throws java.io.IOException {
+        ExecResult tried = connected.connection().exec("true", ExecOptions.builder().workingDirectory(directory)
+                .timeout(java.time.Duration.ofSeconds(30)).build());
+        if (tried.exitCode() != 0) {
+            String said = tried.stderrText().strip();
+            throw new java.io.IOException("cannot run in the directory '" + directory + "' of " + session
+                    + (said.isEmpty() ? "" : ": " + said));
         }
     }
 }

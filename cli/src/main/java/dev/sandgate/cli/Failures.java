@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import dev.sandgate.cert.ApiConnectionException;
 import dev.sandgate.cert.ApiForbiddenException;
 import dev.sandgate.cert.ApiUnauthorizedException;
+import dev.sandgate.cert.Refusal;
 import dev.sandgate.cert.SandboxApiException;
 import dev.sandgate.cert.SessionNotFoundException;
 import dev.sandgate.cert.Visible;
@@ -30,28 +31,31 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
         String optionLikeMapping = command.getCommand() instanceof ForwardCommand
                 ? ForwardCommand.negativePortIn(args) : null;
         // picocli takes a mapping such as -1:80 for an option; what is wrong with it is the port
-        err.println("sandgate: " + Visible.of(optionLikeMapping != null ? optionLikeMapping : failure.getMessage()));
+        boolean remoteStatus = command.getCommand() instanceof RemoteStatusCommand;
+        err.println("sandgate: " + (remoteStatus ? kind(ExitCodes.USAGE) + ": " : "")
+                + Visible.of(optionLikeMapping != null ? optionLikeMapping : failure.getMessage()));
         CommandLine.UnmatchedArgumentException.printSuggestions(failure, err);
         err.print(command.getHelp().fullSynopsis());
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");
         err.flush();
-        return ExitCodes.USAGE;
+        // a remote command may exit 2 too: exec and shell keep every status below 255 for it, as ssh does
+        return remoteStatus ? ExitCodes.OWN_FAILURE : ExitCodes.USAGE;
     }
 
     @Override
     public int handleExecutionException(Exception failure, CommandLine line, ParseResult parsed) {
         PrintWriter err = line.getErr();
         Throwable shown = failure instanceof UncheckedIOException ? failure.getCause() : failure;
+        int status = status(shown);
+        // exec and shell have one status of their own, 255, so the line names the failure (what the status says elsewhere)
+        boolean remoteStatus = line.getCommand() instanceof RemoteStatusCommand;
         // what a server or the API said may be in the message: its control characters must not reach the terminal
-        err.println("sandgate: " + Visible.of(describe(shown)));
+        err.println("sandgate: " + (remoteStatus ? kind(status) + ": " : "") + Visible.of(describe(shown)));
         if ("1".equals(System.getenv("SANDGATE_DEBUG"))) {
             shown.printStackTrace(err);
         }
         err.flush();
-        if (line.getCommand() instanceof RemoteStatusCommand && !(shown instanceof SettingsException)) {
-            return ExitCodes.OWN_FAILURE;
-        }
-        return status(shown);
+        return remoteStatus ? ExitCodes.OWN_FAILURE : status;
     }
 
     static int status(Throwable failure) {
@@ -62,10 +66,13 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             // the library's checks of what was typed: a session id, a port, a path
             return ExitCodes.USAGE;
         }
-        if (failure instanceof ApiUnauthorizedException || failure instanceof ApiForbiddenException) {
+        // a refusal is the same whether the API said it or the gateway did (a tunnel opened with a cached certificate)
+        Refusal refusal = Refusal.of(failure).orElse(null);
+        if (refusal == Refusal.UNAUTHORIZED || refusal == Refusal.FORBIDDEN
+                || failure instanceof ApiUnauthorizedException || failure instanceof ApiForbiddenException) {
             return ExitCodes.TOKEN_REFUSED;
         }
-        if (failure instanceof SessionNotFoundException) {
+        if (refusal == Refusal.SESSION_NOT_FOUND || failure instanceof SessionNotFoundException) {
             return ExitCodes.NO_SUCH_SESSION;
         }
         if (failure instanceof HostKeyRejectedException || failure instanceof AuthenticationException
@@ -77,6 +84,22 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             return ExitCodes.UNREACHABLE;
         }
         return ExitCodes.FAILED;
+    }
+
+    /**
+     * The words that open the line of an exec or shell failure, naming what the status would be for the other
+     * commands; the help's footer lists them.
+     */
+    static String kind(int status) {
+        switch (status) {
+            case ExitCodes.USAGE: return "usage";
+            case ExitCodes.SETTINGS: return "settings";
+            case ExitCodes.TOKEN_REFUSED: return "token refused";
+            case ExitCodes.NO_SUCH_SESSION: return "no such session";
+            case ExitCodes.UNREACHABLE: return "gateway failed";
+            case ExitCodes.SSH_REFUSED: return "ssh refused";
+            default: return "failed";
+        }
     }
 
     /** One line for a user: a file failure as words (e.g. "no such file: PATH"), else the message. */

@@ -1,11 +1,17 @@
 package dev.sandgate.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.sandgate.cert.Visible;
-import dev.sandgate.tunnel.PortForward;
+import dev.sandgate.tunnel.RemoteStream;
+import dev.sandgate.tunnel.SshConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,15 +52,21 @@ final class ForwardCommand implements Callable<Integer> {
             throw new IllegalArgumentException("'" + mapping + "' names an empty remote host");
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // the only thing done on SIGTERM or Ctrl-C: the JVM ends as soon as its hooks return
         Thread hook = new Thread(stopped::countDown, "sandgate-forward-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Connected connected = Connected.to(api, session);
-             PortForward forward = connected.connection().forwardLocal(local, host, port)) {
-            io.out().println("Forwarding " + forward.boundAddress().getHostString() + ":" + forward.boundAddress().getPort()
+             ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), local));
+            Thread acceptor = new Thread(() -> accept(listener, connected.connection(), host, port, io),
+                    "sandgate-forward-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            io.out().println("Forwarding " + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort()
                     + " to " + host + ":" + port + " in " + session + "; Ctrl-C to stop");
             io.out().flush();
             while (!stopped.await(1, TimeUnit.SECONDS)) {
-                if (!connected.connection().isOpen() || !forward.isOpen()) {
+                if (!connected.connection().isOpen() || !acceptor.isAlive()) {
                     io.err().println("sandgate: the connection to " + Visible.of(session) + " ended; forwarding stopped");
                     return ExitCodes.FAILED;
                 }
@@ -66,6 +78,79 @@ final class ForwardCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook has run: this is the way out
             }
+        }
+    }
+
+    /**
+     * Carries each accepted connection on threads of its own, as {@code ssh -L} does, but says on stderr when the
+     * session refuses one: a client only sees its connection closed ("Empty reply from server").
+     */
+    private void accept(ServerSocket listener, SshConnection connection, String host, int port, Io io) {
+        while (true) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            Thread carrier = new Thread(() -> carry(client, connection, host, port, io), "sandgate-forward-"
+                    + client.getPort());
+            carrier.setDaemon(true);
+            carrier.start();
+        }
+    }
+
+    private void carry(Socket client, SshConnection connection, String host, int port, Io io) {
+        try (client) {
+            RemoteStream remote;
+            try {
+                remote = connection.openStream(host, port);
+            } catch (IOException | RuntimeException refused) {
+                // the library's message names the target, the session and the reason
+                io.err().println("sandgate: the connection from 127.0.0.1:" + client.getPort() + " was closed: "
+                        + Visible.of(Failures.describe(refused)));
+                io.err().flush();
+                return;
+            }
+            try (remote) {
+                // each way ends with a half-close, as a socket's end of stream is passed on by ssh -L
+                Thread toRemote = new Thread(() -> {
+                    try {
+                        copy(client.getInputStream(), remote.getOutputStream());
+                        remote.shutdownOutput();
+                    } catch (IOException gone) {
+                        closeQuietly(client);
+                    }
+                }, "sandgate-forward-out-" + client.getPort());
+                toRemote.setDaemon(true);
+                toRemote.start();
+                try {
+                    copy(remote.getInputStream(), client.getOutputStream());
+                    client.shutdownOutput();
+                } catch (IOException gone) {
+                    closeQuietly(client);
+                }
+                toRemote.join();
+            }
+        } catch (IOException | InterruptedException ended) {
+            // the client or the session went away: its connection ends, the others go on
+        }
+    }
+
+    /** Copies until end of stream, flushing after every read: an SSH channel's stream holds bytes until flushed. */
+    private static void copy(java.io.InputStream from, java.io.OutputStream to) throws IOException {
+        byte[] buffer = new byte[32 * 1024];
+        for (int n; (n = from.read(buffer)) >= 0; ) {
+            to.write(buffer, 0, n);
+            to.flush();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do
         }
     }
 

@@ -21,6 +21,7 @@ final class Progress implements TransferListener {
     private final long started = System.nanoTime();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong lastDrawn = new AtomicLong(started - REDRAW_NANOS);
 
     Progress(PrintStream terminal, long totalBytes, long totalFiles) {
@@ -56,6 +57,9 @@ final class Progress implements TransferListener {
     }
 
     private synchronized void draw(long now) {
+        if (finished.get()) {
+            return;
+        }
         long done = bytes.get();
         int percent = totalBytes == 0 ? 100 : (int) Math.min(100, done * 100 / totalBytes);
         int width = 24;
@@ -67,10 +71,18 @@ final class Progress implements TransferListener {
         terminal.flush();
     }
 
-    /** Draws the final state and ends the line. */
-    void finish() {
-        draw(System.nanoTime());
-        terminal.println();
+    /**
+     * Draws the final state and ends the line, once: when the copy ends, or when Ctrl-C or a signal ends the JVM during
+     * it, so that the shell's prompt does not land on the bar.
+     */
+    synchronized void finish() {
+        if (!finished.get()) {
+            draw(System.nanoTime());
+            // after this line nothing more is drawn: the transfer's threads go on until the JVM halts
+            finished.set(true);
+            terminal.println();
+            terminal.flush();
+        }
     }
 
     static String size(long bytes) {

@@ -29,10 +29,12 @@ import picocli.CommandLine.Command;
                 "",
                 "Exit status:",
                 "  0 done; 1 the operation failed; 2 bad usage; 3 settings missing or invalid;",
-                "  4 the API refused the token; 5 no such session; 6 the API or gateway failed, cannot be reached, or",
-                "  answered a value refused as unsafe (a user name, id or host that would break the files written);",
-                "  7 the SSH server was not the session's or refused the login.",
-                "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed (as ssh does);",
+                "  4 the API or the gateway refused the token; 5 no such session (whichever of them said so);",
+                "  6 the API or gateway failed, cannot be reached, or answered a value refused as unsafe (a user name,",
+                "  id or host that would break the files written); 7 the SSH server was not the session's or refused the login.",
+                "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed, bad usage",
+                "  included (as ssh does); its line on stderr then names the failure: sandgate: usage|settings|",
+                "  token refused|no such session|gateway failed|ssh refused|failed: ... (a directory -C cannot enter: failed);",
                 "  exec exits 141 when its output is no longer read (as in exec ... | head), and ends the remote command.",
         })
 public final class Sandgate {

@@ -86,6 +86,17 @@ class CommandsTest {
         }
 
         @Test
+        void theHelpSaysThatSeveralWordsAreNotExpandedAsSshWould() {
+            Cli.Result single = cli.run("exec", session, "--", "echo $HOME");
+            assertTrue(single.out().startsWith("/"), "one word is expanded by the session's shell: " + single);
+            Cli.Result several = cli.run("exec", session, "--", "echo", "$HOME");
+            assertEquals("$HOME\n", several.out(), several::toString);
+            String help = cli.run("exec", "--help").out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("sandgate exec sess-1 -- echo '$HOME' prints $HOME, where ssh would join the words"
+                    + " with spaces and let the shell expand them"), help);
+        }
+
+        @Test
         void takesADirectoryAndVariables() {
             cli.run("exec", session, "--", "mkdir -p sub");
             Cli.Result result = cli.run("exec", "-C", "sub", "-e", "GREETING=hi there", session, "--",
@@ -97,8 +108,36 @@ class CommandsTest {
         void exits255WhenSandgateItselfFails() {
             Cli.Result result = cli.run("exec", "sess-does-not-exist", "--", "true");
             assertEquals(255, result.status(), result::toString);
-            assertTrue(result.err().startsWith("sandgate: "), result::toString);
+            assertTrue(result.err().startsWith("sandgate: no such session: "), result::toString);
             assertTrue(result.err().contains("sess-does-not-exist"), result::toString);
+        }
+
+        @Test
+        void exits255NamingTheFailureWhenSettingsAreMissingOrTheTokenIsRefused() {
+            // a remote command may exit 3 or 4: only 255 is Sandgate's, and the line says which failure it was
+            Cli.Result noUrl = cli.env("SANDGATE_API_URL", null).run("exec", session, "--", "true");
+            assertEquals(255, noUrl.status(), noUrl::toString);
+            assertTrue(noUrl.err().startsWith("sandgate: settings: "), noUrl::toString);
+            Cli.Result refused = cli.env("SANDGATE_API_URL", GATEWAY.gateway().apiUrl().toString())
+                    .env("SANDGATE_API_TOKEN", "not-a-valid-token-4711").run("exec", session, "--", "true");
+            assertEquals(255, refused.status(), refused::toString);
+            assertTrue(refused.err().startsWith("sandgate: token refused: "), refused::toString);
+        }
+
+        @Test
+        void exits255OnBadUsageAsARemoteCommandMayExit2() {
+            Cli.Result result = cli.run("exec", "--no-such-option", session, "--", "true");
+            assertEquals(255, result.status(), result::toString);
+            assertTrue(result.err().startsWith("sandgate: usage: "), result::toString);
+        }
+
+        @Test
+        void aDirectoryThatCannotBeEnteredExits255AndRunsNothing() {
+            Cli.Result result = cli.run("exec", "-C", "missing-dir", session, "--", "touch ran");
+            assertEquals(255, result.status(), result::toString);
+            assertTrue(result.err().startsWith("sandgate: failed: cannot run in the directory 'missing-dir' of "
+                    + session), result::toString);
+            assertEquals("no\n", cli.run("exec", session, "--", "test -e ran && echo yes || echo no").out());
         }
     }
 
@@ -222,6 +261,23 @@ class CommandsTest {
             Cli.Result result = cli.env("SANDGATE_API_TOKEN", null).run("sessions", "list");
             assertEquals(ExitCodes.SETTINGS, result.status(), result::toString);
             assertTrue(result.err().contains("SANDGATE_API_TOKEN"), result::toString);
+        }
+
+        @Test
+        void aGatewayThatRefusesTheTunnelExitsAsTheApiWould() throws Exception {
+            // proxy opens the tunnel with the certificate ssh-config wrote, without asking the API: the gateway refuses
+            Path dir = home.resolve("ssh");
+            assertEquals(0, cli.run("ssh-config", "--dir", dir.toString(), session).status());
+            Cli.Result badToken = cli.env("SANDGATE_API_TOKEN", "not-a-valid-token-4711")
+                    .run("proxy", "--dir", dir.toString(), session);
+            assertEquals(ExitCodes.TOKEN_REFUSED, badToken.status(), badToken::toString);
+            cli.env("SANDGATE_API_TOKEN", GATEWAY.gateway().token());
+            try (SandboxApi api = SandboxApi.builder().baseUrl(GATEWAY.gateway().apiUrl()).token(GATEWAY.gateway().token())
+                    .build()) {
+                api.deleteSession(session);
+            }
+            Cli.Result gone = cli.run("proxy", "--dir", dir.toString(), session);
+            assertEquals(ExitCodes.NO_SUCH_SESSION, gone.status(), gone::toString);
         }
 
         @Test
