@@ -111,6 +111,22 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
     }
 
     /**
+     * The token Tenki's own SDKs would use: {@value #ENV_AUTH_TOKEN}, else {@value #ENV_API_KEY}.
+     *
+     * @param environment a variable's value by name, null when unset ({@code System::getenv})
+     * @return the token, or empty when neither is set
+     */
+    public static Optional<String> environmentToken(Function<String, String> environment) {
+        for (String name : List.of(ENV_AUTH_TOKEN, ENV_API_KEY)) {
+            String value = environment.apply(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * {@code IssueSandboxSSHCert}: a certificate for {@code keyPair} with principal {@code session:<id>}, its renewal
      * time ({@code renewalAfter} counted from now) and the session's gateway URL ({@link #gatewayUrl}).
      */
@@ -353,7 +369,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
          *                               not allowed by the endpoint policy
          */
         public TenkiApi build() {
-            String token = this.token != null ? this.token : first(ENV_AUTH_TOKEN, ENV_API_KEY);
+            String token = this.token != null ? this.token : environmentToken(environment).orElse(null);
             if (token == null) {
                 throw new IllegalStateException("No Tenki token: call token(...) or set " + ENV_AUTH_TOKEN + " or "
                         + ENV_API_KEY);
