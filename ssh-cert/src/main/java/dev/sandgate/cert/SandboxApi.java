@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,8 +67,20 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     private final Duration readTimeout;
     private final int maxRetries;
     private final Duration maxRetryWait;
+    /** How a request carries the token: a bearer header for Sandgate's contract, another dialect's own way. */
+    private final BiConsumer<Request.Builder, String> authorize;
+    /** How an error answer becomes the exception for it: by status for Sandgate's contract, by code for Connect. */
+    private final ErrorReader errors;
+
+    /** Reads an error answer into its exception. */
+    @FunctionalInterface
+    interface ErrorReader {
+        SandboxApiException read(String what, Response response, String body, String secret);
+    }
 
     private SandboxApi(Builder builder) {
+        this.authorize = builder.authorize;
+        this.errors = builder.errors;
         this.baseUrl = builder.baseUrl;
         this.token = builder.token;
         this.readTimeout = builder.readTimeout;
@@ -217,6 +230,17 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         }
     }
 
+    /**
+     * A POST of {@code body} to the base URL extended by {@code segments}, with this client's auth, limits, retries
+     * and error reading: the machinery another dialect of API ({@link TenkiApi}'s Connect calls) reuses.
+     *
+     * @param limit a bound on the whole call, retries included, or null for this client's own limits
+     */
+    JsonNode post(JsonNode body, String what, RetryPolicy retryPolicy, Duration limit, String... segments)
+            throws SandboxApiException {
+        return call("POST", url(segments), body, what, retryPolicy, limit, null);
+    }
+
     /** The URL of a session's resource, after checking that the id cannot escape its path segment. */
     private HttpUrl sessionUrl(String sessionId, String... more) {
         String[] segments = new String[more.length + 2];
@@ -291,9 +315,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
         Request.Builder builder = new Request.Builder()
                 .url(url)
-                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .method(method, requestBody);
+        authorize.accept(builder, token);
         if (idempotencyKey != null) {
             builder.header("Idempotency-Key", idempotencyKey);
         }
@@ -309,7 +333,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             ResponseBody responseBody = response.body();
             if (!response.isSuccessful()) {
                 String text = responseBody == null ? "" : bounded(responseBody, MAX_ERROR_BODY, what, response.code());
-                throw new FailedAnswer(ApiErrors.of(what, response, text, token), ApiErrors.retryAfter(response));
+                throw new FailedAnswer(errors.read(what, response, text, token), ApiErrors.retryAfter(response));
             }
             String text = responseBody == null ? "" : bounded(responseBody, MAX_BODY, what, response.code());
             if (text.isBlank()) {
@@ -434,6 +458,15 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         private Duration maxRetryWait = Duration.ofSeconds(30);
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
+        private BiConsumer<Request.Builder, String> authorize = (request, token) ->
+                request.header("Authorization", "Bearer " + token);
+        private ErrorReader errors = ApiErrors::of;
+
+        /** A builder for another dialect of API, which reads no {@code SANDGATE_*} variable. */
+        Builder(BiConsumer<Request.Builder, String> authorize, ErrorReader errors) {
+            this.authorize = Objects.requireNonNull(authorize, "authorize");
+            this.errors = Objects.requireNonNull(errors, "errors");
+        }
 
         private Builder() {
             String envUrl = System.getenv(ENV_API_URL);

@@ -61,6 +61,21 @@ public interface SandboxProvider {
     }
 
     /**
+     * Tenki's sandboxes ({@link TenkiProvider}): certificates minted through Tenki's Connect API, its WebSocket
+     * gateway given, discovered or derived, its settings from {@code TENKI_*} variables when not given here, and the
+     * gateway's key trusted as you choose.
+     *
+     * <pre>{@code
+     * SandboxProvider tenki = SandboxProvider.tenki().knownHosts(Path.of("tenki_known_hosts")).build();
+     * }</pre>
+     *
+     * @return a builder of the provider
+     */
+    static TenkiProvider.Builder tenki() {
+        return TenkiProvider.builder();
+    }
+
+    /**
      * A key or certificate you have, a CONNECT or WebSocket endpoint, a host you trust: plain infrastructure (an SSH
      * server behind websockify, websocat or any CONNECT proxy), minting nothing.
      *

@@ -69,7 +69,9 @@ public final class SandboxSsh implements Closeable {
         this.ownedApi = builder.needsApi() ? builder.buildApi() : null;
         ConnectSteps steps = builder.steps(ownedApi);
         // a transport chosen without options takes this builder's settings, and then it is ours to close
-        Transport chosen = builder.transport != null ? builder.transport : Transport.httpConnect();
+        // Tenki's gateway is WebSocket only; every other gateway is reached by HTTP CONNECT unless told otherwise
+        Transport chosen = builder.transport != null ? builder.transport
+                : builder.provider instanceof TenkiProvider ? Transport.webSocket() : Transport.httpConnect();
         this.ownsTransport = chosen instanceof UnboundTransport;
         this.transport = ownsTransport ? ((UnboundTransport) chosen).bind(TransportOptions.builder()
                 .tlsTrust(builder.tlsTrust)

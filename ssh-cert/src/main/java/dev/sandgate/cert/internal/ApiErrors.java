@@ -68,6 +68,59 @@ public final class ApiErrors {
         }
     }
 
+    /**
+     * A Connect-protocol error answer ({@code {"code","message"}}, as Tenki's API sends): the exception is chosen by
+     * the Connect {@code code}, never by the message, and by the HTTP status only when the body names no code (a
+     * proxy's answer). The codes map onto the exceptions of Sandgate's own contract, so that a {@code Refusal} is the
+     * same whichever provider was refused: {@code unauthenticated} as a 401, {@code permission_denied} as a 403,
+     * {@code not_found} as a 404 (no such session), {@code failed_precondition} as a 409 (the session is not running;
+     * Connect sends it as HTTP 400), {@code resource_exhausted} as a 429, {@code unavailable} and {@code internal}
+     * as a 5xx. The exception keeps the HTTP status that came.
+     *
+     * @param what   the call, e.g. {@code IssueSandboxSSHCert}
+     * @param secret the token, blanked out of anything quoted from the answer
+     */
+    public static SandboxApiException ofConnect(String what, Response response, String body, String secret) {
+        int status = response.code();
+        String code = null;
+        String message = null;
+        try {
+            JsonNode error = MAPPER.readTree(body);
+            if (error != null && error.path("code").isTextual()) {
+                code = error.get("code").asText();
+            }
+            if (error != null && error.path("message").isTextual()) {
+                message = error.get("message").asText();
+            }
+        } catch (Exception notJson) {
+            // the status decides below, and the message quotes the body
+        }
+        if (code == null || !code.matches("[a-z_]{1,40}")) {
+            return of(what, response, body, secret);
+        }
+        StringBuilder text = new StringBuilder(what).append(" failed: HTTP ").append(status).append(' ').append(code);
+        String said = message == null ? null : Redaction.excerpt(message, secret);
+        if (said != null) {
+            text.append(": ").append(said);
+        }
+        String full = text.toString();
+        switch (code) {
+            case "unauthenticated": return new ApiUnauthorizedException(full, status, code, said, null);
+            case "permission_denied": return new ApiForbiddenException(full, status, code, said, null);
+            case "not_found": return new SessionNotFoundException(full, status, code, said, null);
+            case "failed_precondition": return new SessionConflictException(full, status, code, said, null);
+            case "resource_exhausted":
+                return new RateLimitedException(full, code, said, retryAfter(response), null, null, null);
+            case "unavailable":
+            case "internal":
+            case "unknown":
+            case "data_loss":
+            case "deadline_exceeded":
+                return new ServerErrorException(full, status, code, said, null);
+            default: return new SandboxApiException(full, status, code, said, null);
+        }
+    }
+
     /** {@code Retry-After} as seconds or as an HTTP date; null when absent or unreadable. */
     public static Duration retryAfter(Response response) {
         String value = response.header("Retry-After");
