@@ -129,13 +129,7 @@ public final class ApiResponses {
                         + " names " + principals);
             }
         }
-        checkSignature(certificate);
-        Set<String> unknown = new TreeSet<>(certificate.criticalOptions().keySet());
-        unknown.removeAll(KNOWN_CRITICAL_OPTIONS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("certificate " + id + " carries critical options Sandgate does not"
-                    + " understand: " + unknown + " (it knows " + new TreeSet<>(KNOWN_CRITICAL_OPTIONS) + ")");
-        }
+        checkSignatureAndOptions(certificate, id);
         Credentials credentials = new Credentials(username, keyPair, certificate);
         List<PublicKey> hostCaKeys = publicKeys(json, "host_ca_public_keys");
         List<PublicKey> hostKeys = publicKeys(json, "host_public_keys");
@@ -203,13 +197,7 @@ public final class ApiResponses {
             throw new IllegalArgumentException("certificate " + id + " has principals " + certificate.principals()
                     + ", not the session's " + principal);
         }
-        checkSignature(certificate);
-        Set<String> unknown = new TreeSet<>(certificate.criticalOptions().keySet());
-        unknown.removeAll(KNOWN_CRITICAL_OPTIONS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("certificate " + id + " carries critical options Sandgate does not"
-                    + " understand: " + unknown + " (it knows " + new TreeSet<>(KNOWN_CRITICAL_OPTIONS) + ")");
-        }
+        checkSignatureAndOptions(certificate, id);
         if (json.hasNonNull("caPub")) {
             PublicKey ca;
             try {
@@ -399,6 +387,17 @@ public final class ApiResponses {
     }
 
     /** The CA's signature must verify, and not with SHA-1 nor an RSA key under 2048 bits (as OpenSSH refuses). */
+    /** A signature Sandgate trusts, and no critical option it does not understand. */
+    private static void checkSignatureAndOptions(SshCertificate certificate, String id) {
+        checkSignature(certificate);
+        Set<String> unknown = new TreeSet<>(certificate.criticalOptions().keySet());
+        unknown.removeAll(KNOWN_CRITICAL_OPTIONS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("certificate " + id + " carries critical options Sandgate does not"
+                    + " understand: " + unknown + " (it knows " + new TreeSet<>(KNOWN_CRITICAL_OPTIONS) + ")");
+        }
+    }
+
     private static void checkSignature(SshCertificate certificate) {
         String id = Checks.escaped(certificate.keyId());
         if (!certificate.hasValidSignature()) {
