@@ -48,8 +48,8 @@ public final class SshKeys {
     /**
      * The public key as one OpenSSH {@code authorized_keys} line without a comment, e.g. {@code ssh-ed25519 AAAA...}.
      *
-     * @param key the name
-     * @return the public key as one OpenSSH {@code authorized_keys} line without a comment, e.g
+     * @param key a public key or an OpenSSH certificate
+     * @return {@code type base64}, as an {@code authorized_keys} or known_hosts line holds it
      */
     public static String publicKeyLine(PublicKey key) {
         return PublicKeyEntry.toString(key);
@@ -58,8 +58,8 @@ public final class SshKeys {
     /**
      * The SHA-256 fingerprint of a public key as OpenSSH prints it, e.g. {@code SHA256:abc...}.
      *
-     * @param key the name
-     * @return the SHA-256 fingerprint of a public key as OpenSSH prints it, e.g
+     * @param key a public key or an OpenSSH certificate
+     * @return {@code SHA256:} and the unpadded base64 of the key blob's SHA-256, as {@code ssh-keygen -l} prints it
      */
     public static String fingerprint(PublicKey key) {
         return KeyUtils.getFingerPrint(key);

@@ -2,6 +2,7 @@ package dev.sandgate.tunnel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.tunnel.internal.AttemptContext;
 import dev.sandgate.tunnel.internal.ConnectionRecord;
 import dev.sandgate.tunnel.internal.HostCheck;
+import dev.sandgate.tunnel.internal.HostRefusal;
 
 /**
  * One connect to one session, step by step in {@link #run()}: the login (a certificate minted for a key, or a key or
@@ -34,7 +36,8 @@ final class ConnectAttempt implements AttemptContext {
     private volatile HostCheck hostCheck;
     private volatile Tunnel tunnel;
     private volatile IOException tunnelNotOpened;
-    private volatile String hostKeyRefusal;
+    private volatile HostRefusal hostKeyRefusal;
+    private volatile PublicKey refusedKey;
 
     ConnectAttempt(ConnectPipeline pipeline, String sessionId) {
         this.pipeline = pipeline;
@@ -107,8 +110,9 @@ final class ConnectAttempt implements AttemptContext {
     }
 
     @Override
-    public void hostKeyRefused(String reason) {
-        hostKeyRefusal = reason;
+    public void hostKeyRefused(HostRefusal refusal, PublicKey presentedKey) {
+        refusedKey = presentedKey;
+        hostKeyRefusal = refusal;
     }
 
     @Override
@@ -134,8 +138,13 @@ final class ConnectAttempt implements AttemptContext {
     }
 
     /** Why the host was refused, or null if it was not. */
-    String hostKeyRefusal() {
+    HostRefusal hostKeyRefusal() {
         return hostKeyRefusal;
+    }
+
+    /** The key the refused host presented, or null. */
+    PublicKey refusedKey() {
+        return refusedKey;
     }
 
     boolean timedOut() {

@@ -2,6 +2,7 @@ package dev.sandgate.tunnel;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,9 +83,40 @@ public final class HostTrust {
      * @return the policy
      */
     public static HostTrust acceptNew(Path file) {
+        return acceptNew(file, (host, key, recordedIn) -> { });
+    }
+
+    /**
+     * {@link #acceptNew(Path)}, telling {@code recorded} each key it records, so that a tool can say what it now trusts
+     * (as {@code ssh} prints "Permanently added ... to the list of known hosts").
+     *
+     * <pre>{@code
+     * HostTrust.acceptNew(file, (host, key, in) ->
+     *         System.err.println("Recorded " + host + "'s key " + SshKeys.fingerprint(key) + " in " + in));
+     * }</pre>
+     *
+     * @param file     the file to record keys in
+     * @param recorded told, on the connecting thread, after each key is recorded and before the login goes on
+     * @return the policy
+     */
+    public static HostTrust acceptNew(Path file, KeyRecorded recorded) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(recorded, "recorded");
         return new HostTrust("HostTrust.acceptNew{" + file + "}", (sessionId, minted, endpoints) ->
-                new AcceptNewHosts(file, hostName(sessionId, endpoints)));
+                new AcceptNewHosts(file, hostName(sessionId, endpoints), recorded::recorded));
+    }
+
+    /** Hears {@link #acceptNew(Path, KeyRecorded)} record a host's first key. */
+    @FunctionalInterface
+    public interface KeyRecorded {
+        /**
+         * A host's first key was recorded.
+         *
+         * @param host the name it was recorded under: {@code host}, or {@code [host]:port}
+         * @param key  the key (for a host certificate, the key it certifies)
+         * @param file the known_hosts file that now holds it
+         */
+        void recorded(String host, PublicKey key, Path file);
     }
 
     /** The name accept-new records a host under, as a known_hosts line names it. */

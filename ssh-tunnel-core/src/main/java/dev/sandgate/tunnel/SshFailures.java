@@ -10,6 +10,7 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.kex.KexProposalOption;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
+import dev.sandgate.tunnel.internal.HostRefusal;
 
 /**
  * Names what went wrong with a connection from what happened, as its {@link ConnectAttempt} and
@@ -45,9 +46,10 @@ final class SshFailures {
         ConnectionRecord record = attempt.record();
         Login login = attempt.login();
         Duration limit = attempt.limit();
-        if (attempt.hostKeyRefusal() != null) {
+        HostRefusal refusal = attempt.hostKeyRefusal();
+        if (refusal != null) {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
-                    + attempt.hostKeyRefusal() + ". No credentials were sent.", failure);
+                    + refusal.message() + ". No credentials were sent.", refusal.reason(), attempt.refusedKey(), failure);
         }
         boolean timedOut = attempt.timedOut();
         int code = disconnectCode(failure);
@@ -90,7 +92,7 @@ final class SshFailures {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": its host key did"
                     + " not verify during the key exchange (a host certificate for another host name, expired, signed"
                     + " with an algorithm refused here such as SHA-1, or not validly signed). No credentials were sent.",
-                    failure);
+                    HostKeyRejectedException.Reason.INVALID_CERTIFICATE, null, failure);
         }
         return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
                 + failure.getMessage(), failure);

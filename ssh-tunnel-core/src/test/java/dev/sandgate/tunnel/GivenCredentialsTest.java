@@ -108,6 +108,9 @@ class GivenCredentialsTest {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("never trusted on first use"), refused.getMessage());
+                    assertEquals(HostKeyRejectedException.Reason.UNKNOWN_HOST, refused.reason());
+                    assertEquals(SshKeys.fingerprint(SshKeys.parsePublicKey(gateway.hostKeyLine(sessionId))),
+                            refused.presentedKeyFingerprint().orElseThrow());
                 }
                 assertEquals(List.of("other-host " + gateway.hostKeyLine(sessionId)), Files.readAllLines(file),
                         "the file is not written to");
@@ -124,6 +127,7 @@ class GivenCredentialsTest {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("impostor"), refused.getMessage());
+                    assertEquals(HostKeyRejectedException.Reason.KEY_CHANGED, refused.reason());
                 }
             }
         }
@@ -141,6 +145,7 @@ class GivenCredentialsTest {
                         HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                                 () -> ssh.connect(sessionId), lines.toString());
                         assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
+                        assertEquals(HostKeyRejectedException.Reason.REVOKED, refused.reason());
                     }
                 }
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +79,8 @@ class HostTrustTest {
                 assertTrue(refused.getMessage().contains(pinned), refused.getMessage());
                 assertTrue(refused.getMessage().contains(fingerprint(gateway.hostKeyLine(sessionId))),
                         refused.getMessage());
+                assertEquals(HostKeyRejectedException.Reason.KEY_CHANGED, refused.reason());
+                assertEquals(Optional.of(fingerprint(gateway.hostKeyLine(sessionId))), refused.presentedKeyFingerprint());
             }
         }
 
@@ -86,7 +89,10 @@ class HostTrustTest {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {
                 String sessionId = GatewayClients.newSession(gateway);
-                assertThrows(HostKeyRejectedException.class, () -> ssh.connect(sessionId));
+                HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                        () -> ssh.connect(sessionId));
+                assertEquals(HostKeyRejectedException.Reason.NOT_TRUSTED, refused.reason(), refused.getMessage());
+                assertEquals(Optional.of(fingerprint(gateway.hostKeyLine(sessionId))), refused.presentedKeyFingerprint());
             }
         }
     }
@@ -103,6 +109,7 @@ class HostTrustTest {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("@cert-authority"), refused.getMessage());
+                    assertEquals(HostKeyRejectedException.Reason.NOT_TRUSTED, refused.reason());
                 }
             }
         }
@@ -115,7 +122,10 @@ class HostTrustTest {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
                 String sessionId = GatewayClients.newSession(gateway);
                 Path file = directory.resolve("sub").resolve("known_hosts");
-                try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.acceptNew(file)).build()) {
+                List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+                HostTrust acceptNew = HostTrust.acceptNew(file,
+                        (host, key, in) -> heard.add(host + " " + SshKeys.publicKeyLine(key) + " in " + in));
+                try (SandboxSsh ssh = minting(gateway).hostTrust(acceptNew).build()) {
                     for (int i = 0; i < 2; i++) {
                         try (SshConnection connection = ssh.connect(sessionId)) {
                             assertEquals(0, connection.exec("true").exitCode());
@@ -123,6 +133,8 @@ class HostTrustTest {
                     }
                 }
                 assertEquals(List.of(sessionId + " " + gateway.hostKeyLine(sessionId)), Files.readAllLines(file));
+                assertEquals(List.of(sessionId + " " + gateway.hostKeyLine(sessionId) + " in " + file.toAbsolutePath()),
+                        heard, "told once, for the first connect only");
             }
         }
 
@@ -143,6 +155,9 @@ class HostTrustTest {
                     assertTrue(message.contains(fingerprint(gateway.hostKeyLine(sessionId))), message);
                     assertTrue(message.contains(file.toAbsolutePath().toString()), message);
                     assertTrue(message.contains("No credentials were sent"), message);
+                    assertEquals(HostKeyRejectedException.Reason.KEY_CHANGED, refused.reason());
+                    assertEquals(Optional.of(fingerprint(gateway.hostKeyLine(sessionId))),
+                            refused.presentedKeyFingerprint());
                     assertEquals(recorded, Files.readAllLines(file), "a refused key is not recorded");
                 }
             }

@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sandgate.tunnel.HostKeyRejectedException.Reason;
 
 /**
  * OpenSSH's {@code StrictHostKeyChecking=accept-new} over a known_hosts file Sandgate owns: a host it does not list
@@ -25,60 +29,96 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * torn file. A host certificate counts by the plain key it certifies. Not API.
  */
 public final class AcceptNewHosts implements HostCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptNewHosts.class);
     private static final ConcurrentHashMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
     private final Path file;
     private final String hostName;
+    private final Recorded recorded;
+
+    /** Hears a key recorded. */
+    @FunctionalInterface
+    public interface Recorded {
+        /**
+         * @param hostName the name recorded under
+         * @param key      the key
+         * @param file     the file
+         */
+        void recorded(String hostName, PublicKey key, Path file);
+    }
 
     /**
      * @param file     the known_hosts file to check and record in
      * @param hostName the name the host is recorded under ({@code host}, or {@code [host]:port})
+     * @param recorded told after a key is recorded, outside the lock
      */
-    public AcceptNewHosts(Path file, String hostName) {
+    public AcceptNewHosts(Path file, String hostName, Recorded recorded) {
         this.file = file.toAbsolutePath().normalize();
         this.hostName = hostName;
+        this.recorded = recorded;
     }
 
     /** Checks by {@link #hostName}: the address MINA connected to is a label of the tunnel, not the host's name. */
     @Override
-    public String refusal(String host, int port, PublicKey serverKey) {
+    public HostRefusal refusal(String host, int port, PublicKey serverKey) {
         PublicKey plain = serverKey instanceof OpenSshCertificate
                 ? ((OpenSshCertificate) serverKey).getCertPubKey() : serverKey;
+        Outcome outcome;
         synchronized (MONITORS.computeIfAbsent(file, f -> new Object())) {
             try {
                 Files.createDirectories(file.getParent());
                 try (FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock lock = channel.lock()) {
-                    return checkOrRecord(plain);
+                    outcome = checkOrRecord(plain);
                 }
             } catch (IOException | RuntimeException e) {
-                return "the known_hosts file " + file + " could not be read or written (" + e + ")";
+                return new HostRefusal(Reason.TRUST_FILE_FAILED, "the known_hosts file " + file
+                        + " could not be read or written (" + e + ")");
             }
+        }
+        if (outcome.recorded()) {
+            try {
+                recorded.recorded(hostName, plain, file);
+            } catch (RuntimeException e) {
+                // the key is recorded and the host accepted; a listener that fails changes neither
+                LOG.warn("A listener of recorded host keys failed for {}", hostName, e);
+            }
+        }
+        return outcome.refusal();
+    }
+
+    /** A refusal, or null and whether the key was recorded just now. */
+    private record Outcome(HostRefusal refusal, boolean recorded) {
+        static final Outcome KNOWN = new Outcome(null, false);
+        static final Outcome RECORDED = new Outcome(null, true);
+
+        static Outcome refused(HostRefusal refusal) {
+            return new Outcome(refusal, false);
         }
     }
 
-    private String checkOrRecord(PublicKey plain) throws IOException {
+    private Outcome checkOrRecord(PublicKey plain) throws IOException {
         KnownHosts known = new KnownHosts(file);
         if (Files.exists(file)) {
             if (known.revoked(hostName, plain)) {
-                return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(plain) + " of "
-                        + hostName + " as @revoked";
+                return Outcome.refused(new HostRefusal(Reason.REVOKED, "the known_hosts file " + file
+                        + " marks the key " + KeyUtils.getFingerPrint(plain) + " of " + hostName + " as @revoked"));
             }
-            List<PublicKey> recorded = known.plainKeys(hostName);
-            if (recorded.stream().anyMatch(key -> KeyUtils.compareKeys(key, plain))) {
-                return null;
+            List<PublicKey> listed = known.plainKeys(hostName);
+            if (listed.stream().anyMatch(key -> KeyUtils.compareKeys(key, plain))) {
+                return Outcome.KNOWN;
             }
-            if (!recorded.isEmpty()) {
-                return "the host key of " + hostName + " has changed: " + file + " recorded "
-                        + recorded.stream().map(KeyUtils::getFingerPrint).collect(Collectors.joining(", "))
+            if (!listed.isEmpty()) {
+                return Outcome.refused(new HostRefusal(Reason.KEY_CHANGED, "the host key of " + hostName
+                        + " has changed: " + file + " recorded " + listed.stream().map(KeyUtils::getFingerPrint).collect(Collectors.joining(", "))
                         + " when it was first seen, and the server now offers " + KeyUtils.getFingerPrint(plain)
                         + ". The host may have been rebuilt, or this is an impostor; if the change is expected, remove"
-                        + " the line for " + hostName + " from " + file;
+                        + " the line for " + hostName + " from " + file));
             }
         }
         record(plain);
-        return null;
+        return Outcome.RECORDED;
     }
 
     /** Appends one line by writing the whole file anew and moving it into place: a reader sees the old or the new. */

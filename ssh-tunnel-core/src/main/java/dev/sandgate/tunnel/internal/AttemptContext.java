@@ -1,6 +1,7 @@
 package dev.sandgate.tunnel.internal;
 
 import java.io.IOException;
+import java.security.PublicKey;
 
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -30,9 +31,10 @@ public interface AttemptContext {
     /**
      * The verifier refused the server.
      *
-     * @param reason why, as a message may show it
+     * @param refusal      why
+     * @param presentedKey the key the server presented (for a host certificate, the key it certifies)
      */
-    void hostKeyRefused(String reason);
+    void hostKeyRefused(HostRefusal refusal, PublicKey presentedKey);
 
     /** {@return where the link's life is recorded: the tunnel's end, the keepalive, MINA's failures} */
     ConnectionRecord record();

@@ -11,6 +11,8 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sandgate.tunnel.HostKeyRejectedException.Reason;
+
 /**
  * MINA's host key verifier: asks the connect attempt's {@link HostCheck} (the host CA or keys the API named, a
  * known_hosts file, accept-new), refuses weak host certificate signatures unless old algorithms are allowed, and tells
@@ -35,7 +37,7 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
             return false;
         }
         // the signature first: a check that records what it accepts (accept-new) must never record a refused key
-        String refusal = legacy ? null : weakSignature(serverKey);
+        HostRefusal refusal = legacy ? null : weakSignature(serverKey);
         if (refusal == null) {
             InetSocketAddress address = (InetSocketAddress) remoteAddress;
             refusal = attempt.hostCheck().refusal(address.getHostString(), address.getPort(), serverKey);
@@ -43,28 +45,30 @@ public final class HostCertificateVerifier implements ServerKeyVerifier {
         if (refusal == null) {
             return true;
         }
-        attempt.hostKeyRefused(refusal);
-        LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal);
+        attempt.hostKeyRefused(refusal, serverKey instanceof OpenSshCertificate
+                ? ((OpenSshCertificate) serverKey).getCertPubKey() : serverKey);
+        LOG.warn("Refusing SSH server at {}: {}", remoteAddress, refusal.message());
         return false;
     }
 
     /** Why a host certificate's signature is too weak (SHA-1, or an RSA CA under 2048 bits), or null. */
-    private static String weakSignature(PublicKey serverKey) {
+    private static HostRefusal weakSignature(PublicKey serverKey) {
         if (!(serverKey instanceof OpenSshCertificate)) {
             return null;
         }
         OpenSshCertificate certificate = (OpenSshCertificate) serverKey;
         if ("ssh-rsa".equals(certificate.getSignatureAlgorithm())) {
-            return "the server's host certificate is signed with ssh-rsa (SHA-1), which is refused as OpenSSH's"
-                    + " CASignatureAlgorithms refuses it; have the CA sign with rsa-sha2-256 or rsa-sha2-512 (or allow"
-                    + " old algorithms with SandboxSsh.Builder.legacyAlgorithms())";
+            return new HostRefusal(Reason.WEAK_SIGNATURE, "the server's host certificate is signed with ssh-rsa"
+                    + " (SHA-1), which is refused as OpenSSH's CASignatureAlgorithms refuses it; have the CA sign with"
+                    + " rsa-sha2-256 or rsa-sha2-512 (or allow old algorithms with"
+                    + " SandboxSsh.Builder.legacyAlgorithms())");
         }
         PublicKey ca = certificate.getCaPubKey();
         if (ca instanceof java.security.interfaces.RSAPublicKey
                 && ((java.security.interfaces.RSAPublicKey) ca).getModulus().bitLength() < 2048) {
-            return "the server's host certificate is signed by an RSA CA of "
+            return new HostRefusal(Reason.WEAK_SIGNATURE, "the server's host certificate is signed by an RSA CA of "
                     + ((java.security.interfaces.RSAPublicKey) ca).getModulus().bitLength() + " bits; at least 2048"
-                    + " are required";
+                    + " are required");
         }
         return null;
     }

@@ -11,7 +11,7 @@ public interface HostCheck {
      * @param host      the host name connected to (the CONNECT target's host, or the session id)
      * @param port      the port connected to
      * @param serverKey the key the server presented
-     * @return the reason for a refusal, as a message may show it, or null
+     * @return why the key is refused, or null when it is accepted
      */
-    String refusal(String host, int port, PublicKey serverKey);
+    HostRefusal refusal(String host, int port, PublicKey serverKey);
 }

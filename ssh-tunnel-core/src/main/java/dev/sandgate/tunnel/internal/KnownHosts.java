@@ -13,6 +13,8 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
+import dev.sandgate.tunnel.HostKeyRejectedException.Reason;
+
 /**
  * An OpenSSH known_hosts file as a host check: plain host keys, {@code @cert-authority} lines for host
  * certificates, {@code @revoked} lines, host patterns, {@code [host]:port} and hashed names. A host it does not
@@ -27,12 +29,13 @@ public final class KnownHosts implements HostCheck {
 
     /** Why the server's key is not accepted for {@code host:port}, or null when a line vouches for it. */
     @Override
-    public String refusal(String host, int port, PublicKey serverKey) {
+    public HostRefusal refusal(String host, int port, PublicKey serverKey) {
         List<KnownHostEntry> entries;
         try {
             entries = KnownHostEntry.readKnownHostEntries(file);
         } catch (IOException | RuntimeException e) {
-            return "the known_hosts file " + file + " could not be read (" + e.getMessage() + ")";
+            return new HostRefusal(Reason.TRUST_FILE_FAILED, "the known_hosts file " + file + " could not be read ("
+                    + e.getMessage() + ")");
         }
         String name = port == 22 ? host : "[" + host + "]:" + port;
         boolean certificate = serverKey instanceof OpenSshCertificate;
@@ -42,8 +45,8 @@ public final class KnownHosts implements HostCheck {
         for (KnownHostEntry entry : entries) {
             PublicKey key = matches(entry, host, port) ? key(entry) : null;
             if (key != null && "revoked".equals(entry.getMarker()) && (same(key, plain) || same(key, ca))) {
-                return "the known_hosts file " + file + " marks the key " + KeyUtils.getFingerPrint(key) + " of " + name
-                        + " as @revoked";
+                return new HostRefusal(Reason.REVOKED, "the known_hosts file " + file + " marks the key "
+                        + KeyUtils.getFingerPrint(key) + " of " + name + " as @revoked");
             }
         }
         boolean listedWithOtherKey = false;
@@ -64,15 +67,17 @@ public final class KnownHosts implements HostCheck {
             }
         }
         if (certificate) {
-            return "the server's host certificate was signed by CA " + KeyUtils.getFingerPrint(ca) + ", which no"
-                    + " @cert-authority line of " + file + " names for " + name;
+            return new HostRefusal(Reason.NOT_TRUSTED, "the server's host certificate was signed by CA "
+                    + KeyUtils.getFingerPrint(ca) + ", which no @cert-authority line of " + file + " names for " + name);
         }
         if (listedWithOtherKey) {
-            return "the host key of " + name + " is not the one " + file + " lists for it: it may have been replaced,"
-                    + " or this is an impostor (the server offered " + KeyUtils.getFingerPrint(plain) + ")";
+            return new HostRefusal(Reason.KEY_CHANGED, "the host key of " + name + " is not the one " + file
+                    + " lists for it: it may have been replaced, or this is an impostor (the server offered "
+                    + KeyUtils.getFingerPrint(plain) + ")");
         }
-        return name + " is not in " + file + ", and a host is never trusted on first use: add its key ("
-                + KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain) + ") once you have checked it";
+        return new HostRefusal(Reason.UNKNOWN_HOST, name + " is not in " + file + ", and a host is never trusted on"
+                + " first use: add its key (" + KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain)
+                + ") once you have checked it");
     }
 
     /**

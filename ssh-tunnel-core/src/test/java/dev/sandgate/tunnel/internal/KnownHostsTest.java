@@ -1,5 +1,6 @@
 package dev.sandgate.tunnel.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,9 +77,10 @@ class KnownHostsTest {
         KnownHosts hosts = file("[127.0.0.1]:2222 " + line(hostKey.getPublic()));
 
         assertNull(hosts.refusal("127.0.0.1", 2222, hostKey.getPublic()));
-        String refusal = hosts.refusal("127.0.0.1", 2200, hostKey.getPublic());
+        HostRefusal refusal = hosts.refusal("127.0.0.1", 2200, hostKey.getPublic());
         assertNotNull(refusal);
-        assertTrue(refusal.contains("[127.0.0.1]:2200 is not in"), refusal);
+        assertTrue(refusal.message().contains("[127.0.0.1]:2200 is not in"), refusal.message());
+        assertEquals(dev.sandgate.tunnel.HostKeyRejectedException.Reason.UNKNOWN_HOST, refusal.reason());
     }
 
     @Test
