@@ -37,11 +37,19 @@ check "via squid -> B" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/http_connect
 check "via tinyproxy (basic auth) -> A" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/http_connect_proxycmd.py $TP %h %p $TPU:$TPW" -p "$A" "$USER_@127.0.0.1" echo ok
 check "via tinyproxy (basic auth) -> B" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/http_connect_proxycmd.py $TP %h %p $TPU:$TPW" -p "$B" "$USER_@127.0.0.1" echo ok
 check "via websockify -> A" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/websocket_proxycmd.py $WS" -p "$A" "$USER_@127.0.0.1" echo ok
+# E2B's recipe: sshd plain behind websockify-plain, the plain user key, a known_hosts file naming the WebSocket's address
+WSP=$(prop websockify.plain.port)
+printf '[127.0.0.1]:%s %s\n' "$WSP" "$(cat "$(prop host.plain.key.pub)")" >"$W/known_hosts.plain"
+E2B=(ssh -F none -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$W/known_hosts.plain"
+     -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o ConnectTimeout=10
+     -o ProxyCommand="$HERE/websocket_proxycmd.py $WSP" -p "$WSP")
+check "E2B recipe: via websockify-plain -> sshd plain, plain key" "${E2B[@]}" -i "$(prop user.key.plain)" "$USER_@127.0.0.1" echo ok
 # negative checks: must fail
 neg() { local name=$1; shift; if "$@" >/dev/null 2>"$W/last.err"; then echo "FAIL $name (unexpectedly succeeded)"; fails=$((fails+1)); else echo "PASS $name (refused: $(head -1 "$W/last.err"))"; fi; }
 neg "tinyproxy without credentials refused" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/http_connect_proxycmd.py $TP %h %p" -p "$A" "$USER_@127.0.0.1" echo ok
 neg "tinyproxy wrong password refused" "${SSH[@]}" "${K[@]}" -o ProxyCommand="$HERE/http_connect_proxycmd.py $TP %h %p $TPU:wrong" -p "$A" "$USER_@127.0.0.1" echo ok
 neg "plain key without cert refused" "${SSH[@]}" -p "$A" "$USER_@127.0.0.1" echo ok
+neg "E2B recipe: a key sshd plain does not list refused" "${E2B[@]}" -i "$W/id" "$USER_@127.0.0.1" echo ok
 cp "$W/id" "$W/id-wp"; cp "$W/id.pub" "$W/id-wp.pub"; ssh-keygen -q -s "$(prop ca.user.ed25519)" -I wrong-principal -n someoneelse -V -5m:+1h "$W/id-wp.pub"
 neg "cert with wrong principal refused" "${SSH[@]}" -i "$W/id-wp" -o CertificateFile="$W/id-wp-cert.pub" -p "$A" "$USER_@127.0.0.1" echo ok
 # host cert of A does not list 'vm' (/etc/hosts alias of 127.0.0.1): host check must fail

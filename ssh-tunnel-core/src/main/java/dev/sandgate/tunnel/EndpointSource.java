@@ -54,7 +54,8 @@ public interface EndpointSource {
     }
 
     /**
-     * A WebSocket URL ({@code ws://} or {@code wss://}) by session: a gateway, websockify, websocat.
+     * A WebSocket URL ({@code ws://} or {@code wss://}) by session: a gateway, websockify, websocat. The tunnel is
+     * opened by {@link Transport#webSocket()}, which the builder must be given (its default is HTTP CONNECT).
      *
      * @param urlBySession the URL of each session
      * @return the endpoint source

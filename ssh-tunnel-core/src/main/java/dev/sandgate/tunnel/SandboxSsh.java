@@ -384,6 +384,7 @@ public final class SandboxSsh implements Closeable {
          *         .provider(SandboxProvider.generic(LoginMethod.key("user", keyPair),
          *                 EndpointSource.webSocket(id -> URI.create("wss://" + id + ".sandboxes.example/ssh")),
          *                 TunnelAuth.none(), HostTrust.knownHosts(knownHostsFile)))
+         *         .transport(Transport.webSocket())
          *         .build();
          * }</pre>
          *

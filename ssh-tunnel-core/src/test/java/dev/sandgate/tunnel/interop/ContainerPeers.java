@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -22,7 +23,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 final class ContainerPeers {
     /** Inside the container, where start.sh puts its files. */
     static final String CONTAINER_DIR = "/peers";
-    private static final String[] COPIED = {"ca.user.ed25519", "ca.user.ecdsa", "ca.user.rsa", "ca.host"};
+    private static final String[] COPIED = {"ca.user.ed25519", "ca.user.ecdsa", "ca.user.rsa", "ca.host",
+        "user.key.plain", "host.key.pub", "host.plain.key.pub"};
 
     private static Path started;
 
@@ -59,6 +61,8 @@ final class ContainerPeers {
             String inside = properties.getProperty(key);
             Path outside = local.resolve(Path.of(inside).getFileName().toString());
             container.copyFileFromContainer(inside, outside.toString());
+            // private keys are read only when no one else may read them, as OpenSSH does
+            Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-------"));
             properties.setProperty(key, outside.toString());
         }
         try (Writer writer = Files.newBufferedWriter(local.resolve("peers.properties"))) {

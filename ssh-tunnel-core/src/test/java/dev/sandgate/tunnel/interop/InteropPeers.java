@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,6 +109,21 @@ final class InteropPeers {
     /** A WebSocket through websockify to sshd A. */
     Endpoints websockify() {
         return new Endpoints(null, new Endpoints.WebSocket(URI.create("ws://127.0.0.1:" + port("websockify.port") + "/")));
+    }
+
+    /** E2B's recipe: a session's WebSocket URL, through websockify-plain (which serves any path) to sshd plain. */
+    URI plainWebSocket(String sessionId) {
+        return URI.create("ws://127.0.0.1:" + port("websockify.plain.port") + "/" + sessionId);
+    }
+
+    /** The plain user key that sshd plain's AuthorizedKeysFile lists. */
+    KeyPair plainUserKey() throws IOException {
+        return SshKeyFiles.readKeyPair(Path.of(get("user.key.plain")));
+    }
+
+    /** A host key from {@code host.key.pub} (sshd A's) or {@code host.plain.key.pub} (sshd plain's). */
+    PublicKey hostKey(String key) throws IOException {
+        return SshKeys.parsePublicKey(Files.readString(Path.of(get(key))).trim());
     }
 
     /** A CONNECT target naming sshd A, for {@code Transport.direct()}. */
