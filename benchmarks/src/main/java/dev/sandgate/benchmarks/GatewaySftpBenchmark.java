@@ -14,6 +14,7 @@ import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TransportOptions;
 
 /**
@@ -48,11 +49,11 @@ final class GatewaySftpBenchmark {
             for (int round = 0; round <= rounds; round++) {
                 boolean record = round > 0;
                 for (String path : List.of("localgateway connect", "localgateway websocket")) {
-                    Transport tunnel = path.endsWith("websocket") ? Transport.webSocket() : Transport.httpConnect();
+                    TransportKind tunnel = path.endsWith("websocket") ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT;
                     for (int turn = 0; turn < 2; turn++) {
                         boolean viaTunnel = (turn + round) % 2 == 0;
-                        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                                .transport(viaTunnel ? tunnel : direct).build()) {
+                        SandboxSsh.Builder builder = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token());
+                        try (SandboxSsh ssh = (viaTunnel ? builder.transport(tunnel) : builder.transport(direct)).build()) {
                             double get = Timing.seconds(() -> withFileSystem(ssh, session, fs -> Files.copy(
                                     fs.getPath("big.bin"), downloaded, StandardCopyOption.REPLACE_EXISTING)));
                             double put = Timing.seconds(() -> withFileSystem(ssh, session, fs -> Files.copy(source,

@@ -16,7 +16,7 @@ import dev.sandgate.cert.Credentials;
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.FileCredentials;
 import dev.sandgate.tunnel.SandboxSsh;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TunnelAuth;
 
 /**
@@ -122,17 +122,17 @@ final class Peers {
         switch (route) {
             case DIRECT:
                 return builder.endpoints(id -> new Endpoints(new Endpoints.Connect(squid, target), null))
-                        .tunnelAuth(TunnelAuth.none()).transport(Transport.direct()).build();
+                        .tunnelAuth(TunnelAuth.none()).transport(TransportKind.DIRECT).build();
             case SQUID:
                 return builder.endpoints(id -> new Endpoints(new Endpoints.Connect(squid, target), null))
-                        .tunnelAuth(TunnelAuth.none()).transport(Transport.httpConnect()).build();
+                        .tunnelAuth(TunnelAuth.none()).transport(TransportKind.HTTP_CONNECT).build();
             case TINYPROXY:
                 return builder.endpoints(id -> new Endpoints(new Endpoints.Connect(tinyproxy, target), null))
                         .tunnelAuth(TunnelAuth.basic(get("tinyproxy.user"), get("tinyproxy.password")))
-                        .transport(Transport.httpConnect()).build();
+                        .transport(TransportKind.HTTP_CONNECT).build();
             case WEBSOCKIFY:
                 return builder.endpoints(id -> new Endpoints(null, new Endpoints.WebSocket(websockify)))
-                        .tunnelAuth(TunnelAuth.none()).transport(Transport.webSocket()).build();
+                        .tunnelAuth(TunnelAuth.none()).transport(TransportKind.WEB_SOCKET).build();
             default:
                 throw new IllegalArgumentException(route.name());
         }

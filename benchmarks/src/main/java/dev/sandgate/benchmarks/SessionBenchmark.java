@@ -25,7 +25,7 @@ import dev.sandgate.cert.SshKeys;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 
 /**
  * Connection workloads: connect in a warm JVM, a command round trip on an open connection, and many idle sessions
@@ -57,7 +57,7 @@ final class SessionBenchmark {
             KeyPair key = SshKeys.generate();
             String reused = api.createSession(NewSession.builder().build()).id();
             for (String path : List.of("localgateway connect", "localgateway websocket")) {
-                Transport transport = path.endsWith("websocket") ? Transport.webSocket() : Transport.httpConnect();
+                TransportKind transport = path.endsWith("websocket") ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT;
                 try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
                         .transport(transport).build()) {
                     // each connect goes to a session of its own, so each one mints its certificate

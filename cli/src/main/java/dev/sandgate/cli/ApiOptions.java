@@ -14,6 +14,7 @@ import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TransportOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -167,7 +168,7 @@ final class ApiOptions {
                 .apiUrl(apiUrl())
                 .token(token())
                 .tlsTrust(tlsTrust())
-                .transport(webSocket() ? Transport.webSocket() : Transport.httpConnect())
+                .transport(webSocket() ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT)
                 .build();
     }
 

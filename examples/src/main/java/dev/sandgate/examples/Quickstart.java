@@ -12,7 +12,7 @@ import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.tunnel.ExecResult;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 
 /**
  * The quickstart: starts an in-process LocalGateway, creates a sandbox session, runs a command over HTTP CONNECT and
@@ -30,8 +30,8 @@ public final class Quickstart {
             SandboxSession session = api.createSession(NewSession.builder().metadata("example", "quickstart").build());
             System.out.println("Created session " + session.id() + " (" + session.status() + ")");
 
-            runOver("HTTP CONNECT", Transport.httpConnect(), gateway, session.id());
-            runOver("WebSocket", Transport.webSocket(), gateway, session.id());
+            runOver("HTTP CONNECT", TransportKind.HTTP_CONNECT, gateway, session.id());
+            runOver("WebSocket", TransportKind.WEB_SOCKET, gateway, session.id());
 
             api.deleteSession(session.id());
             System.out.println("Deleted session " + session.id());
@@ -39,7 +39,7 @@ public final class Quickstart {
         System.out.println("Done.");
     }
 
-    private static void runOver(String name, Transport transport, LocalGateway gateway, String sessionId) throws Exception {
+    private static void runOver(String name, TransportKind transport, LocalGateway gateway, String sessionId) throws Exception {
         try (SandboxSsh ssh = SandboxSsh.builder()
                 .apiUrl(gateway.apiUrl())
                 .token(gateway.token())

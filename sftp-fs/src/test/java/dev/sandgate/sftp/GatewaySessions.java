@@ -6,7 +6,7 @@ import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.tunnel.SandboxSsh;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 
 /** Sessions and clients on a test's LocalGateway, made the way a user makes them. */
 final class GatewaySessions {
@@ -28,6 +28,6 @@ final class GatewaySessions {
     /** A client of the gateway over its WebSocket or its HTTP CONNECT transport. */
     static SandboxSsh ssh(LocalGateway gateway, boolean webSocket) {
         return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                .transport(webSocket ? Transport.webSocket() : Transport.httpConnect()).build();
+                .transport(webSocket ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT).build();
     }
 }

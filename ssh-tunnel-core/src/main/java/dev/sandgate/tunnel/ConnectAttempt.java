@@ -96,7 +96,8 @@ final class ConnectAttempt implements AttemptContext {
     @Override
     public Tunnel openTunnel() throws IOException {
         try {
-            tunnel = ObservedTunnel.open(pipeline.transport(), request, pipeline.tunnelListener(), record);
+            Transport transport = pipeline.transports().forEndpoints(request.endpoints());
+            tunnel = ObservedTunnel.open(transport, request, pipeline.tunnelListener(), record);
             return tunnel;
         } catch (IOException e) {
             tunnelNotOpened = e;

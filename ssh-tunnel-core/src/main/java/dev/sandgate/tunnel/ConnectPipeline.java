@@ -10,10 +10,10 @@ import org.apache.sshd.client.session.ClientSession;
 import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
- * What every connect of one {@link SandboxSsh} shares: the MINA client, the transport, the provider's steps, the
+ * What every connect of one {@link SandboxSsh} shares: the MINA client, the transports, the provider's steps, the
  * limits and the listeners. Each {@link #open} runs one {@link ConnectAttempt}.
  */
-record ConnectPipeline(SshClient client, Transport transport, ConnectSteps steps, Duration connectTimeout,
+record ConnectPipeline(SshClient client, Transports transports, ConnectSteps steps, Duration connectTimeout,
         TunnelListener tunnelListener, ConnectionListener connectionListener, Duration keepAliveInterval,
         int keepAliveMisses, ScheduledExecutorService keepAliveTimer) {
 

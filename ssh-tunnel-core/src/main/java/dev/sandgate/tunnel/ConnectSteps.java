@@ -3,11 +3,12 @@ package dev.sandgate.tunnel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A provider's four answers for every session: how to log in, where the tunnel goes, how the tunnel request is
- * authenticated, and how the host is trusted; plus what to close with the {@link SandboxSsh}. Only the login has no
- * default.
+ * authenticated, and how the host is trusted; plus which transport carries the tunnel, when the endpoints leave a
+ * choice, and what to close with the {@link SandboxSsh}. Only the login has no default.
  *
  * <pre>{@code
  * ConnectSteps steps = ConnectSteps.builder(LoginMethod.key("user", keyPair))   // 1. login
@@ -22,6 +23,7 @@ public final class ConnectSteps {
     private final EndpointSource endpoints;
     private final TunnelAuthSource tunnelAuth;
     private final HostTrust hostTrust;
+    private final TransportKind transport;
     private final List<AutoCloseable> resources;
 
     private ConnectSteps(Builder builder) {
@@ -29,6 +31,7 @@ public final class ConnectSteps {
         this.endpoints = builder.endpoints;
         this.tunnelAuth = builder.tunnelAuth;
         this.hostTrust = builder.hostTrust;
+        this.transport = builder.transport;
         this.resources = List.copyOf(builder.resources);
     }
 
@@ -63,6 +66,11 @@ public final class ConnectSteps {
         return hostTrust;
     }
 
+    /** {@return the transport the provider chose, or empty to follow each session's endpoints} */
+    public Optional<TransportKind> transport() {
+        return Optional.ofNullable(transport);
+    }
+
     /** {@return what is closed with the {@link SandboxSsh}} */
     List<AutoCloseable> resources() {
         return resources;
@@ -71,6 +79,7 @@ public final class ConnectSteps {
     /** {@return a builder holding these answers, for overriding some} */
     Builder toBuilder() {
         Builder builder = new Builder(login).endpoints(endpoints).tunnelAuth(tunnelAuth).hostTrust(hostTrust);
+        builder.transport = transport;
         builder.resources.addAll(resources);
         return builder;
     }
@@ -87,6 +96,7 @@ public final class ConnectSteps {
         private EndpointSource endpoints = EndpointSource.minted();
         private TunnelAuthSource tunnelAuth = TunnelAuthSource.sessionCredentialElse(TunnelAuth.none());
         private HostTrust hostTrust = HostTrust.fromApi();
+        private TransportKind transport;
         private final List<AutoCloseable> resources = new ArrayList<>();
 
         private Builder(LoginMethod login) {
@@ -134,6 +144,18 @@ public final class ConnectSteps {
          */
         public Builder hostTrust(HostTrust hostTrust) {
             this.hostTrust = Objects.requireNonNull(hostTrust, "hostTrust");
+            return this;
+        }
+
+        /**
+         * The transport for every session; default none, so that each tunnel follows its session's endpoints (HTTP
+         * CONNECT when they name a proxy, else WebSocket). A {@link SandboxSsh.Builder#transport} overrides it.
+         *
+         * @param kind the transport a gateway that offers several should be reached by
+         * @return this builder
+         */
+        public Builder transport(TransportKind kind) {
+            this.transport = Objects.requireNonNull(kind, "kind");
             return this;
         }
 

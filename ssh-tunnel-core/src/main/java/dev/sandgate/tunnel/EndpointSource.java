@@ -55,7 +55,7 @@ public interface EndpointSource {
 
     /**
      * A WebSocket URL ({@code ws://} or {@code wss://}) by session: a gateway, websockify, websocat. The tunnel is
-     * opened by {@link Transport#webSocket()}, which the builder must be given (its default is HTTP CONNECT).
+     * opened by WebSocket, as every tunnel to a session whose endpoints name only a WebSocket URL.
      *
      * @param urlBySession the URL of each session
      * @return the endpoint source

@@ -16,7 +16,7 @@ import dev.sandgate.cert.CertificateIssuer;
  *         EndpointSource.webSocket(id -> URI.create("wss://8081-" + id + ".e2b.app")),
  *         TunnelAuth.none(),
  *         HostTrust.knownHosts(Path.of("known_hosts")));
- * try (SandboxSsh ssh = SandboxSsh.builder().provider(e2b).transport(Transport.webSocket()).build();
+ * try (SandboxSsh ssh = SandboxSsh.builder().provider(e2b).build();
  *      SshConnection connection = ssh.connect(sandboxId)) {
  *     connection.exec("uname -a");
  * }
@@ -78,8 +78,8 @@ public interface SandboxProvider {
 
     /**
      * A key or certificate you have, a CONNECT or WebSocket endpoint, a host you trust: plain infrastructure (an SSH
-     * server behind websockify, websocat or any CONNECT proxy), minting nothing. For a WebSocket endpoint, give the
-     * builder {@link Transport#webSocket()}: its default transport is HTTP CONNECT.
+     * server behind websockify, websocat or any CONNECT proxy), minting nothing. Each tunnel goes by the kind of
+     * endpoint given: a WebSocket URL by WebSocket, a CONNECT proxy by HTTP CONNECT.
      *
      * @param login      a {@link LoginMethod#key key} or a {@link LoginMethod#certificate certificate}
      * @param endpoints  where each session's tunnel goes

@@ -8,13 +8,6 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
 
@@ -27,10 +20,8 @@ import dev.sandgate.cert.FileCredentials;
 import dev.sandgate.cert.HostResolver;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
-import dev.sandgate.cert.SshKeys;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.internal.TunnelSshClient;
-import dev.sandgate.tunnel.internal.UnboundTransport;
 
 /**
  * SSH into sandbox sessions through their gateway. Build one per application: it is thread-safe, owns one MINA
@@ -46,57 +37,36 @@ import dev.sandgate.tunnel.internal.UnboundTransport;
  * }
  * }</pre>
  *
- * <p>{@link #connect(String)} takes the session's certificate from a {@link CertificateCache} (minting one for a fresh
- * key pair through the API when there is none, renewing it before it runs out), opens a tunnel with the
- * {@link Transport} (HTTP CONNECT unless told otherwise), checks that the server presents a host certificate from
- * a host CA the API named, and logs in with the certificate.
+ * <p>A {@link SandboxProvider} answers, for every session, how to log in, where the tunnel goes, how the tunnel
+ * request is authenticated and how the host is trusted; by default Sandgate's own contract: a certificate minted
+ * through the API for a fresh key (cached, renewed before it runs out), the endpoints the mint answer names, the
+ * host certificate checked against the host CA the API named. {@link #connect(String)} runs those steps in order, in
+ * one {@link ConnectAttempt}.
+ *
+ * <p>This class is a facade: the steps are read in {@link ConnectAttempt}, the provider is chosen from the builder's
+ * settings in {@link ProviderChoice}, and most of this file is the {@link Builder}'s documented setters.
  */
 public final class SandboxSsh implements Closeable {
-    /** How long a pooled I/O thread lives without work. */
-    private static final Duration IO_THREAD_IDLE = Duration.ofSeconds(5);
-
-    private final SandboxApi ownedApi;
-    private final Transport transport;
-    private final boolean ownsTransport;
-    private final ExecutorService ioExecutor;
-    private final ScheduledExecutorService keepAliveTimer;
+    private final ClientThreads threads;
     private final SshClient client;
+    private final Transports transports;
     private final ConnectPipeline pipeline;
     private final ReconnectPolicy reconnectPolicy;
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
-        this.ownedApi = builder.needsApi() ? builder.buildApi() : null;
-        ConnectSteps steps = builder.steps(ownedApi);
-        // a transport chosen without options takes this builder's settings, and then it is ours to close
-        // Tenki's gateway is WebSocket only; every other gateway is reached by HTTP CONNECT unless told otherwise
-        Transport chosen = builder.transport != null ? builder.transport
-                : builder.provider instanceof TenkiProvider ? Transport.webSocket() : Transport.httpConnect();
-        this.ownsTransport = chosen instanceof UnboundTransport;
-        this.transport = ownsTransport ? ((UnboundTransport) chosen).bind(TransportOptions.builder()
+        ConnectSteps steps = ProviderChoice.steps(builder);
+        this.transports = new Transports(builder.transport, steps.transport().orElse(null), TransportOptions.builder()
                 .tlsTrust(builder.tlsTrust)
                 .connectTimeout(builder.connectTimeout)
                 .endpointPolicy(builder.endpointPolicy)
                 .resolver(builder.resolver)
-                .build()) : chosen;
+                .build());
         this.reconnectPolicy = builder.reconnectPolicy;
-        AtomicInteger threads = new AtomicInteger();
-        // tunnel opens and write drains: as many threads as run at once (a blocked send must not hold up another
-        // session's), each ending after a few idle seconds, so a burst of connects leaves no threads behind for long
-        this.ioExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread thread = new Thread(r, "sandgate-io-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.keepAliveTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "sandgate-keepalive");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.client = TunnelSshClient.started(ioExecutor, builder.legacyAlgorithms);
-        this.pipeline = new ConnectPipeline(client, transport, steps, builder.connectTimeout, builder.tunnelListener,
-                builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, keepAliveTimer);
+        this.threads = new ClientThreads();
+        this.client = TunnelSshClient.started(threads.io, builder.legacyAlgorithms);
+        this.pipeline = new ConnectPipeline(client, transports, steps, builder.connectTimeout, builder.tunnelListener,
+                builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, threads.keepAlive);
     }
 
     /** {@return a new builder} */
@@ -106,7 +76,8 @@ public final class SandboxSsh implements Closeable {
 
     /**
      * Opens an authenticated SSH connection to a sandbox session, within the builder's {@code connectTimeout} for
-     * everything: the certificate mint, the tunnel, the key exchange and the login.
+     * everything: the certificate mint, the tunnel, the key exchange and the login. The steps are
+     * {@link ConnectAttempt}'s, in order, with the provider's answers.
      *
      * <p>Whether the API or the gateway said no, {@link dev.sandgate.cert.Refusal#of(Throwable)} tells why in the
      * same terms.
@@ -139,8 +110,8 @@ public final class SandboxSsh implements Closeable {
     }
 
     /**
-     * Closes every connection and releases threads; the API client and the transport too, when this instance built
-     * them (a transport given with its own {@link TransportOptions} stays open for its owner).
+     * Closes every connection and releases threads; the API client and the transports too, when this instance made
+     * them (a {@link Transport} given to {@link Builder#transport(Transport)} stays open for its owner).
      */
     @Override
     public void close() throws IOException {
@@ -154,8 +125,8 @@ public final class SandboxSsh implements Closeable {
         } catch (RuntimeException e) {
             failure = new IOException("Stopping the SSH client failed", e);
         }
-        ioExecutor.shutdown();
-        keepAliveTimer.shutdownNow();
+        threads.shutdown();
+        transports.close();
         for (AutoCloseable resource : pipeline.steps().resources()) {
             try {
                 resource.close();
@@ -168,12 +139,6 @@ public final class SandboxSsh implements Closeable {
                 }
             }
         }
-        if (ownsTransport) {
-            transport.close();
-        }
-        if (ownedApi != null) {
-            ownedApi.close();
-        }
         if (failure != null) {
             throw failure;
         }
@@ -181,7 +146,7 @@ public final class SandboxSsh implements Closeable {
 
     @Override
     public String toString() {
-        return "SandboxSsh{transport=" + transport + ", " + pipeline.steps() + "}";
+        return "SandboxSsh{transport=" + transports + ", " + pipeline.steps() + "}";
     }
 
     /**
@@ -189,37 +154,34 @@ public final class SandboxSsh implements Closeable {
      * certificates and the same token opens tunnels), or a custom {@link #issuer} plus the tunnel {@link #token}.
      */
     public static final class Builder {
-        private final SandboxApi.Builder apiBuilder = SandboxApi.builder();
-        private CertificateIssuer issuer;
-        private CertificateCache certificates;
-        private CertificateListener certificateListener = CertificateListener.NONE;
-        private String token;
-        private TunnelAuth tunnelAuth;
-        private TunnelListener tunnelListener = TunnelListener.NONE;
-        private TlsTrust tlsTrust = TlsTrust.system();
-        private Transport transport;
-        private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration certificateTtl = Duration.ofMinutes(30);
-        private ReconnectPolicy reconnectPolicy = ReconnectPolicy.off();
-        private ConnectionListener connectionListener = ConnectionListener.NONE;
-        private Duration keepAliveInterval = Duration.ofSeconds(15);
-        private int keepAliveMisses = 3;
-        private String keyLoginUser;
-        private KeyPair keyLoginPair;
-        private FileCredentials fileCredentials;
-        private Function<String, Endpoints> endpoints;
-        private Path knownHosts;
-        private SandboxProvider provider;
-        private HostTrust hostTrust;
-        private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
-        private HostResolver resolver = HostResolver.SYSTEM;
-        private boolean legacyAlgorithms;
+        final SandboxApi.Builder apiBuilder = SandboxApi.builder();
+        CertificateIssuer issuer;
+        CertificateCache certificates;
+        CertificateListener certificateListener = CertificateListener.NONE;
+        String token;
+        TunnelAuth tunnelAuth;
+        TunnelListener tunnelListener = TunnelListener.NONE;
+        TlsTrust tlsTrust = TlsTrust.system();
+        Transport transport;
+        TransportKind transportKind;
+        Duration connectTimeout = Duration.ofSeconds(30);
+        Duration certificateTtl = Duration.ofMinutes(30);
+        ReconnectPolicy reconnectPolicy = ReconnectPolicy.off();
+        ConnectionListener connectionListener = ConnectionListener.NONE;
+        Duration keepAliveInterval = Duration.ofSeconds(15);
+        int keepAliveMisses = 3;
+        String keyLoginUser;
+        KeyPair keyLoginPair;
+        FileCredentials fileCredentials;
+        Function<String, Endpoints> endpoints;
+        Path knownHosts;
+        SandboxProvider provider;
+        HostTrust hostTrust;
+        EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
+        HostResolver resolver = HostResolver.SYSTEM;
+        boolean legacyAlgorithms;
 
         private Builder() {
-            String envToken = System.getenv(SandboxApi.ENV_API_TOKEN);
-            if (envToken != null && !envToken.isBlank()) {
-                token = envToken.trim();
-            }
         }
 
         /**
@@ -384,7 +346,7 @@ public final class SandboxSsh implements Closeable {
          *         .provider(SandboxProvider.generic(LoginMethod.key("user", keyPair),
          *                 EndpointSource.webSocket(id -> URI.create("wss://" + id + ".sandboxes.example/ssh")),
          *                 TunnelAuth.none(), HostTrust.knownHosts(knownHostsFile)))
-         *         .transport(Transport.webSocket())
+         *         .transport(TransportKind.WEB_SOCKET)
          *         .build();
          * }</pre>
          *
@@ -494,16 +456,30 @@ public final class SandboxSsh implements Closeable {
         }
 
         /**
-         * How tunnels are opened; default {@link Transport#httpConnect()}. A transport chosen without options
-         * ({@code Transport.webSocket()}) takes this builder's {@link #tlsTrust} and {@link #connectTimeout}, and is
-         * closed with the {@link SandboxSsh}; one made with its own {@link TransportOptions} keeps them and stays
-         * the caller's to close.
+         * Which built-in transport opens tunnels, over the provider's choice; default none, so that each tunnel
+         * follows its session's endpoints (HTTP CONNECT when they name a proxy, else WebSocket). The transport is
+         * made with this builder's {@link #tlsTrust}, {@link #connectTimeout}, {@link #endpointPolicy} and
+         * {@link #resolver}, and closed with the {@link SandboxSsh}.
          *
-         * @param transport the transport
+         * @param kind the transport, e.g. {@link TransportKind#WEB_SOCKET} where the mint answer names both
+         * @return this builder
+         */
+        public Builder transport(TransportKind kind) {
+            this.transportKind = Objects.requireNonNull(kind, "kind");
+            this.transport = null;
+            return this;
+        }
+
+        /**
+         * A transport of your own, used as it is for every tunnel (its own {@link TransportOptions}, not this
+         * builder's settings) and left open when the {@link SandboxSsh} closes: for sharing one between several.
+         *
+         * @param transport the transport, which stays yours to close
          * @return this builder
          */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            this.transportKind = null;
             return this;
         }
 
@@ -552,68 +528,6 @@ public final class SandboxSsh implements Closeable {
 
 
         /**
-         * The four connect steps: the provider's (chosen, or implied by this builder's settings), with the settings made
-         * explicitly here put over its answers.
-         */
-        private ConnectSteps steps(SandboxApi api) {
-            ProviderContext context = new ProviderContext(tlsTrust, endpointPolicy, resolver, connectTimeout,
-                    certificateTtl, certificateListener);
-            ConnectSteps.Builder steps = chosenProvider(api).steps(context).toBuilder();
-            if (endpoints != null) {
-                steps.endpoints(EndpointSource.given(endpoints));
-            }
-            if (tunnelAuth != null) {
-                steps.tunnelAuth(tunnelAuth);
-            }
-            if (knownHosts != null) {
-                steps.hostTrust(HostTrust.fromApi().whenApiNamesNone(HostTrust.knownHosts(knownHosts)));
-            }
-            if (hostTrust != null) {
-                steps.hostTrust(hostTrust);
-            }
-            return steps.build();
-        }
-
-        /** The provider set, else the one this builder's settings imply: generic for a given login, else Sandgate's. */
-        private SandboxProvider chosenProvider(SandboxApi api) {
-            if (provider != null) {
-                return provider;
-            }
-            if (givenLogin()) {
-                LoginMethod login = keyLoginPair != null ? LoginMethod.key(keyLoginUser, keyLoginPair)
-                        : LoginMethod.certificate(fileCredentials);
-                // endpoints(...) and knownHosts(...) are laid over it as over any provider's answers
-                return SandboxProvider.generic(login, EndpointSource.minted(),
-                        token != null ? TunnelAuth.bearer(token) : TunnelAuth.none(),
-                        HostTrust.fromApi());
-            }
-            TunnelAuth accountAuth = token != null ? TunnelAuth.bearer(token) : TunnelAuth.none();
-            if (certificates != null) {
-                return context -> ConnectSteps.builder(LoginMethod.mint(certificates))
-                        .tunnelAuth(TunnelAuthSource.sessionCredentialElse(accountAuth))
-                        .build();
-            }
-            return SandboxProvider.sandgate(api != null ? api : issuer, accountAuth);
-        }
-
-        private boolean givenLogin() {
-            return keyLoginPair != null || fileCredentials != null;
-        }
-
-        private boolean needsApi() {
-            return provider == null && issuer == null && certificates == null && !givenLogin();
-        }
-
-        private SandboxApi buildApi() {
-            try {
-                return apiBuilder.build();
-            } catch (IllegalStateException missing) {
-                throw new IllegalStateException("No sandbox API URL: call apiUrl(...), set " + SandboxApi.ENV_API_URL
-                        + ", or give an issuer(...) or certificateCache(...)", missing);
-            }
-        }
-
-        /**
          * Builds the entry point.
          *
          * @return the sandbox ssh
@@ -621,17 +535,7 @@ public final class SandboxSsh implements Closeable {
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */
         public SandboxSsh build() {
-            if (provider != null && (givenLogin() || issuer != null || certificates != null)) {
-                throw new IllegalStateException("provider(...) chooses the login: give it, or keyLogin(...),"
-                        + " certificateLogin(...), issuer(...) or certificateCache(...), not both");
-            }
-            if (provider == null && token == null && (needsApi() || tunnelAuth == null)) {
-                throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
-            }
-            if (givenLogin() && (endpoints == null || knownHosts == null)) {
-                throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing, so nothing names"
-                        + " the session's endpoints or host: give endpoints(...) and knownHosts(...) too");
-            }
+            ProviderChoice.check(this);
             return new SandboxSsh(this);
         }
     }

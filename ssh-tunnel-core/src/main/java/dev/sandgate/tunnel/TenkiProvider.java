@@ -29,7 +29,7 @@ import dev.sandgate.cert.TenkiApi;
  * own SDKs read them: the token from {@code TENKI_AUTH_TOKEN} then {@code TENKI_API_KEY}; the API from
  * {@code TENKI_API_ENDPOINT} then {@code TENKI_API_URL} then {@code https://api.tenki.cloud}; the gateway from
  * {@code TENKI_SANDBOX_GATEWAY_URL}, then {@code ListActiveSSHGateways}, then {@code sandbox-gateway.} and the API's
- * host. With this provider a {@link SandboxSsh} uses the WebSocket transport unless its builder names another. The
+ * host. Its gateway is WebSocket only, so this provider chooses {@link TransportKind#WEB_SOCKET}. The
  * API client trusts, resolves and keeps to the {@link SandboxSsh.Builder}'s TLS trust, resolver and
  * endpoint policy, and closes with the {@link SandboxSsh}.
  */
@@ -81,6 +81,7 @@ public final class TenkiProvider implements SandboxProvider {
                 .endpoints(EndpointSource.minted())
                 .tunnelAuth(tunnelAuth(chosen))
                 .hostTrust(hostTrust)
+                .transport(TransportKind.WEB_SOCKET)
                 .closeWith(tenki)
                 .build();
     }

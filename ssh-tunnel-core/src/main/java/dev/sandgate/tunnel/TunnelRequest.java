@@ -10,7 +10,7 @@ import dev.sandgate.cert.Endpoints;
  * opening may take.
  *
  * <pre>{@code
- * try (Transport transport = Transport.httpConnect()) {
+ * try (Transport transport = Transport.httpConnect(TransportOptions.defaults())) {
  *     Tunnel tunnel = transport.open(new TunnelRequest("sess-1", issued.endpoints(), token));
  * }
  * }</pre>

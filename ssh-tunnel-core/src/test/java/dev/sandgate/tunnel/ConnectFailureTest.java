@@ -51,8 +51,8 @@ class ConnectFailureTest {
     enum Kind {
         CONNECT, WEBSOCKET;
 
-        Transport transport() {
-            return this == CONNECT ? Transport.httpConnect() : Transport.webSocket();
+        TransportKind transport() {
+            return this == CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET;
         }
     }
 

@@ -52,8 +52,8 @@ class EndpointPolicyTest {
                             URI.create("ws://" + host + ":" + port + "/v1/sessions/" + sessionId + "/ssh/websocket")));
         }
 
-        Transport transport() {
-            return this == CONNECT ? Transport.httpConnect() : Transport.webSocket();
+        TransportKind transport() {
+            return this == CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET;
         }
     }
 

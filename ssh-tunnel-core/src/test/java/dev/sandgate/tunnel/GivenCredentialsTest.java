@@ -56,7 +56,7 @@ class GivenCredentialsTest {
         return Files.write(directory.resolve("known_hosts"), List.of(lines));
     }
 
-    private static SandboxSsh keyLogin(LocalGateway gateway, KeyPair key, Path knownHosts, Transport transport) {
+    private static SandboxSsh keyLogin(LocalGateway gateway, KeyPair key, Path knownHosts, TransportKind transport) {
         return SandboxSsh.builder()
                 .keyLogin(gateway.sshUsername(), key)
                 .endpoints(id -> endpoints(gateway, id))
@@ -74,7 +74,7 @@ class GivenCredentialsTest {
                 KeyPair key = SshKeys.generate();
                 String sessionId = sessionFor(gateway, key);
                 Path file = knownHosts("# a comment", sessionId + " " + gateway.hostKeyLine(sessionId));
-                for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+                for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
                     try (SandboxSsh ssh = keyLogin(gateway, key, file, transport);
                          SshConnection connection = ssh.connect(sessionId)) {
                         assertEquals("key\n", connection.exec("echo key").stdoutText());
@@ -91,7 +91,7 @@ class GivenCredentialsTest {
                 KeyPair key = SshKeys.generate();
                 String sessionId = sessionFor(gateway, key);
                 Path file = knownHosts(hashed(sessionId) + " " + gateway.hostKeyLine(sessionId));
-                try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect());
+                try (SandboxSsh ssh = keyLogin(gateway, key, file, TransportKind.HTTP_CONNECT);
                      SshConnection connection = ssh.connect(sessionId)) {
                     assertEquals(0, connection.exec("true").exitCode());
                 }
@@ -104,7 +104,7 @@ class GivenCredentialsTest {
                 KeyPair key = SshKeys.generate();
                 String sessionId = sessionFor(gateway, key);
                 Path file = knownHosts("other-host " + gateway.hostKeyLine(sessionId));
-                try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect())) {
+                try (SandboxSsh ssh = keyLogin(gateway, key, file, TransportKind.HTTP_CONNECT)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("never trusted on first use"), refused.getMessage());
@@ -123,7 +123,7 @@ class GivenCredentialsTest {
                 KeyPair key = SshKeys.generate();
                 String sessionId = sessionFor(gateway, key);
                 Path file = knownHosts(sessionId + " " + SshKeys.publicKeyLine(SshKeys.generate().getPublic()));
-                try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect())) {
+                try (SandboxSsh ssh = keyLogin(gateway, key, file, TransportKind.HTTP_CONNECT)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
                     assertTrue(refused.getMessage().contains("impostor"), refused.getMessage());
@@ -141,7 +141,7 @@ class GivenCredentialsTest {
                 String listed = sessionId + " " + gateway.hostKeyLine(sessionId);
                 for (List<String> lines : List.of(List.of(revoked, listed), List.of(listed, revoked))) {
                     Path file = knownHosts(lines.toArray(String[]::new));
-                    try (SandboxSsh ssh = keyLogin(gateway, key, file, Transport.httpConnect())) {
+                    try (SandboxSsh ssh = keyLogin(gateway, key, file, TransportKind.HTTP_CONNECT)) {
                         HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                                 () -> ssh.connect(sessionId), lines.toString());
                         assertTrue(refused.getMessage().contains("@revoked"), refused.getMessage());
@@ -156,7 +156,7 @@ class GivenCredentialsTest {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
                 String sessionId = sessionFor(gateway, SshKeys.generate());
                 Path file = knownHosts(sessionId + " " + gateway.hostKeyLine(sessionId));
-                try (SandboxSsh ssh = keyLogin(gateway, SshKeys.generate(), file, Transport.httpConnect())) {
+                try (SandboxSsh ssh = keyLogin(gateway, SshKeys.generate(), file, TransportKind.HTTP_CONNECT)) {
                     assertThrows(AuthenticationException.class, () -> ssh.connect(sessionId));
                 }
             }

@@ -209,7 +209,7 @@ class HostTrustTest {
                 SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
                         EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()),
                         HostTrust.acceptNew(file));
-                try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket()).build()) {
+                try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).build()) {
                     ssh.connect(first).close();
                     String recorded = Files.readAllLines(file).get(0);
                     assertTrue(recorded.startsWith("[127.0.0.1]:" + gateway.webSocketUrl(first).getPort() + " "),
@@ -231,7 +231,7 @@ class HostTrustTest {
                 for (HostTrust trust : List.of(HostTrust.acceptNew(file), HostTrust.knownHosts(file))) {
                     SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
                             EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()), trust);
-                    try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket())
+                    try (SandboxSsh ssh = SandboxSsh.builder().provider(provider)
                             .build();
                          SshConnection connection = ssh.connect(sessionId)) {
                         assertEquals(0, connection.exec("true").exitCode(), trust.toString());

@@ -37,7 +37,7 @@ class ProviderTest {
             SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
                     EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()),
                     HostTrust.knownHosts(knownHosts));
-            try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).transport(Transport.webSocket()).build();
+            try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).build();
                  SshConnection connection = ssh.connect(sessionId)) {
                 assertEquals("generic\n", connection.exec("echo generic").stdoutText());
                 assertEquals(0, gateway.certificatesMinted(sessionId));

@@ -56,7 +56,7 @@ class ReconnectTest {
         }
     }
 
-    private static SandboxSsh ssh(LocalGateway gateway, boolean tls, Transport transport, ReconnectPolicy policy,
+    private static SandboxSsh ssh(LocalGateway gateway, boolean tls, TransportKind transport, ReconnectPolicy policy,
             Events events, Duration ttl) {
         return SandboxSsh.builder()
                 .apiUrl(tls ? gateway.tlsApiUrl() : gateway.apiUrl())
@@ -88,7 +88,7 @@ class ReconnectTest {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
         Events events = new Events();
-        Transport transport = clients == GatewayClients.CONNECT ? Transport.httpConnect() : Transport.webSocket();
+        TransportKind transport = clients == GatewayClients.CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET;
         try (SandboxSsh ssh = ssh(gateway, false, transport, ReconnectPolicy.attempts(3, Duration.ofMillis(100)),
                 events, Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
@@ -117,7 +117,7 @@ class ReconnectTest {
         String sessionId = GatewayClients.newSession(gateway);
         Events events = new Events();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try (SandboxSsh ssh = ssh(gateway, false, Transport.webSocket(), ReconnectPolicy.attempts(3, Duration.ofMillis(50)),
+        try (SandboxSsh ssh = ssh(gateway, false, TransportKind.WEB_SOCKET, ReconnectPolicy.attempts(3, Duration.ofMillis(50)),
                 events, Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
             for (int round = 1; round <= 5; round++) {
@@ -142,7 +142,7 @@ class ReconnectTest {
     void anExpiredCertificateIsMintedAnewOnReconnect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
-        try (SandboxSsh ssh = ssh(gateway, false, Transport.httpConnect(), ReconnectPolicy.attempts(2, Duration.ZERO),
+        try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(2, Duration.ZERO),
                 new Events(), Duration.ofSeconds(2));
              SshConnection connection = ssh.connect(sessionId)) {
             cut(gateway, sessionId, connection);
@@ -157,7 +157,7 @@ class ReconnectTest {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
         Events events = new Events();
-        try (SandboxSsh ssh = ssh(gateway, false, Transport.httpConnect(), ReconnectPolicy.off(), events,
+        try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.off(), events,
                 Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
             cut(gateway, sessionId, connection);
@@ -170,7 +170,7 @@ class ReconnectTest {
     void aCommandInFlightWhenTheTunnelDiesFailsAndIsNotRunAgain() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
-        try (SandboxSsh ssh = ssh(gateway, false, Transport.httpConnect(), ReconnectPolicy.attempts(3, Duration.ZERO),
+        try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(3, Duration.ZERO),
                 new Events(), Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
             Thread cutter = new Thread(() -> {
@@ -193,7 +193,7 @@ class ReconnectTest {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
         Events events = new Events();
-        try (SandboxSsh ssh = ssh(gateway, false, Transport.httpConnect(), ReconnectPolicy.attempts(2, Duration.ofMillis(50)),
+        try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(2, Duration.ofMillis(50)),
                 events, Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
             gateway.pauseSession(sessionId);

@@ -24,7 +24,7 @@ class TransportLifecycleTest {
     void aTransportChosenWithoutOptionsTakesTheBuildersTlsTrust() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = GatewayClients.newSession(gateway);
-        for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+        for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
             // the TLS API hands out https:// and wss:// endpoints, trusted only through the builder's tlsTrust
             try (SandboxSsh ssh = SandboxSsh.builder()
                     .apiUrl(gateway.tlsApiUrl())
@@ -50,7 +50,7 @@ class TransportLifecycleTest {
         TlsTrust fromStore = TlsTrust.trustStore(store);
         TlsTrust own = TlsTrust.of(fromStore.sslContext(), fromStore.trustManager());
         for (TlsTrust trust : List.of(fromStore, own)) {
-            for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+            for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
                 try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.tlsApiUrl()).token(gateway.token())
                         .tlsTrust(trust).transport(transport).build();
                      SshConnection connection = ssh.connect(sessionId)) {
@@ -136,5 +136,51 @@ class TransportLifecycleTest {
             left = LeakCheck.ownedThreadsSince(before);
         }
         assertEquals(Set.of(), left, "threads left running after close");
+    }
+
+    @Test
+    void withNoTransportChosenEachTunnelFollowsItsSessionsEndpoints() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        // the mint answer names a CONNECT proxy and a WebSocket URL: the proxy is taken
+        String minted = GatewayClients.newSession(gateway);
+        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();
+             SshConnection connection = ssh.connect(minted)) {
+            assertEquals(0, connection.exec("true").exitCode());
+            assertTrue(connection.toString().contains("HTTP CONNECT"), connection.toString());
+        }
+        // a provider that names only a WebSocket URL: the WebSocket is taken, with nothing else said
+        java.security.KeyPair key = dev.sandgate.cert.SshKeys.generate();
+        String keyed = GivenCredentialsTest.sessionFor(gateway, key);
+        java.nio.file.Path knownHosts = java.nio.file.Files.createTempFile("known_hosts", "");
+        try {
+            java.nio.file.Files.writeString(knownHosts, "@cert-authority * "
+                    + dev.sandgate.cert.SshKeys.publicKeyLine(gateway.hostCaPublicKey()) + "\n");
+            SandboxProvider provider = SandboxProvider.generic(LoginMethod.key(gateway.sshUsername(), key),
+                    EndpointSource.webSocket(gateway::webSocketUrl), TunnelAuth.bearer(gateway.token()),
+                    HostTrust.knownHosts(knownHosts));
+            try (SandboxSsh ssh = SandboxSsh.builder().provider(provider).build();
+                 SshConnection connection = ssh.connect(keyed)) {
+                assertEquals(0, connection.exec("true").exitCode());
+                assertTrue(connection.toString().contains("WebSocket"), connection.toString());
+            }
+        } finally {
+            java.nio.file.Files.delete(knownHosts);
+        }
+    }
+
+    @Test
+    void aTransportOfOnesOwnServesSeveralAndStaysOpenWhenEachCloses() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = GatewayClients.newSession(gateway);
+        try (Transport shared = Transport.webSocket(TransportOptions.defaults())) {
+            for (int i = 0; i < 2; i++) {
+                try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                        .transport(shared).build();
+                     SshConnection connection = ssh.connect(sessionId)) {
+                    assertEquals(0, connection.exec("true").exitCode(), "SandboxSsh number " + (i + 1));
+                    assertTrue(connection.toString().contains("WebSocket"), connection.toString());
+                }
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ class TunnelFaultTest {
             return SandboxSsh.builder()
                     .apiUrl(gateway.apiUrl())
                     .token(gateway.token())
-                    .transport(this == CONNECT ? Transport.httpConnect() : Transport.webSocket())
+                    .transport(this == CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET)
                     .keepAlive(keepAlive, 3)
                     .build();
         }

@@ -75,7 +75,7 @@ class TunnelListenerTest {
 
         SandboxSsh ssh(LocalGateway gateway, TunnelListener listener) {
             return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                    .transport(this == CONNECT ? Transport.httpConnect() : Transport.webSocket())
+                    .transport(this == CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET)
                     .tunnelListener(listener)
                     .build();
         }

@@ -127,7 +127,7 @@ class TunnelRefusalTest {
             LocalGateway gateway = GATEWAY.gateway();
             String sessionId = GatewayClients.newSession(gateway);
             SandboxApi api = GatewayClients.api(gateway);
-            for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
+            for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
                 try (SandboxSsh ssh = SandboxSsh.builder()
                         .issuer(api)
                         .token("wrong-token-for-tunnels")
@@ -152,12 +152,15 @@ class TunnelRefusalTest {
             }
             Endpoints endpoints = new Endpoints(new Endpoints.Connect(URI.create("http://127.0.0.1:" + port), "s:22"),
                     new Endpoints.WebSocket(URI.create("ws://127.0.0.1:" + port + "/ws")));
-            for (Transport transport : List.of(Transport.httpConnect(), Transport.webSocket())) {
-                TunnelException failed = assertThrows(TunnelException.class,
-                        () -> transport.open(new TunnelRequest("s", endpoints, "token-xyz")));
-                assertFalse(failed instanceof TunnelRefusedException, failed.toString());
-                assertTrue(failed.getMessage().contains("127.0.0.1:" + port), failed.getMessage());
-                assertFalse(failed.getMessage().contains("token-xyz"), failed.getMessage());
+            for (Transport transport : List.of(Transport.httpConnect(TransportOptions.defaults()),
+                    Transport.webSocket(TransportOptions.defaults()))) {
+                try (transport) {
+                    TunnelException failed = assertThrows(TunnelException.class,
+                            () -> transport.open(new TunnelRequest("s", endpoints, "token-xyz")));
+                    assertFalse(failed instanceof TunnelRefusedException, failed.toString());
+                    assertTrue(failed.getMessage().contains("127.0.0.1:" + port), failed.getMessage());
+                    assertFalse(failed.getMessage().contains("token-xyz"), failed.getMessage());
+                }
             }
         }
     }

@@ -35,7 +35,7 @@ import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.tunnel.RemoteProcess;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 
 /**
  * The hot paths, in process against the LocalGateway (its SSH server runs in the same JVM, so both ends are
@@ -77,7 +77,7 @@ public class HotPaths {
             session = api.createSession(NewSession.builder().build()).id();
         }
         ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                .transport("websocket".equals(transport) ? Transport.webSocket() : Transport.httpConnect()).build();
+                .transport("websocket".equals(transport) ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT).build();
         connection = ssh.connect(session);
         files = SandboxFileSystems.open(connection);
         source = files.getPath("jmh-source.bin");

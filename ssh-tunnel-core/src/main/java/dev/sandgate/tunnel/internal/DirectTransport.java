@@ -17,7 +17,7 @@ import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRequest;
 
-/** Plain TCP to the SSH server, no gateway in between. Not API: see {@link Transport#direct()}. */
+/** Plain TCP to the SSH server, no gateway in between. Not API: see {@link dev.sandgate.tunnel.TransportKind#DIRECT}. */
 public final class DirectTransport implements Transport {
     private final TransportOptions options;
     private final InetSocketAddress fixedAddress;
@@ -61,6 +61,11 @@ public final class DirectTransport implements Transport {
             close(socket);
             throw new TunnelException(description + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Holds no threads or connections: each tunnel is its own socket, closed by its connection. */
+    @Override
+    public void close() {
     }
 
     private static URI sshUri(InetSocketAddress address) throws TunnelException {

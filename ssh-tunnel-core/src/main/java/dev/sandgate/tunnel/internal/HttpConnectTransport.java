@@ -27,7 +27,7 @@ import dev.sandgate.tunnel.TunnelRequest;
 /**
  * Opens tunnels with HTTP CONNECT through a {@code http://} or {@code https://} proxy. A 401 or 407 challenge is
  * answered once, on a new connection, when the request's {@link TunnelAuth} has an answer. Not API: see
- * {@link Transport#httpConnect()}.
+ * {@link Transport#httpConnect(TransportOptions)}.
  */
 public final class HttpConnectTransport implements Transport {
     static final String POLICY_SETTING = "SandboxSsh.Builder.endpointPolicy (or TransportOptions.endpointPolicy)";
@@ -41,31 +41,21 @@ public final class HttpConnectTransport implements Transport {
     @Override
     public Tunnel open(TunnelRequest request) throws IOException {
         Endpoints.Connect endpoint = request.endpoints().connect().orElseThrow(() -> new TunnelException(
-                "Session " + request.sessionId() + " has no HTTP CONNECT endpoint; use Transport.webSocket()"));
+                "Session " + request.sessionId() + " has no HTTP CONNECT endpoint; choose TransportKind.WEB_SOCKET"));
         String refusal = options.endpointPolicy().refusal(endpoint.proxyUrl(), true, POLICY_SETTING);
         if (refusal != null) {
             throw new EndpointNotAllowedException("HTTP CONNECT " + endpoint.target() + " was not attempted: " + refusal);
         }
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
-        Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.HTTP_CONNECT);
-        List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
         String readerName = "sandgate-tunnel " + request.sessionId();
-        TunnelAttempt first = attempt(endpoint, headers, deadline, limit, secrets, readerName);
-        if (first.tunnel != null) {
-            return first.tunnel;
-        }
-        Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
-                : request.auth().answerChallenge(TunnelAuth.Kind.HTTP_CONNECT, first.challenges);
-        if (answer.isEmpty()) {
-            throw first.refusal;
-        }
-        secrets.addAll(GatewayErrorBody.secrets(answer.get()));
-        TunnelAttempt second = attempt(endpoint, answer.get(), deadline, limit, secrets, readerName);
-        if (second.tunnel != null) {
-            return second.tunnel;
-        }
-        throw second.refusal;
+        return TunnelAttempt.answeringOneChallenge(request.auth(), TunnelAuth.Kind.HTTP_CONNECT, deadline,
+                (headers, secrets) -> attempt(endpoint, headers, deadline, limit, secrets, readerName));
+    }
+
+    /** Holds no threads or connections: each tunnel is its own socket, closed by its connection. */
+    @Override
+    public void close() {
     }
 
     private TunnelAttempt attempt(Endpoints.Connect endpoint, Map<String, String> headers, long deadline, Duration limit,

@@ -1,8 +1,13 @@
 package dev.sandgate.tunnel.internal;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelAuth;
 import dev.sandgate.tunnel.TunnelRefusedException;
 
 /**
@@ -18,6 +23,38 @@ final class TunnelAttempt {
         this.tunnel = tunnel;
         this.refusal = refusal;
         this.challenges = challenges;
+    }
+
+    /** One handshake on a new connection with these headers; a refusal's body is cleaned of {@code secrets}. */
+    @FunctionalInterface
+    interface Handshake {
+        TunnelAttempt attempt(Map<String, String> headers, List<String> secrets) throws IOException;
+    }
+
+    /**
+     * The tunnel of a first handshake with the auth's headers, or, when that one was refused with a 401 or 407
+     * challenge the auth can answer and time is left, of a second handshake with the answer; else the last refusal.
+     * Both transports open their tunnels this way.
+     */
+    static Tunnel answeringOneChallenge(TunnelAuth auth, TunnelAuth.Kind kind, long deadline, Handshake handshake)
+            throws IOException {
+        Map<String, String> headers = auth.headers(kind);
+        List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
+        TunnelAttempt first = handshake.attempt(headers, secrets);
+        if (first.tunnel != null) {
+            return first.tunnel;
+        }
+        Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
+                : auth.answerChallenge(kind, first.challenges);
+        if (answer.isEmpty() || deadline - System.nanoTime() <= 0) {
+            throw first.refusal;
+        }
+        secrets.addAll(GatewayErrorBody.secrets(answer.get()));
+        TunnelAttempt second = handshake.attempt(answer.get(), secrets);
+        if (second.tunnel != null) {
+            return second.tunnel;
+        }
+        throw second.refusal;
     }
 
     static TunnelAttempt opened(Tunnel tunnel) {

@@ -38,7 +38,7 @@ import dev.sandgate.tunnel.TunnelRequest;
  * {@link TunnelAuth} has an answer; redirects are not followed: the upgrade goes where the API said, or nowhere. No
  * extension is offered (a compressed message could not be bounded). Incoming messages are bounded by
  * {@link TransportOptions#maxWebSocketMessage()}. Each tunnel has a reader thread; one timer thread per transport
- * sends the pings. Not API: see {@link Transport#webSocket()}.
+ * sends the pings. Not API: see {@link Transport#webSocket(TransportOptions)}.
  */
 public final class WebSocketTransport implements Transport {
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -73,7 +73,7 @@ public final class WebSocketTransport implements Transport {
             throw new IllegalStateException(this + " is closed");
         }
         Endpoints.WebSocket endpoint = request.endpoints().webSocket().orElseThrow(() -> new TunnelException(
-                "Session " + request.sessionId() + " has no WebSocket endpoint; use Transport.httpConnect()"));
+                "Session " + request.sessionId() + " has no WebSocket endpoint; choose TransportKind.HTTP_CONNECT"));
         URI url = endpoint.url();
         String refusal = options.endpointPolicy().refusal(url, true, HttpConnectTransport.POLICY_SETTING);
         if (refusal != null) {
@@ -85,23 +85,8 @@ public final class WebSocketTransport implements Transport {
         String threadName = "sandgate-tunnel " + request.sessionId();
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
-        Map<String, String> headers = request.auth().headers(TunnelAuth.Kind.WEBSOCKET);
-        List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
-        TunnelAttempt first = attempt(url, headers, deadline, limit, description, threadName, secrets);
-        if (first.tunnel != null) {
-            return first.tunnel;
-        }
-        Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
-                : request.auth().answerChallenge(TunnelAuth.Kind.WEBSOCKET, first.challenges);
-        if (answer.isEmpty() || deadline - System.nanoTime() <= 0) {
-            throw first.refusal;
-        }
-        secrets.addAll(GatewayErrorBody.secrets(answer.get()));
-        TunnelAttempt second = attempt(url, answer.get(), deadline, limit, description, threadName, secrets);
-        if (second.tunnel != null) {
-            return second.tunnel;
-        }
-        throw second.refusal;
+        return TunnelAttempt.answeringOneChallenge(request.auth(), TunnelAuth.Kind.WEBSOCKET, deadline,
+                (headers, secrets) -> attempt(url, headers, deadline, limit, description, threadName, secrets));
     }
 
     private TunnelAttempt attempt(URI url, Map<String, String> headers, long deadline, Duration limit, String description,

@@ -35,7 +35,7 @@ import dev.sandgate.tunnel.LoginMethod;
 import dev.sandgate.tunnel.SandboxProvider;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TunnelAuth;
 
 /**
@@ -59,8 +59,8 @@ class E2bRecipeIT {
     }
 
     /**
-     * The recipe as a user writes it: their key, the sandbox's WebSocket URL, no tunnel auth, the host trust given, and
-     * the WebSocket transport (the builder's default is HTTP CONNECT whatever the endpoints).
+     * The recipe as a user writes it: their key, the sandbox's WebSocket URL, no tunnel auth, the host trust given; the
+     * WebSocket URL alone chooses the WebSocket transport.
      */
     private static SandboxSsh ssh(KeyPair key, HostTrust hostTrust) {
         return SandboxSsh.builder()
@@ -69,7 +69,6 @@ class E2bRecipeIT {
                         EndpointSource.webSocket(peers::plainWebSocket),
                         TunnelAuth.none(),
                         hostTrust))
-                .transport(Transport.webSocket())
                 .connectTimeout(Duration.ofSeconds(20))
                 .build();
     }

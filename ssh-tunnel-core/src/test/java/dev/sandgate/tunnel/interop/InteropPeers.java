@@ -126,7 +126,7 @@ final class InteropPeers {
         return SshKeys.parsePublicKey(Files.readString(Path.of(get(key))).trim());
     }
 
-    /** A CONNECT target naming sshd A, for {@code Transport.direct()}. */
+    /** A CONNECT target naming sshd A, for {@code TransportKind.DIRECT}. */
     Endpoints direct(String sshd) {
         return connectVia("squid.port", sshd);
     }

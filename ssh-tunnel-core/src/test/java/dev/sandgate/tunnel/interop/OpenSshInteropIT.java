@@ -41,6 +41,7 @@ import dev.sandgate.tunnel.NoCommonAlgorithmException;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 import dev.sandgate.tunnel.Transport;
+import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TunnelAuth;
 import dev.sandgate.tunnel.TunnelException;
 import dev.sandgate.tunnel.TunnelRefusedException;
@@ -74,11 +75,11 @@ class OpenSshInteropIT {
             }
         }
 
-        Transport transport() {
+        TransportKind transport() {
             switch (this) {
-                case WEBSOCKIFY: return Transport.webSocket();
-                case DIRECT: return Transport.direct();
-                default: return Transport.httpConnect();
+                case WEBSOCKIFY: return TransportKind.WEB_SOCKET;
+                case DIRECT: return TransportKind.DIRECT;
+                default: return TransportKind.HTTP_CONNECT;
             }
         }
 
@@ -88,16 +89,19 @@ class OpenSshInteropIT {
         }
 
         SandboxSsh ssh(CertificateCache certificates) {
-            return ssh(certificates, transport());
+            return builder(certificates).transport(transport()).build();
         }
 
+        /** Over a transport of the test's own, which the test closes. */
         SandboxSsh ssh(CertificateCache certificates, Transport transport) {
+            return builder(certificates).transport(transport).build();
+        }
+
+        private SandboxSsh.Builder builder(CertificateCache certificates) {
             return SandboxSsh.builder()
                     .certificateCache(certificates)
                     .tunnelAuth(auth())
-                    .transport(transport)
-                    .connectTimeout(Duration.ofSeconds(20))
-                    .build();
+                    .connectTimeout(Duration.ofSeconds(20));
         }
 
         SandboxSsh ssh() throws IOException {
@@ -198,7 +202,7 @@ class OpenSshInteropIT {
             SandboxSsh.Builder builder = SandboxSsh.builder()
                     .certificateCache(certificates)
                     .tunnelAuth(TunnelAuth.none())
-                    .transport(Transport.direct())
+                    .transport(TransportKind.DIRECT)
                     .connectTimeout(Duration.ofSeconds(20));
             return (legacy ? builder.legacyAlgorithms() : builder).build();
         }
