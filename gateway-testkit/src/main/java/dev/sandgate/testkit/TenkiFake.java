@@ -471,6 +471,17 @@ public final class TenkiFake implements AutoCloseable {
         service.failDiscovery(connectCode, "discovery failed (injected)");
     }
 
+    /**
+     * Makes the next {@code count} mints by a valid token fail with a Connect error, e.g. {@code "resource_exhausted"}
+     * as a rate limit, or {@code "unavailable"}; mints after those answer normally.
+     *
+     * @param connectCode the Connect code the mints fail with
+     * @param count       how many mints fail
+     */
+    public void failMints(String connectCode, int count) {
+        service.failMints(connectCode, count);
+    }
+
     /** {@return every WebSocket upgrade the gateway has seen, oldest first} */
     public List<Upgrade> upgrades() {
         List<Upgrade> all = new ArrayList<>();

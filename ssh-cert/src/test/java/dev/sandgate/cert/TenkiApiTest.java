@@ -78,6 +78,15 @@ class TenkiApiTest {
                         Refusal.SESSION_NOT_RUNNING, api, paused);
                 assertEquals(400, notRunning.status());
                 assertEquals("failed_precondition", notRunning.errorCode());
+                // a rate limit without Retry-After is not retried (a retried mint may be a second certificate)
+                tenki.failMints("resource_exhausted", 1);
+                RateLimitedException limited = assertRefusal(RateLimitedException.class, Refusal.RATE_LIMITED, api,
+                        others);
+                assertEquals("resource_exhausted", limited.errorCode());
+                tenki.failMints("unavailable", 1);
+                assertRefusal(ServerErrorException.class, Refusal.UNAVAILABLE, api, others);
+                assertEquals(TenkiApi.USERNAME, api.issue(others, SshKeys.generate(), Duration.ofMinutes(10)).credentials().username(),
+                        "the next mint answers normally");
             }
         }
 

@@ -128,6 +128,10 @@ final class TenkiConnectApi {
     }
 
     private Answer issue(TenkiAccounts.Login login, JsonNode request) {
+        String injected = service.takeMintFailure();
+        if (injected != null) {
+            return Answer.error(injected, "the mint failed (injected)");
+        }
         String sessionId = string(request, "sessionId", "session_id");
         String publicKeyLine = string(request, "publicKey", "public_key");
         if (sessionId.isBlank()) {

@@ -85,6 +85,8 @@ public final class TenkiService implements AutoCloseable {
     private volatile Policy policy;
     private volatile List<GatewayEntry> gateways;
     private volatile String[] discoveryFailure;
+    private final java.util.concurrent.atomic.AtomicInteger mintFailuresLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String mintFailureCode;
     private final List<Upgrade> upgrades = new CopyOnWriteArrayList<>();
     private final TenkiConnectApi api;
     private final EventLoopGroup loops;
@@ -198,6 +200,18 @@ public final class TenkiService implements AutoCloseable {
 
     String[] discoveryFailure() {
         return discoveryFailure;
+    }
+
+    /** Makes the next {@code count} mints by a valid token fail with this Connect code. */
+    public void failMints(String code, int count) {
+        this.mintFailureCode = Objects.requireNonNull(code, "code");
+        this.mintFailuresLeft.set(count);
+    }
+
+    /** The Connect code this mint fails with, or null; counts the failure. */
+    String takeMintFailure() {
+        String code = mintFailureCode;
+        return code != null && mintFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? code : null;
     }
 
     public List<Upgrade> upgrades() {
