@@ -4,6 +4,8 @@ import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.sandgate.cert.internal.Durations;
+
 /**
  * The SFTP server did not answer a request within {@link SftpOptions#requestTimeout()}. The operation on
  * {@link #getFile()} failed; the file system stays open for other requests, and the late answer, should it come, is
@@ -30,7 +32,8 @@ public final class SftpTimeoutException extends FileSystemException {
      * @param limit how long the request waited
      */
     public SftpTimeoutException(String file, Duration limit) {
-        super(file, null, "the SFTP server did not answer within " + seconds(Objects.requireNonNull(limit, "limit"))
+        super(file, null, "the SFTP server did not answer within "
+                + Durations.shown(Objects.requireNonNull(limit, "limit"))
                 + " (SftpOptions.requestTimeout); the file system is still open");
         this.limit = limit;
     }
@@ -38,10 +41,5 @@ public final class SftpTimeoutException extends FileSystemException {
     /** {@return how long the request waited for an answer} */
     public Duration limit() {
         return limit;
-    }
-
-    private static String seconds(Duration limit) {
-        long millis = limit.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 }

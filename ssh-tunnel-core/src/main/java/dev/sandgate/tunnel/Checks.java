@@ -3,27 +3,19 @@ package dev.sandgate.tunnel;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks that builders share, each naming the bad value. */
+/** Argument checks of this module's builders, each naming the bad value; the duration checks are ssh-cert's. */
 final class Checks {
     private Checks() {
     }
 
-    /** The duration, if it is more than zero. */
+    /** The duration, if it is more than zero: the one check every module shares. */
     static Duration positive(Duration value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
+        return dev.sandgate.cert.internal.Checks.positive(value, name);
     }
 
     /** The duration, if it is zero or more. */
     static Duration notNegative(Duration value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
-        }
-        return value;
+        return dev.sandgate.cert.internal.Checks.notNegative(value, name);
     }
 
     /** A host name or address to connect to: not empty, no whitespace or control characters. */

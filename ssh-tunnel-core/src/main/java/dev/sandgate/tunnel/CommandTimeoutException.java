@@ -19,34 +19,23 @@ public class CommandTimeoutException extends SandgateSshException {
     private final transient ExecResult partial;
 
     /**
-     * Creates the exception.
-     *
-     * @param command the command line, run by the remote shell
-     * @param limit the time limit the command ran past
-     */
-    public CommandTimeoutException(String command, Duration limit) {
-        this(command, limit, null);
-    }
-
-    /**
      * Creates the exception with what the command wrote before it was stopped.
      *
      * @param command the command line, run by the remote shell
      * @param limit the time limit the command ran past
-     * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true), or null
+     * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true)
      */
     public CommandTimeoutException(String command, Duration limit, ExecResult partial) {
-        super("Command did not finish within " + limit + " and was stopped (sent TERM, then KILL after "
+        super("Command did not finish within " + dev.sandgate.cert.internal.Durations.shown(limit) + " and was stopped (sent TERM, then KILL after "
                 + RemoteSignals.GRACE.toSeconds() + " s): " + command);
-        this.partial = partial;
+        this.partial = java.util.Objects.requireNonNull(partial, "partial");
     }
 
     /**
-     * What the command wrote before it was stopped, when known.
-     *
-     * @return what the command wrote before it was stopped, when known
+     * {@return what the command wrote before it was stopped, with {@code timedOut()} true and exit code -1 unless the
+     *          server reported one; kept as {@code exec} keeps output (its limits apply)}
      */
-    public java.util.Optional<ExecResult> partialResult() {
-        return java.util.Optional.ofNullable(partial);
+    public ExecResult partialResult() {
+        return partial;
     }
 }

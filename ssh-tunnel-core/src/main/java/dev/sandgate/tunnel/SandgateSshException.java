@@ -11,7 +11,7 @@ import java.io.IOException;
  * try (SshConnection connection = ssh.connect(sessionId)) {
  *     ...
  * } catch (TunnelRefusedException e) {
- *     // the gateway said no: e.reason()
+ *     // the gateway said no: e.refusal()
  * } catch (SandgateSshException e) {
  *     // any other SSH-side failure
  * }

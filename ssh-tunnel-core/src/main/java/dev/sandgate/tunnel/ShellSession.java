@@ -141,8 +141,13 @@ public final class ShellSession implements Closeable {
             String script = "{ " + command + "\n} </dev/null\n__sandgate_status=$?\n"
                     + "printf '%s %d %s\\n' '" + marker + "' \"$__sandgate_status\" \"$PWD\"\n"
                     + "printf '%s\\n' '" + marker + "' >&2\n";
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readUntilMarker(stdoutStream), readers);
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readUntilMarker(stderrStream), readers);
+            ByteArrayOutputStream outSeen = new ByteArrayOutputStream();
+            ByteArrayOutputStream errSeen = new ByteArrayOutputStream();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(
+                    () -> readUntilMarker(stdoutStream, outSeen), readers);
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(
+                    () -> readUntilMarker(stderrStream, errSeen), readers);
+            long started = System.nanoTime();
             commands.write(script.getBytes(StandardCharsets.UTF_8));
             commands.flush();
             byte[] stdout;
@@ -153,7 +158,11 @@ public final class ShellSession implements Closeable {
                 stderr = err.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 close();
-                throw new CommandTimeoutException(Commands.abbreviate(command), timeout);
+                byte[] stdoutSoFar = outSeen.toByteArray();
+                byte[] stderrSoFar = errSeen.toByteArray();
+                throw new CommandTimeoutException(Commands.abbreviate(command), timeout, new ExecResult(command, -1, null,
+                        stdoutSoFar, stdoutSoFar.length, stderrSoFar, stderrSoFar.length,
+                        Duration.ofNanos(System.nanoTime() - started), StandardCharsets.UTF_8, true));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
@@ -167,9 +176,11 @@ public final class ShellSession implements Closeable {
         }
     }
 
-    /** Reads up to and including the marker's line; what came before it is the command's output. */
-    private byte[] readUntilMarker(InputStream in) {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    /**
+     * Reads up to and including the marker's line into {@code seen}; what came before it is the command's output, and
+     * what is in {@code seen} when the command runs out of time is what it wrote until then.
+     */
+    private byte[] readUntilMarker(InputStream in, ByteArrayOutputStream seen) {
         byte[] tail = new byte[markerBytes.length];
         try {
             boolean found = false;

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Hears what the tunnels of a {@link SandboxSsh} do: opening, opened or failed, bytes each way, closed. Metrics,
  * progress and tracing hang from it, as they do from OkHttp's {@code EventListener}. Every method has a no-op default;
- * override the ones you need. Calls come from I/O threads: keep them quick, and do not block. A listener that throws
+ * implement the ones you need. Calls come from I/O threads: keep them quick, and do not block. A listener that throws
  * is logged and otherwise ignored.
  *
  * <pre>{@code
@@ -21,14 +21,10 @@ import java.time.Duration;
  *         .build();
  * }</pre>
  */
-public abstract class TunnelListener {
+public interface TunnelListener {
     /** Hears nothing. */
-    public static final TunnelListener NONE = new TunnelListener() {
+    TunnelListener NONE = new TunnelListener() {
     };
-
-    /** For subclasses, which override the events they want to hear. */
-    protected TunnelListener() {
-    }
 
     /**
      * A tunnel to the session is about to be opened.
@@ -36,7 +32,7 @@ public abstract class TunnelListener {
      * @param request the request
      * @param sessionId the session's id
      */
-    public void tunnelOpening(String sessionId, TunnelRequest request) {
+    default void tunnelOpening(String sessionId, TunnelRequest request) {
     }
 
     /**
@@ -46,7 +42,7 @@ public abstract class TunnelListener {
      * @param tunnel what the tunnel is (transport and endpoint, no secret)
      * @param sessionId the session's id
      */
-    public void tunnelOpened(String sessionId, String tunnel, Duration took) {
+    default void tunnelOpened(String sessionId, String tunnel, Duration took) {
     }
 
     /**
@@ -56,7 +52,7 @@ public abstract class TunnelListener {
      * @param failure the failure
      * @param sessionId the session's id
      */
-    public void tunnelFailed(String sessionId, IOException failure, Duration took) {
+    default void tunnelFailed(String sessionId, IOException failure, Duration took) {
     }
 
     /**
@@ -65,7 +61,7 @@ public abstract class TunnelListener {
      * @param sessionId the session's id
      * @param count how many bytes
      */
-    public void bytesSent(String sessionId, long count) {
+    default void bytesSent(String sessionId, long count) {
     }
 
     /**
@@ -74,7 +70,7 @@ public abstract class TunnelListener {
      * @param sessionId the session's id
      * @param count how many bytes
      */
-    public void bytesReceived(String sessionId, long count) {
+    default void bytesReceived(String sessionId, long count) {
     }
 
     /**
@@ -87,6 +83,6 @@ public abstract class TunnelListener {
      * @param tunnel what the tunnel is (transport and endpoint, no secret)
      * @param sessionId the session's id
      */
-    public void tunnelClosed(String sessionId, String tunnel, long bytesSent, long bytesReceived, IOException cause) {
+    default void tunnelClosed(String sessionId, String tunnel, long bytesSent, long bytesReceived, IOException cause) {
     }
 }

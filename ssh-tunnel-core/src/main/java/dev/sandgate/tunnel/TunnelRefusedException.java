@@ -12,7 +12,7 @@ import dev.sandgate.cert.Refused;
  *
  * <pre>{@code
  * catch (TunnelRefusedException e) {
- *     if (e.reason() == Refusal.SESSION_NOT_RUNNING) { resume and retry }
+ *     if (e.refusal() == Refusal.SESSION_NOT_RUNNING) { resume and retry }
  * }
  * }</pre>
  */
@@ -42,15 +42,7 @@ public class TunnelRefusedException extends TunnelException implements Refused {
         this.gatewayMessage = gatewayMessage;
     }
 
-    /**
-     * Why the gateway said no.
-     *
-     * @return why the gateway said no
-     */
-    public Refusal reason() {
-        return reason;
-    }
-
+    /** {@return why the gateway said no, in the same terms as the API's refusals} */
     @Override
     public Refusal refusal() {
         return reason;

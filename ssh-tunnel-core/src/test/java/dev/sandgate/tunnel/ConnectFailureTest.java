@@ -219,7 +219,7 @@ class ConnectFailureTest {
             try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(10))) {
                 TunnelRefusedException refused = failsWithin(Duration.ofSeconds(10), TunnelRefusedException.class, ssh,
                         sessionId);
-                assertEquals(Refusal.UNAVAILABLE, refused.reason());
+                assertEquals(Refusal.UNAVAILABLE, refused.refusal());
                 assertEquals(kind == Kind.CONNECT ? 503 : 1011, refused.status());
                 assertEquals("ok\n", connectAndEcho(ssh, sessionId), "the next connect works");
             }

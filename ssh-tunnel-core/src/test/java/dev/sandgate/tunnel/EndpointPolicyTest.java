@@ -167,7 +167,7 @@ class EndpointPolicyTest {
             try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
                     .tunnelAuth(TunnelAuth.bearer(gateway.token())).transport(kind.transport()).build()) {
                 TunnelRefusedException refused = assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                assertEquals(dev.sandgate.cert.Refusal.UNAUTHORIZED, refused.reason());
+                assertEquals(dev.sandgate.cert.Refusal.UNAUTHORIZED, refused.refusal());
             }
         }
     }

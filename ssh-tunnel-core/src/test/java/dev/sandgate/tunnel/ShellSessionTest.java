@@ -86,8 +86,13 @@ class ShellSessionTest {
     @Test
     void aTimeLimitEndsTheShellTyped() throws Exception {
         ShellSession shell = connection.openShell();
-        assertTimeoutPreemptively(BOUND, () -> assertThrows(CommandTimeoutException.class,
-                () -> shell.run("sleep 30", Duration.ofMillis(300))));
+        CommandTimeoutException stopped = assertTimeoutPreemptively(BOUND, () -> assertThrows(
+                CommandTimeoutException.class, () -> shell.run("echo started; echo warn >&2; sleep 30",
+                        Duration.ofSeconds(3))));
+        // what it wrote before the limit, as exec's timeout gives it
+        assertTrue(stopped.partialResult().timedOut());
+        assertEquals("started\n", stopped.partialResult().stdoutText());
+        assertEquals("warn\n", stopped.partialResult().stderrText());
         assertTimeoutPreemptively(BOUND, () -> {
             while (shell.isOpen()) {
                 Thread.sleep(20);

@@ -99,7 +99,7 @@ class TunnelFaultTest {
                 assertThrows(TunnelException.class, () -> connection.exec("echo late"));
                 TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
                         () -> ssh.connect(sessionId));
-                assertEquals(dev.sandgate.cert.Refusal.SESSION_NOT_RUNNING, refused.reason(), refused.getMessage());
+                assertEquals(dev.sandgate.cert.Refusal.SESSION_NOT_RUNNING, refused.refusal(), refused.getMessage());
             }
         }
     }

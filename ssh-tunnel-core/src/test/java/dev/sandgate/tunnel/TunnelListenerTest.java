@@ -26,7 +26,7 @@ class TunnelListenerTest {
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
 
     /** Writes down what it hears. */
-    static final class Recorder extends TunnelListener {
+    static final class Recorder implements TunnelListener {
         final List<String> events = new CopyOnWriteArrayList<>();
         final AtomicLong sent = new AtomicLong();
         final AtomicLong received = new AtomicLong();

@@ -72,7 +72,7 @@ class TunnelRefusalTest {
             String sessionId = GatewayClients.newSession(gateway);
             String badToken = "not-a-valid-token-1234";
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()), badToken);
-            assertEquals(Refusal.UNAUTHORIZED, refused.reason());
+            assertEquals(Refusal.UNAUTHORIZED, refused.refusal());
             assertEquals(kind.name().startsWith("CONNECT") ? 407 : 4401, refused.status());
             assertTrue(refused.getMessage().contains("bearer token"), refused.getMessage());
             assertFalse(refused.getMessage().contains(badToken), refused.getMessage());
@@ -85,7 +85,7 @@ class TunnelRefusalTest {
             String sessionId = GatewayClients.newSession(gateway);
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()),
                     gateway.issueToken());
-            assertEquals(Refusal.FORBIDDEN, refused.reason());
+            assertEquals(Refusal.FORBIDDEN, refused.refusal());
             assertTrue(refused.getMessage().contains("another account"), refused.getMessage());
         }
 
@@ -99,7 +99,7 @@ class TunnelRefusalTest {
                 api.deleteSession(sessionId);
             }
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints, gateway.token());
-            assertEquals(Refusal.SESSION_NOT_FOUND, refused.reason());
+            assertEquals(Refusal.SESSION_NOT_FOUND, refused.refusal());
             assertTrue(refused.getMessage().contains(sessionId), refused.getMessage());
         }
 
@@ -112,7 +112,7 @@ class TunnelRefusalTest {
             gateway.pauseSession(sessionId);
             try {
                 TunnelRefusedException refused = refusal(kind, sessionId, endpoints, gateway.token());
-                assertEquals(Refusal.SESSION_NOT_RUNNING, refused.reason());
+                assertEquals(Refusal.SESSION_NOT_RUNNING, refused.refusal());
                 assertEquals(kind.name().startsWith("CONNECT") ? 409 : 4409, refused.status());
             } finally {
                 gateway.resumeSession(sessionId);
@@ -134,7 +134,7 @@ class TunnelRefusalTest {
                         .transport(transport)
                         .build()) {
                     TunnelRefusedException refused = assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                    assertEquals(Refusal.UNAUTHORIZED, refused.reason());
+                    assertEquals(Refusal.UNAUTHORIZED, refused.refusal());
                     assertFalse(refused.getMessage().contains("wrong-token-for-tunnels"), refused.getMessage());
                 }
             }

@@ -102,7 +102,7 @@ final class PollingWatchService implements WatchService {
     PollingWatchService(Duration interval, DirectoryLister lister, ThreadFactory threadFactory) {
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval must be positive, got " + interval);
+            throw new IllegalArgumentException("interval must be positive, got " + dev.sandgate.cert.internal.Durations.shown(interval));
         }
         this.interval = interval;
         this.lister = Objects.requireNonNull(lister, "lister");

@@ -258,7 +258,7 @@ class OpenSshInteropIT {
                 try (SandboxSsh ssh = SandboxSsh.builder().certificateCache(certificates).tunnelAuth(auth).build()) {
                     TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
                             () -> ssh.connect(InteropPeers.SESSION_ID));
-                    assertEquals(Refusal.UNAUTHORIZED, refused.reason(), refused.getMessage());
+                    assertEquals(Refusal.UNAUTHORIZED, refused.refusal(), refused.getMessage());
                     assertFalse(refused.getMessage().contains("wrong-password"), refused.getMessage());
                 }
             }
@@ -272,7 +272,7 @@ class OpenSshInteropIT {
             try (SandboxSsh ssh = Path.SQUID.ssh(peers.certificates("ed25519", SshKeyType.ED25519, toClosedPort))) {
                 TunnelRefusedException refused = assertThrows(TunnelRefusedException.class,
                         () -> ssh.connect(InteropPeers.SESSION_ID));
-                assertEquals(Refusal.UNAVAILABLE, refused.reason(), refused.getMessage());
+                assertEquals(Refusal.UNAVAILABLE, refused.refusal(), refused.getMessage());
                 assertEquals(503, refused.status(), "squid's answer when it cannot connect");
             }
         }
