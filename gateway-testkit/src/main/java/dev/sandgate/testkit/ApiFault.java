@@ -105,7 +105,7 @@ public final class ApiFault {
     /**
      * Wait this long, then answer normally: slower than the client's timeout, it looks like a hung API.
      *
-     * @param delay the delay
+     * @param delay how long the gateway waits before it answers
      * @return the fault, to inject
      */
     public static ApiFault delay(Duration delay) {
@@ -234,7 +234,7 @@ public final class ApiFault {
     /**
      * Answer 307 with this {@code Location}: a client must not follow it, nor send its token there.
      *
-     * @param location the location
+     * @param location the {@code Location} header's value, sent as it is; any URL, even another host's
      * @return the fault, to inject
      */
     public static ApiFault redirect(String location) {
@@ -246,7 +246,7 @@ public final class ApiFault {
      * body is streamed 1 MiB at a time, each once the last was written, so the gateway holds 1 MiB however large
      * it is, and stops when the client goes away.
      *
-     * @param bytes the size in bytes
+     * @param bytes the body's approximate length in bytes; positive
      * @return the fault, to inject
      */
     public static ApiFault oversizedBody(long bytes) {
@@ -257,7 +257,7 @@ public final class ApiFault {
      * Answer with this error status and an error body of about {@code bytes} bytes, streamed as for {@link #oversizedBody}.
      *
      * @param status the HTTP status
-     * @param bytes the size in bytes
+     * @param bytes the body's approximate length in bytes; positive
      * @return the fault, to inject
      */
     public static ApiFault oversizedErrorBody(int status, long bytes) {

@@ -74,13 +74,13 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Starts a gateway with default settings.
      *
-     * @return the local gateway
+     * @return a running gateway on free ports of 127.0.0.1, which the caller closes
      */
     public static LocalGateway start() {
         return builder().start();
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder with the settings of {@link #start()}: certified host keys, a temporary directory} */
     public static Builder builder() {
         return new Builder();
     }
@@ -124,7 +124,7 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Makes another accepted token, e.g. a second account that must not see the first one's sessions.
      *
-     * @return the issue token
+     * @return a new bearer token, accepted from now on, whose sessions are its own
      */
     public String issueToken() {
         return registry.issueToken();
@@ -152,11 +152,12 @@ public final class LocalGateway implements AutoCloseable {
      * Signs a user certificate with the gateway's user CA, with any principals and validity: for tests of what the
      * session's SSH server refuses. Returns the OpenSSH certificate line.
      *
-     * @param validAfter the start of the validity
-     * @param key the name
-     * @param validBefore the end of the validity
-     * @param principals the principals
-     * @return the sign user certificate
+     * @param validAfter the first instant the certificate is valid
+     * @param key the user's public key that the certificate certifies
+     * @param validBefore the instant the certificate stops being valid; after {@code validAfter}
+     * @param principals the user names the certificate is for, unchecked: wrong ones test the server's refusal
+     * @return the certificate as one OpenSSH line ({@code <key type>-cert-v01@openssh.com AAAA...}), with the key id
+     *         {@code test-certificate}
      */
     public String signUserCertificate(PublicKey key, List<String> principals, Instant validAfter, Instant validBefore) {
         return PublicKeyEntry.toString(registry.userCa().signUser(key, "test-certificate", principals, validAfter,
@@ -273,7 +274,7 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Makes the REST API misbehave for its next matching calls; see {@link ApiFault}.
      *
-     * @param fault the fault
+     * @param fault what goes wrong and which calls it hits; faults hit in the order they were injected
      */
     public void injectApiFault(ApiFault fault) {
         server.faults().add(Objects.requireNonNull(fault, "fault").toRule());
@@ -287,7 +288,7 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Makes the next matching tunnels misbehave; see {@link TunnelFault}.
      *
-     * @param fault the fault
+     * @param fault what goes wrong and which tunnels it hits
      */
     public void injectTunnelFault(TunnelFault fault) {
         server.tunnelFaults().add(Objects.requireNonNull(fault, "fault").toRule());
@@ -456,7 +457,8 @@ public final class LocalGateway implements AutoCloseable {
         /**
          * Where session directories are made; default a new temporary directory removed on close.
          *
-         * @param root the root
+         * @param root the directory under which each session gets one of its own; made if missing, and left in
+         *        place when the gateway closes
          * @return this builder
          */
         public Builder directory(Path root) {

@@ -157,7 +157,7 @@ public final class SftpFault {
     /**
      * A directory whose listing never ends: every READDIR answers a batch of generated entries, never end of file.
      *
-     * @param directory the directory
+     * @param directory the server's path of the directory, relative to the session's directory or absolute
      * @return the fault
      */
     public static SftpFault endlessListing(String directory) {

@@ -74,7 +74,8 @@ public final class TenkiFake implements AutoCloseable {
      * @param agentForwarding      agent forwarding (the server refuses it whatever the certificate says)
      * @param portForwardingLocal  local (direct-tcpip) forwarding
      * @param portForwardingRemote remote (tcpip-forward) forwarding
-     * @param x11Forwarding        X11 forwarding
+     * @param x11Forwarding        X11 forwarding, in the answer and the certificate only: the SSH server does not
+     *                             act on it
      */
     public record Permissions(boolean pty, boolean agentForwarding, boolean portForwardingLocal,
             boolean portForwardingRemote, boolean x11Forwarding) {
@@ -118,7 +119,7 @@ public final class TenkiFake implements AutoCloseable {
      * @param publicEndpoint   its SSH endpoint, {@code host:port} (informational)
      * @param meshEndpoint     its reverse-tunnel listener, {@code host:port} (informational)
      * @param lastHeartbeatAt  when it was last heard from, or null
-     * @param healthy          whether it is healthy
+     * @param healthy          false for a gateway a client must pass over
      * @param wsBridgeEndpoint the WebSocket bridge's base URL ({@code http}, {@code https}, {@code ws}, {@code wss} or
      *                         none), or null or empty for none
      */
@@ -200,7 +201,7 @@ public final class TenkiFake implements AutoCloseable {
         return builder().start();
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder with the settings of {@link #start()}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -257,7 +258,7 @@ public final class TenkiFake implements AutoCloseable {
      * makes a new token; all of them stay valid until revoked.
      *
      * @param kind the kind of token
-     * @return the token
+     * @return a new token with the kind's prefix, valid only in the kind's header
      */
     public String token(TokenKind kind) {
         return service.issueToken(TenkiService.TokenKind.valueOf(kind.name()), DEFAULT_ACCOUNT);
@@ -268,7 +269,7 @@ public final class TenkiFake implements AutoCloseable {
      * (403) on the default account's sessions; pass it to {@link #createSession(String)} to give the account sessions.
      *
      * @param kind the kind of token
-     * @return the token
+     * @return a new token with the kind's prefix, valid only in the kind's header
      */
     public String newAccountToken(TokenKind kind) {
         String account;
@@ -281,7 +282,7 @@ public final class TenkiFake implements AutoCloseable {
     /**
      * Revokes a token: the API answers {@code unauthenticated} and the gateway 401 from now on.
      *
-     * @param token the token
+     * @param token a token this fake issued; revoking one twice, or an unknown one, does nothing
      */
     public void revokeToken(String token) {
         service.revokeToken(Objects.requireNonNull(token, "token"));
@@ -359,7 +360,7 @@ public final class TenkiFake implements AutoCloseable {
      * the WebSocket.
      *
      * @param sessionId the session's id
-     * @return the port
+     * @return the session's SSH server port on 127.0.0.1
      */
     public int sshPortForTests(String sessionId) {
         return session(sessionId).sshPort();
@@ -374,7 +375,7 @@ public final class TenkiFake implements AutoCloseable {
      * The principal a certificate for the session carries, {@code session:<id>}.
      *
      * @param sessionId the session's id
-     * @return the principal
+     * @return {@code session:} and the session's id
      */
     public String principal(String sessionId) {
         return "session:" + session(sessionId).id();
@@ -394,7 +395,7 @@ public final class TenkiFake implements AutoCloseable {
      * What the gateway relayed for a session so far.
      *
      * @param sessionId the session's id
-     * @return the traffic
+     * @return the bytes relayed each way and the tunnels opened and still open, counted since the session was made
      */
     public Traffic traffic(String sessionId) {
         GatewaySession session = session(sessionId);
@@ -421,7 +422,7 @@ public final class TenkiFake implements AutoCloseable {
      * Replaces the gateway's host key with a new one: from now on every key exchange presents it, so a client that
      * pinned the old key must refuse. Connections already open keep their session keys.
      *
-     * @return the new host key
+     * @return the key presented from now on, for a test to record as the next trusted one
      */
     public PublicKey rotateGatewayHostKey() {
         return service.rotateGatewayHostKey();
@@ -539,7 +540,7 @@ public final class TenkiFake implements AutoCloseable {
         /**
          * Where session directories are made; default a new temporary directory removed on close.
          *
-         * @param root the directory
+         * @param root the directory under which each session gets one of its own; made if missing
          * @return this builder
          */
         public Builder directory(Path root) {
@@ -589,7 +590,7 @@ public final class TenkiFake implements AutoCloseable {
         /**
          * What certificates permit. Default {@link Permissions#DEFAULT}.
          *
-         * @param permissions the permissions
+         * @param permissions what the answers' {@code permissions} say and the certificates' extensions grant
          * @return this builder
          */
         public Builder permissions(Permissions permissions) {

@@ -49,7 +49,7 @@ public final class TunnelFault {
      * Refuse the tunnel: a CONNECT gets {@code httpStatus}, a WebSocket is upgraded and closed with {@code closeCode}.
      *
      * @param closeCode the WebSocket close code
-     * @param httpStatus the http status
+     * @param httpStatus the status a CONNECT is answered with, 300 to 599
      * @return the fault, to inject
      */
     public static TunnelFault refuse(int httpStatus, int closeCode) {
@@ -77,7 +77,7 @@ public final class TunnelFault {
      * pass even with {@code stallAfter(0, TO_SESSION)}, since they need no client bytes).
      *
      * @param direction the direction of the bytes
-     * @param bytes the size in bytes
+     * @param bytes how many bytes may pass in {@code direction} before the stall; 0 or more
      * @return the fault, to inject
      */
     public static TunnelFault stallAfter(long bytes, Direction direction) {
@@ -89,7 +89,7 @@ public final class TunnelFault {
      * Relay normally until {@code bytes} have flowed in {@code direction}, then cut the connection.
      *
      * @param direction the direction of the bytes
-     * @param bytes the size in bytes
+     * @param bytes how many bytes may pass in {@code direction} before the cut; 0 or more
      * @return the fault, to inject
      */
     public static TunnelFault dropAfter(long bytes, Direction direction) {
@@ -112,7 +112,7 @@ public final class TunnelFault {
      * sends each fragment once the last was written and stops when the client goes away, so it holds 1 MiB at most.
      * For testing that a client bounds what it collects.
      *
-     * @param bytes the size in bytes
+     * @param bytes the message's length in bytes; positive
      * @return the fault, to inject
      */
     public static TunnelFault oversizedMessage(long bytes) {
@@ -125,7 +125,7 @@ public final class TunnelFault {
     /**
      * Relay at about {@code bytesPerSecond} in each direction.
      *
-     * @param bytesPerSecond the bytes per second
+     * @param bytesPerSecond the rate each direction is held to; positive
      * @return the fault, to inject
      */
     public static TunnelFault slow(long bytesPerSecond) {
@@ -138,7 +138,7 @@ public final class TunnelFault {
     /**
      * Hit the next {@code n} tunnels instead of one.
      *
-     * @param n the n
+     * @param n how many tunnels the fault hits, at least 1
      * @return the fault, to inject
      */
     public TunnelFault times(int n) {

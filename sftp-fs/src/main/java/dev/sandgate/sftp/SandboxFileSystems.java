@@ -46,7 +46,7 @@ public final class SandboxFileSystems {
     /**
      * Opens a file system on the connection, with the default options. The caller closes both.
      *
-     * @param connection the connection
+     * @param connection an open connection; the file system opens an SFTP channel of its own on it
      * @return the open file system
      * @throws IOException if the SFTP server or the connection fails
      */
@@ -58,7 +58,7 @@ public final class SandboxFileSystems {
      * Opens a file system on the connection. Closing the file system closes its SFTP channel and every stream and
      * channel still open on it, not the connection.
      *
-     * @param connection the connection
+     * @param connection an open connection; the file system opens an SFTP channel of its own on it
      * @param options how to run it
      * @return the open file system
      * @throws IOException if the SFTP server or the connection fails

@@ -55,14 +55,14 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
     public static final SftpOptions DEFAULTS = builder().build();
 
     /**
-     * Checks the components and keeps unmodifiable copies of collections.
+     * Checks that each value is in its range; the exception names the bad one.
      *
-     * @param requestSize the request size
-     * @param requestsInFlight the requests in flight
-     * @param watchInterval the watch interval
-     * @param listingAttributesTtl the listing attributes ttl
-     * @param requestTimeout the longest wait for one answer
-     * @param maxDirectoryEntries the most entries one listing may hold
+     * @param requestSize bytes one {@code READ} or {@code WRITE} asks for, 1 KiB to 1 MiB
+     * @param requestsInFlight requests a sequential read or write keeps outstanding, 1 to 1024
+     * @param watchInterval how often a watch service lists its directories; positive
+     * @param listingAttributesTtl how long a listing's attributes answer attribute reads; zero turns that off
+     * @param requestTimeout the longest wait for one answer; positive
+     * @param maxDirectoryEntries the most entries one listing may hold; at least 1
      */
     public SftpOptions {
         if (requestSize < 1024 || requestSize > 1024 * 1024) {
@@ -88,7 +88,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         }
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder that starts from {@link #DEFAULTS}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -108,7 +108,7 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
         /**
          * How many bytes one read or write request asks for; default 256 KiB.
          *
-         * @param bytes the size in bytes
+         * @param bytes bytes per request, 1 KiB to 1 MiB; the server's announced limit may lower it
          * @return this builder
          */
         public Builder requestSize(int bytes) {

@@ -16,7 +16,9 @@ import java.nio.file.Path;
  * TreeTransfer.builder(localDir, remoteDir)
  *         .listener(new TransferListener() {
  *             public void bytesTransferred(Path source, long bytes) { sent.add(bytes); }
- *             public void fileSkipped(Path source, Path target, String reason) { log.info("{}: {}", source, reason); }
+ *             public void fileSkipped(Path source, Path target, SkipReason reason) {
+ *                 log.info("{}: {}", source, reason);
+ *             }
  *         })
  *         .build()
  *         .run();
@@ -30,8 +32,8 @@ public interface TransferListener {
     /**
      * A file's bytes are about to be written.
      *
-     * @param source where to copy from
-     * @param target where to copy to
+     * @param source the file being read
+     * @param target the file being written, inside the transfer's target
      * @param size the source file's whole size, also when an earlier partial copy is being continued
      */
     default void fileStarted(Path source, Path target, long size) {
@@ -40,8 +42,8 @@ public interface TransferListener {
     /**
      * {@code bytes} more bytes of {@code source} were written to the target; called once per chunk.
      *
-     * @param source where to copy from
-     * @param bytes the size in bytes
+     * @param source the file being read, as passed to {@link #fileStarted}
+     * @param bytes how many bytes this chunk added, more than 0; the sum over a file's calls is its bytes of this run
      */
     default void bytesTransferred(Path source, long bytes) {
     }
@@ -49,8 +51,8 @@ public interface TransferListener {
     /**
      * A file was copied completely, its size checked and its last-modified time set.
      *
-     * @param source where to copy from
-     * @param target where to copy to
+     * @param source the file that was read
+     * @param target the file that was written
      * @param bytes the bytes written for it in this run: less than its size when a partial copy was continued
      */
     default void fileCompleted(Path source, Path target, long bytes) {
@@ -61,8 +63,8 @@ public interface TransferListener {
      * hostile server's file may): the copy was cut at {@code listedSize}, as the file was when listed, and then
      * completed as usual. tar says "file changed as we read it" of such a file.
      *
-     * @param source     where to copy from
-     * @param target     where to copy to
+     * @param source     the file that was read
+     * @param target     the file that was written
      * @param listedSize the size the source was listed with, which is what the target holds
      */
     default void fileChanged(Path source, Path target, long listedSize) {
@@ -72,8 +74,8 @@ public interface TransferListener {
      * An entry was not copied: a symbolic link, something that is neither a regular file nor a directory, or (when
      * resuming) a target that is already complete.
      *
-     * @param source where to copy from
-     * @param target where to copy to
+     * @param source the entry not copied
+     * @param target where the entry would have gone
      * @param reason why; only {@link SkipReason#UP_TO_DATE} means the target already holds the file
      */
     default void fileSkipped(Path source, Path target, SkipReason reason) {

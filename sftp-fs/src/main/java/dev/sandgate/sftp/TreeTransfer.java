@@ -105,9 +105,9 @@ public final class TreeTransfer {
      * Starts a transfer of {@code source} (a directory whose contents are copied into {@code target}, or a regular
      * file copied to the file {@code target}).
      *
-     * @param source where to copy from
-     * @param target where to copy to
-     * @return this builder
+     * @param source the directory or regular file to copy; a symbolic link here is followed
+     * @param target the directory to copy into, or the file to write when {@code source} is a file; any provider
+     * @return a builder with {@value #DEFAULT_CONCURRENCY} files in flight, resume on and no listener
      */
     public static Builder builder(Path source, Path target) {
         return new Builder(source, target);
@@ -185,7 +185,7 @@ public final class TreeTransfer {
         /**
          * Whether complete target files are skipped and partial ones continued (true by default).
          *
-         * @param resume the resume
+         * @param resume true to skip up-to-date files and continue cut ones; false to rewrite every file
          * @return this builder
          */
         public Builder resume(boolean resume) {

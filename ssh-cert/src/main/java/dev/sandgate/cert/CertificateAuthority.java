@@ -43,14 +43,17 @@ public final class CertificateAuthority {
     /**
      * A CA that signs with the given key pair.
      *
-     * @param keyPair the key pair
+     * @param keyPair the CA's key pair: the public key is what verifiers trust, the private key signs; RSA keys sign
+     *        with rsa-sha2-512
      * @return a CA that signs with the given key pair
      */
     public static CertificateAuthority of(KeyPair keyPair) {
         return new CertificateAuthority(keyPair);
     }
 
-    /** {@return the public key} */
+    /**
+     * {@return the CA's public key: what a verifier trusts, in a {@code @cert-authority} line or TrustedUserCAKeys}
+     */
     public PublicKey publicKey() {
         return keyPair.getPublic();
     }
@@ -58,12 +61,12 @@ public final class CertificateAuthority {
     /**
      * Signs a user certificate with the usual OpenSSH permissions (pty, port, agent and X11 forwarding, user rc).
      *
-     * @param validAfter the start of the validity
-     * @param key the name
-     * @param validBefore the end of the validity
-     * @param principals the principals
-     * @param keyId the key id
-     * @return the ssh certificate
+     * @param validAfter the first instant the certificate is valid
+     * @param key the user's public key that the certificate certifies
+     * @param validBefore the instant the certificate stops being valid; must come after {@code validAfter}
+     * @param principals the user names the certificate may log in as; copied
+     * @param keyId the certificate's key id, a free-form label that servers write to their logs
+     * @return the signed certificate; each certificate of this CA gets the next serial number, starting at 1
      */
     public SshCertificate signUser(PublicKey key, String keyId, Collection<String> principals, Instant validAfter,
             Instant validBefore) {
@@ -79,12 +82,12 @@ public final class CertificateAuthority {
     /**
      * Signs a host certificate; {@code principals} are the names clients connect to.
      *
-     * @param validAfter the start of the validity
-     * @param key the name
-     * @param validBefore the end of the validity
-     * @param principals the principals
-     * @param keyId the key id
-     * @return the ssh certificate
+     * @param validAfter the first instant the certificate is valid
+     * @param key the host's public key that the certificate certifies
+     * @param validBefore the instant the certificate stops being valid; must come after {@code validAfter}
+     * @param principals the host names and addresses clients connect to; copied
+     * @param keyId the certificate's key id, a free-form label that clients may show
+     * @return the signed certificate; each certificate of this CA gets the next serial number, starting at 1
      */
     public SshCertificate signHost(PublicKey key, String keyId, Collection<String> principals, Instant validAfter,
             Instant validBefore) {

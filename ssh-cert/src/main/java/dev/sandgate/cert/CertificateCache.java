@@ -67,7 +67,7 @@ public final class CertificateCache {
     }
 
     /**
-     * {@return a new builder}
+     * {@return a builder for a cache that mints through {@code issuer}; every other setting has a default}
      *
      * @param issuer what mints the certificates
      */
@@ -89,7 +89,7 @@ public final class CertificateCache {
     /**
      * As {@link #get(String)}, waiting at most {@code timeout} for a mint (the issuer is asked to keep within it too).
      *
-     * @param timeout the time limit
+     * @param timeout how long to wait for a certificate, or null to wait as long as the issuer takes
      * @param sessionId the session's id
      * @return the certificate and its key pair
      * @throws ApiConnectionException if no certificate arrived in time
@@ -274,7 +274,7 @@ public final class CertificateCache {
         /**
          * The type of the key pairs generated for certificates; default Ed25519.
          *
-         * @param keyType the key type
+         * @param keyType the algorithm of each fresh key pair; a key pair is generated for every mint
          * @return this builder
          */
         public Builder keyType(SshKeyType keyType) {
@@ -296,7 +296,7 @@ public final class CertificateCache {
         /**
          * A certificate this close to its end is no longer handed out; default 30 s (covers a slow handshake and clock skew).
          *
-         * @param margin the margin
+         * @param margin how long before its end a certificate counts as expired; zero hands it out to the last instant
          * @return this builder
          */
         public Builder expiryMargin(Duration margin) {
@@ -307,8 +307,8 @@ public final class CertificateCache {
         /**
          * The wait before retrying a failed renewal, doubling per failure up to {@code max}; default 1 s to 1 min.
          *
-         * @param first the first
-         * @param max the max
+         * @param first the wait after the first failure; doubled for each further failure in a row
+         * @param max the longest wait between two tries; not shorter than {@code first}
          * @return this builder
          */
         public Builder retryBackoff(Duration first, Duration max) {

@@ -18,7 +18,7 @@ public interface CertificateIssuer {
     /**
      * Mints a certificate for {@code keyPair}'s public key that logs in to {@code sessionId}.
      *
-     * @param keyPair the key pair
+     * @param keyPair the key pair whose public key is sent to be certified; the private key stays here
      * @param sessionId the session's id
      * @return the certificate and the key pair it certifies
      * @param ttl the lifetime asked for; the issuer may grant less
@@ -30,9 +30,9 @@ public interface CertificateIssuer {
      * Mints as {@link #issue(String, KeyPair, Duration)} does, within {@code timeout} when the issuer can bound its
      * work; the default ignores the limit. {@link SandboxApi} bounds the whole call, retries included.
      *
-     * @param timeout the time limit
-     * @param ttl how long it should last
-     * @param keyPair the key pair
+     * @param timeout how long the whole call may take, or null for the issuer's own limits
+     * @param ttl the lifetime asked for; the issuer may grant less
+     * @param keyPair the key pair whose public key is sent to be certified; the private key stays here
      * @param sessionId the session's id
      * @return the certificate and the key pair it certifies
      * @throws IOException if the API cannot be reached, refuses or answers badly

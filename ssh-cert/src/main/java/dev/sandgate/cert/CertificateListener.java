@@ -25,9 +25,9 @@ public interface CertificateListener {
     /**
      * A certificate was minted for a session: its first ({@code renewal} false) or a renewal.
      *
-     * @param certificate the certificate
+     * @param certificate the new certificate, already in use for the next logins
      * @param sessionId the session's id
-     * @param renewal the renewal
+     * @param renewal false for the session's first certificate, true when it replaces an earlier one
      */
     default void certificateIssued(String sessionId, IssuedCertificate certificate, boolean renewal) {
     }
@@ -35,7 +35,7 @@ public interface CertificateListener {
     /**
      * Minting failed.
      *
-     * @param cause the failure underneath, or null
+     * @param cause what the issuer threw; an unchecked exception arrives wrapped in an {@code IOException}
      * @param sessionId the session's id
      * @param stillInUse  the older certificate that stays in use until it expires, or null when there is none
      * @param nextAttempt the earliest time a renewal is tried again

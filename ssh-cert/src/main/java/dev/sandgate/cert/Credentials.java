@@ -20,9 +20,9 @@ public final class Credentials {
     /**
      * A user name with a key pair and the certificate signed for its public key.
      *
-     * @param keyPair the key pair
-     * @param certificate the certificate
-     * @param username the user name
+     * @param keyPair the key pair whose private key signs the login; its public key must be the certified one
+     * @param certificate a user certificate for the key pair's public key
+     * @param username the user to log in as; a server accepts it only if the certificate lists it as a principal
      * @throws IllegalArgumentException if the certificate is not for the key pair's public key, or not a user certificate
      */
     public Credentials(String username, KeyPair keyPair, SshCertificate certificate) {
@@ -39,17 +39,17 @@ public final class Credentials {
         }
     }
 
-    /** {@return the username} */
+    /** {@return the user to log in as} */
     public String username() {
         return username;
     }
 
-    /** {@return the key pair} */
+    /** {@return the key pair whose private key signs the login, and whose public key the certificate certifies} */
     public KeyPair keyPair() {
         return keyPair;
     }
 
-    /** {@return the certificate} */
+    /** {@return the user certificate presented at login, for {@link #keyPair()}'s public key} */
     public SshCertificate certificate() {
         return certificate;
     }

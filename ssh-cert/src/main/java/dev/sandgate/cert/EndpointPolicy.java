@@ -48,7 +48,8 @@ public final class EndpointPolicy {
      * The same policy, with tunnels allowed only to these hosts: exact names, or {@code *.example.com} for any name
      * below {@code example.com}. The API's host is not restricted (it is the one the caller configured).
      *
-     * @param hosts the hosts
+     * @param hosts exact names or {@code *.suffix} patterns, compared ignoring case; they replace those set before,
+     *        and none at all allows any host
      * @return the same policy, with tunnels allowed only to these hosts
      */
     public EndpointPolicy tunnelHosts(String... hosts) {
@@ -77,7 +78,7 @@ public final class EndpointPolicy {
     /**
      * Why the token may not go to this endpoint, or null when it may.
      *
-     * @param endpoint the endpoint
+     * @param endpoint the URL the token would be sent to; only its scheme and host are looked at
      * @return why the token may not go to this endpoint, or null when it may
      * @param tunnel whether the endpoint is a tunnel's (the host allowlist applies) or the API's
      * @param setting where the caller sets the policy, for the message (e.g. {@code SandboxSsh.Builder.endpointPolicy})

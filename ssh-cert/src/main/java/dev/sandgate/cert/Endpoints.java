@@ -27,10 +27,10 @@ public final class Endpoints {
      */
     public record Connect(URI proxyUrl, String target) {
         /**
-         * Checks the components and keeps unmodifiable copies of collections.
+         * Checks that the proxy URL is {@code http://} or {@code https://} and that the target is {@code host:port}.
          *
-         * @param proxyUrl the CONNECT proxy's URL
-         * @param target where to copy to
+         * @param proxyUrl the CONNECT proxy's URL; over {@code https://} the CONNECT runs inside TLS
+         * @param target a host name, IPv4 address or bracketed IPv6 address, a colon, and a port from 1 to 65535
          */
         public Connect {
             Objects.requireNonNull(proxyUrl, "proxyUrl");
@@ -93,9 +93,9 @@ public final class Endpoints {
         }
 
         /**
-         * Checks the components and keeps unmodifiable copies of collections.
+         * Checks that the URL is {@code ws://} or {@code wss://}.
          *
-         * @param url the URL
+         * @param url the URL to upgrade to a WebSocket; user info or a query in it are not shown by {@link #toString()}
          */
         public WebSocket {
             Objects.requireNonNull(url, "url");
@@ -128,12 +128,12 @@ public final class Endpoints {
         this.webSocket = webSocket;
     }
 
-    /** {@return the connect, if there is one} */
+    /** {@return the HTTP CONNECT proxy and target, or empty when there is only a WebSocket endpoint} */
     public Optional<Connect> connect() {
         return Optional.ofNullable(connect);
     }
 
-    /** {@return the web socket, if there is one} */
+    /** {@return the WebSocket endpoint, or empty when there is only an HTTP CONNECT endpoint} */
     public Optional<WebSocket> webSocket() {
         return Optional.ofNullable(webSocket);
     }

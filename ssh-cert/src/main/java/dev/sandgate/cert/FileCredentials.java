@@ -34,9 +34,9 @@ public final class FileCredentials {
     /**
      * Credentials from {@code privateKeyFile} and {@code privateKeyFile + "-cert.pub"}, for logging in as {@code username}.
      *
-     * @param privateKeyFile the private key file
-     * @param username the user name
-     * @return the file credentials
+     * @param privateKeyFile an OpenSSH private key file (unencrypted); the certificate is read from beside it
+     * @param username the user to log in as; one of the certificate's principals
+     * @return credentials that read nothing yet: the files are read by {@link #current()}
      */
     public static FileCredentials of(Path privateKeyFile, String username) {
         return new FileCredentials(Objects.requireNonNull(privateKeyFile, "privateKeyFile"),

@@ -54,11 +54,11 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
     /**
      * A grant with no tunnel credential of its own: tunnels use the account token.
      *
-     * @param hostCaKeys the host ca keys
-     * @param endpoints the endpoints
-     * @param permissions the permissions
+     * @param hostCaKeys the CA keys whose host certificates identify the session's SSH server; copied
+     * @param endpoints where the session's SSH server can be reached
+     * @param permissions what the certificate allows (pty, port forwarding, agent forwarding)
      * @param credentials the key pair and its certificate
-     * @param renewAfter the renew after
+     * @param renewAfter when a fresh certificate should be minted, before this one's end of validity
      */
     public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,
             Permissions permissions, Endpoints endpoints) {
@@ -70,9 +70,9 @@ public record IssuedCertificate(Credentials credentials, Instant renewAfter, Lis
      *
      * @param credentials      the key pair and its certificate
      * @param renewAfter       when a fresh certificate should be minted
-     * @param hostCaKeys       the host ca keys
-     * @param permissions      the permissions
-     * @param endpoints        the endpoints
+     * @param hostCaKeys       the CA keys whose host certificates identify the session's SSH server; copied
+     * @param permissions      what the certificate allows (pty, port forwarding, agent forwarding)
+     * @param endpoints        where the session's SSH server can be reached
      * @param tunnelCredential a credential for this session's tunnels only, when the gateway issues one
      */
     public IssuedCertificate(Credentials credentials, Instant renewAfter, List<PublicKey> hostCaKeys,

@@ -38,12 +38,12 @@ public final class NewSession {
         this.sshPublicKey = builder.sshPublicKey;
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder with a one-hour ttl and no image, metadata, public key or idempotency key} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@return the ttl} */
+    /** {@return how long the session is asked to live; one hour unless set} */
     public Duration ttl() {
         return ttl;
     }
@@ -53,7 +53,7 @@ public final class NewSession {
         return Optional.ofNullable(image);
     }
 
-    /** {@return the metadata} */
+    /** {@return the metadata entries to label the session with, in no particular order; empty when none were set} */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -119,8 +119,8 @@ public final class NewSession {
         /**
          * Adds one metadata entry to the session.
          *
-         * @param key the name
-         * @param value the value
+         * @param key the entry's name; a second entry with the same name replaces the first
+         * @param value the entry's value, stored as given
          * @return this builder
          */
         public Builder metadata(String key, String value) {

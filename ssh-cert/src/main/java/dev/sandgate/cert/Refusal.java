@@ -88,7 +88,7 @@ public enum Refusal {
      * The refusal behind a failure: the first exception in its cause chain that is {@link Refused}, or empty when the
      * failure was no refusal (unreachable, timed out, a broken connection, a host that is not the session's).
      *
-     * @param failure the failure
+     * @param failure any exception, such as one thrown by {@code connect}, an API call or a tunnel; null gives empty
      * @return the refusal behind a failure
      */
     public static Optional<Refusal> of(Throwable failure) {

@@ -108,7 +108,10 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         this.http = http.build();
     }
 
-    /** {@return a new builder} */
+    /**
+     * {@return a builder whose base URL and token come from {@value #ENV_API_URL} and {@value #ENV_API_TOKEN} when
+     * they are set; every other setting has a default}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -136,7 +139,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      * SandboxSession session = api.createSession(NewSession.builder().ttl(Duration.ofHours(2)).build());
      * }</pre>
      *
-     * @param request the request
+     * @param request the session's ttl, image, metadata and public key, and the idempotency key if it has one
      * @return the session made (or, for a key already used with this request, the session it made)
      * @throws IdempotencyKeyReusedException if the request's key was already used with another request
      * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
@@ -544,7 +547,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * How long to wait for a TCP connection; default 10 s.
          *
-         * @param timeout the time limit
+         * @param timeout how long to wait for a TCP (and TLS) connection to the API; positive
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
@@ -555,7 +558,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * How long to wait for any single read or write; default 30 s.
          *
-         * @param timeout the time limit
+         * @param timeout how long one read or write may wait for the API; positive
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
@@ -566,7 +569,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * The limit for a whole call; default 60 s.
          *
-         * @param timeout the time limit
+         * @param timeout how long one try of a call may take, from connecting to the last byte of the answer; positive
          * @return this builder
          */
         public Builder callTimeout(Duration timeout) {
@@ -580,7 +583,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
          * {@code Idempotency-Key}, retries on 5xx, 429 and when no answer came (a timeout, a broken connection);
          * deleting a session never retries. {@code 0} turns every retry off.
          *
-         * @param maxRetries the max retries
+         * @param maxRetries how many tries may follow the first one; 0 or more
          * @return this builder
          */
         public Builder maxRetries(int maxRetries) {
@@ -595,7 +598,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
          * The most time a call may spend waiting between retries, all waits together; default 30 s. A longer
          * {@code Retry-After} is not waited for. The tries themselves are bounded by the timeouts.
          *
-         * @param wait the longest wait between two tries
+         * @param wait the most time the waits of one call may add up to; zero or more
          * @return this builder
          */
         public Builder maxRetryWait(Duration wait) {
@@ -608,7 +611,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
          * Where the token may go; default {@link EndpointPolicy#requireTls()}: an {@code http://} base URL is refused
          * unless its host is loopback or the policy allows cleartext.
          *
-         * @param policy the policy
+         * @param policy which base URLs may receive the token; checked by {@link #build()}
          * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
@@ -630,7 +633,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         /**
          * Builds the client.
          *
-         * @return the sandbox api
+         * @return a client for the base URL and token; it opens no connection before its first call
          * @throws IllegalStateException if no base URL or token was given, here or in the environment, or the base
          *                               URL is one the {@link #endpointPolicy} does not allow
          */

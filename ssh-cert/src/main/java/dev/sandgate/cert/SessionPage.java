@@ -22,10 +22,10 @@ public record SessionPage(List<SandboxSession> sessions, int total, int limit, i
     /**
      * Checks the components and keeps unmodifiable copies of collections.
      *
-     * @param sessions the sessions
-     * @param total the total
-     * @param limit the largest number to return
-     * @param offset how many to skip
+     * @param sessions the sessions on this page; copied into an unmodifiable list
+     * @param total how many sessions there are in all, on every page
+     * @param limit the most this page could hold
+     * @param offset how many sessions came before this page
      */
     public SessionPage {
         sessions = List.copyOf(sessions);

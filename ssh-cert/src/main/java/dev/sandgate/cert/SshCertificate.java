@@ -46,7 +46,7 @@ public final class SshCertificate {
      * Parses one line in OpenSSH form: {@code ssh-ed25519-cert-v01@openssh.com AAAA... [comment]}.
      *
      * @param line the certificate as one OpenSSH line
-     * @return the ssh certificate
+     * @return the parsed certificate, a user or a host one
      * @throws IllegalArgumentException if the line is not an OpenSSH certificate
      */
     public static SshCertificate parse(String line) {
@@ -63,14 +63,14 @@ public final class SshCertificate {
     /**
      * Wraps a certificate MINA SSHD has already parsed.
      *
-     * @param certificate the certificate
-     * @return the ssh certificate
+     * @param certificate a certificate as MINA's key parsing or {@code OpenSshCertificateBuilder} made it
+     * @return the same certificate, which writes itself back as one OpenSSH line
      */
     public static SshCertificate of(OpenSshCertificate certificate) {
         return new SshCertificate(SshKeys.publicKeyLine(certificate), certificate);
     }
 
-    /** {@return the type} */
+    /** {@return whether this certificate identifies a user (to log in) or a host (a server)} */
     public Type type() {
         return certificate.getType() == OpenSshCertificate.Type.HOST ? Type.HOST : Type.USER;
     }
@@ -84,12 +84,12 @@ public final class SshCertificate {
         return certificate.getKeyType();
     }
 
-    /** {@return the key id} */
+    /** {@return the free-form label the CA gave the certificate, which servers write to their logs} */
     public String keyId() {
         return certificate.getId();
     }
 
-    /** {@return the serial} */
+    /** {@return the number the CA gave the certificate, which a revocation list can name; 0 when the CA set none} */
     public long serial() {
         return certificate.getSerial();
     }
@@ -103,22 +103,28 @@ public final class SshCertificate {
         return List.copyOf(certificate.getPrincipals());
     }
 
-    /** {@return the valid after} */
+    /** {@return the first instant the certificate is valid} */
     public Instant validAfter() {
         return epochSecondsToInstant(certificate.getValidAfter());
     }
 
-    /** {@return the valid before} */
+    /** {@return the instant the certificate stops being valid; {@link Instant#MAX} for one that never expires} */
     public Instant validBefore() {
         return epochSecondsToInstant(certificate.getValidBefore());
     }
 
-    /** {@return the critical options} */
+    /**
+     * {@return the critical options by name, such as {@code force-command} or {@code source-address}; empty when
+     * there are none, and the value empty for an option without one}
+     */
     public Map<String, String> criticalOptions() {
         return Map.copyOf(certificate.getCriticalOptionsMap());
     }
 
-    /** {@return the extensions} */
+    /**
+     * {@return the extensions by name, such as {@code permit-pty} or {@code permit-port-forwarding}; the values are
+     * usually empty}
+     */
     public Map<String, String> extensions() {
         return Map.copyOf(certificate.getExtensionsMap());
     }
@@ -144,7 +150,7 @@ public final class SshCertificate {
     /**
      * Whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}.
      *
-     * @param instant the new time
+     * @param instant the moment to check
      * @param allowedSkew how far the two clocks may disagree
      * @return whether {@code instant} lies in {@code [validAfter - skew, validBefore + skew)}
      */
@@ -166,7 +172,7 @@ public final class SshCertificate {
     /**
      * Whether the certificate is valid for this principal: it is listed, or the list is empty (any principal).
      *
-     * @param principal the principal
+     * @param principal a user name (for a user certificate) or host name (for a host certificate), compared exactly
      * @return whether the certificate is valid for this principal: it is listed, or the list is empty (any principal)
      */
     public boolean allowsPrincipal(String principal) {

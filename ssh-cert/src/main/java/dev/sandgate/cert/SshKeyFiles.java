@@ -40,7 +40,7 @@ public final class SshKeyFiles {
     /**
      * The certificate file that goes with a private key file: {@code <key>-cert.pub}.
      *
-     * @param privateKeyFile the private key file
+     * @param privateKeyFile the private key's path; nothing is read or checked
      * @return the certificate file that goes with a private key file: {@code <key>-cert.pub}
      */
     public static Path certificatePath(Path privateKeyFile) {
@@ -50,7 +50,7 @@ public final class SshKeyFiles {
     /**
      * The public key file that goes with a private key file: {@code <key>.pub}.
      *
-     * @param privateKeyFile the private key file
+     * @param privateKeyFile the private key's path; nothing is read or checked
      * @return the public key file that goes with a private key file: {@code <key>.pub}
      */
     public static Path publicKeyPath(Path privateKeyFile) {
@@ -62,9 +62,9 @@ public final class SshKeyFiles {
      * the public key and the certificate, each replaced atomically where the file system allows. Directories it has
      * to create are made 0700.
      *
-     * @param privateKeyFile the private key file
-     * @param credentials the key pair and its certificate
-     * @throws IOException if the API cannot be reached, refuses or answers badly
+     * @param privateKeyFile where to write the private key; the two public files go beside it
+     * @param credentials the key pair and its certificate; the key comment is {@code user@keyId}
+     * @throws IOException if a directory or file cannot be made or written, or the key cannot be encoded
      */
     public static void write(Credentials credentials, Path privateKeyFile) throws IOException {
         write(credentials, privateKeyFile, true);
@@ -74,10 +74,10 @@ public final class SshKeyFiles {
      * As {@link #write(Credentials, Path)}; with {@code replaceExisting} false, a private key already at that path is
      * kept and a {@link java.nio.file.FileAlreadyExistsException} thrown instead.
      *
-     * @param privateKeyFile the private key file
-     * @param credentials the key pair and its certificate
-     * @param replaceExisting the replace existing
-     * @throws IOException if the API cannot be reached, refuses or answers badly
+     * @param privateKeyFile where to write the private key; the two public files go beside it
+     * @param credentials the key pair and its certificate; the key comment is {@code user@keyId}
+     * @param replaceExisting true to overwrite the three files, false to refuse when a private key is already there
+     * @throws IOException if a directory or file cannot be made or written, or the key cannot be encoded
      */
     public static void write(Credentials credentials, Path privateKeyFile, boolean replaceExisting) throws IOException {
         Objects.requireNonNull(credentials, "credentials");
@@ -108,9 +108,9 @@ public final class SshKeyFiles {
      * Reads an unencrypted OpenSSH (or PEM) private key file, refusing one that its group or others may access (where
      * the file system has POSIX permissions), as OpenSSH does.
      *
-     * @param privateKeyFile the private key file
-     * @return the key pair
-     * @throws IOException if the API cannot be reached, refuses or answers badly
+     * @param privateKeyFile an unencrypted private key file, OpenSSH or PEM, readable by its owner only
+     * @return the first key pair the file holds
+     * @throws IOException if the file is missing, unreadable, encrypted, holds no key, or others may access it
      */
     public static KeyPair readKeyPair(Path privateKeyFile) throws IOException {
         return readKeyPair(privateKeyFile, false);
@@ -119,10 +119,11 @@ public final class SshKeyFiles {
     /**
      * As {@link #readKeyPair(Path)}; {@code allowOpenPermissions} reads a key others may read too.
      *
-     * @param privateKeyFile the private key file
-     * @param allowOpenPermissions the allow open permissions
-     * @return the key pair
-     * @throws IOException if the API cannot be reached, refuses or answers badly
+     * @param privateKeyFile an unencrypted private key file, OpenSSH or PEM
+     * @param allowOpenPermissions true to skip the check that only the file's owner may access it
+     * @return the first key pair the file holds
+     * @throws IOException if the file is missing, unreadable, encrypted or holds no key, or (when checked) others
+     *         may access it
      */
     public static KeyPair readKeyPair(Path privateKeyFile, boolean allowOpenPermissions) throws IOException {
         if (!allowOpenPermissions) {
@@ -148,9 +149,9 @@ public final class SshKeyFiles {
     /**
      * Reads a private key and the certificate beside it ({@code <key>-cert.pub}).
      *
-     * @param privateKeyFile the private key file
-     * @param username the user name
-     * @return the credentials
+     * @param privateKeyFile an unencrypted private key file readable by its owner only, with {@code <key>-cert.pub}
+     * @param username the user to log in as; not checked against the certificate's principals
+     * @return the key pair with the user certificate for its public key
      * @throws IOException if a file is missing or unreadable, or the certificate is not for that key
      */
     public static Credentials read(Path privateKeyFile, String username) throws IOException {

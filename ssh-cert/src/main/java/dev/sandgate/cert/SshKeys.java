@@ -25,7 +25,7 @@ public final class SshKeys {
     /**
      * Generates an Ed25519 key pair.
      *
-     * @return the key pair
+     * @return a fresh Ed25519 key pair of BouncyCastle's key classes, which MINA accepts
      */
     public static KeyPair generate() {
         return generate(SshKeyType.ED25519);
@@ -34,8 +34,8 @@ public final class SshKeys {
     /**
      * Generates a key pair of the given type.
      *
-     * @param type the type
-     * @return the key pair
+     * @param type the algorithm, with the key size it implies
+     * @return a fresh key pair of that type
      */
     public static KeyPair generate(SshKeyType type) {
         try {
@@ -69,7 +69,7 @@ public final class SshKeys {
      * Parses one OpenSSH public key line ({@code type base64 [comment]}).
      *
      * @param line an OpenSSH public key line
-     * @return the public key
+     * @return the key the line holds; the comment, if any, is dropped
      * @throws IllegalArgumentException if the line is not a public key this library understands
      */
     public static PublicKey parsePublicKey(String line) {

@@ -77,7 +77,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         this.discovery = discovery;
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder that reads nothing yet: what is left unset comes from the environment at {@code build()}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -91,7 +91,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
      * The header a token goes in, by its prefix: {@code Authorization} for {@code tk_}, {@code X-Session-Token} for
      * {@code ory_st_}, {@code Cookie} for any other.
      *
-     * @param token the token
+     * @param token a Tenki token: {@code tk_...}, {@code ory_st_...}, or a session cookie's value
      * @return the header's name
      */
     public static String authHeaderName(String token) {
@@ -102,7 +102,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
      * The value of {@link #authHeaderName}'s header for a token: {@code Bearer <token>}, the token, or
      * {@code tenki_session=<token>}.
      *
-     * @param token the token
+     * @param token a Tenki token: {@code tk_...}, {@code ory_st_...}, or a session cookie's value
      * @return the header's value (a secret: never log it)
      */
     public static String authHeaderValue(String token) {
@@ -168,7 +168,8 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
      *
      * @param sessionId the session's id
      * @param timeout   a bound on the discovery call, or null for this client's own limits
-     * @return the URL
+     * @return a {@code ws://} or {@code wss://} URL ending in {@code /v1/ssh/<session id>}; never fails for want of
+     *         a discovered gateway
      */
     public URI gatewayUrl(String sessionId, Duration timeout) {
         Checks.sessionId(sessionId);
@@ -331,7 +332,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         /**
          * Where the token may go; default {@link EndpointPolicy#requireTls()}.
          *
-         * @param policy the policy
+         * @param policy which API base URLs may receive the token; {@link #build()} refuses one it does not allow
          * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
@@ -342,7 +343,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         /**
          * How host names are resolved; default the system's.
          *
-         * @param resolver the resolver
+         * @param resolver how the API's host name is turned into addresses
          * @return this builder
          */
         public Builder resolver(HostResolver resolver) {
@@ -353,7 +354,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         /**
          * The limit for each whole call; default 60 s.
          *
-         * @param timeout the limit
+         * @param timeout how long one try of a call may take, from connecting to the last byte of the answer; positive
          * @return this builder
          */
         public Builder callTimeout(Duration timeout) {
@@ -364,7 +365,8 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         /**
          * Builds the client, taking what was not set from the environment.
          *
-         * @return the client
+         * @return a client for the token and URLs; it opens no connection before its first call, and is closed by
+         *         its user
          * @throws IllegalStateException if there is no token here or in the environment, or a URL is not usable or
          *                               not allowed by the endpoint policy
          */

@@ -57,8 +57,8 @@ public final class TlsTrust {
     /**
      * Trusts exactly the given certificates (and nothing from the system trust store).
      *
-     * @param certificates the certificates
-     * @return the trust
+     * @param certificates the server or CA certificates to trust; none at all trusts no server
+     * @return a trust whose TLS context is set up already
      */
     public static TlsTrust trusting(X509Certificate... certificates) {
         try {
@@ -76,8 +76,8 @@ public final class TlsTrust {
     /**
      * Trusts the certificates in a trust store (and nothing from the system trust store).
      *
-     * @param store the store
-     * @return the trust
+     * @param store a loaded key store whose certificate entries are trusted
+     * @return a trust whose TLS context is set up already
      */
     public static TlsTrust trustStore(KeyStore store) {
         Objects.requireNonNull(store, "store");
@@ -93,9 +93,9 @@ public final class TlsTrust {
      * provider of your own, or any setup the other factories do not cover. The trust manager must be the one the
      * context was initialised with (HTTP clients need both).
      *
-     * @param context the context
-     * @param trustManager its trust manager
-     * @return the trust
+     * @param context an initialised SSL context, used as it is
+     * @param trustManager the trust manager {@code context} was initialised with
+     * @return a trust that uses the two as given
      */
     public static TlsTrust of(SSLContext context, X509TrustManager trustManager) {
         return new TlsTrust(Objects.requireNonNull(context, "context"), Objects.requireNonNull(trustManager,
@@ -130,18 +130,18 @@ public final class TlsTrust {
         }
     }
 
-    /** {@return the ssl context} */
+    /** {@return the TLS context to open connections with; set up on the first call for {@link #system()}} */
     public synchronized SSLContext sslContext() {
         setUp();
         return sslContext;
     }
 
-    /** {@return the socket factory} */
+    /** {@return a factory of TLS sockets from {@link #sslContext()}} */
     public SSLSocketFactory socketFactory() {
         return sslContext().getSocketFactory();
     }
 
-    /** {@return the trust manager} */
+    /** {@return the trust manager that checks servers' certificates, the one {@link #sslContext()} uses} */
     public synchronized X509TrustManager trustManager() {
         setUp();
         return trustManager;

@@ -28,7 +28,7 @@ public class CommandFailedException extends SandgateSshException {
      * Creates the exception.
      *
      * @param command the command line, run by the remote shell
-     * @param exitCode the exit code
+     * @param exitCode the command's exit status, not 0; 128 + n when signal n ended it
      * @param exitSignal the signal that ended it, or null
      * @param stderrTail the last characters of the error output
      */
@@ -46,7 +46,7 @@ public class CommandFailedException extends SandgateSshException {
         return line.length() <= 300 ? line : "..." + line.substring(line.length() - 300);
     }
 
-    /** {@return the exit code} */
+    /** {@return the command's exit status, never 0; 128 + n when signal n ended it, as a shell reports it} */
     public int exitCode() {
         return exitCode;
     }

@@ -106,7 +106,7 @@ public final class ConnectSteps {
         /**
          * Where each session's tunnel goes; default {@link EndpointSource#minted()}.
          *
-         * @param endpoints the endpoint source
+         * @param endpoints what names each session's tunnel endpoints, asked at each connect
          * @return this builder
          */
         public Builder endpoints(EndpointSource endpoints) {
@@ -118,7 +118,7 @@ public final class ConnectSteps {
          * How tunnel requests are authenticated; default the session's own tunnel credential when the mint answer
          * carries one, else nothing.
          *
-         * @param tunnelAuth the source
+         * @param tunnelAuth what gives each tunnel request its credential, asked at each connect
          * @return this builder
          */
         public Builder tunnelAuth(TunnelAuthSource tunnelAuth) {
@@ -129,7 +129,7 @@ public final class ConnectSteps {
         /**
          * Authenticates every tunnel request the same way.
          *
-         * @param tunnelAuth the auth
+         * @param tunnelAuth the credential sent with every tunnel request, whatever the session
          * @return this builder
          */
         public Builder tunnelAuth(TunnelAuth tunnelAuth) {
@@ -139,7 +139,7 @@ public final class ConnectSteps {
         /**
          * How the host is trusted; default {@link HostTrust#fromApi()}.
          *
-         * @param hostTrust the policy
+         * @param hostTrust what decides whether the server's host key or certificate is the session's
          * @return this builder
          */
         public Builder hostTrust(HostTrust hostTrust) {
@@ -162,7 +162,8 @@ public final class ConnectSteps {
         /**
          * Closes this resource (an API client the provider made) when the {@link SandboxSsh} closes.
          *
-         * @param resource the resource
+         * @param resource closed after the SSH client stops, in the order given; a failure is reported by
+         *        {@link SandboxSsh#close()} after the rest are closed
          * @return this builder
          */
         public Builder closeWith(AutoCloseable resource) {
@@ -173,7 +174,7 @@ public final class ConnectSteps {
         /**
          * Builds the steps.
          *
-         * @return the steps
+         * @return the answers given, with the defaults for the rest
          */
         public ConnectSteps build() {
             return new ConnectSteps(this);

@@ -39,8 +39,8 @@ public interface ConnectionListener {
     /**
      * A reconnect attempt is about to start; {@code lastFailure} is the previous attempt's, or null for the first.
      *
-     * @param attempt the attempt
-     * @param lastFailure the last failure
+     * @param attempt 1 for the first attempt after the loss, counting up to the policy's most attempts
+     * @param lastFailure why the previous attempt failed; null before the first
      * @param sessionId the session's id
      */
     default void reconnecting(String sessionId, int attempt, IOException lastFailure) {
@@ -49,7 +49,7 @@ public interface ConnectionListener {
     /**
      * A lost connection was replaced by a new one after {@code attempts} attempts.
      *
-     * @param attempts the attempts
+     * @param attempts how many attempts it took, 1 when the first succeeded
      * @param sessionId the session's id
      */
     default void reconnected(String sessionId, int attempts) {

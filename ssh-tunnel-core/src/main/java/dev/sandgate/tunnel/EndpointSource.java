@@ -26,7 +26,7 @@ public interface EndpointSource {
      *
      * @param sessionId the session's id
      * @param minted    the mint answer of this connect's login, or empty when nothing was minted
-     * @return the endpoints
+     * @return the CONNECT proxy and target, the WebSocket URL, or both; never null
      * @throws IOException when they cannot be found (a discovery call that failed and has no fallback)
      */
     Endpoints endpoints(String sessionId, Optional<IssuedCertificate> minted) throws IOException;
@@ -34,7 +34,7 @@ public interface EndpointSource {
     /**
      * The endpoints the mint answer names: the default, for a login that mints.
      *
-     * @return the endpoint source
+     * @return a source that fails with {@code IllegalStateException} for a login that mints nothing
      */
     static EndpointSource minted() {
         return (sessionId, minted) -> minted.orElseThrow(() -> new IllegalStateException("Nothing was minted for "
@@ -45,7 +45,7 @@ public interface EndpointSource {
      * Endpoints by session, from a function.
      *
      * @param bySession the endpoints of each session
-     * @return the endpoint source
+     * @return a source that fails with {@code NullPointerException} when the function gives null
      */
     static EndpointSource given(Function<String, Endpoints> bySession) {
         Objects.requireNonNull(bySession, "bySession");
@@ -58,7 +58,7 @@ public interface EndpointSource {
      * opened by WebSocket, as every tunnel to a session whose endpoints name only a WebSocket URL.
      *
      * @param urlBySession the URL of each session
-     * @return the endpoint source
+     * @return a source of WebSocket endpoints only
      */
     static EndpointSource webSocket(Function<String, URI> urlBySession) {
         Objects.requireNonNull(urlBySession, "urlBySession");
@@ -70,7 +70,7 @@ public interface EndpointSource {
      *
      * @param proxyUrl        the proxy ({@code http://} or {@code https://})
      * @param targetBySession the {@code host:port} of each session
-     * @return the endpoint source
+     * @return a source of HTTP CONNECT endpoints only, all through {@code proxyUrl}
      */
     static EndpointSource connect(URI proxyUrl, Function<String, String> targetBySession) {
         Objects.requireNonNull(proxyUrl, "proxyUrl");

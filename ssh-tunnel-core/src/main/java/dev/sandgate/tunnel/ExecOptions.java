@@ -70,12 +70,12 @@ public final class ExecOptions {
         return DEFAULTS;
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder that starts from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@return the timeout} */
+    /** {@return how long the command may run before it is stopped; {@link #DEFAULT_TIMEOUT} unless set} */
     public Duration timeout() {
         return timeout;
     }
@@ -89,7 +89,7 @@ public final class ExecOptions {
         return environment;
     }
 
-    /** {@return the working directory, if there is one} */
+    /** {@return the directory the command starts in, or empty for the user's home directory} */
     public Optional<String> workingDirectory() {
         return Optional.ofNullable(workingDirectory);
     }
@@ -125,12 +125,12 @@ public final class ExecOptions {
         return maxOutput;
     }
 
-    /** {@return the stdout sink, if there is one} */
+    /** {@return the stream all of stdout is copied to as it arrives, or empty when only the result keeps it} */
     public Optional<OutputStream> stdoutSink() {
         return Optional.ofNullable(stdoutSink);
     }
 
-    /** {@return the stderr sink, if there is one} */
+    /** {@return the stream all of stderr is copied to as it arrives, or empty when only the result keeps it} */
     public Optional<OutputStream> stderrSink() {
         return Optional.ofNullable(stderrSink);
     }
@@ -170,7 +170,7 @@ public final class ExecOptions {
         /**
          * How long the command may run (default 10 minutes); past it, {@link CommandTimeoutException}.
          *
-         * @param timeout the time limit
+         * @param timeout how long the command may run before it is stopped; positive
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
@@ -181,8 +181,8 @@ public final class ExecOptions {
         /**
          * Sets a variable for the command; the name must be a shell variable name.
          *
-         * @param value the value
-         * @param name the name
+         * @param value the variable's value, any text without NUL; the shell receives it quoted, as it is
+         * @param name letters, digits and {@code _}, not starting with a digit; set again, it replaces the value
          * @return this builder
          */
         public Builder environment(String name, String value) {
@@ -214,7 +214,8 @@ public final class ExecOptions {
         /**
          * The directory the command starts in (relative ones are from the user's home); default the home.
          *
-         * @param directory the directory
+         * @param directory an absolute path, or one relative to the home; when the shell cannot change to it, the
+         *        command does not run and the result carries {@code cd}'s exit status and message on stderr
          * @return this builder
          */
         public Builder workingDirectory(String directory) {
@@ -272,7 +273,7 @@ public final class ExecOptions {
          * on, its output is dropped and the result says it was truncated. Stream what must not be lost with
          * {@link #streamStdout}.
          *
-         * @param bytes the size in bytes
+         * @param bytes how many bytes to keep of each stream, 0 or more; 0 keeps none, and the counts stay exact
          * @return this builder
          */
         public Builder maxOutput(int bytes) {
@@ -287,7 +288,7 @@ public final class ExecOptions {
          * Copies all of stdout here as it arrives (however long), besides what the result keeps. The stream is
          * written from the connection's reader thread: a slow one slows the command's output, and it is not closed.
          *
-         * @param sink where to copy it as it arrives
+         * @param sink the stream that receives every byte of stdout; left open when the command ends
          * @return this builder
          */
         public Builder streamStdout(OutputStream sink) {
@@ -298,7 +299,7 @@ public final class ExecOptions {
         /**
          * Copies all of stderr here as it arrives, as {@link #streamStdout} does for stdout.
          *
-         * @param sink where to copy it as it arrives
+         * @param sink the stream that receives every byte of stderr; left open when the command ends
          * @return this builder
          */
         public Builder streamStderr(OutputStream sink) {
@@ -309,7 +310,8 @@ public final class ExecOptions {
         /**
          * The command line's encoding and the result's text decoding (default UTF-8).
          *
-         * @param charset the charset
+         * @param charset how the command line and a later {@code stdin(String)} are encoded, and the result's
+         *        text decoded
          * @return this builder
          */
         public Builder charset(Charset charset) {

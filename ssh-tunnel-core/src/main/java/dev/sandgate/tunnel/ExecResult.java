@@ -33,9 +33,9 @@ public final class ExecResult {
     /**
      * A result with all output kept, for tests and fakes.
      *
-     * @param stdout where to copy the output as it arrives
-     * @param exitCode the exit code
-     * @param stderr where to copy the error output as it arrives
+     * @param stdout everything the command wrote to stdout; copied
+     * @param exitCode the command's exit status, 0 for success
+     * @param stderr everything the command wrote to stderr; copied
      */
     public ExecResult(int exitCode, byte[] stdout, byte[] stderr) {
         this("", exitCode, null, stdout, stdout.length, stderr, stderr.length, Duration.ZERO, StandardCharsets.UTF_8,
@@ -88,7 +88,7 @@ public final class ExecResult {
     /**
      * The stdout kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stdoutTruncated()}.
      *
-     * @return the stdout kept: all of it
+     * @return a copy of the stdout bytes kept
      */
     public byte[] stdout() {
         return stdout.clone();
@@ -97,7 +97,7 @@ public final class ExecResult {
     /**
      * The stderr kept: all of it, or its first {@link ExecOptions#maxOutput()} bytes when {@link #stderrTruncated()}.
      *
-     * @return the stderr kept: all of it
+     * @return a copy of the stderr bytes kept
      */
     public byte[] stderr() {
         return stderr.clone();
@@ -106,7 +106,7 @@ public final class ExecResult {
     /**
      * stdout decoded in the charset of the {@link ExecOptions} (UTF-8 by default).
      *
-     * @return the stdout text
+     * @return the stdout bytes kept, decoded; malformed bytes become the replacement character
      */
     public String stdoutText() {
         return new String(stdout, charset);
@@ -115,7 +115,7 @@ public final class ExecResult {
     /**
      * stderr decoded in the charset of the {@link ExecOptions} (UTF-8 by default).
      *
-     * @return the stderr text
+     * @return the stderr bytes kept, decoded; malformed bytes become the replacement character
      */
     public String stderrText() {
         return new String(stderr, charset);
@@ -169,7 +169,7 @@ public final class ExecResult {
     /**
      * From the channel's opening to the command's end.
      *
-     * @return the duration
+     * @return the time from opening the channel to the command's end; zero for a result made by the public constructor
      */
     public Duration duration() {
         return duration;

@@ -39,7 +39,7 @@ public class ForwardingRefusedException extends SandgateSshException {
         this.reason = reason;
     }
 
-    /** {@return the reason} */
+    /** {@return why the server refused, as far as its answer tells: prohibited, nothing at the target, or other} */
     public Reason reason() {
         return reason;
     }

@@ -43,6 +43,7 @@ public class HostKeyRejectedException extends SandgateSshException {
         TRUST_FILE_FAILED
     }
 
+    /** Why the host was refused, kept in the serialized form. */
     private final Reason reason;
     private final transient PublicKey presentedKey;
 

@@ -45,7 +45,7 @@ public final class HostTrust {
      * or a plain host key it pins ({@code host_public_keys}). Sandgate's default; with nothing minted, or nothing
      * named, every host is refused.
      *
-     * @return the policy
+     * @return a trust that reads the mint answer of each connect; nothing is kept between connects
      */
     public static HostTrust fromApi() {
         return new HostTrust("HostTrust.fromApi", (sessionId, minted, endpoints) -> new ApiHostKeys(
@@ -58,8 +58,8 @@ public final class HostTrust {
      * anew for each connect and never written. A host it does not list is refused. The host is named as
      * {@link #acceptNew} names it: the CONNECT target, else the WebSocket URL's host.
      *
-     * @param file the file
-     * @return the policy
+     * @param file a known_hosts file in OpenSSH's format; a missing file refuses every host
+     * @return a trust that reads {@code file} again at each connect
      */
     public static HostTrust knownHosts(Path file) {
         KnownHosts knownHosts = new KnownHosts(Objects.requireNonNull(file, "file"));
@@ -80,7 +80,7 @@ public final class HostTrust {
      * in one JVM or several, record one key.
      *
      * @param file the file to record keys in
-     * @return the policy
+     * @return a trust that records first keys in {@code file} and checks later ones against it
      */
     public static HostTrust acceptNew(Path file) {
         return acceptNew(file, (host, key, recordedIn) -> { });
@@ -97,7 +97,7 @@ public final class HostTrust {
      *
      * @param file     the file to record keys in
      * @param recorded told, on the connecting thread, after each key is recorded and before the login goes on
-     * @return the policy
+     * @return a trust that records first keys in {@code file} and checks later ones against it
      */
     public static HostTrust acceptNew(Path file, KeyRecorded recorded) {
         Objects.requireNonNull(file, "file");

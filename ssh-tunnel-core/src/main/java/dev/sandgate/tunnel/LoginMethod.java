@@ -31,7 +31,7 @@ public final class LoginMethod {
      * the mint answer names. A login the server refuses drops the session's certificate, so the next connect mints
      * anew.
      *
-     * @param certificates the cache
+     * @param certificates the cache to take each session's certificate from; shared by every connect
      * @return the login method
      */
     public static LoginMethod mint(CertificateCache certificates) {
@@ -43,7 +43,7 @@ public final class LoginMethod {
      * This key pair by plain public-key auth, as for a session created with its {@code ssh_public_key}.
      *
      * @param username the user name
-     * @param keyPair  the key pair
+     * @param keyPair  the key pair whose public key the session accepts; its private key signs the login
      * @return the login method
      */
     public static LoginMethod key(String username, KeyPair keyPair) {

@@ -37,7 +37,7 @@ public final class PortForward implements Closeable {
         this.target = target;
     }
 
-    /** {@return the kind} */
+    /** {@return which way connections go: local, remote, or a local SOCKS proxy} */
     public Kind kind() {
         return kind;
     }

@@ -40,22 +40,22 @@ public final class PtyOptions {
         return builder().build();
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder that starts from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@return the term} */
+    /** {@return the terminal type the shell sees as {@code TERM}; {@code xterm-256color} unless set} */
     public String term() {
         return term;
     }
 
-    /** {@return the columns} */
+    /** {@return the terminal's width in characters, 1 to 10000; 80 unless set} */
     public int columns() {
         return columns;
     }
 
-    /** {@return the rows} */
+    /** {@return the terminal's height in lines, 1 to 10000; 24 unless set} */
     public int rows() {
         return rows;
     }
@@ -87,7 +87,7 @@ public final class PtyOptions {
         /**
          * The terminal type, as {@code TERM} (default {@code xterm-256color}).
          *
-         * @param type the type
+         * @param type a name the server's terminfo knows, such as {@code vt100}; no spaces or control characters
          * @return this builder
          */
         public Builder term(String type) {
@@ -102,8 +102,8 @@ public final class PtyOptions {
         /**
          * The size in characters (default 80 by 24).
          *
-         * @param rows the height in lines
-         * @param columns the width in characters
+         * @param rows the height in lines, 1 to 10000
+         * @param columns the width in characters, 1 to 10000
          * @return this builder
          */
         public Builder size(int columns, int rows) {
@@ -115,8 +115,8 @@ public final class PtyOptions {
         /**
          * A terminal mode, e.g. {@code mode(PtyMode.ECHO, 0)} to turn echo off.
          *
-         * @param mode the mode
-         * @param value the value
+         * @param mode the terminal mode to set; setting one again replaces its value
+         * @param value the mode's value as RFC 4254 sends it: 0 or 1 for a flag, a character code or a speed otherwise
          * @return this builder
          */
         public Builder mode(PtyMode mode, int value) {

@@ -24,10 +24,10 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /**
-     * Checks the components and keeps unmodifiable copies of collections.
+     * Checks that neither number is negative.
      *
-     * @param maxAttempts how many times to try at most
-     * @param firstBackoff the wait before the first new try (doubled after each)
+     * @param maxAttempts how many connects one reconnect may try; 0 means never reconnect
+     * @param firstBackoff the wait before the second attempt (the first starts at once), doubled for each one after
      */
     public ReconnectPolicy {
         if (maxAttempts < 0) {
@@ -39,7 +39,7 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     /**
      * Never reconnect: a dead connection stays dead (the default).
      *
-     * @return the reconnect policy
+     * @return a policy of no attempts
      */
     public static ReconnectPolicy off() {
         return new ReconnectPolicy(0, Duration.ZERO);
@@ -48,9 +48,10 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
     /**
      * Up to {@code maxAttempts} connects, waiting {@code firstBackoff} before the second, doubling after.
      *
-     * @param maxAttempts how many times to try at most
-     * @param firstBackoff the wait before the first new try (doubled after each)
-     * @return the reconnect policy
+     * @param maxAttempts how many connects one reconnect may try; at least 1
+     * @param firstBackoff the wait before the second attempt (the first starts at once), doubled for each one after,
+     *        at most {@link #MAX_BACKOFF}
+     * @return a policy that reconnects on the next operation after a loss
      */
     public static ReconnectPolicy attempts(int maxAttempts, Duration firstBackoff) {
         if (maxAttempts < 1) {

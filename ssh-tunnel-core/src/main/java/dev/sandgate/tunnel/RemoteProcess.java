@@ -163,7 +163,8 @@ public final class RemoteProcess extends Process {
     /**
      * Sends a signal ("INT", "HUP", "USR1", ... without "SIG") to the command's process group.
      *
-     * @param signal the signal
+     * @param signal a signal name without {@code SIG}; the server does not answer, so one it ignores or does not
+     *        know goes unreported, and after the command ended nothing is sent
      * @throws IOException if the tunnel, the connection or the server fails
      */
     public void signal(String signal) throws IOException {

@@ -39,9 +39,9 @@ public final class RemoteProcessBuilder {
     /**
      * Sets a variable for the command (set by the remote shell, as {@link ExecOptions.Builder#environment} is).
      *
-     * @param value the value
-     * @param name the name
-     * @return the remote process builder
+     * @param value the variable's value, any text without NUL
+     * @param name letters, digits and {@code _}, not starting with a digit; set again, it replaces the value
+     * @return this builder
      */
     public RemoteProcessBuilder environment(String name, String value) {
         // the same checks as ExecOptions, naming the bad value
@@ -53,8 +53,9 @@ public final class RemoteProcessBuilder {
     /**
      * The directory the command starts in (relative ones are from the user's home).
      *
-     * @param path the path
-     * @return the directory the command starts in (relative ones are from the user's home)
+     * @param path an absolute path, or one relative to the home; when the shell cannot change to it, the command
+     *        does not run and the process ends with {@code cd}'s exit status
+     * @return this builder
      */
     public RemoteProcessBuilder directory(String path) {
         ExecOptions.builder().workingDirectory(path);
@@ -65,8 +66,8 @@ public final class RemoteProcessBuilder {
     /**
      * Whether stderr goes into stdout ({@link Process#getErrorStream()} is then empty), as ProcessBuilder's does.
      *
-     * @param merge the merge
-     * @return whether stderr goes into stdout
+     * @param merge true to send stderr into stdout; false (the default) keeps them apart
+     * @return this builder
      */
     public RemoteProcessBuilder redirectErrorStream(boolean merge) {
         this.redirectErrorStream = merge;
@@ -78,7 +79,7 @@ public final class RemoteProcessBuilder {
      * stderr comes through it together with stdout.
      *
      * @param options how to run it
-     * @return the remote process builder
+     * @return this builder
      */
     public RemoteProcessBuilder pty(PtyOptions options) {
         this.pty = Objects.requireNonNull(options, "options");
@@ -88,8 +89,8 @@ public final class RemoteProcessBuilder {
     /**
      * How the command line is encoded; UTF-8 by default.
      *
-     * @param encoding the encoding
-     * @return how the command line is encoded; UTF-8 by default
+     * @param encoding the charset the command line is sent in
+     * @return this builder
      */
     public RemoteProcessBuilder charset(Charset encoding) {
         this.charset = Objects.requireNonNull(encoding, "encoding");

@@ -34,7 +34,7 @@ public interface SandboxProvider {
      * {@link ConnectSteps.Builder#closeWith} and closed with the {@link SandboxSsh}.
      *
      * @param context the builder's shared settings (TLS trust, endpoint policy, resolver, limits, listeners)
-     * @return the steps
+     * @return the login, endpoints, tunnel auth and host trust for every session, and the resources to close
      */
     ConnectSteps steps(ProviderContext context);
 

@@ -69,7 +69,10 @@ public final class SandboxSsh implements Closeable {
                 builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, threads.keepAlive);
     }
 
-    /** {@return a new builder} */
+    /**
+     * {@return a builder whose API URL and token come from {@code SANDGATE_API_URL} and {@code SANDGATE_API_TOKEN} when
+     * they are set; every other setting has a default}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -83,7 +86,7 @@ public final class SandboxSsh implements Closeable {
      * same terms.
      *
      * @param sessionId the session's id
-     * @return the open connection
+     * @return an authenticated connection, which the caller closes; closing this {@code SandboxSsh} ends it too
      * @throws dev.sandgate.cert.SandboxApiException when minting the certificate fails, or the mint alone takes longer
      *                                               than {@code connectTimeout} ({@code ApiConnectionException})
      * @throws TunnelRefusedException                when the gateway refuses the tunnel
@@ -187,7 +190,7 @@ public final class SandboxSsh implements Closeable {
         /**
          * The sandbox API's base URL; default from {@code SANDGATE_API_URL}.
          *
-         * @param url the URL
+         * @param url the API's base URL, such as {@code https://api.example.com/v1}; no user info or query
          * @return this builder
          */
         public Builder apiUrl(String url) {
@@ -198,7 +201,7 @@ public final class SandboxSsh implements Closeable {
         /**
          * Sets the API's base URL, as {@link #apiUrl(String)} does.
          *
-         * @param url the URL
+         * @param url the API's base URL, such as {@code https://api.example.com/v1}; no user info or query
          * @return this builder
          */
         public Builder apiUrl(URI url) {
@@ -260,7 +263,7 @@ public final class SandboxSsh implements Closeable {
          * Takes certificates from this cache (and its issuer) instead of building one; {@link #certificateTtl} and
          * {@link #certificateListener} then do not apply. {@link #token} is still needed for tunnels.
          *
-         * @param cache the cache
+         * @param cache a cache that may serve other clients too; its issuer, TTL and listener apply
          * @return this builder
          */
         public Builder certificateCache(CertificateCache cache) {
@@ -282,8 +285,8 @@ public final class SandboxSsh implements Closeable {
          *         .build();
          * }</pre>
          *
-         * @param keyPair the key pair
-         * @param username the user name
+         * @param keyPair the key pair whose public key the session accepts; its private key signs the login
+         * @param username the user to log in as
          * @return this builder
          */
         public Builder keyLogin(String username, KeyPair keyPair) {
@@ -312,7 +315,7 @@ public final class SandboxSsh implements Closeable {
          * Where each session's tunnels go, over the provider's answer: needed when nothing is minted ({@link #keyLogin},
          * {@link #certificateLogin}); {@link EndpointSource#given} as a builder setting.
          *
-         * @param endpointsBySession the endpoints by session
+         * @param endpointsBySession the endpoints of a session id, asked at each connect; it must not give null
          * @return this builder
          */
         public Builder endpoints(Function<String, Endpoints> endpointsBySession) {
@@ -326,7 +329,7 @@ public final class SandboxSsh implements Closeable {
          * {@link #certificateLogin}. A host it does not list is refused; nothing is trusted on first use (for that,
          * see {@link HostTrust#acceptNew}). {@link #hostTrust} replaces it.
          *
-         * @param file the file
+         * @param file a known_hosts file in OpenSSH's format, read again at each connect and never written
          * @return this builder
          */
         public Builder knownHosts(Path file) {
@@ -350,7 +353,7 @@ public final class SandboxSsh implements Closeable {
          *         .build();
          * }</pre>
          *
-         * @param provider the provider
+         * @param provider asked once, when {@link #build()} makes the {@code SandboxSsh}
          * @return this builder
          */
         public Builder provider(SandboxProvider provider) {
@@ -362,7 +365,7 @@ public final class SandboxSsh implements Closeable {
          * How hosts are trusted, over the provider's choice (Sandgate's: {@link HostTrust#fromApi()}), e.g. a
          * known_hosts file, or {@link HostTrust#acceptNew} where the first connection's path is trusted.
          *
-         * @param trust the policy
+         * @param trust what decides whether a server's host key or certificate is the session's
          * @return this builder
          */
         public Builder hostTrust(HostTrust trust) {
@@ -376,7 +379,8 @@ public final class SandboxSsh implements Closeable {
          * {@code EndpointPolicy.requireTls().allowCleartext()} for development against a plain-HTTP gateway, and
          * {@code tunnelHosts(...)} to pin the hosts a mint answer may send tunnels to.
          *
-         * @param policy the policy
+         * @param policy which URLs may receive the token; {@link #build()} refuses an API URL it does not allow, and
+         *        the transports this builder makes refuse such a tunnel endpoint
          * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
@@ -425,7 +429,7 @@ public final class SandboxSsh implements Closeable {
          * Whether a connection whose tunnel died opens a new one on its next operation; default
          * {@link ReconnectPolicy#off()}.
          *
-         * @param policy the policy
+         * @param policy how many attempts, and the wait before each; {@link ReconnectPolicy#off()} for none
          * @return this builder
          */
         public Builder reconnect(ReconnectPolicy policy) {
@@ -487,7 +491,7 @@ public final class SandboxSsh implements Closeable {
          * The limit for all of {@link SandboxSsh#connect}: minting the certificate, opening the tunnel, the SSH key
          * exchange and the login; default 30 s.
          *
-         * @param timeout the time limit
+         * @param timeout how long one {@code connect} may take in all, retries of the mint included; positive
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
@@ -503,7 +507,7 @@ public final class SandboxSsh implements Closeable {
          * command about 40 ms). {@link Duration#ZERO} turns both off.
          *
          * @param interval the time between two checks
-         * @param misses the misses
+         * @param misses how many unanswered asks in a row end the connection; at least 1
          * @return this builder
          */
         public Builder keepAlive(Duration interval, int misses) {
@@ -530,7 +534,7 @@ public final class SandboxSsh implements Closeable {
         /**
          * Builds the entry point.
          *
-         * @return the sandbox ssh
+         * @return the entry point, which starts its SSH client now; close it to stop its threads
          * @throws IllegalStateException if the API URL or the token is missing (a token is not needed with an
          *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
          */

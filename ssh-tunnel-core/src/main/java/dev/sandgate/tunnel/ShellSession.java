@@ -46,12 +46,12 @@ public final class ShellSession implements Closeable {
      */
     public record Result(int exitCode, byte[] stdout, byte[] stderr, String workingDirectory) {
         /**
-         * Checks the components and keeps unmodifiable copies of collections.
+         * Keeps copies of the two arrays, so that a caller's later change to them does not reach the result.
          *
-         * @param exitCode the exit code
-         * @param stdout where to copy the output as it arrives
-         * @param stderr where to copy the error output as it arrives
-         * @param workingDirectory the working directory
+         * @param exitCode the command's exit status, 0 for success
+         * @param stdout what the command wrote to standard output; copied
+         * @param stderr what the command wrote to standard error; copied
+         * @param workingDirectory the shell's directory after the command, its {@code $PWD}
          */
         public Result {
             stdout = stdout.clone();
@@ -70,12 +70,12 @@ public final class ShellSession implements Closeable {
             return stderr.clone();
         }
 
-        /** {@return the stdout text} */
+        /** {@return stdout decoded as UTF-8; malformed bytes become the replacement character} */
         public String stdoutText() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
-        /** {@return the stderr text} */
+        /** {@return stderr decoded as UTF-8; malformed bytes become the replacement character} */
         public String stderrText() {
             return new String(stderr, StandardCharsets.UTF_8);
         }
@@ -124,7 +124,7 @@ public final class ShellSession implements Closeable {
      * Runs one command in the shell and waits for it, at most {@code timeout}.
      *
      * @param command the command line, run by the remote shell
-     * @param timeout the time limit
+     * @param timeout how long the command may run before the whole shell is ended; positive
      * @return its exit code, output and the working directory after it
      * @throws CommandTimeoutException if it runs longer; the shell is then closed
      * @throws SandgateSshException    if the shell has ended (closed, exited, or its connection lost)

@@ -81,7 +81,7 @@ public final class SshConnection implements Closeable {
      * Runs a command with the default options but this time limit.
      *
      * @param command the command line, run by the remote shell
-     * @param timeout the time limit
+     * @param timeout how long the command may run before it is stopped; positive
      * @return the command's exit code and output
      * @throws IOException if the tunnel, the connection or the server fails
      */
@@ -172,7 +172,7 @@ public final class SshConnection implements Closeable {
      * through {@link RemoteProcess#getOutputStream()} and {@link RemoteProcess#getInputStream()}, and
      * {@link RemoteProcess#resize} when the window changes.
      *
-     * @param pty the pty
+     * @param pty the terminal type, size and modes the shell sees
      * @return the running process
      * @throws IOException if the tunnel, the connection or the server fails
      */
@@ -187,7 +187,7 @@ public final class SshConnection implements Closeable {
      * Opens a shell whose {@code cd} and exported variables persist from one command to the next. See
      * {@link ShellSession}.
      *
-     * @return the open shell
+     * @return a {@code /bin/sh} on its own channel, which the caller closes
      * @throws IOException if the tunnel, the connection or the server fails
      */
     public ShellSession openShell() throws IOException {
@@ -200,7 +200,7 @@ public final class SshConnection implements Closeable {
      *
      * @param language which interpreter runs it
      * @param code the program's source, sent on stdin
-     * @param timeout the time limit
+     * @param timeout how long the interpreter may run before it is stopped; positive
      * @return the command's exit code and output
      * @throws IOException if the tunnel, the connection or the server fails
      */

@@ -50,7 +50,7 @@ public final class TenkiProvider implements SandboxProvider {
         this.hostTrust = builder.hostTrust;
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder with discovery on and no host trust, which {@link Builder#build()} requires} */
     public static Builder builder() {
         return new Builder();
     }
@@ -118,7 +118,7 @@ public final class TenkiProvider implements SandboxProvider {
          * The token; default {@code TENKI_AUTH_TOKEN}, else {@code TENKI_API_KEY}. {@code tk_...} goes as a bearer
          * token, {@code ory_st_...} as {@code X-Session-Token}, any other as the cookie {@code tenki_session}.
          *
-         * @param token the token
+         * @param token a Tenki token: {@code tk_...}, {@code ory_st_...}, or a session cookie's value
          * @return this builder
          */
         public Builder token(String token) {
@@ -146,7 +146,7 @@ public final class TenkiProvider implements SandboxProvider {
          * The gateway whose scheme and host (with its port) replace the discovered or derived URL's (the path stays
          * {@code /v1/ssh/<session id>}); default {@code TENKI_SANDBOX_GATEWAY_URL}, else discovery, else derivation.
          *
-         * @param gatewayUrl the gateway
+         * @param gatewayUrl the gateway, such as {@code https://gw.example}; only its scheme, host and port are used
          * @return this builder
          */
         public Builder gatewayUrl(URI gatewayUrl) {
@@ -181,7 +181,7 @@ public final class TenkiProvider implements SandboxProvider {
          * Trusts the gateway keys this OpenSSH known_hosts file lists (never written): a gateway is named by its
          * WebSocket URL's host, with the port when it is not the scheme's default ({@link HostTrust#knownHosts}).
          *
-         * @param file the file
+         * @param file a known_hosts file in OpenSSH's format, read again at each connect; a missing one refuses all
          * @return this builder
          */
         public Builder knownHosts(Path file) {
@@ -204,7 +204,7 @@ public final class TenkiProvider implements SandboxProvider {
          * Any other host trust policy (a known_hosts file with {@code @cert-authority} lines is one
          * {@link #knownHosts} reads too).
          *
-         * @param hostTrust the policy
+         * @param hostTrust what decides whether a gateway's host key is the one to trust
          * @return this builder
          */
         public Builder hostTrust(HostTrust hostTrust) {
@@ -215,7 +215,7 @@ public final class TenkiProvider implements SandboxProvider {
         /**
          * Builds the provider; the environment is read when a {@link SandboxSsh} is built with it.
          *
-         * @return the provider
+         * @return a provider that makes its Tenki API client when a {@link SandboxSsh} is built, and closes it with it
          * @throws IllegalStateException if no host trust was chosen (Tenki names no host CA, and accept-new is never
          *                               a default)
          */

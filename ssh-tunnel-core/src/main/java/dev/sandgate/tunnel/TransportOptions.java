@@ -40,9 +40,9 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
      * Checks the components and keeps an unmodifiable copy of the subprotocols.
      *
      * @param tlsTrust              the certificates to trust for {@code https://} and {@code wss://}
-     * @param connectTimeout        the time limit for opening a tunnel
-     * @param pingInterval          the time between WebSocket pings
-     * @param webSocketSubprotocols the subprotocols offered in the WebSocket upgrade
+     * @param connectTimeout        how long opening a tunnel may take, TCP connect to first bytes
+     * @param pingInterval          the time between WebSocket pings; zero for none
+     * @param webSocketSubprotocols the subprotocols offered in the WebSocket upgrade, in order of preference; copied
      * @param endpointPolicy        which tunnel endpoints the token may go to
      * @param resolver              how host names are resolved
      * @param maxWebSocketMessage   the longest WebSocket message a tunnel accepts, in bytes
@@ -69,7 +69,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         return builder().build();
     }
 
-    /** {@return a new builder} */
+    /** {@return a builder that starts from {@link #defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -101,7 +101,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         /**
          * The time limit for opening a tunnel.
          *
-         * @param timeout the time limit
+         * @param timeout how long opening a tunnel may take, from the TCP connect to the gateway's answer; positive
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
@@ -112,7 +112,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         /**
          * How often WebSocket tunnels ping; {@link Duration#ZERO} turns pings off.
          *
-         * @param interval the time between two checks
+         * @param interval the time between two pings; a gateway silent that long after one (5 s at least) has gone
          * @return this builder
          */
         public Builder pingInterval(Duration interval) {
@@ -123,7 +123,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         /**
          * Subprotocols to offer in a WebSocket upgrade, e.g. {@code "binary"} for some WebSocket-to-TCP bridges.
          *
-         * @param subprotocols the subprotocols
+         * @param subprotocols names for {@code Sec-WebSocket-Protocol}, in order of preference; none offers none
          * @return this builder
          */
         public Builder webSocketSubprotocols(String... subprotocols) {
@@ -136,7 +136,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         /**
          * Which tunnel endpoints may receive credentials; default {@link EndpointPolicy#requireTls()}.
          *
-         * @param policy the policy
+         * @param policy which tunnel endpoints may receive the tunnel's credential; a refused one fails the open
          * @return this builder
          */
         public Builder endpointPolicy(EndpointPolicy policy) {
@@ -159,7 +159,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
          * The longest WebSocket message a tunnel accepts, in bytes (default 16 MiB): a gateway that sends a longer one
          * ends the tunnel with a {@link TunnelException} before the message is held in memory.
          *
-         * @param bytes the size in bytes
+         * @param bytes the longest message accepted, in bytes; positive
          * @return this builder
          */
         public Builder maxWebSocketMessage(long bytes) {

@@ -27,7 +27,7 @@ public interface Tunnel extends Closeable {
          * Bytes arrived. The buffer is valid only during the call. Blocking here stops reading from the tunnel,
          * which is how a slow receiver slows the sender.
          *
-         * @param bytes the size in bytes
+         * @param bytes the bytes that arrived, between its position and its limit; copy what must outlive the call
          * @throws IOException if the tunnel, the connection or the server fails
          */
         void onBytes(ByteBuffer bytes) throws IOException;
@@ -35,7 +35,7 @@ public interface Tunnel extends Closeable {
         /**
          * The tunnel ended: {@code cause} is null for an orderly end, otherwise it says what broke. Called once.
          *
-         * @param cause the failure underneath, or null
+         * @param cause what broke the tunnel, or null when it ended in order
          */
         void onClosed(IOException cause);
     }
@@ -43,14 +43,14 @@ public interface Tunnel extends Closeable {
     /**
      * Starts delivering received bytes (including any that arrived before this call). Call once.
      *
-     * @param receiver the receiver
+     * @param receiver what every received byte and the tunnel's end are passed to
      */
     void start(Receiver receiver);
 
     /**
      * Sends all remaining bytes of the buffer, blocking while the tunnel is full.
      *
-     * @param bytes the size in bytes
+     * @param bytes the bytes to send: those between its position and its limit
      * @throws IOException if the tunnel, the connection or the server fails
      */
     void send(ByteBuffer bytes) throws IOException;
@@ -67,9 +67,10 @@ public interface Tunnel extends Closeable {
     void close();
 
     /**
-     * What this tunnel is, for logs and messages, e.g. {@code HTTP CONNECT sess-1:22 via http://127.0.0.1:8080}. Never contains secrets.
+     * What this tunnel is, for logs and messages, such as {@code HTTP CONNECT sess-1:22 via http://127.0.0.1:8080}.
+     * Never contains secrets.
      *
-     * @return what this tunnel is, for logs and messages, e.g
+     * @return one line naming the kind of tunnel, its target and where it goes through, without any credential
      */
     String description();
 }

@@ -33,8 +33,9 @@ public interface TunnelAuth {
     /**
      * The headers to send with the first request.
      *
-     * @param kind the kind
-     * @return the headers to send with the first request
+     * @param kind whether the request is a CONNECT to a proxy (credentials in {@code Proxy-Authorization}) or a
+     *        WebSocket upgrade (in {@code Authorization})
+     * @return header names and values to add to the first request; empty for none
      */
     Map<String, String> headers(Kind kind);
 
@@ -42,9 +43,9 @@ public interface TunnelAuth {
      * The headers for a second try after the gateway answered 401 or 407 with these challenges (the values of
      * {@code Proxy-Authenticate} or {@code WWW-Authenticate}), or empty to give up. Asked at most once per tunnel.
      *
-     * @param challenges the challenges
-     * @param kind the kind
-     * @return the headers for a second try after the gateway answered 401 or 407 with these challenges
+     * @param challenges the values of every {@code Proxy-Authenticate} or {@code WWW-Authenticate} header, in order
+     * @param kind whether the request is a CONNECT to a proxy or a WebSocket upgrade
+     * @return the headers for the second request, or empty to fail with the 401 or 407
      */
     default Optional<Map<String, String>> answerChallenge(Kind kind, List<String> challenges) {
         return Optional.empty();
@@ -63,8 +64,8 @@ public interface TunnelAuth {
     /**
      * HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do).
      *
-     * @param password the password
-     * @param user the user name
+     * @param password any text without control characters; may be empty
+     * @param user the user name, not blank and without {@code :}
      * @return HTTP basic auth, sent with the first request (as curl's and most clients' proxy settings do)
      */
     static TunnelAuth basic(String user, String password) {
@@ -74,8 +75,8 @@ public interface TunnelAuth {
     /**
      * HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}.
      *
-     * @param password the password
-     * @param user the user name
+     * @param password any text without control characters; may be empty
+     * @param user the user name, not blank and without {@code :}
      * @return HTTP basic auth sent only when the proxy asks for it with a 401 or 407 challenge naming {@code Basic}
      */
     static TunnelAuth basicWhenChallenged(String user, String password) {
@@ -85,8 +86,8 @@ public interface TunnelAuth {
     /**
      * A header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel.
      *
-     * @param value the value
-     * @param name the name
+     * @param value the header's value, without line breaks or control characters
+     * @param name the header's name, an HTTP token such as {@code X-Gateway-Key}
      * @return a header of the gateway's own, such as {@code X-Gateway-Key}, sent as it is with both kinds of tunnel
      */
     static TunnelAuth header(String name, String value) {
@@ -96,9 +97,9 @@ public interface TunnelAuth {
     /**
      * A cookie, e.g. a load balancer's session cookie: {@code Cookie: name=value}.
      *
-     * @param value the value
-     * @param name the name
-     * @return a cookie
+     * @param value the cookie's value, without line breaks or control characters; sent as it is, not encoded
+     * @param name the cookie's name, an HTTP token
+     * @return auth that sends {@code Cookie: name=value} with both kinds of tunnel
      */
     static TunnelAuth cookie(String name, String value) {
         return HeaderAuth.fixed("cookie " + Headers.name(name), "Cookie", name + "=" + Headers.value(value, "value"));
@@ -107,7 +108,7 @@ public interface TunnelAuth {
     /**
      * No credentials, for a proxy or bridge that needs none.
      *
-     * @return the none
+     * @return auth that adds no header and answers no challenge
      */
     static TunnelAuth none() {
         return HeaderAuth.NONE;

@@ -21,15 +21,15 @@ public interface TunnelAuthSource {
      *
      * @param sessionId the session's id
      * @param minted    the mint answer of this connect's login, or empty when nothing was minted
-     * @return the tunnel auth
+     * @return the auth for this one request; never null
      */
     TunnelAuth tunnelAuth(String sessionId, Optional<IssuedCertificate> minted);
 
     /**
      * Always this auth.
      *
-     * @param auth the tunnel auth
-     * @return the source
+     * @param auth the auth every session's tunnel request uses
+     * @return a source that ignores the session and its mint answer
      */
     static TunnelAuthSource fixed(TunnelAuth auth) {
         Objects.requireNonNull(auth, "auth");
@@ -41,7 +41,7 @@ public interface TunnelAuthSource {
      * reaches the tunnel endpoints), else {@code otherwise}: Sandgate's contract.
      *
      * @param otherwise the auth when there is no session credential
-     * @return the source
+     * @return a source that chooses per connect, from that connect's mint answer
      */
     static TunnelAuthSource sessionCredentialElse(TunnelAuth otherwise) {
         Objects.requireNonNull(otherwise, "otherwise");

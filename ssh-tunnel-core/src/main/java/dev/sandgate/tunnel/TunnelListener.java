@@ -29,7 +29,7 @@ public interface TunnelListener {
     /**
      * A tunnel to the session is about to be opened.
      *
-     * @param request the request
+     * @param request the endpoints, auth kind and time limit of the tunnel; its {@code toString()} shows no secret
      * @param sessionId the session's id
      */
     default void tunnelOpening(String sessionId, TunnelRequest request) {
@@ -49,7 +49,7 @@ public interface TunnelListener {
      * The tunnel could not be opened.
      *
      * @param took how long opening it took
-     * @param failure the failure
+     * @param failure why; a {@link TunnelRefusedException} when the gateway or proxy said no
      * @param sessionId the session's id
      */
     default void tunnelFailed(String sessionId, IOException failure, Duration took) {
@@ -77,9 +77,9 @@ public interface TunnelListener {
      * The tunnel ended, with its totals; {@code cause} is null for an orderly end, else what broke it. The totals are
      * the sums of the counts reported before, and no count is reported after this call.
      *
-     * @param bytesReceived the bytes received
-     * @param bytesSent the bytes sent
-     * @param cause the failure underneath, or null
+     * @param bytesReceived how many bytes came in through the tunnel in all
+     * @param bytesSent how many bytes went out through the tunnel in all
+     * @param cause what broke the tunnel, or null when it ended in order
      * @param tunnel what the tunnel is (transport and endpoint, no secret)
      * @param sessionId the session's id
      */

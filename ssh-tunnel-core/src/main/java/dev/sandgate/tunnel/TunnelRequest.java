@@ -23,12 +23,12 @@ import dev.sandgate.cert.Endpoints;
  */
 public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth auth, Duration timeLimit) {
     /**
-     * Checks the components and keeps unmodifiable copies of collections.
+     * Checks that no component but the time limit is null, and that a time limit is positive.
      *
      * @param sessionId the session's id
-     * @param endpoints the endpoints
-     * @param auth how tunnels authenticate
-     * @param timeLimit the time limit
+     * @param endpoints where the gateway's tunnels are for the session
+     * @param auth how the tunnel authenticates to the gateway
+     * @param timeLimit how long opening the tunnel may take at most, or null for the transport's own limit
      */
     public TunnelRequest {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -42,8 +42,8 @@ public record TunnelRequest(String sessionId, Endpoints endpoints, TunnelAuth au
     /**
      * A request authenticated with a bearer token, within the transport's own time limit.
      *
-     * @param endpoints the endpoints
-     * @param bearerToken the bearer token
+     * @param endpoints where the gateway's tunnels are for the session
+     * @param bearerToken the token sent as {@code Bearer <token>}; not blank, no control characters
      * @param sessionId the session's id
      */
     public TunnelRequest(String sessionId, Endpoints endpoints, String bearerToken) {
