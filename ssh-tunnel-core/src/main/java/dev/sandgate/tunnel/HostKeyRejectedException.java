@@ -43,6 +43,7 @@ public class HostKeyRejectedException extends SandgateSshException {
         TRUST_FILE_FAILED
     }
 
+    /** What the host trust policy found; serialized with the exception. */
     private final Reason reason;
     private final transient PublicKey presentedKey;
 
