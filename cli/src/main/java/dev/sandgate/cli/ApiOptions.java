@@ -226,9 +226,9 @@ final class ApiOptions {
     /** Sandgate's session API, which Tenki's sandboxes do not speak: refused with {@code --provider tenki}. */
     SandboxApi api() {
         if (provider() == Provider.TENKI) {
-            throw new SettingsException("This command uses Sandgate's session API, which Tenki does not offer: manage"
-                    + " Tenki sessions with Tenki's own tools, and reach them with exec, shell, cp, forward or ssh-config"
-                    + " --provider tenki");
+            throw new SettingsException("This command uses Sandgate's session API, which Tenki does not offer:"
+                    + " manage Tenki sessions with Tenki's own tools, and reach them with exec, shell, cp, forward or"
+                    + " ssh-config --provider tenki");
         }
         return api(apiUrl());
     }

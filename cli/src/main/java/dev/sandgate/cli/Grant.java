@@ -20,8 +20,8 @@ record Grant(String sessionId, Provider provider, URI apiUrl, String username, D
 
     @Override
     public String toString() {
-        return "Grant{" + sessionId + ", " + provider.optionValue() + ", " + username + ", ttl=" + ttl + ", renewAfter=" + renewAfter
-                + ", validBefore=" + validBefore
+        return "Grant{" + sessionId + ", " + provider.optionValue() + ", " + username + ", ttl=" + ttl
+                + ", renewAfter=" + renewAfter + ", validBefore=" + validBefore
                 + ", " + endpoints + (tunnelCredential.isPresent() ? ", tunnelCredential=***" : "") + "}";
     }
 }

@@ -122,9 +122,9 @@ final class SessionFiles {
 
     /**
      * The session's grant, minted anew when there is none, when it is due for renewal, when it was minted by another
-     * provider, or when {@code force} says so. A renewal keeps the key pair and replaces only the certificate: OpenSSH reads the key and the certificate
-     * as two files, at a moment the proxy does not know, and must never find a pair that does not match. A forced
-     * renewal, or a key that cannot be read, gets a new key pair.
+     * provider, or when {@code force} says so. A renewal keeps the key pair and replaces only the certificate: OpenSSH
+     * reads the key and the certificate as two files, at a moment the proxy does not know, and must never find a pair
+     * that does not match. A forced renewal, or a key that cannot be read, gets a new key pair.
      *
      * @param ttl the lifetime to ask for, or null for the one asked for last time (else {@link #DEFAULT_TTL})
      */
@@ -192,8 +192,8 @@ final class SessionFiles {
                 + "; private: it may hold the session's tunnel credential");
         writePrivately(grantFile(sessionId), text.toString());
         writePrivately(renewAfterFile(sessionId), issued.renewAfter().getEpochSecond() + "\n");
-        return new Grant(sessionId, minter.provider(), apiUrl, issued.credentials().username(), ttl, issued.renewAfter(), issued.validBefore(),
-                issued.endpoints(), issued.tunnelCredential());
+        return new Grant(sessionId, minter.provider(), apiUrl, issued.credentials().username(), ttl,
+                issued.renewAfter(), issued.validBefore(), issued.endpoints(), issued.tunnelCredential());
     }
 
     /**

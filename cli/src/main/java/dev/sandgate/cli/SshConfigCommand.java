@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Writes what OpenSSH needs to reach sessions through Sandgate: a key and certificate per session,"
                 + " a known_hosts file that trusts the session's host CA, and DIR/config with one Host block per"
                 + " session (alias: the session id) whose ProxyCommand is `sandgate proxy`.",
-                "With --provider tenki, known_hosts holds the gateway key Sandgate recorded (see --accept-new-host-key),"
-                        + " checked by connecting once, so OpenSSH checks the same key.",
+                "With --provider tenki, known_hosts holds the gateway key Sandgate recorded (see"
+                        + " --accept-new-host-key), checked by connecting once, so OpenSSH checks the same key.",
                 "Nothing outside DIR is touched; add `Include DIR/config` to ~/.ssh/config yourself, or use ssh -F.",
                 "Running it again renews certificates that are due; before each ssh, the config renews them too."})
 final class SshConfigCommand implements Callable<Integer> {

@@ -56,7 +56,8 @@ final class TenkiSettings {
      * @param apiUrl the API named on the command line, or null for the environment's
      */
     SandboxSsh ssh(URI apiUrl) {
-        TenkiProvider.Builder provider = SandboxProvider.tenki().environment(io::env).token(token).hostTrust(hostTrust());
+        TenkiProvider.Builder provider = SandboxProvider.tenki().environment(io::env).token(token)
+                .hostTrust(hostTrust());
         if (apiUrl != null) {
             provider.apiUrl(apiUrl);
         }
