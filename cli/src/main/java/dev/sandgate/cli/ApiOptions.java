@@ -30,11 +30,13 @@ final class ApiOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = "--api-url", paramLabel = "URL", description = "The sandbox API's base URL (else SANDGATE_API_URL).")
+    @Option(names = "--api-url", paramLabel = "URL", description = "The sandbox API's base URL (else SANDGATE_API_URL;"
+            + " with Tenki, TENKI_API_ENDPOINT or TENKI_API_URL).")
     private String apiUrl;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "A file holding the API token (else SANDGATE_API_TOKEN, else the config file).")
+            description = "A file holding the API token (else SANDGATE_API_TOKEN, else the config file; with Tenki,"
+                    + " TENKI_AUTH_TOKEN or TENKI_API_KEY).")
     private Path tokenFile;
 
     @Option(names = "--transport", paramLabel = "connect|websocket",

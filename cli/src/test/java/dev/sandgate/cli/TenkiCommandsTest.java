@@ -374,6 +374,28 @@ class TenkiCommandsTest {
         }
 
         @Test
+        void theProxyOpensTheTunnelWithTheTokenTheWayItsPrefixSaysAndExitsAsTheApiWouldWhenRefused() throws Exception {
+            TenkiFake tenki = TENKI.fake();
+            record(tenki, "127.0.0.1");
+            String session = tenki.createSession();
+            Path dir = home.resolve("ssh");
+            assertEquals(0, run(tenki, cli(tenki), "--provider", "tenki", "ssh-config", "--dir", dir.toString(), session)
+                    .status());
+            int before = tenki.upgrades().size();
+            // the files are fresh: the proxy asks no API, and the gateway itself refuses the token
+            Cli.Result refused = run(tenki, cli(tenki).env(TenkiApi.ENV_AUTH_TOKEN, WRONG_TOKEN), "proxy",
+                    "--provider=tenki", "--dir", dir.toString(), session);
+            assertEquals(ExitCodes.TOKEN_REFUSED, refused.status(), refused::toString);
+            Cli.Result banner = run(tenki, cli(tenki, TenkiFake.TokenKind.SESSION_TOKEN).stdin("SSH-2.0-probe\r\n"),
+                    "proxy", "--provider=tenki", "--dir", dir.toString(), session);
+            assertEquals(0, banner.status(), banner::toString);
+            assertTrue(banner.out().startsWith("SSH-2.0-"), banner::toString);
+            List<TenkiFake.Upgrade> upgrades = tenki.upgrades().subList(before, tenki.upgrades().size());
+            assertEquals(401, upgrades.get(0).status());
+            assertEquals(TenkiFake.TokenKind.SESSION_TOKEN, upgrades.get(1).credential());
+        }
+
+        @Test
         void theFilesAreRenewedAfterRenewalAfterAndNotBefore() throws Exception {
             TenkiFake tenki = TENKI.fake();
             record(tenki, "127.0.0.1");
