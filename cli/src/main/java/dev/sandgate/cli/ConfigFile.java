@@ -14,10 +14,12 @@ import java.util.TreeMap;
 
 /**
  * The settings file: {@code key=value} lines ({@code api-url}, {@code token}, {@code transport},
- * {@code ca-certificate}). A file that holds a token must be private to its owner, as OpenSSH insists for keys.
+ * {@code ca-certificate}, {@code provider}). A file that holds a token must be private to its owner, as OpenSSH
+ * insists for keys. {@code api-url} and {@code token} are Sandgate's: with the Tenki provider they are not used (its
+ * settings come from its own variables), so a Sandgate token never goes to Tenki.
  */
 final class ConfigFile {
-    static final Set<String> KEYS = Set.of("api-url", "token", "transport", "ca-certificate");
+    static final Set<String> KEYS = Set.of("api-url", "token", "transport", "ca-certificate", "provider");
 
     private final Path path;
     private final Map<String, String> values;

@@ -2,6 +2,7 @@ package dev.sandgate.cli;
 
 import java.io.IOException;
 
+import dev.sandgate.tunnel.HostKeyRejectedException;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 
@@ -19,6 +20,9 @@ final class Connected implements AutoCloseable {
         SandboxSsh ssh = api.ssh();
         try {
             return new Connected(ssh, ssh.connect(sessionId));
+        } catch (HostKeyRejectedException e) {
+            ssh.close();
+            throw api.explained(e, sessionId);
         } catch (IOException | RuntimeException e) {
             ssh.close();
             throw e;

@@ -78,9 +78,12 @@ final class OpenSshConfig {
         String hostKeyAlias = SshConfigValues.hostKeyAlias(SessionFiles.hostKeyAlias(id, grant.endpoints()));
         String dir = shellQuote(files.root().toString());
         // no double quote inside: the whole check is one double-quoted ssh_config argument
+        // each session's own provider, whatever SANDGATE_PROVIDER says when ssh runs
+        String provider = " --provider=" + grant.provider().optionValue();
         String renewCheck = "test $(date +%%s) -lt $(cat " + shellQuote(tokens(files.renewAfterFile(id).toString()))
-                + " 2>/dev/null || echo 0) || " + shellQuote(tokens(launcher)) + " renew --dir " + tokens(dir) + " %n";
-        String proxy = shellQuote(tokens(launcher)) + " proxy --dir " + tokens(dir)
+                + " 2>/dev/null || echo 0) || " + shellQuote(tokens(launcher)) + " renew" + provider + " --dir "
+                + tokens(dir) + " %n";
+        String proxy = shellQuote(tokens(launcher)) + " proxy" + provider + " --dir " + tokens(dir)
                 + proxyOptions.stream().map(option -> " " + shellQuote(tokens(option))).reduce("", String::concat) + " %n";
         return "Match host " + id + " exec \"" + renewCheck + "\"\n"
                 + "Host " + id + "\n"

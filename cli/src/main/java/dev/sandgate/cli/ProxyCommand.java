@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.Tunnel;
 import dev.sandgate.tunnel.TunnelAuth;
@@ -20,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"A ProxyCommand for OpenSSH: opens the tunnel to the session (HTTP CONNECT or WebSocket) and"
                 + " copies bytes between standard input and output and the tunnel until either side ends.",
                 "It renews the session's certificate files in DIR when they are due (minting them if there are none).",
+                "OpenSSH checks the host key itself, against the known_hosts file `sandgate ssh-config` wrote.",
                 "Example, in ssh_config: ProxyCommand sandgate proxy %%n"})
 final class ProxyCommand implements Callable<Integer> {
     @Spec
@@ -43,13 +43,12 @@ final class ProxyCommand implements Callable<Integer> {
         Io io = Io.of(spec);
         SessionFiles files = new SessionFiles(dir != null ? dir : io.sandgateHome().resolve("ssh"));
         Grant grant = files.load(session).orElse(null);
-        if (grant == null || grant.dueForRenewal(java.time.Instant.now())) {
-            try (SandboxApi client = api.api(api.apiUrl(grant))) {
-                grant = files.fresh(session, client, ttl, false);
+        if (grant == null || grant.provider() != api.provider() || grant.dueForRenewal(java.time.Instant.now())) {
+            try (Minter minter = api.minter(grant)) {
+                grant = files.fresh(session, minter, ttl, false);
             }
         }
-        // a gateway that gives sessions their own tunnel credential never needs the account token on its tunnels
-        TunnelAuth auth = TunnelAuth.bearer(grant.tunnelCredential().orElseGet(api::token));
+        TunnelAuth auth = api.tunnelAuth(grant);
         try (Transport transport = api.transport()) {
             Tunnel tunnel = transport.open(new TunnelRequest(session, grant.endpoints(), auth, null));
             StdioRelay.run(tunnel, io.in(), io.out());

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import dev.sandgate.cert.SandboxApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +34,8 @@ final class RenewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SessionFiles files = new SessionFiles(dir != null ? dir : Io.of(spec).sandgateHome().resolve("ssh"));
-        try (SandboxApi client = api.api(api.apiUrl(files.load(session).orElse(null)))) {
-            files.fresh(session, client, ttl, false);
+        try (Minter minter = api.minter(files.load(session).orElse(null))) {
+            files.fresh(session, minter, ttl, false);
         }
         return ExitCodes.OK;
     }

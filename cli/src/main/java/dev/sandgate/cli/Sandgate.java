@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
  *
  * <pre>{@code
  * eval "$(sandgate local-gateway --background)"      # or set SANDGATE_API_URL and SANDGATE_API_TOKEN
+ * sandgate --provider tenki exec SESSION -- uname -a   # or Tenki's: TENKI_AUTH_TOKEN, ...
  * sandgate sessions create
  * sandgate exec sess-123 -- uname -a
  * sandgate ssh-config sess-123 && ssh -F ~/.sandgate/ssh/config sess-123
@@ -25,13 +26,18 @@ import picocli.CommandLine.Command;
         footer = {
                 "  The API URL and token come from the options, else SANDGATE_API_URL and SANDGATE_API_TOKEN,",
                 "  else the config file (default ~/.sandgate/config, or SANDGATE_CONFIG), lines of key=value:",
-                "  api-url, token (the file must then be private to you: mode 0600), transport, ca-certificate.",
+                "  api-url, token (the file must then be private to you: mode 0600), transport, ca-certificate, provider.",
+                "  --provider tenki (or SANDGATE_PROVIDER=tenki, or provider=tenki) reaches Tenki's sandboxes with its own",
+                "  settings: TENKI_AUTH_TOKEN or TENKI_API_KEY (or --token-file), TENKI_API_ENDPOINT or TENKI_API_URL,",
+                "  TENKI_SANDBOX_GATEWAY_URL. A Tenki gateway whose key is not recorded in ~/.sandgate/tenki_known_hosts",
+                "  is refused (status 7) until --accept-new-host-key records it; a changed key is refused always.",
                 "",
                 "Exit status:",
                 "  0 done; 1 the operation failed; 2 bad usage; 3 settings missing or invalid;",
                 "  4 the API or the gateway refused the token; 5 no such session (whichever of them said so);",
                 "  6 the API or gateway failed, cannot be reached, or answered a value refused as unsafe (a user name,",
-                "  id or host that would break the files written); 7 the SSH server was not the session's or refused the login.",
+                "  id or host that would break the files written); 7 the SSH server was not the session's (or its key is not",
+                "  recorded yet) or refused the login.",
                 "  exec and shell exit with the remote command's status, or 255 when Sandgate itself failed, bad usage",
                 "  included (as ssh does); its line on stderr then names the failure: sandgate: usage|settings|",
                 "  token refused|no such session|gateway failed|ssh refused|failed: ... (a directory -C cannot enter: failed);",
@@ -45,6 +51,12 @@ public final class Sandgate {
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
     private final Io io;
+
+    @CommandLine.Option(names = "--provider", paramLabel = "sandgate|tenki", description = ApiOptions.PROVIDER_HELP)
+    private String provider;
+
+    @CommandLine.Option(names = TenkiSettings.ACCEPT_NEW, description = ApiOptions.ACCEPT_NEW_HELP)
+    private boolean acceptNewHostKey;
 
     private Sandgate(Io io) {
         this.io = io;
@@ -66,6 +78,16 @@ public final class Sandgate {
 
     Io io() {
         return io;
+    }
+
+    /** {@code --provider} given before the subcommand, or null. */
+    String provider() {
+        return provider;
+    }
+
+    /** Whether {@code --accept-new-host-key} was given before the subcommand. */
+    boolean acceptNewHostKey() {
+        return acceptNewHostKey;
     }
 
     /**

@@ -25,14 +25,14 @@ import java.util.stream.Stream;
 
 import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.IssuedCertificate;
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.SshKeyFiles;
 import dev.sandgate.cert.SshKeys;
 
 /**
  * The files OpenSSH needs for one session, in {@code DIR/<session id>/}: {@code key} (0600), {@code key.pub},
- * {@code key-cert.pub}, {@code known_hosts} with an {@code @cert-authority} line per host CA, {@code grant}
+ * {@code key-cert.pub}, {@code known_hosts} with an {@code @cert-authority} line per host CA (with Tenki, which names
+ * none: the gateway's recorded key, written by {@link #writeHostKey}), {@code grant}
  * (0600: what the proxy needs, see {@link Grant}) and {@code renew-after} (epoch seconds, read by the generated
  * config's shell check before each {@code ssh}, so that no JVM starts while the certificate is fresh).
  *
@@ -106,7 +106,9 @@ final class SessionFiles {
             Endpoints endpoints = new Endpoints(
                     proxy == null ? null : new Endpoints.Connect(URI.create(proxy), properties.getProperty("connect-target")),
                     socket == null ? null : new Endpoints.WebSocket(URI.create(socket)));
-            return Optional.of(new Grant(sessionId, URI.create(properties.getProperty("api-url")),
+            return Optional.of(new Grant(sessionId,
+                    Provider.parse(properties.getProperty("provider", Provider.SANDGATE.optionValue())),
+                    URI.create(properties.getProperty("api-url")),
                     properties.getProperty("username"),
                     Duration.parse(properties.getProperty("ttl", DEFAULT_TTL.toString())),
                     Instant.parse(properties.getProperty("renew-after")),
@@ -119,15 +121,15 @@ final class SessionFiles {
     }
 
     /**
-     * The session's grant, minted anew when there is none, when it is due for renewal, or when {@code force} says
-     * so. A renewal keeps the key pair and replaces only the certificate: OpenSSH reads the key and the certificate
-     * as two files, at a moment the proxy does not know, and must never find a pair that does not match. A forced
-     * renewal, or a key that cannot be read, gets a new key pair.
+     * The session's grant, minted anew when there is none, when it is due for renewal, when it was minted by another
+     * provider, or when {@code force} says so. A renewal keeps the key pair and replaces only the certificate: OpenSSH
+     * reads the key and the certificate as two files, at a moment the proxy does not know, and must never find a pair
+     * that does not match. A forced renewal, or a key that cannot be read, gets a new key pair.
      *
      * @param ttl the lifetime to ask for, or null for the one asked for last time (else {@link #DEFAULT_TTL})
      */
-    Grant fresh(String sessionId, SandboxApi api, Duration ttl, boolean force) throws IOException {
-        Optional<Grant> kept = load(sessionId);
+    Grant fresh(String sessionId, Minter minter, Duration ttl, boolean force) throws IOException {
+        Optional<Grant> kept = load(sessionId).filter(grant -> grant.provider() == minter.provider());
         if (!force && kept.isPresent() && !kept.get().dueForRenewal(Instant.now())) {
             return kept.get();
         }
@@ -136,15 +138,15 @@ final class SessionFiles {
         createPrivateDirectory(directory);
         try (FileChannel lockFile = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
-            kept = load(sessionId);
+            kept = load(sessionId).filter(grant -> grant.provider() == minter.provider());
             if (!force && kept.isPresent() && !kept.get().dueForRenewal(Instant.now())) {
                 // another process renewed while this one waited for the lock
                 return kept.get();
             }
             Duration lifetime = ttl != null ? ttl : kept.map(Grant::ttl).orElse(DEFAULT_TTL);
             KeyPair keys = force || kept.isEmpty() ? null : keptKeys(sessionId);
-            IssuedCertificate issued = api.issue(sessionId, keys != null ? keys : SshKeys.generate(), lifetime);
-            return write(sessionId, api.baseUrl(), lifetime, issued);
+            IssuedCertificate issued = minter.issue(sessionId, keys != null ? keys : SshKeys.generate(), lifetime);
+            return write(sessionId, minter, lifetime, issued);
         }
     }
 
@@ -156,19 +158,24 @@ final class SessionFiles {
         }
     }
 
-    private Grant write(String sessionId, URI apiUrl, Duration ttl, IssuedCertificate issued) throws IOException {
+    private Grant write(String sessionId, Minter minter, Duration ttl, IssuedCertificate issued) throws IOException {
         // checked before anything is written: the known_hosts line and the config must not take these as they came
         SshConfigValues.hostAlias(sessionId);
         SshConfigValues.user(issued.credentials().username());
         String alias = SshConfigValues.hostKeyAlias(hostKeyAlias(sessionId, issued.endpoints()));
         SshKeyFiles.write(issued.credentials(), key(sessionId));
-        StringBuilder knownHosts = new StringBuilder("# host CAs the API named for session " + sessionId + "\n");
-        for (PublicKey ca : issued.hostCaKeys()) {
-            knownHosts.append("@cert-authority ").append(alias).append(' ').append(SshKeys.publicKeyLine(ca)).append('\n');
+        if (minter.provider() == Provider.SANDGATE) {
+            StringBuilder knownHosts = new StringBuilder("# host CAs the API named for session " + sessionId + "\n");
+            for (PublicKey ca : issued.hostCaKeys()) {
+                knownHosts.append("@cert-authority ").append(alias).append(' ').append(SshKeys.publicKeyLine(ca))
+                        .append('\n');
+            }
+            writePrivately(knownHosts(sessionId), knownHosts.toString());
         }
-        writePrivately(knownHosts(sessionId), knownHosts.toString());
 
+        URI apiUrl = minter.apiUrl();
         Properties properties = new Properties();
+        properties.setProperty("provider", minter.provider().optionValue());
         properties.setProperty("api-url", apiUrl.toString());
         properties.setProperty("username", issued.credentials().username());
         properties.setProperty("ttl", ttl.toString());
@@ -185,8 +192,19 @@ final class SessionFiles {
                 + "; private: it may hold the session's tunnel credential");
         writePrivately(grantFile(sessionId), text.toString());
         writePrivately(renewAfterFile(sessionId), issued.renewAfter().getEpochSecond() + "\n");
-        return new Grant(sessionId, apiUrl, issued.credentials().username(), ttl, issued.renewAfter(), issued.validBefore(),
-                issued.endpoints(), issued.tunnelCredential());
+        return new Grant(sessionId, minter.provider(), apiUrl, issued.credentials().username(), ttl,
+                issued.renewAfter(), issued.validBefore(), issued.endpoints(), issued.tunnelCredential());
+    }
+
+    /**
+     * Writes the session's known_hosts with one plain host key, under the name OpenSSH looks it up by (the
+     * {@code HostKeyAlias} the config gives the session): for Tenki, whose gateway presents a plain key that no CA
+     * vouches for, the key Sandgate has recorded for it.
+     */
+    void writeHostKey(Grant grant, PublicKey key) throws IOException {
+        String alias = SshConfigValues.hostKeyAlias(hostKeyAlias(grant.sessionId(), grant.endpoints()));
+        writePrivately(knownHosts(grant.sessionId()), "# the gateway host key Sandgate recorded, for session "
+                + grant.sessionId() + "\n" + alias + " " + SshKeys.publicKeyLine(key) + "\n");
     }
 
     /**

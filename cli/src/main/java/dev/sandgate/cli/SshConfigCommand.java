@@ -2,12 +2,12 @@ package dev.sandgate.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.SandboxSession;
 import dev.sandgate.cert.Visible;
 import picocli.CommandLine.Command;
@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Writes what OpenSSH needs to reach sessions through Sandgate: a key and certificate per session,"
                 + " a known_hosts file that trusts the session's host CA, and DIR/config with one Host block per"
                 + " session (alias: the session id) whose ProxyCommand is `sandgate proxy`.",
+                "With --provider tenki, known_hosts holds the gateway key Sandgate recorded (see"
+                        + " --accept-new-host-key), checked by connecting once, so OpenSSH checks the same key.",
                 "Nothing outside DIR is touched; add `Include DIR/config` to ~/.ssh/config yourself, or use ssh -F.",
                 "Running it again renews certificates that are due; before each ssh, the config renews them too."})
 final class SshConfigCommand implements Callable<Integer> {
@@ -51,7 +53,7 @@ final class SshConfigCommand implements Callable<Integer> {
         SshConfigValues.path(files.root().toString(), "directory");
         Exception failure = null;
         List<String> written = new ArrayList<>();
-        try (SandboxApi client = api.api()) {
+        try (Minter minter = api.minter(null)) {
             for (String session : sessions) {
                 try {
                     SshConfigValues.hostAlias(SandboxSession.requireValidId(session));
@@ -60,7 +62,11 @@ final class SshConfigCommand implements Callable<Integer> {
                             + " Host alias: use letters, digits, '.', '_' and '-' only");
                 }
                 try {
-                    Grant grant = files.fresh(session, client, ttl, force);
+                    PublicKey gatewayKey = minter.provider() == Provider.TENKI ? gatewayKey(session) : null;
+                    Grant grant = files.fresh(session, minter, ttl, force);
+                    if (gatewayKey != null) {
+                        files.writeHostKey(grant, gatewayKey);
+                    }
                     io.out().println(Visible.of(session) + ": certificate for " + Visible.of(grant.username()) + " valid until "
                             + grant.validBefore() + " (renewed from " + grant.renewAfter() + " on)");
                     written.add(session);
@@ -86,5 +92,15 @@ final class SshConfigCommand implements Callable<Integer> {
             throw failure;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The key the session's gateway presents, as the recorded keys vouch for it (or as it is recorded now, with
+     * --accept-new-host-key): learnt by connecting once, the way every other command connects.
+     */
+    private PublicKey gatewayKey(String session) throws IOException {
+        try (Connected connected = Connected.to(api, session)) {
+            return connected.connection().clientSession().getServerKey();
+        }
     }
 }

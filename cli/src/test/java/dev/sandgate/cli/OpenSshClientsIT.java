@@ -29,12 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
+import dev.sandgate.cert.TenkiApi;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TenkiFake;
 
 /**
  * OpenSSH's own clients reach a LocalGateway session through {@code sandgate ssh-config} and {@code sandgate proxy},
- * run from the launcher as an IDE or a shell would run them: ssh, scp, sftp, rsync, ssh -L and git.
+ * run from the launcher as an IDE or a shell would run them: ssh, scp, sftp, rsync, ssh -L and git; and a Tenki
+ * fake's session through {@code sandgate --provider tenki}.
  */
 class OpenSshClientsIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -251,6 +254,34 @@ class OpenSshClientsIT {
         assertTrue(Files.readString(dir.resolve("config")).contains("--transport=websocket"));
         Programs.Result result = ssh(dir.resolve("config"), viaWebSocket, "exit 9");
         assertEquals(9, result.status(), result::toString);
+    }
+
+    @Test
+    void sshReachesATenkiSessionThroughTheProxyAndChecksTheGatewayKeySandgateRecorded() throws Exception {
+        try (TenkiFake tenki = TenkiFake.start()) {
+            Path home = Files.createDirectories(scratch.resolve("tenki-home"));
+            Programs tenkiPrograms = new Programs(Map.of(TenkiApi.ENV_AUTH_TOKEN, tenki.token(TenkiFake.TokenKind.COOKIE),
+                    TenkiApi.ENV_API_ENDPOINT, tenki.apiUrl().toString(), "HOME", home.toString()), scratch);
+            String tenkiSession = tenki.createSession();
+            Programs.Result written = tenkiPrograms.run(LIMIT, Programs.launcher().toString(), "--provider", "tenki",
+                    "--accept-new-host-key", "ssh-config", tenkiSession);
+            assertEquals(0, written.status(), written::toString);
+            assertTrue(written.err().contains("permanently added"), written::toString);
+            Path tenkiConfig = home.resolve(".sandgate/ssh/config");
+
+            Programs.Result result = tenkiPrograms.run(LIMIT, "ssh", "-F", tenkiConfig.toString(), "-o", "BatchMode=yes",
+                    tenkiSession, "basename $PWD; exit 6");
+            assertEquals(6, result.status(), result::toString);
+            assertEquals(tenki.sessionDirectory(tenkiSession).getFileName() + "\n", result.out());
+
+            // OpenSSH checks the key Sandgate recorded: a rotated gateway key is refused by ssh itself
+            tenki.rotateGatewayHostKey();
+            Programs.Result refused = tenkiPrograms.run(LIMIT, "ssh", "-F", tenkiConfig.toString(), "-o",
+                    "BatchMode=yes", tenkiSession, "touch ran");
+            assertEquals(255, refused.status(), refused::toString);
+            assertTrue(refused.err().contains("Host key verification failed"), refused::toString);
+            assertTrue(!Files.exists(tenki.sessionDirectory(tenkiSession).resolve("ran")), "nothing ran");
+        }
     }
 
     @Test

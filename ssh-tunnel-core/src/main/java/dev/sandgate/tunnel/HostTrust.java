@@ -55,8 +55,9 @@ public final class HostTrust {
 
     /**
      * An OpenSSH known_hosts file: plain keys, {@code @cert-authority} and {@code @revoked} lines, hashed names; read
-     * anew for each connect and never written. A host it does not list is refused. The host is named as
-     * {@link #acceptNew} names it: the CONNECT target, else the WebSocket URL's host.
+     * anew for each connect and never written. A host it does not list is refused (as unknown, also when the file does
+     * not exist yet). The host is named as {@link #acceptNew} names it: the CONNECT target, else the WebSocket URL's
+     * host.
      *
      * @param file a known_hosts file in OpenSSH's format; a missing file refuses every host
      * @return a trust that reads {@code file} again at each connect

@@ -113,6 +113,22 @@ class HostTrustTest {
                 }
             }
         }
+
+        @Test
+        void aFileNotYetWrittenListsNoHost() throws Exception {
+            try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
+                String sessionId = GatewayClients.newSession(gateway);
+                Path missing = directory.resolve("not-yet").resolve("known_hosts");
+                try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.knownHosts(missing)).build()) {
+                    HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
+                            () -> ssh.connect(sessionId));
+                    assertEquals(HostKeyRejectedException.Reason.UNKNOWN_HOST, refused.reason(), refused.getMessage());
+                    assertEquals(Optional.of(fingerprint(gateway.hostKeyLine(sessionId))),
+                            refused.presentedKeyFingerprint());
+                }
+                assertFalse(Files.exists(missing.getParent()), "a known_hosts file is never written");
+            }
+        }
     }
 
     @Nested

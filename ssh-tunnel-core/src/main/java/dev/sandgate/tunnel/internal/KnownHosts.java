@@ -32,7 +32,8 @@ public final class KnownHosts implements HostCheck {
     public HostRefusal refusal(String host, int port, PublicKey serverKey) {
         List<KnownHostEntry> entries;
         try {
-            entries = KnownHostEntry.readKnownHostEntries(file);
+            // a file not yet written lists no host, as OpenSSH takes it: the host is unknown, not the file broken
+            entries = entries();
         } catch (IOException | RuntimeException e) {
             return new HostRefusal(Reason.TRUST_FILE_FAILED, "the known_hosts file " + file + " could not be read ("
                     + e.getMessage() + ")");
