@@ -122,6 +122,26 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Makes a running session owned by {@link #token()}, as the API's {@code POST /sessions} with no options does (an
+     * hour to live, image {@code default}): the one line most tests need before they connect.
+     *
+     * <pre>{@code
+     * String sessionId = gateway.newSession();
+     * try (SshConnection connection = ssh.connect(sessionId)) { ... }
+     * }</pre>
+     *
+     * @return the new session's id ({@code sess-} and 16 hex digits)
+     * @throws UncheckedIOException when its directory cannot be made under the gateway's root
+     */
+    public String newSession() {
+        try {
+            return registry.create(token, Duration.ofHours(1), "default", java.util.Map.of(), null).id();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not make the session's directory", e);
+        }
+    }
+
+    /**
      * Makes another accepted token, e.g. a second account that must not see the first one's sessions.
      *
      * @return a new bearer token, accepted from now on, whose sessions are its own

@@ -109,8 +109,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     }
 
     /**
-     * {@return a builder whose base URL and token come from {@value #ENV_API_URL} and {@value #ENV_API_TOKEN} when
-     * they are set; every other setting has a default}
+     * {@return a builder; the base URL and the token not given to it are read from {@value #ENV_API_URL} and
+     * {@value #ENV_API_TOKEN} when {@link Builder#build()} runs, and only then: a process that serves several accounts
+     * should give both, so that no call goes out with the environment's token by accident}
      */
     public static Builder builder() {
         return new Builder();
@@ -447,8 +448,9 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     }
 
     /**
-     * Builds a {@link SandboxApi}. The base URL and token default to the environment variables
-     * {@value #ENV_API_URL} and {@value #ENV_API_TOKEN}.
+     * Builds a {@link SandboxApi}. A base URL or token not given is read from {@value #ENV_API_URL} or
+     * {@value #ENV_API_TOKEN} by {@link #build()}; what is given is never replaced, and a variable that is set but
+     * wrong does not matter when its setting was given.
      */
     public static final class Builder {
         private HttpUrl baseUrl;
@@ -464,22 +466,18 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         private BiConsumer<Request.Builder, String> authorize = (request, token) ->
                 request.header("Authorization", "Bearer " + token);
         private ErrorReader errors = ApiErrors::of;
+        /** Whether {@link #build()} falls back to the {@code SANDGATE_*} variables; not for another dialect. */
+        private final boolean readsEnvironment;
 
         /** A builder for another dialect of API, which reads no {@code SANDGATE_*} variable. */
         Builder(BiConsumer<Request.Builder, String> authorize, ErrorReader errors) {
             this.authorize = Objects.requireNonNull(authorize, "authorize");
             this.errors = Objects.requireNonNull(errors, "errors");
+            this.readsEnvironment = false;
         }
 
         private Builder() {
-            String envUrl = System.getenv(ENV_API_URL);
-            if (envUrl != null && !envUrl.isBlank()) {
-                baseUrl(envUrl);
-            }
-            String envToken = System.getenv(ENV_API_TOKEN);
-            if (envToken != null && !envToken.isBlank()) {
-                token = envToken.trim();
-            }
+            this.readsEnvironment = true;
         }
 
         /**
@@ -638,6 +636,17 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
          *                               URL is one the {@link #endpointPolicy} does not allow
          */
         public SandboxApi build() {
+            if (baseUrl == null && readsEnvironment && isSet(System.getenv(ENV_API_URL))) {
+                try {
+                    baseUrl(System.getenv(ENV_API_URL).trim());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(ENV_API_URL + " is not a usable API URL (" + e.getMessage()
+                            + "): fix it, or call baseUrl(...)", e);
+                }
+            }
+            if (token == null && readsEnvironment && isSet(System.getenv(ENV_API_TOKEN))) {
+                token = System.getenv(ENV_API_TOKEN).trim();
+            }
             if (baseUrl == null) {
                 throw new IllegalStateException("No API base URL: call baseUrl(...) or set " + ENV_API_URL);
             }
@@ -649,6 +658,10 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
                 throw new IllegalStateException("No API token: call token(...) or set " + ENV_API_TOKEN);
             }
             return new SandboxApi(this);
+        }
+
+        private static boolean isSet(String value) {
+            return value != null && !value.isBlank();
         }
     }
 }

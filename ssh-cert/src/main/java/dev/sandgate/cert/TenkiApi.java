@@ -173,13 +173,15 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
      */
     public URI gatewayUrl(String sessionId, Duration timeout) {
         Checks.sessionId(sessionId);
-        URI base = discovered(timeout).orElseGet(() -> derived(baseUrl));
-        URI url = sessionUrl(base, sessionId);
-        return gatewayOverride == null ? url : overridden(url, gatewayOverride);
+        if (gatewayOverride != null) {
+            // nothing is discovered or derived: an API on an address, which derives no name, is fine here
+            return overridden(sessionId, gatewayOverride);
+        }
+        return sessionUrl(discovered(timeout).orElseGet(() -> derived(baseUrl)), sessionId);
     }
 
     private Optional<URI> discovered(Duration timeout) {
-        if (!discovery || gatewayOverride != null) {
+        if (!discovery) {
             return Optional.empty();
         }
         try {
@@ -211,9 +213,9 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         return build(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort(), path + "/v1/ssh/" + sessionId);
     }
 
-    /** The override's scheme and host (with its port) on the computed URL's path. */
-    static URI overridden(URI computed, URI override) {
-        return build(override.getScheme(), override.getHost(), override.getPort(), computed.getPath());
+    /** The override's scheme and host (with its port), its path dropped as Tenki's SDKs drop it, and the session's. */
+    static URI overridden(String sessionId, URI override) {
+        return build(override.getScheme(), override.getHost(), override.getPort(), "/v1/ssh/" + sessionId);
     }
 
     private static URI build(String scheme, String host, int port, String path) {

@@ -144,8 +144,8 @@ class TenkiApiTest {
             assertEquals(URI.create("wss://gw.example/base/v1/ssh/s1"),
                     TenkiApi.sessionUrl(URI.create("https://gw.example/base/?q=1#f"), "s1"));
             assertEquals(URI.create("wss://gw.example/v1/ssh/s1"), TenkiApi.sessionUrl(URI.create("wss://gw.example"), "s1"));
-            assertEquals(URI.create("ws://127.0.0.1:9/v1/ssh/s1"), TenkiApi.overridden(
-                    URI.create("wss://sandbox-gateway.tenki.cloud/v1/ssh/s1"), URI.create("http://127.0.0.1:9/ignored")));
+            assertEquals(URI.create("ws://127.0.0.1:9/v1/ssh/s1"),
+                    TenkiApi.overridden("s1", URI.create("http://127.0.0.1:9/ignored")));
         }
 
         @Test
@@ -178,11 +178,14 @@ class TenkiApiTest {
             TenkiFake tenki = TENKI.fake();
             String sessionId = tenki.createSession();
             Map<String, String> env = Map.of(TenkiApi.ENV_GATEWAY_URL, tenki.gatewayUrl().toString());
-            try (TenkiApi api = TenkiApi.builder().environment(env::get).apiUrl(tenki.apiUrl(TenkiFake.API_HOST))
-                    .token(tenki.token(TenkiFake.TokenKind.API_KEY))
-                    .endpointPolicy(EndpointPolicy.requireTls().allowCleartext()).build()) {
-                assertEquals(URI.create("ws://127.0.0.1:" + tenki.port() + "/v1/ssh/" + sessionId),
-                        api.gatewayUrl(sessionId, null));
+            // an API by name, and one on an address (which derives no gateway name: the override needs none)
+            for (URI apiUrl : List.of(tenki.apiUrl(TenkiFake.API_HOST), tenki.apiUrl())) {
+                try (TenkiApi api = TenkiApi.builder().environment(env::get).apiUrl(apiUrl)
+                        .token(tenki.token(TenkiFake.TokenKind.API_KEY))
+                        .endpointPolicy(EndpointPolicy.requireTls().allowCleartext()).build()) {
+                    assertEquals(URI.create("ws://127.0.0.1:" + tenki.port() + "/v1/ssh/" + sessionId),
+                            api.gatewayUrl(sessionId, null), apiUrl.toString());
+                }
             }
         }
     }

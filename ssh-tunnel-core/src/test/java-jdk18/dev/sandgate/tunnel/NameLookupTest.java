@@ -46,7 +46,7 @@ class NameLookupTest {
     @EnumSource(Kind.class)
     void aConnectLooksUpTheApiAndGatewayHostsAndNeverTheSession(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         // fresh names each run, so that no cache of the JDK answers for them (RecordingResolverProvider maps them to
         // 127.0.0.1); plain http to them is the test's own choice
         int run = RUN.incrementAndGet();

@@ -18,7 +18,7 @@ class AlgorithmPolicyTest {
     @Test
     void aServerOfferingOnlySha1AndCbcIsRefusedNamingItsOffers() throws Exception {
         try (LocalGateway old = LocalGateway.builder().weakAlgorithmsOnly().start()) {
-            String sessionId = GatewayClients.newSession(old);
+            String sessionId = old.newSession();
             try (SandboxSsh ssh = ssh(old, false)) {
                 NoCommonAlgorithmException refused = assertThrows(NoCommonAlgorithmException.class,
                         () -> ssh.connect(sessionId));
@@ -34,7 +34,7 @@ class AlgorithmPolicyTest {
     @Test
     void aHostCertificateSignedWithSha1IsRefused() throws Exception {
         try (LocalGateway old = LocalGateway.builder().sha1SignedHostCertificates().start()) {
-            String sessionId = GatewayClients.newSession(old);
+            String sessionId = old.newSession();
             try (SandboxSsh ssh = ssh(old, false)) {
                 assertThrows(HostKeyRejectedException.class, () -> ssh.connect(sessionId));
             }

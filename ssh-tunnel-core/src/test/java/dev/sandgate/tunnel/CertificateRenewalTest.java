@@ -26,7 +26,7 @@ class CertificateRenewalTest {
     @Test
     void aFailedRenewalKeepsConnectingWithTheOldCertificateUntilItExpires() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         ManualClock clock = new ManualClock();
         try (SandboxApi api = GatewayClients.api(gateway);
              SandboxSsh ssh = SandboxSsh.builder()
@@ -59,7 +59,7 @@ class CertificateRenewalTest {
     @Test
     void connectionsReuseTheCachedCertificate() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway)) {
             for (int i = 0; i < 3; i++) {
                 try (SshConnection connection = ssh.connect(sessionId)) {

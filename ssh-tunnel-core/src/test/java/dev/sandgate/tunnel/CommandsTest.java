@@ -35,7 +35,7 @@ class CommandsTest {
     static void connect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         ssh = GatewayClients.CONNECT.ssh(gateway);
-        connection = ssh.connect(GatewayClients.newSession(gateway));
+        connection = ssh.connect(gateway.newSession());
     }
 
     @AfterAll
@@ -222,7 +222,7 @@ class CommandsTest {
         @Test
         void aDeletedSessionTakesItsBackgroundProcessesAlong() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             long pid;
             try (SshConnection own = ssh.connect(sessionId)) {
                 pid = Long.parseLong(own.exec("sleep 60 > /dev/null 2>&1 & echo $!").check().stdoutText().trim());

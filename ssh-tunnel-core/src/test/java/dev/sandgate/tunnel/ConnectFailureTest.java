@@ -100,7 +100,7 @@ class ConnectFailureTest {
         @EnumSource(Kind.class)
         void aClosedPortIsATunnelExceptionNamingTheAddress(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             int port = closedPort();
             try (SandboxApi api = GatewayClients.api(gateway);
                  SandboxSsh ssh = SandboxSsh.builder().issuer(pointingAt(api, endpointsAt(port)))
@@ -117,7 +117,7 @@ class ConnectFailureTest {
         @EnumSource(Kind.class)
         void aPeerThatAcceptsAndNeverAnswersTimesOutAsATunnelException(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                  SandboxApi api = GatewayClients.api(gateway);
                  SandboxSsh ssh = SandboxSsh.builder().issuer(pointingAt(api, endpointsAt(silent.getLocalPort())))
@@ -133,7 +133,7 @@ class ConnectFailureTest {
         @Test
         void aWebSocketUpgradeFollowedBySilenceIsATunnelException() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectTunnelFault(TunnelFault.stall().forSession(sessionId));
             try (SandboxSsh ssh = ssh(gateway, Kind.WEBSOCKET, SHORT_LIMIT)) {
                 TunnelException failed = failsWithin(SHORT_LIMIT, TunnelException.class, ssh, sessionId);
@@ -145,7 +145,7 @@ class ConnectFailureTest {
         @Test
         void anAcceptedConnectFollowedBySilenceEndsWithinTheConnectTimeout() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectTunnelFault(TunnelFault.stall().forSession(sessionId));
             try (SandboxSsh ssh = ssh(gateway, Kind.CONNECT, SHORT_LIMIT)) {
                 TunnelException failed = failsWithin(SHORT_LIMIT, TunnelException.class, ssh, sessionId);
@@ -159,7 +159,7 @@ class ConnectFailureTest {
         @EnumSource(Kind.class)
         void garbageInsteadOfAnSshBannerIsAClearProtocolError(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectTunnelFault(TunnelFault.garbageBanner().forSession(sessionId));
             try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(10))) {
                 TunnelException failed = failsWithin(Duration.ofSeconds(10), TunnelException.class, ssh, sessionId);
@@ -172,7 +172,7 @@ class ConnectFailureTest {
         @Test
         void aWebSocketClosedNormallyBeforeAnySshByteFailsAtOnce() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectTunnelFault(TunnelFault.refuse(503, 1000).forSession(sessionId));
             try (SandboxSsh ssh = ssh(gateway, Kind.WEBSOCKET, Duration.ofSeconds(20))) {
                 TunnelException failed = failsWithin(Duration.ZERO, TunnelException.class, ssh, sessionId);
@@ -190,7 +190,7 @@ class ConnectFailureTest {
         @EnumSource(Kind.class)
         void aCutAnywhereInTheHandshakeIsATunnelFailureNeverARefusedLogin(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             int cutsPastTheHandshake = -1;
             try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(10))) {
                 for (int cut = 0; cut <= 8000; cut += 150) {
@@ -214,7 +214,7 @@ class ConnectFailureTest {
         @EnumSource(Kind.class)
         void anInjectedRefusalIsTypedAndTheNextConnectWorks(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectTunnelFault(TunnelFault.refuse(503, 1011).forSession(sessionId));
             try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(10))) {
                 TunnelRefusedException refused = failsWithin(Duration.ofSeconds(10), TunnelRefusedException.class, ssh,
@@ -231,7 +231,7 @@ class ConnectFailureTest {
         @Test
         void aMintSlowerThanTheConnectTimeoutFailsWithinIt() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             gateway.injectApiFault(ApiFault.delay(Duration.ofSeconds(8)).onMints());
             try (SandboxSsh ssh = ssh(gateway, Kind.CONNECT, SHORT_LIMIT)) {
                 failsWithin(SHORT_LIMIT, ApiConnectionException.class, ssh, sessionId);
@@ -247,7 +247,7 @@ class ConnectFailureTest {
         void anImpostorIsAlwaysAHostKeyRefusalAndCostsOneMint() throws Exception {
             try (LocalGateway impostor = LocalGateway.builder().impostorHostCertificates().start();
                  SandboxSsh ssh = ssh(impostor, Kind.CONNECT, Duration.ofSeconds(20))) {
-                String sessionId = GatewayClients.newSession(impostor);
+                String sessionId = impostor.newSession();
                 ExecutorService threads = Executors.newFixedThreadPool(4);
                 try {
                     List<Future<Throwable>> tries = new ArrayList<>();
@@ -274,7 +274,7 @@ class ConnectFailureTest {
         @Test
         void aHostCertificateForAnotherHostNameIsAHostKeyRefusal() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             // the server's host certificate names the session id and 127.0.0.1; this client connects as another name
             Endpoints elsewhere = new Endpoints(new Endpoints.Connect(gateway.connectProxyUrl(), "not-this-host:22"), null);
             Transport direct = Transport.direct(new java.net.InetSocketAddress("127.0.0.1",
@@ -293,7 +293,7 @@ class ConnectFailureTest {
         @Test
         void aHostCertificateWithoutPrincipalsIsValidForAnyHost() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().hostCertificatesWithoutPrincipals().start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 for (Kind kind : Kind.values()) {
                     try (SandboxSsh ssh = ssh(gateway, kind, Duration.ofSeconds(20))) {
                         assertEquals("ok\n", connectAndEcho(ssh, sessionId), kind.name());
@@ -313,7 +313,7 @@ class ConnectFailureTest {
                         () -> ssh.connect("sess-that-never-was"));
                 assertEquals(Refusal.SESSION_NOT_FOUND, Refusal.of(fromApi).orElseThrow());
 
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 ssh.connect(sessionId).close();
                 try (SandboxApi api = GatewayClients.api(gateway)) {
                     api.deleteSession(sessionId);
@@ -327,7 +327,7 @@ class ConnectFailureTest {
         @Test
         void aPausedSessionIsNotRunningWhetherTheApiOrTheGatewaySaysSo() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh fresh = ssh(gateway, Kind.WEBSOCKET, Duration.ofSeconds(20));
                  SandboxSsh cached = ssh(gateway, Kind.WEBSOCKET, Duration.ofSeconds(20))) {
                 cached.connect(sessionId).close();

@@ -75,7 +75,7 @@ class EndpointPolicyTest {
     @EnumSource(Kind.class)
     void theTokenNeverTravelsInCleartextToAHostThatIsNotLoopback(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (ServerSocket bait = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              SandboxApi api = GatewayClients.api(gateway);
              SandboxSsh ssh = ssh(api, kind.endpoints("gw.remote.test", bait.getLocalPort(), sessionId), kind,
@@ -93,7 +93,7 @@ class EndpointPolicyTest {
     @EnumSource(Kind.class)
     void cleartextToAnyHostWorksWhenAllowed(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         int port = gateway.apiUrl().getPort();
         try (SandboxApi api = GatewayClients.api(gateway);
              SandboxSsh ssh = ssh(api, kind.endpoints("gw.remote.test", port, sessionId), kind,
@@ -107,7 +107,7 @@ class EndpointPolicyTest {
     @EnumSource(Kind.class)
     void tunnelsGoOnlyToTheAllowedHosts(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         int port = gateway.apiUrl().getPort();
         EndpointPolicy pinned = EndpointPolicy.requireTls().allowCleartext().tunnelHosts("*.gateways.test");
         try (SandboxApi api = GatewayClients.api(gateway)) {
@@ -155,7 +155,7 @@ class EndpointPolicyTest {
     @EnumSource(Kind.class)
     void aSessionsOwnTunnelCredentialIsUsedInsteadOfTheAccountToken(Kind kind) throws Exception {
         try (LocalGateway gateway = LocalGateway.builder().sessionTunnelCredentials().start()) {
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
                     .transport(kind.transport()).build();
                  SshConnection connection = ssh.connect(sessionId)) {

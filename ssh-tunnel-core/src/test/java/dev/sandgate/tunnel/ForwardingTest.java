@@ -76,7 +76,7 @@ class ForwardingTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void anHttpRequestThroughALocalForward(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway));
+        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(gateway.newSession());
              WebServer web = new WebServer(connection);
              PortForward forward = connection.forwardLocal(0, "127.0.0.1", web.port)) {
             InetSocketAddress bound = forward.boundAddress();
@@ -97,7 +97,7 @@ class ForwardingTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void anHttpRequestThroughADirectStreamWithHalfClose(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway));
+        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(gateway.newSession());
              WebServer web = new WebServer(connection);
              RemoteStream stream = connection.openStream("127.0.0.1", web.port)) {
             stream.getOutputStream().write("GET /page.txt HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -114,7 +114,7 @@ class ForwardingTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void aSocks5RequestThroughDynamicForwarding(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway));
+        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(gateway.newSession());
              WebServer web = new WebServer(connection);
              PortForward socks = connection.forwardDynamic(0);
              Socket socket = new Socket(new Proxy(Proxy.Type.SOCKS, socks.boundAddress()))) {
@@ -130,7 +130,7 @@ class ForwardingTest {
     void remoteForwardingReachesAServerOnThisSide(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         try (ServerSocket outside = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-             SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway));
+             SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(gateway.newSession());
              PortForward forward = connection.forwardRemote(0, "127.0.0.1", outside.getLocalPort())) {
             int inside = forward.boundAddress().getPort();
             assertTrue(inside > 0, forward.toString());
@@ -159,7 +159,7 @@ class ForwardingTest {
                 closed = probe.getLocalPort();
             }
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway);
-                 SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+                 SshConnection connection = ssh.connect(gateway.newSession())) {
                 ForwardingRefusedException refused = assertThrows(ForwardingRefusedException.class,
                         () -> connection.openStream("127.0.0.1", closed));
                 assertEquals(ForwardingRefusedException.Reason.CONNECT_FAILED, refused.reason(), refused.getMessage());
@@ -171,7 +171,7 @@ class ForwardingTest {
         void aGrantWithoutPortForwardingIsRefusedBeforeAnythingIsSent() throws Exception {
             try (LocalGateway strict = LocalGateway.builder().denyPortForwarding().start();
                  SandboxSsh ssh = GatewayClients.CONNECT.ssh(strict);
-                 SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+                 SshConnection connection = ssh.connect(strict.newSession())) {
                 ForwardingRefusedException refused = assertThrows(ForwardingRefusedException.class,
                         () -> connection.forwardLocal(0, "127.0.0.1", 80));
                 assertEquals(ForwardingRefusedException.Reason.PROHIBITED, refused.reason());
@@ -190,7 +190,7 @@ class ForwardingTest {
                 }).build();
                 try (SandboxSsh ssh = SandboxSsh.builder().certificateCache(lying)
                         .tunnelAuth(TunnelAuth.bearer(strict.token())).build();
-                     SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+                     SshConnection connection = ssh.connect(strict.newSession())) {
                     ForwardingRefusedException refused = assertThrows(ForwardingRefusedException.class,
                             () -> connection.openStream("127.0.0.1", 80));
                     assertEquals(ForwardingRefusedException.Reason.PROHIBITED, refused.reason(), refused.getMessage());
@@ -203,7 +203,7 @@ class ForwardingTest {
         void badPortsAreRefusedUpFront() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway);
-                 SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+                 SshConnection connection = ssh.connect(gateway.newSession())) {
                 assertThrows(IllegalArgumentException.class, () -> connection.forwardLocal(-1, "127.0.0.1", 80));
                 assertThrows(IllegalArgumentException.class, () -> connection.forwardLocal(0, "127.0.0.1", 0));
                 assertThrows(IllegalArgumentException.class, () -> connection.openStream("a host", 80));

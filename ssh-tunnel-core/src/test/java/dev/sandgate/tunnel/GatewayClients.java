@@ -1,10 +1,8 @@
 package dev.sandgate.tunnel;
 
-import java.io.IOException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
-import dev.sandgate.cert.NewSession;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.testkit.LocalGateway;
@@ -41,11 +39,5 @@ enum GatewayClients {
 
     static SandboxApi api(LocalGateway gateway) {
         return SandboxApi.builder().baseUrl(gateway.apiUrl()).token(gateway.token()).build();
-    }
-
-    static String newSession(LocalGateway gateway) throws IOException {
-        try (SandboxApi api = api(gateway)) {
-            return api.createSession(NewSession.builder().build()).id();
-        }
     }
 }

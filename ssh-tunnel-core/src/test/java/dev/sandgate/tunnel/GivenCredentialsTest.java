@@ -184,7 +184,7 @@ class GivenCredentialsTest {
         @Test
         void aKeyAndCertificateMadeElsewhereLogInAgainstACertAuthorityLine() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path file = knownHosts("@cert-authority * " + PublicKeyEntry.toString(gateway.hostCaPublicKey()));
                 try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file);
                      SshConnection connection = ssh.connect(sessionId)) {
@@ -197,7 +197,7 @@ class GivenCredentialsTest {
         @Test
         void aRevokedHostCaIsRefusedEvenAfterItsCertAuthorityLine() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 String ca = PublicKeyEntry.toString(gateway.hostCaPublicKey());
                 Path file = knownHosts("@cert-authority * " + ca, "@revoked * " + ca);
                 try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file)) {
@@ -211,7 +211,7 @@ class GivenCredentialsTest {
         @Test
         void aHostCertificateFromACaTheFileDoesNotNameIsRefused() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path file = knownHosts("@cert-authority * " + SshKeys.publicKeyLine(SshKeys.generate().getPublic()));
                 try (SandboxSsh ssh = certificateLogin(gateway, sessionId, file)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,

@@ -44,7 +44,7 @@ class HostTrustTest {
         @Test
         void aHostCaTheApiNamesStillVouchesForARotatedHostKey() throws Exception {
             try (LocalGateway gateway = LocalGateway.start(); SandboxSsh ssh = minting(gateway).build()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 gateway.rotateHostKey(sessionId);
                 try (SshConnection connection = ssh.connect(sessionId)) {
                     assertEquals(0, connection.exec("true").exitCode());
@@ -56,7 +56,7 @@ class HostTrustTest {
         void aHostKeyPinnedByTheApiIsAccepted() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().pinnedHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 try (SshConnection connection = ssh.connect(sessionId)) {
                     assertEquals("pinned\n", connection.exec("echo pinned").stdoutText());
                     assertEquals(1, connection.issuedCertificate().orElseThrow().hostKeys().size());
@@ -68,7 +68,7 @@ class HostTrustTest {
         void aHostKeyThatDoesNotMatchThePinIsRefused() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().pinnedHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 String pinned = fingerprint(gateway.hostKeyLine(sessionId));
                 ssh.connect(sessionId).close();
                 // the cached mint answer still pins the old key
@@ -88,7 +88,7 @@ class HostTrustTest {
         void aPlainHostKeyNobodyPinnedIsRefused() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                         () -> ssh.connect(sessionId));
                 assertEquals(HostKeyRejectedException.Reason.NOT_TRUSTED, refused.reason(), refused.getMessage());
@@ -102,7 +102,7 @@ class HostTrustTest {
         @Test
         void hostTrustReplacesWhatTheApiNames() throws Exception {
             try (LocalGateway gateway = LocalGateway.start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path file = Files.write(directory.resolve("known_hosts"),
                         List.of(sessionId + " " + SshKeys.publicKeyLine(SshKeys.generate().getPublic())));
                 try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.knownHosts(file)).build()) {
@@ -117,7 +117,7 @@ class HostTrustTest {
         @Test
         void aFileNotYetWrittenListsNoHost() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path missing = directory.resolve("not-yet").resolve("known_hosts");
                 try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.knownHosts(missing)).build()) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
@@ -136,7 +136,7 @@ class HostTrustTest {
         @Test
         void theFirstKeyIsRecordedAndAcceptedAfterwards() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path file = directory.resolve("sub").resolve("known_hosts");
                 List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
                 HostTrust acceptNew = HostTrust.acceptNew(file,
@@ -157,7 +157,7 @@ class HostTrustTest {
         @Test
         void aRotatedKeyIsRefusedNamingBothFingerprintsAndTheFile() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 Path file = directory.resolve("known_hosts");
                 try (SandboxSsh ssh = minting(gateway).hostTrust(HostTrust.acceptNew(file)).build()) {
                     ssh.connect(sessionId).close();
@@ -182,7 +182,7 @@ class HostTrustTest {
         @Test
         void concurrentFirstConnectsRecordOneKey() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 ExecutorService threads = Executors.newFixedThreadPool(6);
                 try {
                     for (int round = 0; round < 5; round++) {
@@ -261,7 +261,7 @@ class HostTrustTest {
         void isNeverTheDefault() throws Exception {
             try (LocalGateway gateway = LocalGateway.builder().plainHostKeys().start();
                  SandboxSsh ssh = minting(gateway).build()) {
-                String sessionId = GatewayClients.newSession(gateway);
+                String sessionId = gateway.newSession();
                 assertThrows(HostKeyRejectedException.class, () -> ssh.connect(sessionId));
                 assertFalse(ssh.toString().contains("acceptNew"), ssh.toString());
             }

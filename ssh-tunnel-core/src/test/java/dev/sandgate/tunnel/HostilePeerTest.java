@@ -43,7 +43,7 @@ class HostilePeerTest {
         @EnumSource(value = GatewayClients.class, names = {"WEBSOCKET", "WEBSOCKET_TLS"})
         void aOneGibibyteMessageEndsTheTunnelBeforeItIsHeld(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = clients.ssh(gateway)) {
                 gateway.injectTunnelFault(TunnelFault.oversizedMessage(GIBIBYTE).forSession(sessionId));
                 TunnelException refused = assertTimeoutPreemptively(BOUND,
@@ -60,7 +60,7 @@ class HostilePeerTest {
         @EnumSource(value = GatewayClients.class, names = {"WEBSOCKET", "WEBSOCKET_TLS"})
         void aLimitOfOnesOwnHoldsAndSshTrafficStaysWithinIt(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             long limit = 512 * 1024;
             try (SandboxSsh ssh = clients.ssh(gateway, options -> options.maxWebSocketMessage(limit))) {
                 try (SshConnection connection = ssh.connect(sessionId)) {
@@ -92,7 +92,7 @@ class HostilePeerTest {
         void sixHundredMegabytesOfOutputAreCountedButOnlyTheCapIsKept() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
             try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway);
-                 SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+                 SshConnection connection = ssh.connect(gateway.newSession())) {
                 long written = 600L * 1000 * 1000;
                 ExecResult result = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> connection.exec(
                         "head -c " + written + " /dev/zero; head -c " + written + " /dev/zero >&2; exit 4"));
@@ -113,7 +113,7 @@ class HostilePeerTest {
         @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
         void aGibibyteReadSlowlyHoldsTheRemoteBackInsteadOfTheHeap(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 RemoteProcess process = connection.start("head -c " + GIBIBYTE + " /dev/zero");
                 java.io.InputStream out = process.getInputStream();
@@ -140,7 +140,7 @@ class HostilePeerTest {
         @Test
         void aGibibyteOfZerosInsteadOfABannerIsATunnelFailure() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway)) {
                 gateway.injectTunnelFault(TunnelFault.oversizedMessage(GIBIBYTE).forSession(sessionId));
                 TunnelException refused = assertTimeoutPreemptively(BOUND,

@@ -37,7 +37,7 @@ class LargeTransferTest {
         long maxHeap = Runtime.getRuntime().maxMemory();
         assertTrue(maxHeap <= 300L * 1024 * 1024, "this test must run with -Xmx256m, runs with " + (maxHeap >> 20) + " MiB");
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId);
              SftpClient sftp = SftpClientFactory.instance().createSftpClient(connection.clientSession())) {
             MessageDigest sent = MessageDigest.getInstance("SHA-256");

@@ -37,7 +37,7 @@ class LoginTest {
     private static AuthenticationException refusedLogin(List<String> principals, Instant after, Instant before)
             throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxApi api = GatewayClients.api(gateway);
              SandboxSsh ssh = SandboxSsh.builder()
                      .issuer(swapping(api, principals.isEmpty() ? List.of(sessionId) : principals, after, before))
@@ -67,7 +67,7 @@ class LoginTest {
     @Test
     void aRefusedCertificateIsForgottenSoTheNextConnectMintsAnew() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Instant now = Instant.now();
         try (SandboxApi api = GatewayClients.api(gateway);
              SandboxSsh ssh = SandboxSsh.builder()
@@ -84,7 +84,7 @@ class LoginTest {
     @Test
     void theRealCertificateLogsIn() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
             assertEquals(0, connection.exec("true").exitCode());
         }

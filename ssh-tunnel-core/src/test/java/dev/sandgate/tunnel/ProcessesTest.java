@@ -36,7 +36,7 @@ class ProcessesTest {
     static void connect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         ssh = GatewayClients.WEBSOCKET.ssh(gateway);
-        connection = ssh.connect(GatewayClients.newSession(gateway));
+        connection = ssh.connect(gateway.newSession());
     }
 
     @AfterAll
@@ -95,7 +95,7 @@ class ProcessesTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void aTimeLimitEndsSleep60AndLeavesNoProcess(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(GatewayClients.newSession(gateway))) {
+        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(gateway.newSession())) {
             CommandTimeoutException stopped = assertTimeoutPreemptively(BOUND, () -> assertThrows(
                     CommandTimeoutException.class, () -> on.exec("echo $$; sleep 60", Duration.ofMillis(700))));
             long shell = Long.parseLong(stopped.partialResult().stdoutText().trim());
@@ -114,7 +114,7 @@ class ProcessesTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void destroyEndsTheWholeProcessGroup(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(GatewayClients.newSession(gateway))) {
+        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(gateway.newSession())) {
             destroyEndsTheWholeProcessGroup(on);
         }
     }
@@ -155,7 +155,7 @@ class ProcessesTest {
     void aConnectionThatEndsEndsItsProcessesTyped(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         try (SandboxSsh own = clients.ssh(gateway)) {
-            SshConnection doomed = own.connect(GatewayClients.newSession(gateway));
+            SshConnection doomed = own.connect(gateway.newSession());
             RemoteProcess process = doomed.start("sleep 60");
             doomed.close();
             assertTimeoutPreemptively(BOUND, () -> process.waitFor());

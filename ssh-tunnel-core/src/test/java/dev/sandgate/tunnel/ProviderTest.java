@@ -99,7 +99,7 @@ class ProviderTest {
              SandboxSsh ssh = SandboxSsh.builder()
                      .provider(SandboxProvider.sandgate(api, TunnelAuth.bearer(gateway.token())))
                      .build()) {
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SshConnection connection = ssh.connect(sessionId)) {
                 assertEquals(0, connection.exec("true").exitCode());
                 assertEquals(1, gateway.certificatesMinted(sessionId));

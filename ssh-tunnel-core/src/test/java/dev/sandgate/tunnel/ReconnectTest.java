@@ -86,7 +86,7 @@ class ReconnectTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void aDroppedTunnelIsFollowedByASuccessfulReconnect(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Events events = new Events();
         TransportKind transport = clients == GatewayClients.CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET;
         try (SandboxSsh ssh = ssh(gateway, false, transport, ReconnectPolicy.attempts(3, Duration.ofMillis(100)),
@@ -114,7 +114,7 @@ class ReconnectTest {
     @Test
     void manyThreadsFindingTheConnectionLostShareOneReconnect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Events events = new Events();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try (SandboxSsh ssh = ssh(gateway, false, TransportKind.WEB_SOCKET, ReconnectPolicy.attempts(3, Duration.ofMillis(50)),
@@ -141,7 +141,7 @@ class ReconnectTest {
     @Test
     void anExpiredCertificateIsMintedAnewOnReconnect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(2, Duration.ZERO),
                 new Events(), Duration.ofSeconds(2));
              SshConnection connection = ssh.connect(sessionId)) {
@@ -155,7 +155,7 @@ class ReconnectTest {
     @Test
     void withoutAPolicyALostConnectionStaysLostTyped() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Events events = new Events();
         try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.off(), events,
                 Duration.ofMinutes(30));
@@ -169,7 +169,7 @@ class ReconnectTest {
     @Test
     void aCommandInFlightWhenTheTunnelDiesFailsAndIsNotRunAgain() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(3, Duration.ZERO),
                 new Events(), Duration.ofMinutes(30));
              SshConnection connection = ssh.connect(sessionId)) {
@@ -191,7 +191,7 @@ class ReconnectTest {
     @Test
     void whenEveryAttemptFailsTheLastFailureIsReported() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Events events = new Events();
         try (SandboxSsh ssh = ssh(gateway, false, TransportKind.HTTP_CONNECT, ReconnectPolicy.attempts(2, Duration.ofMillis(50)),
                 events, Duration.ofMinutes(30));

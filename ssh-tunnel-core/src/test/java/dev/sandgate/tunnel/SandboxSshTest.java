@@ -36,7 +36,7 @@ class SandboxSshTest {
         @EnumSource(GatewayClients.class)
         void returnsStdoutStderrAndExitCode(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 ExecResult ok = connection.exec("echo hello; echo oops >&2");
                 assertEquals(0, ok.exitCode());
@@ -52,7 +52,7 @@ class SandboxSshTest {
         @Test
         void theLocalGatewaysCommandsSeeACleanEnvironmentNotTheTestJvms() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 String env = connection.exec("env").stdoutText();
                 java.util.Set<String> allowed = java.util.Set.of("HOME", "PATH", "LANG", "SHELL", "PWD", "SHLVL", "_");
@@ -69,7 +69,7 @@ class SandboxSshTest {
         @Test
         void runsInTheSessionDirectory() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             Files.writeString(gateway.sessionDirectory(sessionId).resolve("marker.txt"), "here");
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 assertEquals("here", connection.exec("cat marker.txt").stdoutText());
@@ -79,7 +79,7 @@ class SandboxSshTest {
         @Test
         void commandsThatReadStdinSeeEndOfInput() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 ExecResult result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> connection.exec("cat; echo done"));
                 assertEquals("done\n", result.stdoutText());
@@ -89,7 +89,7 @@ class SandboxSshTest {
         @Test
         void largeOutputArrivesWhole() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             byte[] expected = new byte[3 * 1024 * 1024];
             for (int i = 0; i < expected.length; i++) {
                 expected[i] = (byte) (i * 31 + (i >> 13));
@@ -105,7 +105,7 @@ class SandboxSshTest {
         @Test
         void aTimeLimitStopsTheCommandButNotTheConnection() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 CommandTimeoutException timeout = assertThrows(CommandTimeoutException.class,
                         () -> connection.exec("sleep 20", Duration.ofMillis(500)));
@@ -118,7 +118,7 @@ class SandboxSshTest {
         @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
         void manyCommandsRunAtOnceOnOneConnection(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 List<Future<ExecResult>> results = new ArrayList<>();
@@ -141,7 +141,7 @@ class SandboxSshTest {
         @EnumSource(GatewayClients.class)
         void theSessionsBytesFlowThroughTheGateway(GatewayClients clients) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             Traffic before = gateway.traffic(sessionId);
             try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
                 assertEquals(2, gateway.traffic(sessionId).tunnelsOpen(), "one tunnel: its client side and its upstream");
@@ -157,7 +157,7 @@ class SandboxSshTest {
         @Test
         void closingTheConnectionClosesTheTunnel() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway)) {
                 SshConnection connection = ssh.connect(sessionId);
                 connection.close();
@@ -173,7 +173,7 @@ class SandboxSshTest {
         @Test
         void deletingTheSessionCutsItsConnections() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId);
                  SandboxApi api = GatewayClients.api(gateway)) {
                 api.deleteSession(sessionId);
@@ -187,7 +187,7 @@ class SandboxSshTest {
         @Test
         void aHostCertificateFromAnotherCaIsRefused() throws Exception {
             try (LocalGateway impostor = LocalGateway.builder().impostorHostCertificates().start()) {
-                String sessionId = GatewayClients.newSession(impostor);
+                String sessionId = impostor.newSession();
                 for (GatewayClients clients : List.of(GatewayClients.CONNECT, GatewayClients.WEBSOCKET)) {
                     try (SandboxSsh ssh = clients.ssh(impostor)) {
                         HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
@@ -205,7 +205,7 @@ class SandboxSshTest {
         @Test
         void aHostWithoutACertificateIsRefused() throws Exception {
             try (LocalGateway plain = LocalGateway.builder().plainHostKeys().start()) {
-                String sessionId = GatewayClients.newSession(plain);
+                String sessionId = plain.newSession();
                 try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(plain)) {
                     HostKeyRejectedException refused = assertThrows(HostKeyRejectedException.class,
                             () -> ssh.connect(sessionId));
@@ -218,7 +218,7 @@ class SandboxSshTest {
     @Test
     void negotiatesPostQuantumKeyExchangeAndAesGcmWhenAesRunsInHardware() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         boolean aesInHardware = Boolean.parseBoolean(java.lang.management.ManagementFactory
                 .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("UseAES").getValue());
         try (SandboxSsh ssh = GatewayClients.WEBSOCKET.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
@@ -233,7 +233,7 @@ class SandboxSshTest {
     @Test
     void noSecretInMessagesOrToString() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway); SshConnection connection = ssh.connect(sessionId)) {
             String shown = ssh + " " + connection + " " + connection.issuedCertificate().orElseThrow() + " "
                     + connection.issuedCertificate().orElseThrow().credentials();

@@ -31,7 +31,7 @@ class ShellSessionTest {
     static void connect() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         ssh = GatewayClients.CONNECT.ssh(gateway);
-        connection = ssh.connect(GatewayClients.newSession(gateway));
+        connection = ssh.connect(gateway.newSession());
     }
 
     @AfterAll
@@ -44,7 +44,7 @@ class ShellSessionTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void cdAndExportPersistAndEachCommandReportsItsStatusAndDirectory(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(GatewayClients.newSession(gateway));
+        try (SandboxSsh own = clients.ssh(gateway); SshConnection on = own.connect(gateway.newSession());
              ShellSession shell = on.openShell()) {
             ShellSession.Result made = shell.run("mkdir -p deep/er && cd deep/er && export MODE='a b'");
             assertEquals(0, made.exitCode());

@@ -74,7 +74,7 @@ class TerminalTest {
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void anInteractiveShellSeesItsSizeAndAResize(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+        try (SandboxSsh ssh = clients.ssh(gateway); SshConnection connection = ssh.connect(gateway.newSession())) {
             RemoteProcess terminal = connection.openTerminal(PtyOptions.builder().term("vt100").size(100, 30).build());
             assertTrue(terminal.hasPty());
             OutputStream keys = terminal.getOutputStream();
@@ -104,7 +104,7 @@ class TerminalTest {
     void aCommandWithAPtySeesATerminalAndOneWithoutSeesNone() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         try (SandboxSsh ssh = GatewayClients.CONNECT.ssh(gateway);
-             SshConnection connection = ssh.connect(GatewayClients.newSession(gateway))) {
+             SshConnection connection = ssh.connect(gateway.newSession())) {
             RemoteProcess withPty = connection.processBuilder("tty; stty size").pty(PtyOptions.builder().size(132, 43)
                     .build()).start();
             String shown = assertTimeoutPreemptively(BOUND,
@@ -124,7 +124,7 @@ class TerminalTest {
     void aGrantWithoutAPtyIsRefusedTypedAndTheServerHoldsToItToo() throws Exception {
         try (LocalGateway strict = LocalGateway.builder().denyPty().start();
              SandboxSsh ssh = GatewayClients.CONNECT.ssh(strict);
-             SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+             SshConnection connection = ssh.connect(strict.newSession())) {
             assertThrows(PtyRefusedException.class, () -> connection.openTerminal(PtyOptions.defaults()));
             assertThrows(PtyRefusedException.class,
                     () -> connection.processBuilder("tty").pty(PtyOptions.defaults()).start());
@@ -140,7 +140,7 @@ class TerminalTest {
             }).build();
             try (SandboxSsh ssh = SandboxSsh.builder().certificateCache(lying)
                     .tunnelAuth(TunnelAuth.bearer(strict.token())).build();
-                 SshConnection connection = ssh.connect(GatewayClients.newSession(strict))) {
+                 SshConnection connection = ssh.connect(strict.newSession())) {
                 RemoteProcess refusedPty = connection.processBuilder("tty").pty(PtyOptions.defaults()).start();
                 assertEquals("not a tty\n", new String(refusedPty.getInputStream().readAllBytes(),
                         StandardCharsets.UTF_8), "the server gave no terminal");

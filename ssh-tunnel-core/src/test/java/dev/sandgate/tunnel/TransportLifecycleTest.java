@@ -23,7 +23,7 @@ class TransportLifecycleTest {
     @Test
     void aTransportChosenWithoutOptionsTakesTheBuildersTlsTrust() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
             // the TLS API hands out https:// and wss:// endpoints, trusted only through the builder's tlsTrust
             try (SandboxSsh ssh = SandboxSsh.builder()
@@ -43,7 +43,7 @@ class TransportLifecycleTest {
     @Test
     void aTrustStoreOrAnSslContextOfOnesOwnReachesTheTlsGatewayAndTheSystemTrustDoesNot() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setCertificateEntry("gateway", gateway.tlsCertificate());
@@ -71,7 +71,7 @@ class TransportLifecycleTest {
     @org.junit.jupiter.params.provider.EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void twoHundredIdleConnectionsCostAThreadEachAndCloseLeavesNone(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         Runtime runtime = Runtime.getRuntime();
         System.gc();
@@ -115,7 +115,7 @@ class TransportLifecycleTest {
     @Test
     void closingEndsEveryThreadItStarted() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         List<SshConnection> connections = new ArrayList<>();
         SandboxSsh webSocket = GatewayClients.WEBSOCKET.ssh(gateway);
@@ -142,7 +142,7 @@ class TransportLifecycleTest {
     void withNoTransportChosenEachTunnelFollowsItsSessionsEndpoints() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         // the mint answer names a CONNECT proxy and a WebSocket URL: the proxy is taken
-        String minted = GatewayClients.newSession(gateway);
+        String minted = gateway.newSession();
         try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();
              SshConnection connection = ssh.connect(minted)) {
             assertEquals(0, connection.exec("true").exitCode());
@@ -171,7 +171,7 @@ class TransportLifecycleTest {
     @Test
     void aTransportOfOnesOwnServesSeveralAndStaysOpenWhenEachCloses() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         try (Transport shared = Transport.webSocket(TransportOptions.defaults())) {
             for (int i = 0; i < 2; i++) {
                 try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())

@@ -56,7 +56,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void pausingASessionCutsItsOpenConnectionsAndResumingLetsNewOnesIn(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = kind.ssh(gateway, Duration.ofSeconds(15))) {
                 SshConnection open = ssh.connect(sessionId);
                 assertEquals("up\n", open.exec("echo up").stdoutText());
@@ -110,7 +110,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void aDropInTheMiddleOfACommandsOutputIsATypedFailure(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = kind.ssh(gateway, Duration.ofSeconds(15));
                  SshConnection connection = ssh.connect(sessionId)) {
                 gateway.injectTunnelFault(TunnelFault.dropAfter(2 * 1024 * 1024, Direction.FROM_SESSION)
@@ -129,7 +129,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void aDropInTheMiddleOfAnSftpUploadNeverLooksComplete(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             byte[] chunk = new byte[256 * 1024];
             int chunks = 32;
             try (SandboxSsh ssh = kind.ssh(gateway, Duration.ofSeconds(15))) {
@@ -159,7 +159,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void aSilentTunnelIsDetectedByTheKeepaliveWithinItsBound(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             Duration interval = Duration.ofMillis(300);
             try (SandboxSsh ssh = kind.ssh(gateway, interval)) {
                 gateway.injectTunnelFault(TunnelFault.stallAfter(1024 * 1024, Direction.FROM_SESSION).forSession(sessionId));
@@ -183,7 +183,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void aSlowGatewaySlowsTheTransferButLosesNothing(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             try (SandboxSsh ssh = kind.ssh(gateway, Duration.ofSeconds(15))) {
                 gateway.injectTunnelFault(TunnelFault.slow(200_000).forSession(sessionId));
                 try (SshConnection connection = ssh.connect(sessionId)) {
@@ -204,7 +204,7 @@ class TunnelFaultTest {
         @EnumSource(Kind.class)
         void threeHundredConnectionsAtOnceThroughOneSandboxSsh(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             int count = 300;
             ExecutorService threads = Executors.newFixedThreadPool(16);
             List<SshConnection> open = new ArrayList<>();

@@ -92,7 +92,7 @@ class TunnelListenerTest {
 
     private static void heardWithItsBytes(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Recorder recorder = new Recorder();
         try (SandboxSsh ssh = kind.ssh(gateway, recorder)) {
             try (SshConnection connection = ssh.connect(sessionId)) {
@@ -116,7 +116,7 @@ class TunnelListenerTest {
     @EnumSource(Kind.class)
     void aRefusalAndABreakAreHeardWithTheirCauses(Kind kind) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewayClients.newSession(gateway);
+        String sessionId = gateway.newSession();
         Recorder refused = new Recorder();
         gateway.injectTunnelFault(TunnelFault.refuse(403, 4403).forSession(sessionId));
         try (SandboxSsh ssh = kind.ssh(gateway, refused)) {

@@ -69,7 +69,7 @@ class TunnelRefusalTest {
         @EnumSource(Kind.class)
         void aBadTokenIsRefusedAsUnauthorized(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             String badToken = "not-a-valid-token-1234";
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()), badToken);
             assertEquals(Refusal.UNAUTHORIZED, refused.refusal());
@@ -82,7 +82,7 @@ class TunnelRefusalTest {
         @EnumSource(Kind.class)
         void aSessionOfAnotherAccountIsForbidden(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             TunnelRefusedException refused = refusal(kind, sessionId, endpoints(gateway, sessionId, kind.tls()),
                     gateway.issueToken());
             assertEquals(Refusal.FORBIDDEN, refused.refusal());
@@ -93,7 +93,7 @@ class TunnelRefusalTest {
         @EnumSource(Kind.class)
         void aDeletedSessionIsNotFound(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             Endpoints endpoints = endpoints(gateway, sessionId, kind.tls());
             try (SandboxApi api = GatewayClients.api(gateway)) {
                 api.deleteSession(sessionId);
@@ -107,7 +107,7 @@ class TunnelRefusalTest {
         @EnumSource(Kind.class)
         void aPausedSessionIsNotRunning(Kind kind) throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             Endpoints endpoints = endpoints(gateway, sessionId, kind.tls());
             gateway.pauseSession(sessionId);
             try {
@@ -125,7 +125,7 @@ class TunnelRefusalTest {
         @Test
         void aBadTokenOnTheTunnelFailsConnectWithUnauthorized() throws Exception {
             LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewayClients.newSession(gateway);
+            String sessionId = gateway.newSession();
             SandboxApi api = GatewayClients.api(gateway);
             for (TransportKind transport : List.of(TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET)) {
                 try (SandboxSsh ssh = SandboxSsh.builder()

@@ -26,7 +26,7 @@ class WebSocketPingsTest {
     @RepeatedTest(3)
     void pingsEveryFewMillisecondsLeaveBulkBytesBothWaysIntactAndAnIdleTunnelOpen() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
-        String session = GatewayClients.newSession(gateway);
+        String session = gateway.newSession();
         byte[] input = new byte[8 << 20];
         new Random(11).nextBytes(input);
         String inputSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
