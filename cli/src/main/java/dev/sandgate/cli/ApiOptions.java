@@ -18,6 +18,7 @@ import dev.sandgate.tunnel.Transport;
 import dev.sandgate.tunnel.TransportKind;
 import dev.sandgate.tunnel.TransportOptions;
 import dev.sandgate.tunnel.TunnelAuth;
+import dev.sandgate.tunnel.TunnelAuthSource;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -283,7 +284,7 @@ final class ApiOptions {
         if (provider() == Provider.TENKI) {
             return tenki().tunnelAuth();
         }
-        return TunnelAuth.bearer(grant.tunnelCredential().orElseGet(this::token));
+        return TunnelAuthSource.sessionCredentialElse(grant.tunnelCredential(), () -> TunnelAuth.bearer(token()));
     }
 
     /** A transport of the chosen kind with these settings, for relaying raw tunnels; the caller closes it. */

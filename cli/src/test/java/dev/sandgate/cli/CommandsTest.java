@@ -184,8 +184,9 @@ class CommandsTest {
         @Test
         void renewMintsWhenTheFilesAreDueAndUsesTheApiTheyCameFrom() throws Exception {
             Path dir = home.resolve("ssh");
-            // a one-second certificate is due for renewal at once (the gateway back-dates certificates by a minute)
-            assertEquals(0, cli.run("ssh-config", "--ttl", "1s", "--dir", dir.toString(), session).status());
+            // a two-second certificate is due for renewal at once (the gateway back-dates certificates by a minute); a
+            // one-second one could end, in whole seconds, a millisecond after it was minted and be refused as expired
+            assertEquals(0, cli.run("ssh-config", "--ttl", "2s", "--dir", dir.toString(), session).status());
             long minted = GATEWAY.gateway().certificatesMinted(session);
             String key = publicKey(dir.resolve(session));
             Cli.Result renewed = cli.env("SANDGATE_API_URL", null).run("renew", "--dir", dir.toString(), session);

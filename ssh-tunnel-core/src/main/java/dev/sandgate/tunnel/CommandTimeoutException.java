@@ -26,7 +26,8 @@ public class CommandTimeoutException extends SandgateSshException {
      * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true)
      */
     public CommandTimeoutException(String command, Duration limit, ExecResult partial) {
-        super("Command did not finish within " + dev.sandgate.cert.internal.Durations.shown(limit) + " and was stopped (sent TERM, then KILL after "
+        super("Command did not finish within " + dev.sandgate.cert.internal.Durations.shown(limit)
+                + " and was stopped (sent TERM, then KILL after "
                 + RemoteSignals.GRACE.toSeconds() + " s): " + command);
         this.partial = java.util.Objects.requireNonNull(partial, "partial");
     }

@@ -9,8 +9,8 @@ import dev.sandgate.cert.SshKeys;
 /**
  * The SSH server did not prove to be the session's host: it presented a plain key, or a host certificate, that the
  * host trust policy does not vouch for. The connection was dropped before any credentials were sent. What happened is
- * in {@link #reason()}, and the key the server presented in {@link #presentedKey()}, so that a caller can, say, offer to
- * record an unknown host's key and refuse a changed one.
+ * in {@link #reason()}, and the key the server presented in {@link #presentedKey()}, so that a caller can, say,
+ * offer to record an unknown host's key and refuse a changed one.
  *
  * <pre>{@code
  * catch (HostKeyRejectedException e) {
@@ -27,7 +27,7 @@ public class HostKeyRejectedException extends SandgateSshException {
 
     /** What the host trust policy found. */
     public enum Reason {
-        /** Nothing the policy trusts names this host at all: a known_hosts file without it, an API that named no keys. */
+        /** Nothing the policy trusts names this host: a known_hosts file without it, an API that named no keys. */
         UNKNOWN_HOST,
         /** The host is known with another key: recorded or pinned keys do not include the one it presented. */
         KEY_CHANGED,
@@ -82,7 +82,7 @@ public class HostKeyRejectedException extends SandgateSshException {
         return Optional.ofNullable(presentedKey);
     }
 
-    /** {@return the presented key's SHA-256 fingerprint as OpenSSH prints it ({@code SHA256:...}), when one was seen} */
+    /** {@return the presented key's SHA-256 fingerprint as OpenSSH prints it ({@code SHA256:...}), when seen} */
     public Optional<String> presentedKeyFingerprint() {
         return presentedKey().map(SshKeys::fingerprint);
     }

@@ -45,8 +45,26 @@ public interface TunnelAuthSource {
      */
     static TunnelAuthSource sessionCredentialElse(TunnelAuth otherwise) {
         Objects.requireNonNull(otherwise, "otherwise");
-        return (sessionId, minted) -> minted.flatMap(IssuedCertificate::tunnelCredential)
-                .map(TunnelAuth::bearer)
-                .orElse(otherwise);
+        return (sessionId, minted) -> sessionCredentialElse(minted.flatMap(IssuedCertificate::tunnelCredential),
+                () -> otherwise);
+    }
+
+    /**
+     * The rule of {@link #sessionCredentialElse(TunnelAuth)} for a credential kept elsewhere (a tool that relays
+     * tunnels from a mint answer it saved): the one place it is written.
+     *
+     * <pre>{@code
+     * TunnelAuth auth = TunnelAuthSource.sessionCredentialElse(saved.tunnelCredential(), () -> TunnelAuth.bearer(token));
+     * }</pre>
+     *
+     * @param sessionCredential the session's own tunnel credential from its mint answer, or empty when it had none
+     * @param otherwise         makes the auth when there is no session credential, usually the account token as
+     *                          bearer; not called when there is one, so no account token need be at hand then
+     * @return bearer with the session's credential, else what {@code otherwise} makes
+     */
+    static TunnelAuth sessionCredentialElse(Optional<String> sessionCredential,
+            java.util.function.Supplier<TunnelAuth> otherwise) {
+        Objects.requireNonNull(otherwise, "otherwise");
+        return sessionCredential.map(TunnelAuth::bearer).orElseGet(otherwise);
     }
 }
