@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sandgate.cert.internal.ApiErrors;
-import dev.sandgate.cert.internal.ApiResponses;
+import dev.sandgate.cert.internal.TenkiResponses;
 import dev.sandgate.cert.internal.Checks;
 import dev.sandgate.cert.internal.RetryPolicy;
 import okhttp3.HttpUrl;
@@ -59,7 +59,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
     /** The API base URL when nothing else names one. */
     public static final String DEFAULT_API_URL = "https://api.tenki.cloud";
     /** The SSH login name of every Tenki session. */
-    public static final String USERNAME = ApiResponses.TENKI_USER;
+    public static final String USERNAME = TenkiResponses.TENKI_USER;
 
     private static final String SERVICE = "tenki.sandbox.v1.SSHGatewayClientService";
     private static final Logger LOG = LoggerFactory.getLogger(TenkiApi.class);
@@ -152,7 +152,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         Instant minted = Instant.now();
         Endpoints endpoints = new Endpoints(null, new Endpoints.WebSocket(gatewayUrl(sessionId, timeout)));
         try {
-            return ApiResponses.tenkiCertificate(answer, keyPair, sessionId, ttl, minted, endpoints);
+            return TenkiResponses.tenkiCertificate(answer, keyPair, sessionId, ttl, minted, endpoints);
         } catch (IllegalArgumentException e) {
             throw new InvalidResponseException(what + " returned an unusable certificate: " + e.getMessage(), 200,
                     null, null, e);
@@ -187,7 +187,7 @@ public final class TenkiApi implements CertificateIssuer, Closeable {
         try {
             JsonNode answer = calls.post(mapper.createObjectNode(), "ListActiveSSHGateways", RetryPolicy.NONE,
                     timeout, SERVICE, "ListActiveSSHGateways");
-            List<URI> gateways = ApiResponses.tenkiGateways(answer);
+            List<URI> gateways = TenkiResponses.tenkiGateways(answer);
             return gateways.isEmpty() ? Optional.empty() : Optional.of(gateways.get(0));
         } catch (SandboxApiException e) {
             LOG.debug("Gateway discovery failed, using the derived gateway: {}", e.getMessage());

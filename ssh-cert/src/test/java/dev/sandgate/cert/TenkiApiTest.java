@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.sandgate.cert.internal.ApiResponses;
+import dev.sandgate.cert.internal.TenkiResponses;
 import dev.sandgate.testkit.TenkiFake;
 import dev.sandgate.testkit.TenkiFakeExtension;
 
@@ -204,7 +204,7 @@ class TenkiApiTest {
         }
 
         private Duration duration(String value) throws Exception {
-            return ApiResponses.protoDuration(mapper.readTree("{\"renewalAfter\":" + value + "}"), "renewalAfter");
+            return TenkiResponses.protoDuration(mapper.readTree("{\"renewalAfter\":" + value + "}"), "renewalAfter");
         }
 
         @Test
@@ -218,19 +218,19 @@ class TenkiApiTest {
                 String certLine = issued.credentials().certificate().toOpenSshLine();
                 Endpoints endpoints = issued.endpoints();
                 IllegalArgumentException wrongSession = assertThrows(IllegalArgumentException.class,
-                        () -> ApiResponses.tenkiCertificate(mapper.readTree("{\"sshCert\":\"" + certLine + "\"}"), key,
+                        () -> TenkiResponses.tenkiCertificate(mapper.readTree("{\"sshCert\":\"" + certLine + "\"}"), key,
                                 sessionId, Duration.ofMinutes(10), Instant.now(), endpoints));
                 assertTrue(wrongSession.getMessage().contains("session:" + sessionId), wrongSession.getMessage());
                 String base = "{\"sshCert\":\"" + certLine + "\",";
                 for (String lie : List.of("\"certSerial\":\"ffff\"}", "\"expiresAt\":\"2999-01-01T00:00:00Z\"}",
                         "\"caPub\":\"" + SshKeys.publicKeyLine(SshKeys.generate().getPublic()) + "\"}",
                         "\"permissions\":{\"allowPty\":\"yes\"}}")) {
-                    assertThrows(IllegalArgumentException.class, () -> ApiResponses.tenkiCertificate(
+                    assertThrows(IllegalArgumentException.class, () -> TenkiResponses.tenkiCertificate(
                             mapper.readTree(base + lie), key, other, Duration.ofMinutes(10), Instant.now(), endpoints),
                             lie);
                 }
                 // the answer as it came is accepted
-                ApiResponses.tenkiCertificate(mapper.readTree(base + "\"renewalAfter\":\"9999s\"}"), key, other,
+                TenkiResponses.tenkiCertificate(mapper.readTree(base + "\"renewalAfter\":\"9999s\"}"), key, other,
                         Duration.ofMinutes(10), Instant.now(), endpoints);
             }
         }

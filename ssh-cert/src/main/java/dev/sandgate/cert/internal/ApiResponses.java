@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -149,7 +148,7 @@ public final class ApiResponses {
     }
 
     /** Refuses a certificate expired on arrival, not valid for a while yet, or valid far longer than asked. */
-    private static void checkValidity(SshCertificate certificate, Duration ttl, Instant now) {
+    static void checkValidity(SshCertificate certificate, Duration ttl, Instant now) {
         String id = Checks.escaped(certificate.keyId());
         if (!certificate.validBefore().isAfter(now)) {
             throw new IllegalArgumentException("certificate " + id + " expired at "
@@ -166,134 +165,6 @@ public final class ApiResponses {
                     + certificate.validAfter() + " to " + certificate.validBefore() + "), far longer than the " + ttl
                     + " asked for");
         }
-    }
-
-    /** The login name of every Tenki session's SSH server. */
-    public static final String TENKI_USER = "tenki";
-
-    /**
-     * A Connect JSON answer of Tenki's {@code IssueSandboxSSHCert} (lowerCamelCase, zero values absent), held to the
-     * checks of {@link #issuedCertificate} where they apply: one OpenSSH user certificate line, validly signed, for
-     * this key pair, valid now and not far longer than asked, with no critical option Sandgate does not understand,
-     * naming the principal {@code session:<id>}; {@code caPub}, when given, the certificate's CA; {@code certSerial},
-     * when given, the certificate's serial in hex; {@code expiresAt} no later than the certificate's end;
-     * {@code renewalAfter} a non-negative proto Duration ({@code "400s"}) counted from {@code now}, capped at the
-     * certificate's end (two thirds into the certificate when absent). Tenki names no host keys: the caller's
-     * host trust must vouch for the host.
-     *
-     * @param endpoints where the session's gateway is (Tenki's answer does not say)
-     * @throws IllegalArgumentException naming the field, when the answer is not one to log in with
-     */
-    public static IssuedCertificate tenkiCertificate(JsonNode json, KeyPair keyPair, String sessionId, Duration ttl,
-            Instant now, Endpoints endpoints) {
-        SshCertificate certificate = certificate(text(json, "sshCert"));
-        String id = Checks.escaped(certificate.keyId());
-        checkValidity(certificate, ttl, now);
-        String principal = "session:" + sessionId;
-        for (String named : certificate.principals()) {
-            Checks.principal(named, "certificate principals");
-        }
-        if (!certificate.principals().contains(principal)) {
-            throw new IllegalArgumentException("certificate " + id + " has principals " + certificate.principals()
-                    + ", not the session's " + principal);
-        }
-        checkSignatureAndOptions(certificate, id);
-        if (json.hasNonNull("caPub")) {
-            PublicKey ca;
-            try {
-                ca = SshKeys.parsePublicKey(text(json, "caPub"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("field 'caPub' is not an OpenSSH public key: '"
-                        + Checks.escaped(json.get("caPub").asText()) + "'");
-            }
-            if (!SshKeys.fingerprint(ca).equals(SshKeys.fingerprint(certificate.caPublicKey()))) {
-                throw new IllegalArgumentException("field 'caPub' names " + SshKeys.fingerprint(ca) + " but certificate "
-                        + id + " is signed by " + SshKeys.fingerprint(certificate.caPublicKey()));
-            }
-        }
-        if (json.hasNonNull("certSerial")) {
-            String serial = text(json, "certSerial");
-            if (!serial.matches("[0-9a-fA-F]{1,16}")) {
-                throw new IllegalArgumentException("field 'certSerial' is not a hex-encoded uint64: '"
-                        + Checks.escaped(serial) + "'");
-            }
-            if (Long.parseUnsignedLong(serial, 16) != certificate.serial()) {
-                throw new IllegalArgumentException("field 'certSerial' says " + serial + " but certificate " + id
-                        + " carries serial " + Long.toHexString(certificate.serial()));
-            }
-        }
-        if (json.hasNonNull("expiresAt")) {
-            Instant expiresAt = instant(json, "expiresAt");
-            if (expiresAt.isAfter(certificate.validBefore())) {
-                throw new IllegalArgumentException("field 'expiresAt' says " + expiresAt + ", after certificate " + id
-                        + " ends (" + certificate.validBefore() + ")");
-            }
-        }
-        Instant renewAfter = twoThirdsInto(certificate);
-        if (json.hasNonNull("renewalAfter")) {
-            Instant after = now.plus(protoDuration(json, "renewalAfter"));
-            renewAfter = after.isAfter(certificate.validBefore()) ? certificate.validBefore() : after;
-        }
-        JsonNode permissions = json.path("permissions");
-        // an OpenSSH certificate has one extension for forwarding either way (permit-port-forwarding)
-        boolean forwarding = flag(permissions, "allowPortForwardingLocal", "allow_port_forwarding_local")
-                || flag(permissions, "allowPortForwardingRemote", "allow_port_forwarding_remote");
-        return new IssuedCertificate(new Credentials(TENKI_USER, keyPair, certificate), renewAfter, List.of(),
-                new Permissions(flag(permissions, "allowPty", "allow_pty"), forwarding,
-                        flag(permissions, "allowAgentForwarding", "allow_agent_forwarding")),
-                endpoints, Optional.empty(), List.of());
-    }
-
-    /**
-     * A Connect JSON answer of Tenki's {@code ListActiveSSHGateways}: the {@code wsBridgeEndpoint} of each gateway
-     * that says {@code healthy: true} and names one, in the answer's order; an entry that is not usable (no host, a
-     * scheme other than http, https, ws, wss or none) is skipped, as an unhealthy one is.
-     */
-    public static List<URI> tenkiGateways(JsonNode json) {
-        List<URI> usable = new ArrayList<>();
-        for (JsonNode gateway : json.path("gateways")) {
-            JsonNode endpoint = gateway.has("wsBridgeEndpoint") ? gateway.get("wsBridgeEndpoint")
-                    : gateway.path("ws_bridge_endpoint");
-            if (!gateway.path("healthy").asBoolean(false) || !endpoint.isTextual() || endpoint.asText().isBlank()) {
-                continue;
-            }
-            String text = endpoint.asText().trim();
-            try {
-                URI url = new URI(text.contains("://") ? text : "wss://" + text);
-                String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-                if (url.getHost() != null && List.of("http", "https", "ws", "wss").contains(scheme)) {
-                    Checks.host(url.getHost(), "wsBridgeEndpoint");
-                    usable.add(url);
-                }
-            } catch (java.net.URISyntaxException | IllegalArgumentException unusable) {
-                // skipped, as an unhealthy gateway is: discovery falls back to the derived URL
-            }
-        }
-        return usable;
-    }
-
-    private static boolean flag(JsonNode json, String name, String snakeName) {
-        JsonNode value = json.has(name) ? json.get(name) : json.path(snakeName);
-        if (value.isMissingNode() || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new IllegalArgumentException("field 'permissions." + name + "' is not a boolean: "
-                    + Checks.escaped(value.toString()));
-        }
-        return value.asBoolean();
-    }
-
-    /** A proto3 JSON Duration that is not negative: seconds with up to nine decimals, then {@code s}. */
-    public static Duration protoDuration(JsonNode json, String field) {
-        String text = text(json, field);
-        if (!text.matches("[0-9]{1,12}(\\.[0-9]{1,9})?s")) {
-            throw new IllegalArgumentException("field '" + field + "' is not a non-negative proto Duration such as"
-                    + " \"400s\": '" + Checks.escaped(text) + "'");
-        }
-        java.math.BigDecimal seconds = new java.math.BigDecimal(text.substring(0, text.length() - 1));
-        return Duration.ofSeconds(seconds.longValue(),
-                seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).intValue());
     }
 
     /** The field's public keys (an absent field is none), each an OpenSSH public key line: a certificate is refused. */
@@ -327,7 +198,7 @@ public final class ApiResponses {
      * The certificate, if its line is one line without control characters (it is written to a file as it came) and
      * its key id is one without control characters either (it becomes the comment of the key files).
      */
-    private static SshCertificate certificate(String line) {
+    static SshCertificate certificate(String line) {
         for (int i = 0; i < line.length(); i++) {
             if (Checks.isUnsafe(line.charAt(i)) && line.charAt(i) != '\t') {
                 throw new IllegalArgumentException("field 'certificate' must be one OpenSSH line without control"
@@ -388,7 +259,7 @@ public final class ApiResponses {
 
     /** The CA's signature must verify, and not with SHA-1 nor an RSA key under 2048 bits (as OpenSSH refuses). */
     /** A signature Sandgate trusts, and no critical option it does not understand. */
-    private static void checkSignatureAndOptions(SshCertificate certificate, String id) {
+    static void checkSignatureAndOptions(SshCertificate certificate, String id) {
         checkSignature(certificate);
         Set<String> unknown = new TreeSet<>(certificate.criticalOptions().keySet());
         unknown.removeAll(KNOWN_CRITICAL_OPTIONS);
@@ -449,13 +320,13 @@ public final class ApiResponses {
         return url;
     }
 
-    private static Instant twoThirdsInto(SshCertificate certificate) {
+    static Instant twoThirdsInto(SshCertificate certificate) {
         Instant start = certificate.validAfter();
         long lifetime = certificate.validBefore().getEpochSecond() - start.getEpochSecond();
         return start.plusSeconds(lifetime * 2 / 3);
     }
 
-    private static String text(JsonNode json, String field) {
+    static String text(JsonNode json, String field) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull() || !value.isValueNode() || value.asText().isEmpty()) {
             throw new IllegalArgumentException("missing field '" + field + "'");
@@ -463,7 +334,7 @@ public final class ApiResponses {
         return value.asText();
     }
 
-    private static Instant instant(JsonNode json, String field) {
+    static Instant instant(JsonNode json, String field) {
         JsonNode value = json.get(field);
         if (value != null && value.isNumber()) {
             return Instant.ofEpochSecond(value.asLong());
