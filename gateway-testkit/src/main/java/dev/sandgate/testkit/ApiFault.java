@@ -16,48 +16,20 @@ import dev.sandgate.testkit.internal.FaultRule;
  * gateway.injectApiFault(ApiFault.answerLate(Duration.ofSeconds(3)).onSessionCreation()); // made, but answered late
  * }</pre>
  *
- * <p>By default a fault hits the next single call of any kind. Faults hit calls in the order they were injected.
+ * <p>Each fault comes from a factory named for what it does; {@link #onMints()}, {@link #onSessionCreation()},
+ * {@link #onGets()} and {@link #times(int)} then say which calls it hits, each returning a new fault. By default a
+ * fault hits the next single call of any kind. Faults are immutable: one may be injected again, and each injection
+ * hits its own calls. Faults hit calls in the order they were injected.
  */
 public final class ApiFault {
     private static final String MINT_PATH = "/v1/sessions/[^/]+/ssh/certificates";
     private static final String SESSIONS_PATH = "/v1/sessions";
 
-    private final FaultRule.Kind kind;
-    private final int status;
-    private final Duration duration;
-    private final String method;
-    private final String path;
-    private final int times;
-    private final String text;
-    private final long bytes;
-    /** The JSON value an {@link #answerField} fault puts in the answer; else null. */
-    private final String value;
+    /** What the fault does and which calls it hits; the factories below are the only way to make one. */
+    private final FaultRule rule;
 
-    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times) {
-        this(kind, status, duration, method, path, times, null);
-    }
-
-    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
-            String text) {
-        this(kind, status, duration, method, path, times, text, 0);
-    }
-
-    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
-            String text, long bytes) {
-        this(kind, status, duration, method, path, times, text, bytes, null);
-    }
-
-    private ApiFault(FaultRule.Kind kind, int status, Duration duration, String method, String path, int times,
-            String text, long bytes, String value) {
-        this.value = value;
-        this.bytes = bytes;
-        this.text = text;
-        this.kind = kind;
-        this.status = status;
-        this.duration = duration;
-        this.method = method;
-        this.path = path;
-        this.times = times;
+    private ApiFault(FaultRule.Builder rule) {
+        this.rule = rule.build();
     }
 
     /**
@@ -67,30 +39,29 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault status(int status) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
-        }
-        return new ApiFault(FaultRule.Kind.STATUS, status, null, null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.STATUS).status(errorStatus(status)));
     }
 
     /**
      * Answer 503 with {@code Retry-After}.
      *
-     * @param retryAfter how long to wait before trying again, or null
+     * @param retryAfter what {@code Retry-After} says, in whole seconds: how long a client should wait
      * @return the fault, to inject
      */
     public static ApiFault unavailable(Duration retryAfter) {
-        return new ApiFault(FaultRule.Kind.STATUS, 503, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.STATUS).status(503)
+                .duration(Objects.requireNonNull(retryAfter, "retryAfter")));
     }
 
     /**
      * Answer 429 with {@code Retry-After} and the {@code X-RateLimit-*} headers.
      *
-     * @param retryAfter how long to wait before trying again, or null
+     * @param retryAfter what {@code Retry-After} says, in whole seconds: how long a client should wait
      * @return the fault, to inject
      */
     public static ApiFault rateLimited(Duration retryAfter) {
-        return new ApiFault(FaultRule.Kind.STATUS, 429, Objects.requireNonNull(retryAfter, "retryAfter"), null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.STATUS).status(429)
+                .duration(Objects.requireNonNull(retryAfter, "retryAfter")));
     }
 
     /**
@@ -99,7 +70,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault malformedJson() {
-        return new ApiFault(FaultRule.Kind.MALFORMED_JSON, 0, null, null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.MALFORMED_JSON));
     }
 
     /**
@@ -109,7 +80,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault delay(Duration delay) {
-        return new ApiFault(FaultRule.Kind.DELAY, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.DELAY).duration(Objects.requireNonNull(delay, "delay")));
     }
 
     /**
@@ -125,7 +96,8 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault answerLate(Duration delay) {
-        return new ApiFault(FaultRule.Kind.LATE_ANSWER, 0, Objects.requireNonNull(delay, "delay"), null, null, 1);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.LATE_ANSWER)
+                .duration(Objects.requireNonNull(delay, "delay")));
     }
 
     /**
@@ -134,7 +106,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault certificateForAnotherKey() {
-        return new ApiFault(FaultRule.Kind.CERTIFICATE_FOR_ANOTHER_KEY, 0, null, "POST", MINT_PATH, 1);
+        return mintFault(FaultRule.Kind.CERTIFICATE_FOR_ANOTHER_KEY);
     }
 
     /**
@@ -143,7 +115,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault expiredCertificate() {
-        return new ApiFault(FaultRule.Kind.EXPIRED_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
+        return mintFault(FaultRule.Kind.EXPIRED_CERTIFICATE);
     }
 
     /**
@@ -152,7 +124,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault hostCertificate() {
-        return new ApiFault(FaultRule.Kind.HOST_CERTIFICATE, 0, null, "POST", MINT_PATH, 1);
+        return mintFault(FaultRule.Kind.HOST_CERTIFICATE);
     }
 
     /**
@@ -228,7 +200,7 @@ public final class ApiFault {
     }
 
     private static ApiFault mintFault(FaultRule.Kind kind) {
-        return new ApiFault(kind, 0, null, "POST", MINT_PATH, 1);
+        return new ApiFault(FaultRule.builder(kind).on("POST", MINT_PATH));
     }
 
     /**
@@ -238,7 +210,8 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault redirect(String location) {
-        return new ApiFault(FaultRule.Kind.REDIRECT, 307, null, null, null, 1, Objects.requireNonNull(location, "location"));
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.REDIRECT).status(307)
+                .text(Objects.requireNonNull(location, "location")));
     }
 
     /**
@@ -250,7 +223,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault oversizedBody(long bytes) {
-        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, 0, null, null, null, 1, null, positive(bytes));
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.OVERSIZED_BODY).bytes(positive(bytes)));
     }
 
     /**
@@ -261,10 +234,15 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault oversizedErrorBody(int status, long bytes) {
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.OVERSIZED_BODY).status(errorStatus(status))
+                .bytes(positive(bytes)));
+    }
+
+    private static int errorStatus(int status) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
         }
-        return new ApiFault(FaultRule.Kind.OVERSIZED_BODY, status, null, null, null, 1, null, positive(bytes));
+        return status;
     }
 
     private static long positive(long bytes) {
@@ -282,11 +260,8 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public static ApiFault errorMessage(int status, String message) {
-        if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("A fault status must be 4xx or 5xx, got " + status);
-        }
-        return new ApiFault(FaultRule.Kind.ERROR_MESSAGE, status, null, null, null, 1,
-                Objects.requireNonNull(message, "message"));
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.ERROR_MESSAGE).status(errorStatus(status))
+                .text(Objects.requireNonNull(message, "message")));
     }
 
     /**
@@ -338,7 +313,7 @@ public final class ApiFault {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("Not a JSON value: " + json, e);
         }
-        return new ApiFault(FaultRule.Kind.ANSWER_FIELD, 0, null, null, null, 1, pointer, 0, json);
+        return new ApiFault(FaultRule.builder(FaultRule.Kind.ANSWER_FIELD).text(pointer).value(json));
     }
 
     /**
@@ -347,7 +322,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public ApiFault onMints() {
-        return new ApiFault(kind, status, duration, "POST", MINT_PATH, times, text, bytes, value);
+        return new ApiFault(rule.toBuilder().on("POST", MINT_PATH));
     }
 
     /**
@@ -356,7 +331,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public ApiFault onSessionCreation() {
-        return new ApiFault(kind, status, duration, "POST", SESSIONS_PATH, times, text, bytes, value);
+        return new ApiFault(rule.toBuilder().on("POST", SESSIONS_PATH));
     }
 
     /**
@@ -365,7 +340,7 @@ public final class ApiFault {
      * @return the fault, to inject
      */
     public ApiFault onGets() {
-        return new ApiFault(kind, status, duration, "GET", null, times, text, bytes, value);
+        return new ApiFault(rule.toBuilder().on("GET", null));
     }
 
     /**
@@ -378,16 +353,15 @@ public final class ApiFault {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1, got " + count);
         }
-        return new ApiFault(kind, status, duration, method, path, count, text, bytes, value);
+        return new ApiFault(rule.toBuilder().times(count));
     }
 
     FaultRule toRule() {
-        return new FaultRule(kind, method, path, status, duration, text, bytes, value, times);
+        return rule;
     }
 
     @Override
     public String toString() {
-        return "ApiFault{" + kind + (status > 0 ? " " + status : "") + (duration != null ? " " + duration : "")
-                + (method != null ? " on " + method : "") + (path != null ? " " + path : "") + " x" + times + "}";
+        return "ApiFault{" + rule + "}";
     }
 }

@@ -1,3 +1,8 @@
+// Over 450 lines on purpose: more than half of this file is the javadoc of its public methods, and the nested types
+// (TokenKind, Permissions, Gateway, Upgrade, Builder) cannot move to files of their own without renaming
+// TenkiFake.Permissions and the rest. The work is in the internal package (TenkiService, TenkiHttpHandler,
+// TenkiConnectApi, TenkiAccounts); what is left here is checking arguments, converting the public records to the
+// service's and delegating.
 package dev.sandgate.testkit;
 
 import java.io.IOException;
@@ -398,9 +403,7 @@ public final class TenkiFake implements AutoCloseable {
      * @return the bytes relayed each way and the tunnels opened and still open, counted since the session was made
      */
     public Traffic traffic(String sessionId) {
-        GatewaySession session = session(sessionId);
-        return new Traffic(session.bytesToSession(), session.bytesFromSession(), session.tunnelsOpened(),
-                session.openTunnels());
+        return Traffic.of(session(sessionId));
     }
 
     /** {@return the user CA's public key, the {@code caPub} of every mint answer} */

@@ -1,5 +1,7 @@
 package dev.sandgate.testkit;
 
+import dev.sandgate.testkit.internal.GatewaySession;
+
 /**
  * The bytes a {@link LocalGateway} has relayed for one session, over all its tunnels.
  *
@@ -14,4 +16,9 @@ package dev.sandgate.testkit;
  * @param tunnelsOpen      tunnels open now
  */
 public record Traffic(long bytesToSession, long bytesFromSession, long tunnelsOpened, int tunnelsOpen) {
+    /** The session's counts as they are now. */
+    static Traffic of(GatewaySession session) {
+        return new Traffic(session.bytesToSession(), session.bytesFromSession(), session.tunnelsOpened(),
+                session.openTunnels());
+    }
 }

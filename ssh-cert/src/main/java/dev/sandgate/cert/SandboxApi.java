@@ -1,15 +1,12 @@
 package dev.sandgate.cert;
 
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,18 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sandgate.cert.internal.ApiErrors;
 import dev.sandgate.cert.internal.ApiResponses;
 import dev.sandgate.cert.internal.Checks;
-import dev.sandgate.cert.internal.Redaction;
 import dev.sandgate.cert.internal.RetryPolicy;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox REST API (gateway contract v1): sessions, and certificate minting as a {@link CertificateIssuer}.
@@ -54,58 +42,12 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
     /** Environment variable read by {@link Builder} for the bearer token when none is set. */
     public static final String ENV_API_TOKEN = "SANDGATE_API_TOKEN";
 
-    private static final MediaType JSON = MediaType.get("application/json");
-    /** The most a success answer may hold; the largest real ones (a page of sessions) are a few KiB. */
-    static final long MAX_BODY = 1024 * 1024;
-    private static final long MAX_ERROR_BODY = 64 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger(SandboxApi.class);
-
-    private final HttpUrl baseUrl;
-    private final String token;
-    private final OkHttpClient http;
+    /** The HTTP client, its URLs and retries; shared with {@link TenkiApi}, which speaks another dialect through it. */
+    private final ApiCalls calls;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Duration readTimeout;
-    private final int maxRetries;
-    private final Duration maxRetryWait;
-    /** How a request carries the token: a bearer header for Sandgate's contract, another dialect's own way. */
-    private final BiConsumer<Request.Builder, String> authorize;
-    /** How an error answer becomes the exception for it: by status for Sandgate's contract, by code for Connect. */
-    private final ErrorReader errors;
-
-    /** Reads an error answer into its exception. */
-    @FunctionalInterface
-    interface ErrorReader {
-        SandboxApiException read(String what, Response response, String body, String secret);
-    }
 
     private SandboxApi(Builder builder) {
-        this.authorize = builder.authorize;
-        this.errors = builder.errors;
-        this.baseUrl = builder.baseUrl;
-        this.token = builder.token;
-        this.readTimeout = builder.readTimeout;
-        this.maxRetries = builder.maxRetries;
-        this.maxRetryWait = builder.maxRetryWait;
-        OkHttpClient.Builder http = new OkHttpClient.Builder()
-                // OkHttp's own dispatcher threads are not daemons and idle for a minute: they would hold the JVM open
-                .dispatcher(new Dispatcher(Executors.newCachedThreadPool(runnable -> {
-                    Thread thread = new Thread(runnable, "sandgate-api");
-                    thread.setDaemon(true);
-                    return thread;
-                })))
-                .dns(hostname -> builder.resolver.resolve(hostname))
-                .connectTimeout(builder.connectTimeout)
-                .readTimeout(builder.readTimeout)
-                .writeTimeout(builder.readTimeout)
-                .callTimeout(builder.callTimeout)
-                // the token goes only where the API URL says: a redirect is an answer to report, not to follow
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(false);
-        if (builder.tlsTrust != null) {
-            http.sslSocketFactory(builder.tlsTrust.socketFactory(), builder.tlsTrust.trustManager());
-        }
-        this.http = http.build();
+        this.calls = new ApiCalls(builder);
     }
 
     /**
@@ -123,7 +65,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      * @return the API's base URL, such as {@code https://api.example.com/v1}
      */
     public URI baseUrl() {
-        return baseUrl.uri();
+        return calls.baseUrl().uri();
     }
 
     /**
@@ -155,7 +97,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         String key = request.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
         String what = "POST /sessions (Idempotency-Key " + key + ")";
         try {
-            return ApiResponses.session(call("POST", url("sessions"), body, what, RetryPolicy.KEYED_CREATE, null, key));
+            return ApiResponses.session(calls.call("POST", calls.url("sessions"), body, what, RetryPolicy.KEYED_CREATE, null, key));
         } catch (SandboxApiException e) {
             if (e.status() / 100 == 4 && IdempotencyKeyReusedException.ERROR_CODE.equals(e.errorCode())) {
                 throw new IdempotencyKeyReusedException(e.getMessage() + " (the key was first used with another"
@@ -175,7 +117,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      */
     public SandboxSession getSession(String sessionId) throws SandboxApiException {
         String what = "GET /sessions/" + sessionId;
-        return ApiResponses.session(call("GET", sessionUrl(sessionId), null, what, RetryPolicy.IDEMPOTENT));
+        return ApiResponses.session(calls.call("GET", sessionUrl(sessionId), null, what, RetryPolicy.IDEMPOTENT));
     }
 
     /**
@@ -191,11 +133,11 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
             throw new IllegalArgumentException("limit must be at least 1 and offset at least 0, got limit=" + limit
                     + " offset=" + offset);
         }
-        HttpUrl url = url("sessions").newBuilder()
+        HttpUrl url = calls.url("sessions").newBuilder()
                 .addQueryParameter("limit", Integer.toString(limit))
                 .addQueryParameter("offset", Integer.toString(offset))
                 .build();
-        return ApiResponses.sessionPage(call("GET", url, null, "GET /sessions", RetryPolicy.IDEMPOTENT));
+        return ApiResponses.sessionPage(calls.call("GET", url, null, "GET /sessions", RetryPolicy.IDEMPOTENT));
     }
 
     /**
@@ -205,7 +147,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      * @throws SandboxApiException if the API cannot be reached, refuses or answers badly
      */
     public void deleteSession(String sessionId) throws SandboxApiException {
-        call("DELETE", sessionUrl(sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
+        calls.call("DELETE", sessionUrl(sessionId), null, "DELETE /sessions/" + sessionId, RetryPolicy.NONE);
     }
 
     /** {@code POST /sessions/{id}/ssh/certificates}: mints a user certificate for {@code keyPair}. */
@@ -225,7 +167,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         body.put("public_key", SshKeys.publicKeyLine(keyPair.getPublic()));
         body.put("ttl_seconds", ttl.toSeconds());
         String what = "POST /sessions/" + sessionId + "/ssh/certificates";
-        JsonNode answer = call("POST", sessionUrl(sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT,
+        JsonNode answer = calls.call("POST", sessionUrl(sessionId, "ssh", "certificates"), body, what, RetryPolicy.MINT,
                 timeout, null);
         try {
             return ApiResponses.issuedCertificate(answer, keyPair, sessionId, ttl, Instant.now());
@@ -242,7 +184,7 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      */
     JsonNode post(JsonNode body, String what, RetryPolicy retryPolicy, Duration limit, String... segments)
             throws SandboxApiException {
-        return call("POST", url(segments), body, what, retryPolicy, limit, null);
+        return calls.call("POST", calls.url(segments), body, what, retryPolicy, limit, null);
     }
 
     /** The URL of a session's resource, after checking that the id cannot escape its path segment. */
@@ -251,200 +193,18 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
         segments[0] = "sessions";
         segments[1] = Checks.sessionId(sessionId);
         System.arraycopy(more, 0, segments, 2, more.length);
-        return url(segments);
-    }
-
-    private HttpUrl url(String... segments) {
-        HttpUrl.Builder url = baseUrl.newBuilder();
-        for (String segment : segments) {
-            url.addPathSegment(Objects.requireNonNull(segment, "path segment"));
-        }
-        return url.build();
-    }
-
-    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy)
-            throws SandboxApiException {
-        return call(method, url, body, what, retryPolicy, null, null);
-    }
-
-    /**
-     * @param limit          a bound on the whole call, retries included, or null for this client's own limits
-     * @param idempotencyKey the {@code Idempotency-Key} sent on every try, or null
-     */
-    private JsonNode call(String method, HttpUrl url, JsonNode body, String what, RetryPolicy retryPolicy, Duration limit,
-            String idempotencyKey) throws SandboxApiException {
-        long start = System.nanoTime();
-        // the budget is the time spent waiting between tries, as maxRetryWait says: the tries' own time is bounded by
-        // the timeouts, so a retry after a timed-out try is still possible
-        long waitBudget = (limit == null ? maxRetryWait : min(limit, maxRetryWait)).toNanos();
-        long waited = 0;
-        long hardDeadline = limit == null ? Long.MAX_VALUE : start + limit.toNanos();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                OkHttpClient client = http;
-                if (limit != null) {
-                    long left = hardDeadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ApiConnectionException(what + " got no answer within " + limit.toMillis() + " ms", 0,
-                                null, null, null);
-                    }
-                    // a derived client shares the connection pool and threads; only the limit differs
-                    client = http.newBuilder().callTimeout(Duration.ofNanos(left)).build();
-                }
-                return callOnce(client, method, url, body, what, idempotencyKey);
-            } catch (FailedAnswer answer) {
-                Duration delay = retryPolicy.delayBeforeRetry(answer.failure, answer.retryAfter, attempt);
-                boolean withinBudget = delay != null && attempt <= maxRetries
-                        && waited + delay.toNanos() <= waitBudget
-                        && System.nanoTime() + delay.toNanos() < hardDeadline;
-                if (!withinBudget) {
-                    throw answer.failure;
-                }
-                LOG.debug("{} {}; retrying in {} ms (attempt {} of {})", what, answer.failure.status() == 0
-                        ? "got no answer" : "answered " + answer.failure.status(), delay.toMillis(), attempt + 1,
-                        maxRetries + 1);
-                sleep(delay, what);
-                waited += delay.toNanos();
-            }
-        }
-    }
-
-    /**
-     * One HTTP exchange: the parsed JSON of a 2xx, or the typed failure wrapped with its Retry-After. A failure with no
-     * answer that a retry may cure (a timeout, a broken connection) is wrapped too, for a policy that retries it;
-     * one that a retry will not cure (no such host, nothing listening, TLS) is thrown as it is.
-     */
-    private JsonNode callOnce(OkHttpClient http, String method, HttpUrl url, JsonNode body, String what,
-            String idempotencyKey) throws SandboxApiException, FailedAnswer {
-        RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), JSON);
-        Request.Builder builder = new Request.Builder()
-                .url(url)
-                .header("Accept", "application/json")
-                .method(method, requestBody);
-        authorize.accept(builder, token);
-        if (idempotencyKey != null) {
-            builder.header("Idempotency-Key", idempotencyKey);
-        }
-        Request request = builder.build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() / 100 == 3) {
-                String location = response.header("Location");
-                throw new InvalidResponseException(what + " was answered with a redirect (HTTP " + response.code()
-                        + ") to " + (location == null ? "nowhere" : Redaction.excerpt(location, token))
-                        + ", which is not followed: the token goes only to the API URL; check it", response.code(),
-                        null, null, null);
-            }
-            ResponseBody responseBody = response.body();
-            if (!response.isSuccessful()) {
-                String text = responseBody == null ? "" : bounded(responseBody, MAX_ERROR_BODY, what, response.code());
-                throw new FailedAnswer(errors.read(what, response, text, token), ApiErrors.retryAfter(response));
-            }
-            String text = responseBody == null ? "" : bounded(responseBody, MAX_BODY, what, response.code());
-            if (text.isBlank()) {
-                return mapper.createObjectNode();
-            }
-            try {
-                return mapper.readTree(text);
-            } catch (IOException e) {
-                throw new InvalidResponseException(what + " returned HTTP " + response.code()
-                        + " with a body that is not JSON: " + Redaction.excerpt(text, token), response.code(), null, null, e);
-            }
-        } catch (SandboxApiException | FailedAnswer e) {
-            throw e;
-        } catch (InterruptedIOException e) {
-            ApiConnectionException failure = new ApiConnectionException(what + " got no answer from " + baseUrl.host()
-                    + ":" + baseUrl.port() + " within the timeouts (read " + readTimeout.toMillis() + " ms, call "
-                    + http.callTimeoutMillis() + " ms)", 0, null, null, e);
-            if (Thread.currentThread().isInterrupted()) {
-                throw failure;
-            }
-            throw new FailedAnswer(failure, null);
-        } catch (IOException e) {
-            ApiConnectionException failure = new ApiConnectionException(what + " could not reach the sandbox API at "
-                    + baseUrl.host() + ":" + baseUrl.port() + ": " + unreachable(e), 0, null, null, e);
-            if (retryWillNotCure(e)) {
-                throw failure;
-            }
-            throw new FailedAnswer(failure, null);
-        }
-    }
-
-    /**
-     * Whether the failure will be the same on a retry a moment later: no such host, nothing listening, no route, TLS
-     * refused, an answer that broke HTTP. A connection that broke mid-call may do better the next time.
-     */
-    private static boolean retryWillNotCure(IOException e) {
-        return e instanceof java.net.ConnectException || e instanceof java.net.NoRouteToHostException
-                || e instanceof java.net.UnknownHostException || e instanceof javax.net.ssl.SSLException
-                || e instanceof java.net.ProtocolException;
-    }
-
-    /** Why a call got no answer, in words (the cause stays attached for the details). */
-    private static String unreachable(IOException e) {
-        if (e instanceof java.net.ConnectException) {
-            return "nothing accepts connections there (is the URL right, and the service up?)";
-        }
-        if (e instanceof java.net.UnknownHostException) {
-            return "the host name is unknown";
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "TLS failed: " + e.getMessage();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
-    /**
-     * The body as text, if it is at most {@code max} bytes: an answer larger than any real one is refused, not read
-     * into memory. An error body is cut to its first {@code max} bytes instead (only an excerpt is shown).
-     */
-    private static String bounded(ResponseBody body, long max, String what, int status) throws IOException {
-        okio.BufferedSource source = body.source();
-        boolean more = source.request(max + 1);
-        okio.Buffer buffer = source.getBuffer();
-        if (more && status / 100 == 2) {
-            throw new InvalidResponseException(what + " answered with a body larger than " + (max / 1024)
-                    + " KiB; no answer of the contract is that large", status, null, null, null);
-        }
-        return buffer.snapshot((int) Math.min(buffer.size(), max)).utf8();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void sleep(Duration delay, String what) throws ApiConnectionException {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiConnectionException(what + " was interrupted while waiting to retry", 0, null, null, e);
-        }
-    }
-
-    /** An error answer travelling to the retry loop, which decides by policy whether to try again. */
-    private static final class FailedAnswer extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        final transient SandboxApiException failure;
-        final transient Duration retryAfter;
-
-        FailedAnswer(SandboxApiException failure, Duration retryAfter) {
-            super(null, null, false, false);
-            this.failure = failure;
-            this.retryAfter = retryAfter;
-        }
+        return calls.url(segments);
     }
 
     /** Releases the HTTP client's connections and threads. */
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        calls.close();
     }
 
     @Override
     public String toString() {
-        return "SandboxApi{" + baseUrl + "}";
+        return "SandboxApi{" + calls.baseUrl() + "}";
     }
 
     /**
@@ -453,30 +213,32 @@ public final class SandboxApi implements CertificateIssuer, Closeable {
      * wrong does not matter when its setting was given.
      */
     public static final class Builder {
-        private HttpUrl baseUrl;
-        private String token;
-        private TlsTrust tlsTrust;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofSeconds(30);
-        private Duration callTimeout = Duration.ofSeconds(60);
-        private int maxRetries = 3;
-        private Duration maxRetryWait = Duration.ofSeconds(30);
+        // the settings that ApiCalls and ApiExchange read are package-private; the rest are the builder's own
+        HttpUrl baseUrl;
+        String token;
+        TlsTrust tlsTrust;
+        Duration connectTimeout = Duration.ofSeconds(10);
+        Duration readTimeout = Duration.ofSeconds(30);
+        Duration callTimeout = Duration.ofSeconds(60);
+        int maxRetries = 3;
+        Duration maxRetryWait = Duration.ofSeconds(30);
+        HostResolver resolver = HostResolver.SYSTEM;
+        final BiConsumer<Request.Builder, String> authorize;
+        final ApiExchange.ErrorReader errors;
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
-        private HostResolver resolver = HostResolver.SYSTEM;
-        private BiConsumer<Request.Builder, String> authorize = (request, token) ->
-                request.header("Authorization", "Bearer " + token);
-        private ErrorReader errors = ApiErrors::of;
         /** Whether {@link #build()} falls back to the {@code SANDGATE_*} variables; not for another dialect. */
         private final boolean readsEnvironment;
 
         /** A builder for another dialect of API, which reads no {@code SANDGATE_*} variable. */
-        Builder(BiConsumer<Request.Builder, String> authorize, ErrorReader errors) {
+        Builder(BiConsumer<Request.Builder, String> authorize, ApiExchange.ErrorReader errors) {
             this.authorize = Objects.requireNonNull(authorize, "authorize");
             this.errors = Objects.requireNonNull(errors, "errors");
             this.readsEnvironment = false;
         }
 
         private Builder() {
+            this.authorize = (request, token) -> request.header("Authorization", "Bearer " + token);
+            this.errors = ApiErrors::of;
             this.readsEnvironment = true;
         }
 

@@ -7,7 +7,7 @@ import dev.sandgate.cert.Refused;
 
 /**
  * The gateway refused to open a tunnel, with an HTTP status (CONNECT, or a WebSocket upgrade) or a WebSocket close
- * code. {@link #reason()} says which refusal it was, in the same terms as the sandbox API's own refusals
+ * code. {@link #refusal()} says which refusal it was, in the same terms as the sandbox API's own refusals
  * ({@link Refusal#of(Throwable)} asks either); the message quotes the gateway.
  *
  * <pre>{@code

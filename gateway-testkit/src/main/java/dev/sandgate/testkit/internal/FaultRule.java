@@ -1,9 +1,13 @@
 package dev.sandgate.testkit.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** One injected API fault: which calls it hits, how many more times, and what it does. Not API. */
+/**
+ * One API fault as it was asked for: what it does, which calls it hits and how many. Immutable, so one fault may be
+ * injected again and again; {@link ApiFaults} counts each injection's uses. Not API.
+ */
 public final class FaultRule {
     /** What the fault does to a call. */
     public enum Kind {
@@ -31,63 +35,128 @@ public final class FaultRule {
     }
 
     final Kind kind;
+    /** The status answered, for the kinds that answer one; else 0. */
     final int status;
+    /** The delay of {@link Kind#DELAY} and {@link Kind#LATE_ANSWER}, or the Retry-After of a 429/503; else null. */
     final Duration duration;
-    /** The redirect's Location, or the error message, for the kinds that need one; else null. */
+    /** The redirect's Location, the error message, or the {@link Kind#ANSWER_FIELD}'s JSON Pointer; else null. */
     final String text;
     /** The size of an oversized body; else 0. */
     final long bytes;
     /** For {@link Kind#ANSWER_FIELD}: the JSON value to put at the pointer; else null. */
     final String value;
+    /** How many matching calls each injection hits. */
+    final int times;
+    /** The HTTP method it hits, or null for any. */
     private final String method;
+    /** What the whole path must match, or null for any. */
     private final Pattern path;
-    private final Uses uses;
 
-    /**
-     * @param method   the HTTP method it hits, or null for any
-     * @param path     a regular expression the whole path must match, or null for any
-     * @param status   the status for {@link Kind#STATUS}
-     * @param duration the delay for {@link Kind#DELAY} and {@link Kind#LATE_ANSWER}, or the Retry-After of a 429/503 (may be null)
-     */
-    public FaultRule(Kind kind, String method, String path, int status, Duration duration, int times) {
-        this(kind, method, path, status, duration, null, 0, times);
+    private FaultRule(Builder builder) {
+        this.kind = builder.kind;
+        this.status = builder.status;
+        this.duration = builder.duration;
+        this.text = builder.text;
+        this.bytes = builder.bytes;
+        this.value = builder.value;
+        this.times = builder.times;
+        this.method = builder.method;
+        this.path = builder.path == null ? null : Pattern.compile(builder.path);
     }
 
-    /**
-     * @param text  the redirect's Location or the error message (may be null)
-     * @param bytes the size of an oversized body, else 0
-     */
-    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, long bytes,
-            int times) {
-        this(kind, method, path, status, duration, text, bytes, null, times);
+    /** {@return a builder of a fault of this kind that hits the next single call of any kind} */
+    public static Builder builder(Kind kind) {
+        return new Builder(Objects.requireNonNull(kind, "kind"));
     }
 
-    /** @param value for {@link Kind#ANSWER_FIELD}: the JSON value to put where {@code text} points, else null */
-    public FaultRule(Kind kind, String method, String path, int status, Duration duration, String text, long bytes,
-            String value, int times) {
-        this.kind = kind;
-        this.value = value;
-        this.bytes = bytes;
-        this.text = text;
-        this.method = method;
-        this.path = path == null ? null : Pattern.compile(path);
-        this.status = status;
-        this.duration = duration;
-        this.uses = new Uses(times);
+    /** {@return a builder holding this rule's settings, to make a changed copy} */
+    public Builder toBuilder() {
+        Builder copy = new Builder(kind).on(method, path == null ? null : path.pattern()).times(times);
+        copy.status = status;
+        copy.duration = duration;
+        copy.text = text;
+        copy.bytes = bytes;
+        copy.value = value;
+        return copy;
     }
 
-    /** Whether the rule hits this call; if so, one use is taken. */
-    boolean take(String callMethod, String callPath) {
-        if (method != null && !method.equalsIgnoreCase(callMethod)) {
-            return false;
+    /** Whether the rule is for this call, uses aside. */
+    boolean matches(String callMethod, String callPath) {
+        return (method == null || method.equalsIgnoreCase(callMethod))
+                && (path == null || path.matcher(callPath).matches());
+    }
+
+    @Override
+    public String toString() {
+        return kind + (status > 0 ? " " + status : "") + (duration != null ? " " + duration : "")
+                + (method != null ? " on " + method : "") + (path != null ? " " + path.pattern() : "") + " x" + times;
+    }
+
+    /** Collects a {@link FaultRule}'s settings; the public {@code ApiFault} factories check them before they get here. */
+    public static final class Builder {
+        private final Kind kind;
+        private int status;
+        private Duration duration;
+        private String text;
+        private long bytes;
+        private String value;
+        private int times = 1;
+        private String method;
+        private String path;
+
+        private Builder(Kind kind) {
+            this.kind = kind;
         }
-        if (path != null && !path.matcher(callPath).matches()) {
-            return false;
-        }
-        return uses.take();
-    }
 
-    boolean isUsedUp() {
-        return uses.usedUp();
+        /** @param status the HTTP status it answers */
+        public Builder status(int status) {
+            this.status = status;
+            return this;
+        }
+
+        /** @param duration the delay, or the Retry-After of a 429/503 */
+        public Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        /** @param text the redirect's Location, the error message, or the JSON Pointer of an answer field */
+        public Builder text(String text) {
+            this.text = text;
+            return this;
+        }
+
+        /** @param bytes the size of an oversized body */
+        public Builder bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        /** @param json the JSON value an answer field gets */
+        public Builder value(String json) {
+            this.value = json;
+            return this;
+        }
+
+        /**
+         * @param method the HTTP method it hits, or null for any
+         * @param path   a regular expression the whole path must match, or null for any
+         */
+        public Builder on(String method, String path) {
+            this.method = method;
+            this.path = path;
+            return this;
+        }
+
+        /** @param times how many matching calls each injection hits */
+        public Builder times(int times) {
+            this.times = times;
+            return this;
+        }
+
+        /** {@return the rule, immutable} */
+        public FaultRule build() {
+            return new FaultRule(this);
+        }
     }
 }
