@@ -7,8 +7,6 @@
  */
 module dev.sandgate.cert {
     exports dev.sandgate.cert;
-    // the argument checks and the way durations read in messages, shared so that no module keeps its own copy
-    exports dev.sandgate.cert.internal to dev.sandgate.tunnel, dev.sandgate.sftp;
 
     requires okhttp3;
     requires okio;

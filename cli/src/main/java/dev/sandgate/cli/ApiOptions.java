@@ -10,6 +10,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 
+import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.SandboxApi;
 import dev.sandgate.cert.TlsTrust;
 import dev.sandgate.tunnel.HostKeyRejectedException;
@@ -189,9 +190,10 @@ final class ApiOptions {
 
     private TenkiSettings tenki() {
         if (tenki == null) {
-            if (Boolean.FALSE.equals(chosenTransport())) {
-                throw new SettingsException("Tenki's gateway is reached by WebSocket only: drop the HTTP CONNECT"
-                        + " transport (--transport, SANDGATE_TRANSPORT or transport= in " + config().path() + ")");
+            // only the option is Tenki's too: SANDGATE_TRANSPORT and transport= are settings of Sandgate's gateways
+            if (transport != null && Boolean.FALSE.equals(chosenTransport())) {
+                throw new SettingsException("Tenki's gateway is reached by WebSocket only: drop --transport "
+                        + transport);
             }
             tenki = new TenkiSettings(io(), tokenFromFile(), tlsTrust(), acceptNewHostKey());
         }
@@ -260,12 +262,16 @@ final class ApiOptions {
             return tenki().ssh(apiUrl == null ? null : parseUrl(apiUrl));
         }
         refuseAcceptNewHostKey();
-        return SandboxSsh.builder()
+        SandboxSsh.Builder builder = SandboxSsh.builder()
                 .apiUrl(apiUrl())
                 .token(token())
-                .tlsTrust(tlsTrust())
-                .transport(webSocket() ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT)
-                .build();
+                .tlsTrust(tlsTrust());
+        // with nothing chosen, each tunnel follows the session's endpoints, as the library does
+        Boolean chosen = chosenTransport();
+        if (chosen != null) {
+            builder.transport(chosen ? TransportKind.WEB_SOCKET : TransportKind.HTTP_CONNECT);
+        }
+        return builder.build();
     }
 
     /**
@@ -287,10 +293,15 @@ final class ApiOptions {
         return TunnelAuthSource.sessionCredentialElse(grant.tunnelCredential(), () -> TunnelAuth.bearer(token()));
     }
 
-    /** A transport of the chosen kind with these settings, for relaying raw tunnels; the caller closes it. */
-    Transport transport() {
+    /**
+     * A transport for relaying a raw tunnel to a session with these endpoints, of the kind chosen, else of the kind
+     * the endpoints call for (CONNECT when they name a proxy, else WebSocket); the caller closes it.
+     */
+    Transport transport(Endpoints endpoints) {
         TransportOptions options = TransportOptions.builder().tlsTrust(tlsTrust()).build();
-        return provider() == Provider.TENKI || webSocket() ? Transport.webSocket(options)
-                : Transport.httpConnect(options);
+        Boolean chosen = provider() == Provider.TENKI ? Boolean.TRUE : chosenTransport();
+        boolean webSocket = chosen != null ? chosen
+                : endpoints.connect().isEmpty() && endpoints.webSocket().isPresent();
+        return webSocket ? Transport.webSocket(options) : Transport.httpConnect(options);
     }
 }

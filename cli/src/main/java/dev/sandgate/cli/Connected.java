@@ -21,11 +21,21 @@ final class Connected implements AutoCloseable {
         try {
             return new Connected(ssh, ssh.connect(sessionId));
         } catch (HostKeyRejectedException e) {
-            ssh.close();
-            throw api.explained(e, sessionId);
+            HostKeyRejectedException explained = api.explained(e, sessionId);
+            closeAfter(ssh, explained);
+            throw explained;
         } catch (IOException | RuntimeException e) {
-            ssh.close();
+            closeAfter(ssh, e);
             throw e;
+        }
+    }
+
+    /** Closes the SandboxSsh after a failure; a failure to close is kept with it, never in its place. */
+    private static void closeAfter(SandboxSsh ssh, Exception failure) {
+        try {
+            ssh.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

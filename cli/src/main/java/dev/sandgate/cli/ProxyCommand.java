@@ -49,7 +49,7 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }
         TunnelAuth auth = api.tunnelAuth(grant);
-        try (Transport transport = api.transport()) {
+        try (Transport transport = api.transport(grant.endpoints())) {
             Tunnel tunnel = transport.open(new TunnelRequest(session, grant.endpoints(), auth, null));
             StdioRelay.run(tunnel, io.in(), io.out());
         }

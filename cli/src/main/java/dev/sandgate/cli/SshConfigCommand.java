@@ -100,7 +100,11 @@ final class SshConfigCommand implements Callable<Integer> {
      */
     private PublicKey gatewayKey(String session) throws IOException {
         try (Connected connected = Connected.to(api, session)) {
-            return connected.connection().clientSession().getServerKey();
+            PublicKey presented = connected.connection().clientSession().getServerKey();
+            // a host certificate is recorded, as accept-new records it, by the key it certifies: OpenSSH falls back
+            // to that key when no @cert-authority line names the certificate's CA
+            return presented instanceof org.apache.sshd.common.config.keys.OpenSshCertificate
+                    ? ((org.apache.sshd.common.config.keys.OpenSshCertificate) presented).getCertPubKey() : presented;
         }
     }
 }

@@ -108,14 +108,16 @@ final class TenkiSettings {
         String key = refused.presentedKey().map(TenkiSettings::describe).orElse("not seen");
         switch (refused.reason()) {
             case UNKNOWN_HOST:
-                return new HostKeyRejectedException("Refused the Tenki gateway of session " + sessionId + ": its host"
-                        + " key (" + key + ") is not recorded in " + knownHosts() + ". If you trust the network path"
-                        + " to the gateway, run again with " + ACCEPT_NEW + " to record it; later connections need no"
-                        + " option. No credentials were sent.", refused.reason(), refused.presentedKey().orElse(null),
-                        refused);
+                return new HostKeyRejectedException("Refused the Tenki gateway of session " + sessionId
+                        + refused.host().map(name -> " (" + name + ")").orElse("") + ": its host key (" + key
+                        + ") is not recorded in " + knownHosts() + ". If you trust the network path to the gateway,"
+                        + " run again with " + ACCEPT_NEW + " to record it; later connections need no option. No"
+                        + " credentials were sent.", refused.reason(), refused.presentedKey().orElse(null),
+                        refused.host().orElse(null), refused);
             case KEY_CHANGED:
                 return new HostKeyRejectedException(refused.getMessage() + " " + ACCEPT_NEW + " never replaces a"
-                        + " recorded key.", refused.reason(), refused.presentedKey().orElse(null), refused);
+                        + " recorded key.", refused.reason(), refused.presentedKey().orElse(null),
+                        refused.host().orElse(null), refused);
             default:
                 return refused;
         }

@@ -211,6 +211,11 @@ class TenkiCommandsTest {
                     session + ":x", home.toString());
             assertEquals(ExitCodes.SETTINGS, connect.status(), connect::toString);
             assertTrue(connect.err().contains("WebSocket only"), connect::toString);
+            // SANDGATE_TRANSPORT is a setting of Sandgate's gateways: Tenki's takes no notice of it
+            Cli.Result sandgatesSetting = run(tenki, cli(tenki).env("SANDGATE_TRANSPORT", "connect"), "--provider",
+                    "tenki", "--accept-new-host-key", "exec", session, "--", "echo", "tenki");
+            assertEquals(0, sandgatesSetting.status(), sandgatesSetting::toString);
+            assertEquals("tenki\n", sandgatesSetting.out(), sandgatesSetting::toString);
             Cli.Result acceptNew = run(tenki, Cli.against(GATEWAY.gateway(), home), "--accept-new-host-key", "cp",
                     "sess-x:x", home.toString());
             assertEquals(ExitCodes.SETTINGS, acceptNew.status(), acceptNew::toString);

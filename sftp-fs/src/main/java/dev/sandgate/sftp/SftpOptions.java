@@ -3,7 +3,7 @@ package dev.sandgate.sftp;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.sandgate.cert.internal.Durations;
+import dev.sandgate.cert.Visible;
 
 /**
  * How a sandbox file system talks SFTP: how much it keeps in flight, how often its watch service polls, and how far it
@@ -77,11 +77,11 @@ public record SftpOptions(int requestSize, int requestsInFlight, Duration watchI
             throw new IllegalArgumentException("watchInterval must be positive, not " + watchInterval);
         }
         if (listingAttributesTtl.isNegative()) {
-            throw new IllegalArgumentException("listingAttributesTtl may not be negative: " + Durations.shown(listingAttributesTtl));
+            throw new IllegalArgumentException("listingAttributesTtl may not be negative: " + Visible.duration(listingAttributesTtl));
         }
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive, not " + Durations.shown(requestTimeout));
+            throw new IllegalArgumentException("requestTimeout must be positive, not " + Visible.duration(requestTimeout));
         }
         if (maxDirectoryEntries < 1) {
             throw new IllegalArgumentException("maxDirectoryEntries must be at least 1, not " + maxDirectoryEntries);

@@ -4,7 +4,7 @@ import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.sandgate.cert.internal.Durations;
+import dev.sandgate.cert.Visible;
 
 /**
  * The SFTP server did not answer a request within {@link SftpOptions#requestTimeout()}. The operation on
@@ -33,7 +33,7 @@ public final class SftpTimeoutException extends FileSystemException {
      */
     public SftpTimeoutException(String file, Duration limit) {
         super(file, null, "the SFTP server did not answer within "
-                + Durations.shown(Objects.requireNonNull(limit, "limit"))
+                + Visible.duration(Objects.requireNonNull(limit, "limit"))
                 + " (SftpOptions.requestTimeout); the file system is still open");
         this.limit = limit;
     }

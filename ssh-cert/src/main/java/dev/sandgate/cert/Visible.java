@@ -1,5 +1,7 @@
 package dev.sandgate.cert;
 
+import java.time.Duration;
+
 /**
  * How Sandgate shows a string a peer chose (a file name from the sandbox, a session id, metadata, a user name, an
  * error's words) in a message, a log line or a terminal: every character a terminal could take for a command or a
@@ -92,5 +94,53 @@ public final class Visible {
             return of(text);
         }
         return of(text.substring(0, maxChars)) + "...(" + text.length() + " characters)";
+    }
+
+    /**
+     * A duration as a message shows it to a person, never as ISO-8601's {@code PT2S}.
+     *
+     * <pre>{@code
+     * Visible.duration(Duration.ofMillis(1500));   // "1.5 s"; also "300 ms", "5 min", "2 h 30 min"
+     * }</pre>
+     *
+     * @param duration a duration, or null
+     * @return its words ({@code 300 ms}, {@code 2 s}, {@code 1.5 s}, {@code 1 min 30 s}, {@code -1 s}), or
+     *         {@code "none"} for null
+     */
+        public static String duration(Duration duration) {
+        if (duration == null) {
+            return "none";
+        }
+        if (duration.isNegative()) {
+            return "-" + duration(duration.negated());
+        }
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis == 0 && !duration.isZero() ? duration.toNanos() / 1000 + " µs" : millis + " ms";
+        }
+        if (millis < 60_000) {
+            return millis % 1000 == 0 ? millis / 1000 + " s" : stripped(millis / 1000.0) + " s";
+        }
+        long seconds = duration.getSeconds();
+        long hours = seconds / 3600;
+        long minutes = seconds % 3600 / 60;
+        long rest = seconds % 60;
+        StringBuilder words = new StringBuilder();
+        if (hours > 0) {
+            words.append(hours).append(" h");
+        }
+        if (minutes > 0) {
+            words.append(words.length() > 0 ? " " : "").append(minutes).append(" min");
+        }
+        if (rest > 0) {
+            words.append(words.length() > 0 ? " " : "").append(rest).append(" s");
+        }
+        return words.toString();
+    }
+
+    /** A number of seconds with up to three decimals and no trailing zeros. */
+    private static String stripped(double seconds) {
+        return java.math.BigDecimal.valueOf(seconds).setScale(3, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString();
     }
 }

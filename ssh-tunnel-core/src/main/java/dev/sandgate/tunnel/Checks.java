@@ -3,19 +3,32 @@ package dev.sandgate.tunnel;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks of this module's builders, each naming the bad value; the duration checks are ssh-cert's. */
+import dev.sandgate.cert.Visible;
+
+/**
+ * Argument checks of this module's builders, each naming the bad value. The duration checks repeat ssh-cert's internal
+ * ones (no module reaches into another's internal package); both word the value with {@link Visible#duration}.
+ */
 final class Checks {
     private Checks() {
     }
 
-    /** The duration, if it is more than zero: the one check every module shares. */
+    /** The duration, if it is more than zero. */
     static Duration positive(Duration value, String name) {
-        return dev.sandgate.cert.internal.Checks.positive(value, name);
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + Visible.duration(value));
+        }
+        return value;
     }
 
     /** The duration, if it is zero or more. */
     static Duration notNegative(Duration value, String name) {
-        return dev.sandgate.cert.internal.Checks.notNegative(value, name);
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + Visible.duration(value));
+        }
+        return value;
     }
 
     /** A host name or address to connect to: not empty, no whitespace or control characters. */

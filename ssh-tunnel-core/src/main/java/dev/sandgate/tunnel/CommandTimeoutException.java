@@ -24,9 +24,10 @@ public class CommandTimeoutException extends SandgateSshException {
      * @param command the command line, run by the remote shell
      * @param limit the time limit the command ran past
      * @param partial what the command wrote before it was stopped (its {@code timedOut()} is true)
+     * @throws NullPointerException if {@code partial} is null
      */
     public CommandTimeoutException(String command, Duration limit, ExecResult partial) {
-        super("Command did not finish within " + dev.sandgate.cert.internal.Durations.shown(limit)
+        super("Command did not finish within " + dev.sandgate.cert.Visible.duration(limit)
                 + " and was stopped (sent TERM, then KILL after "
                 + RemoteSignals.GRACE.toSeconds() + " s): " + command);
         this.partial = java.util.Objects.requireNonNull(partial, "partial");
@@ -34,7 +35,9 @@ public class CommandTimeoutException extends SandgateSshException {
 
     /**
      * {@return what the command wrote before it was stopped, with {@code timedOut()} true and exit code -1 unless the
-     *          server reported one; kept as {@code exec} keeps output (its limits apply)}
+     *          server reported one: kept as {@code exec} keeps output (its {@code maxOutput} applies), or, for a
+     *          {@link ShellSession} command, all it wrote; null only on an exception read back from its serialized
+     *          form, which does not keep the result}
      */
     public ExecResult partialResult() {
         return partial;

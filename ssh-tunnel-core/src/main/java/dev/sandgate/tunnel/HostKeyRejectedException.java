@@ -46,6 +46,8 @@ public class HostKeyRejectedException extends SandgateSshException {
     /** Why the host was refused, kept in the serialized form. */
     private final Reason reason;
     private final transient PublicKey presentedKey;
+    /** The name a known_hosts file looked the host up under; serialized with the exception. */
+    private final String host;
 
     /**
      * Creates the exception, for a refusal whose kind and key are not known.
@@ -54,7 +56,7 @@ public class HostKeyRejectedException extends SandgateSshException {
      * @param cause   the failure underneath, or null
      */
     public HostKeyRejectedException(String message, Throwable cause) {
-        this(message, Reason.NOT_TRUSTED, null, cause);
+        this(message, Reason.NOT_TRUSTED, null, null, cause);
     }
 
     /**
@@ -64,12 +66,24 @@ public class HostKeyRejectedException extends SandgateSshException {
      * @param reason       what the host trust policy found
      * @param presentedKey the key the server presented (for a host certificate, the key it certifies), or null when
      *                     none was seen
+     * @param host         the name a known_hosts file looked the host up under ({@code host} or
+     *                     {@code [host]:port}), or null when no file decided
      * @param cause        the failure underneath, or null
      */
-    public HostKeyRejectedException(String message, Reason reason, PublicKey presentedKey, Throwable cause) {
+    public HostKeyRejectedException(String message, Reason reason, PublicKey presentedKey, String host,
+            Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.presentedKey = presentedKey;
+        this.host = host;
+    }
+
+    /**
+     * {@return the name a known_hosts file (yours, or accept-new's) looked the host up under, as a line of it would
+     *          name the host ({@code gw.example}, {@code [gw.example]:8443}); empty when the API's keys decided}
+     */
+    public Optional<String> host() {
+        return Optional.ofNullable(host);
     }
 
     /** {@return what the host trust policy found} */

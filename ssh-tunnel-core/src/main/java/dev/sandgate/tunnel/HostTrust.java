@@ -12,6 +12,7 @@ import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.tunnel.internal.AcceptNewHosts;
 import dev.sandgate.tunnel.internal.ApiHostKeys;
 import dev.sandgate.tunnel.internal.HostCheck;
+import dev.sandgate.tunnel.internal.HostRefusal;
 import dev.sandgate.tunnel.internal.KnownHosts;
 
 /**
@@ -67,8 +68,10 @@ public final class HostTrust {
         return new HostTrust("HostTrust.knownHosts{" + file + "}", (sessionId, minted, endpoints) -> {
             String name = hostName(sessionId, endpoints);
             // the same name accept-new records under, so a file it wrote checks the same hosts afterwards
-            return (host, port, serverKey) -> knownHosts.refusal(KnownHosts.host(name), KnownHosts.port(name),
-                    serverKey);
+            return (host, port, serverKey) -> {
+                HostRefusal refusal = knownHosts.refusal(KnownHosts.host(name), KnownHosts.port(name), serverKey);
+                return refusal == null ? null : refusal.naming(name);
+            };
         });
     }
 
@@ -97,7 +100,8 @@ public final class HostTrust {
      * }</pre>
      *
      * @param file     the file to record keys in
-     * @param recorded told, on the connecting thread, after each key is recorded and before the login goes on
+     * @param recorded told after each key is recorded and before the login goes on, on the tunnel's I/O thread
+     *                 during the key exchange: keep it quick, and do not use the connection from it
      * @return a trust that records first keys in {@code file} and checks later ones against it
      */
     public static HostTrust acceptNew(Path file, KeyRecorded recorded) {
@@ -121,7 +125,7 @@ public final class HostTrust {
     }
 
     /** The name accept-new records a host under, as a known_hosts line names it. */
-    private static String hostName(String sessionId, Endpoints endpoints) {
+    static String hostName(String sessionId, Endpoints endpoints) {
         if (endpoints.connect().isPresent()) {
             Endpoints.Connect connect = endpoints.connect().get();
             return connect.targetPort() == 22 ? connect.targetHost()
@@ -129,7 +133,11 @@ public final class HostTrust {
         }
         if (endpoints.webSocket().isPresent()) {
             URI url = endpoints.webSocket().get().url();
-            return url.getPort() < 0 ? url.getHost() : "[" + url.getHost() + "]:" + url.getPort();
+            // the scheme's own port, written or not, is one name: wss://gw and wss://gw:443 are the same gateway
+            int defaultPort = "wss".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme())
+                    ? 443 : 80;
+            return url.getPort() < 0 || url.getPort() == defaultPort ? url.getHost()
+                    : "[" + url.getHost() + "]:" + url.getPort();
         }
         return sessionId;
     }

@@ -13,16 +13,31 @@ final class ProviderChoice {
 
     /** Refuses settings that contradict each other or leave a step unanswered. */
     static void check(SandboxSsh.Builder b) {
-        if (b.provider != null && (givenLogin(b) || b.issuer != null || b.certificates != null)) {
-            throw new IllegalStateException("provider(...) chooses the login: give it, or keyLogin(...),"
-                    + " certificateLogin(...), issuer(...) or certificateCache(...), not both");
+        if (b.provider != null && (givenLogin(b) || b.issuer != null || b.certificates != null || b.apiUrlGiven
+                || b.token != null)) {
+            throw new IllegalStateException("provider(...) answers the login, the API and the tunnels' auth: give it,"
+                    + " or keyLogin(...), certificateLogin(...), issuer(...), certificateCache(...), apiUrl(...) or"
+                    + " token(...), not both (tunnelAuth(...) and hostTrust(...) may go over a provider's answers)");
+        }
+        if (givenLogin(b)) {
+            if (b.issuer != null || b.certificates != null) {
+                throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing: drop issuer(...)"
+                        + " and certificateCache(...), or the login of your own");
+            }
+            if (b.endpoints == null || (b.knownHosts == null && b.hostTrust == null)) {
+                throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing, so nothing names"
+                        + " the session's endpoints or host: give endpoints(...) and knownHosts(...) (or hostTrust(...))");
+            }
+            if (b.tunnelAuth == null && b.token == null) {
+                // the environment's account token is never sent to endpoints the caller named for a login of its own
+                throw new IllegalStateException("keyLogin(...) and certificateLogin(...) need the tunnels' auth given:"
+                        + " tunnelAuth(...) (TunnelAuth.none() for a bridge that wants none) or token(...); "
+                        + SandboxApi.ENV_API_TOKEN + " is not sent to endpoints you name");
+            }
+            return;
         }
         if (b.provider == null && token(b) == null && (needsApi(b) || b.tunnelAuth == null)) {
             throw new IllegalStateException("No token: call token(...) or set " + SandboxApi.ENV_API_TOKEN);
-        }
-        if (givenLogin(b) && (b.endpoints == null || b.knownHosts == null)) {
-            throw new IllegalStateException("keyLogin(...) and certificateLogin(...) mint nothing, so nothing names"
-                    + " the session's endpoints or host: give endpoints(...) and knownHosts(...) too");
         }
     }
 
@@ -65,13 +80,15 @@ final class ProviderChoice {
         if (b.provider != null) {
             return b.provider;
         }
-        TunnelAuth accountAuth = token(b) != null ? TunnelAuth.bearer(token(b)) : TunnelAuth.none();
         if (givenLogin(b)) {
             LoginMethod login = b.keyLoginPair != null ? LoginMethod.key(b.keyLoginUser, b.keyLoginPair)
                     : LoginMethod.certificate(b.fileCredentials);
-            // endpoints(...) and knownHosts(...) are laid over it as over any provider's answers
-            return SandboxProvider.generic(login, EndpointSource.minted(), accountAuth, HostTrust.fromApi());
+            // endpoints(...), knownHosts(...) and tunnelAuth(...) are laid over it as over any provider's answers;
+            // a token given explicitly goes as bearer, the environment's never
+            return SandboxProvider.generic(login, EndpointSource.minted(),
+                    b.token != null ? TunnelAuth.bearer(b.token) : TunnelAuth.none(), HostTrust.fromApi());
         }
+        TunnelAuth accountAuth = token(b) != null ? TunnelAuth.bearer(token(b)) : TunnelAuth.none();
         if (b.certificates != null) {
             return context -> ConnectSteps.builder(LoginMethod.mint(b.certificates))
                     .tunnelAuth(TunnelAuthSource.sessionCredentialElse(accountAuth))

@@ -64,14 +64,28 @@ public final class SandboxSsh implements Closeable {
                 .build());
         this.reconnectPolicy = builder.reconnectPolicy;
         this.threads = new ClientThreads();
-        this.client = TunnelSshClient.started(threads.io, builder.legacyAlgorithms);
+        try {
+            this.client = TunnelSshClient.started(threads.io, builder.legacyAlgorithms);
+        } catch (RuntimeException e) {
+            // nothing is left open by a SandboxSsh that was never made: its threads, and the provider's API client
+            threads.shutdown();
+            for (AutoCloseable resource : steps.resources()) {
+                try {
+                    resource.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
         this.pipeline = new ConnectPipeline(client, transports, steps, builder.connectTimeout, builder.tunnelListener,
                 builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, threads.keepAlive);
     }
 
     /**
-     * {@return a builder whose API URL and token come from {@code SANDGATE_API_URL} and {@code SANDGATE_API_TOKEN} when
-     * they are set; every other setting has a default}
+     * {@return a builder; an API URL or token not given to it is read from {@code SANDGATE_API_URL} or
+     * {@code SANDGATE_API_TOKEN} when {@link Builder#build()} runs (never for {@link Builder#provider} or a login of
+     * your own); every other setting has a default}
      */
     public static Builder builder() {
         return new Builder();
@@ -129,7 +143,16 @@ public final class SandboxSsh implements Closeable {
             failure = new IOException("Stopping the SSH client failed", e);
         }
         threads.shutdown();
-        transports.close();
+        try {
+            transports.close();
+        } catch (RuntimeException e) {
+            IOException closing = new IOException("Closing the transports failed", e);
+            if (failure == null) {
+                failure = closing;
+            } else {
+                failure.addSuppressed(closing);
+            }
+        }
         for (AutoCloseable resource : pipeline.steps().resources()) {
             try {
                 resource.close();
@@ -167,6 +190,7 @@ public final class SandboxSsh implements Closeable {
         TlsTrust tlsTrust = TlsTrust.system();
         Transport transport;
         TransportKind transportKind;
+        boolean apiUrlGiven;
         Duration connectTimeout = Duration.ofSeconds(30);
         Duration certificateTtl = Duration.ofMinutes(30);
         ReconnectPolicy reconnectPolicy = ReconnectPolicy.off();
@@ -195,6 +219,7 @@ public final class SandboxSsh implements Closeable {
          */
         public Builder apiUrl(String url) {
             apiBuilder.baseUrl(url);
+            apiUrlGiven = true;
             return this;
         }
 
@@ -206,6 +231,7 @@ public final class SandboxSsh implements Closeable {
          */
         public Builder apiUrl(URI url) {
             apiBuilder.baseUrl(url);
+            apiUrlGiven = true;
             return this;
         }
 
@@ -273,8 +299,10 @@ public final class SandboxSsh implements Closeable {
 
         /**
          * Logs in with this key pair by plain public-key auth, minting nothing: for a session created with its
-         * {@code ssh_public_key}. Needs {@link #endpoints} (no mint answer names them) and {@link #knownHosts} (no API
-         * names a host CA). A shorthand for {@link SandboxProvider#generic} with {@link LoginMethod#key}.
+         * {@code ssh_public_key}. Needs {@link #endpoints} (no mint answer names them), {@link #knownHosts} or
+         * {@link #hostTrust} (no API names a host CA), and {@link #tunnelAuth} or an explicit {@link #token} (the
+         * environment's token is never sent to endpoints you name). A shorthand for {@link SandboxProvider#generic}
+         * with {@link LoginMethod#key}.
          *
          * <pre>{@code
          * SandboxSsh ssh = SandboxSsh.builder()
@@ -536,7 +564,12 @@ public final class SandboxSsh implements Closeable {
          *
          * @return the entry point, which starts its SSH client now; close it to stop its threads
          * @throws IllegalStateException if the API URL or the token is missing (a token is not needed with an
-         *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth})
+         *                               {@link #issuer} or {@link #certificateCache} and a {@link #tunnelAuth});
+         *                               if a {@link #provider} comes with a login, issuer, cache, API URL or token
+         *                               of the builder's own; if {@link #keyLogin} or {@link #certificateLogin}
+         *                               comes with an issuer or cache, or without {@link #endpoints}, without
+         *                               {@link #knownHosts} or {@link #hostTrust}, or without {@link #tunnelAuth}
+         *                               or an explicit {@link #token} (the environment's is never sent there)
          */
         public SandboxSsh build() {
             ProviderChoice.check(this);

@@ -49,7 +49,8 @@ final class SshFailures {
         HostRefusal refusal = attempt.hostKeyRefusal();
         if (refusal != null) {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": "
-                    + refusal.message() + ". No credentials were sent.", refusal.reason(), attempt.refusedKey(), failure);
+                    + refusal.message() + ". No credentials were sent.", refusal.reason(), attempt.refusedKey(),
+                    refusal.host(), failure);
         }
         boolean timedOut = attempt.timedOut();
         int code = disconnectCode(failure);
@@ -92,7 +93,7 @@ final class SshFailures {
             return new HostKeyRejectedException("Refused the SSH server of session " + sessionId + ": its host key did"
                     + " not verify during the key exchange (a host certificate for another host name, expired, signed"
                     + " with an algorithm refused here such as SHA-1, or not validly signed). No credentials were sent.",
-                    HostKeyRejectedException.Reason.INVALID_CERTIFICATE, null, failure);
+                    HostKeyRejectedException.Reason.INVALID_CERTIFICATE, null, null, failure);
         }
         return new SandgateSshException("The SSH handshake with session " + sessionId + " failed: "
                 + failure.getMessage(), failure);

@@ -58,10 +58,25 @@ final class Transports implements AutoCloseable {
     /** Closes the transports made here; the user's own stays open for its owner. */
     @Override
     public void close() {
+        RuntimeException failure = null;
         synchronized (made) {
             closed = true;
-            made.values().forEach(Transport::close);
+            for (Transport transport : made.values()) {
+                try {
+                    transport.close();
+                } catch (RuntimeException e) {
+                    // every transport is closed even when one fails
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
             made.clear();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -174,6 +174,7 @@ class HostTrustTest {
                     assertEquals(HostKeyRejectedException.Reason.KEY_CHANGED, refused.reason());
                     assertEquals(Optional.of(fingerprint(gateway.hostKeyLine(sessionId))),
                             refused.presentedKeyFingerprint());
+                    assertEquals(Optional.of(sessionId), refused.host(), "the name its line has in the file");
                     assertEquals(recorded, Files.readAllLines(file), "a refused key is not recorded");
                 }
             }
@@ -266,5 +267,19 @@ class HostTrustTest {
                 assertFalse(ssh.toString().contains("acceptNew"), ssh.toString());
             }
         }
+    }
+
+    @Test
+    void aGatewayIsOneNameWhetherItsUrlWritesTheSchemesPortOrNot() {
+        java.util.function.Function<String, String> named = url -> HostTrust.hostName("s1",
+                new dev.sandgate.cert.Endpoints(null, new dev.sandgate.cert.Endpoints.WebSocket(java.net.URI.create(url))));
+        assertEquals("gw.example", named.apply("wss://gw.example/v1/ssh/s1"));
+        assertEquals("gw.example", named.apply("wss://gw.example:443/v1/ssh/s1"));
+        assertEquals("gw.example", named.apply("ws://gw.example:80/v1/ssh/s1"));
+        assertEquals("[gw.example]:8443", named.apply("wss://gw.example:8443/v1/ssh/s1"));
+        assertEquals("[gw.example]:443", named.apply("ws://gw.example:443/v1/ssh/s1"));
+        assertEquals("[proxy-target]:2222", HostTrust.hostName("s1", new dev.sandgate.cert.Endpoints(
+                new dev.sandgate.cert.Endpoints.Connect(java.net.URI.create("http://127.0.0.1:3128"), "proxy-target:2222"),
+                null)));
     }
 }

@@ -102,7 +102,7 @@ final class PollingWatchService implements WatchService {
     PollingWatchService(Duration interval, DirectoryLister lister, ThreadFactory threadFactory) {
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval must be positive, got " + dev.sandgate.cert.internal.Durations.shown(interval));
+            throw new IllegalArgumentException("interval must be positive, got " + dev.sandgate.cert.Visible.duration(interval));
         }
         this.interval = interval;
         this.lister = Objects.requireNonNull(lister, "lister");

@@ -14,7 +14,7 @@ public final class Checks {
     public static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + Durations.shown(value));
+            throw new IllegalArgumentException(name + " must be positive, got " + Visible.duration(value));
         }
         return value;
     }
@@ -23,7 +23,7 @@ public final class Checks {
     public static Duration notNegative(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + Durations.shown(value));
+            throw new IllegalArgumentException(name + " must not be negative, got " + Visible.duration(value));
         }
         return value;
     }

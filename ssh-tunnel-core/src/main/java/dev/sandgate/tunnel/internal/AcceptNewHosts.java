@@ -85,7 +85,7 @@ public final class AcceptNewHosts implements HostCheck {
                 LOG.warn("A listener of recorded host keys failed for {}", hostName, e);
             }
         }
-        return outcome.refusal();
+        return outcome.refusal() == null ? null : outcome.refusal().naming(hostName);
     }
 
     /** A refusal, or null and whether the key was recorded just now. */
