@@ -19,7 +19,6 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +49,7 @@ final class FileOperations {
     SandgateFileChannel newChannel(SandgatePath path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
             throws IOException {
         OpenOptions open = OpenOptions.of(options);
-        Integer permissions = permissions(attributes);
+        Integer permissions = AttributeViews.creationMode(attributes);
         if (open.noFollowLinks() && !open.createNew()) {
             Attributes existing = sftp().statIfExists(path, false);
             if (existing != null && new SandgateAttributes(existing).isSymbolicLink()) {
@@ -123,21 +122,6 @@ final class FileOperations {
                 : SftpErrors.noSuchFile(path.toString(), failure);
     }
 
-    private static Integer permissions(FileAttribute<?>... attributes) {
-        Integer mode = null;
-        for (FileAttribute<?> attribute : attributes) {
-            String name = attribute.name();
-            if (!name.equals("posix:permissions") && !name.equals("unix:permissions")) {
-                throw new UnsupportedOperationException("'" + name + "' cannot be set when creating a file;"
-                        + " only posix:permissions can");
-            }
-            @SuppressWarnings("unchecked")
-            Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) attribute.value();
-            mode = SandgateAttributes.mode(permissions);
-        }
-        return mode;
-    }
-
     // --- directories ---
 
     DirectoryStream<Path> newDirectoryStream(SandgatePath directory, DirectoryStream.Filter<? super Path> filter)
@@ -169,7 +153,7 @@ final class FileOperations {
     }
 
     void createDirectory(SandgatePath directory, FileAttribute<?>... attributes) throws IOException {
-        Integer permissions = permissions(attributes);
+        Integer permissions = AttributeViews.creationMode(attributes);
         try {
             sftp().mkdir(directory, permissions);
         } catch (FileSystemException e) {

@@ -183,7 +183,7 @@ final class SandgateFileSystem extends FileSystem {
 
     @Override
     public Set<String> supportedFileAttributeViews() {
-        return SandgateAttributeView.VIEWS;
+        return AttributeViews.NAMES;
     }
 
     @Override

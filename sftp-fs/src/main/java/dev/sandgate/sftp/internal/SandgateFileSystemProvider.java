@@ -18,13 +18,9 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileOwnerAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -323,52 +319,25 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
         SandgatePath ours = own(path);
-        String name = type == PosixFileAttributeView.class ? "posix"
-                : type == BasicFileAttributeView.class ? "basic"
-                : type == FileOwnerAttributeView.class ? "owner" : null;
-        return name == null ? null
-                : (V) new SandgateAttributeView(name, ours.getFileSystem(), ours, follows(options));
+        return type.cast(AttributeViews.ofType(type, ours, follows(options)));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
             throws IOException {
         SandgatePath ours = own(path);
-        if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
-            throw new UnsupportedOperationException("attributes of type " + type.getName() + " are not supported");
-        }
-        return (A) (type == PosixFileAttributes.class ? ours.getFileSystem().namedAttributes(ours, follows(options))
-                : operations(ours).attributes(ours, follows(options)));
+        return type.cast(AttributeViews.attributes(type, ours, follows(options)));
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-        SandgatePath ours = own(path);
-        String[] viewAndNames = splitView(attributes);
-        return new SandgateAttributeView(viewAndNames[0], ours.getFileSystem(), ours, follows(options))
-                .read(viewAndNames[1]);
+        return AttributeViews.read(own(path), attributes, follows(options));
     }
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-        SandgatePath ours = own(path);
-        String[] viewAndName = splitView(attribute);
-        new SandgateAttributeView(viewAndName[0], ours.getFileSystem(), ours, follows(options))
-                .set(viewAndName[1], value);
+        AttributeViews.set(own(path), attribute, value, follows(options));
     }
-
-    private static String[] splitView(String attributes) {
-        int colon = attributes.indexOf(':');
-        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-        if (!SandgateAttributeView.VIEWS.contains(view)) {
-            throw new UnsupportedOperationException("the attribute view '" + view + "' is not supported;"
-                    + " the views are " + SandgateAttributeView.VIEWS);
-        }
-        return new String[] {view, colon < 0 ? attributes : attributes.substring(colon + 1)};
-    }
-
 }
