@@ -181,10 +181,6 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         return ours;
     }
 
-    private static FileOperations operations(SandgatePath path) {
-        return path.getFileSystem().operations();
-    }
-
     private static boolean follows(LinkOption... options) {
         return !Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
     }
@@ -197,7 +193,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             }
         }
         SandgatePath file = own(path);
-        return new RemoteInputStream(operations(file).newChannel(file, new HashSet<>(Arrays.asList(options))));
+        return new RemoteInputStream(file.getFileSystem().opener().open(file, new HashSet<>(Arrays.asList(options))));
     }
 
     @Override
@@ -210,20 +206,20 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         SandgatePath file = own(path);
-        return operations(file).newChannel(file, options, attrs);
+        return file.getFileSystem().opener().open(file, options, attrs);
     }
 
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         SandgatePath directory = own(dir);
-        return operations(directory).newDirectoryStream(directory, filter);
+        return directory.getFileSystem().directoryEntries().newStream(directory, filter);
     }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
         SandgatePath directory = own(dir);
-        operations(directory).createDirectory(directory, attrs);
+        directory.getFileSystem().directoryEntries().create(directory, attrs);
     }
 
     @Override
@@ -232,25 +228,25 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         if (target.getFileSystem() != ours.getFileSystem()) {
             SandgatePath.cast(target); // a foreign path is a ProviderMismatchException
         }
-        operations(ours).createSymbolicLink(ours, target.toString(), attrs);
+        ours.getFileSystem().links().createSymbolicLink(ours, target.toString(), attrs);
     }
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
         SandgatePath ours = own(link);
-        operations(ours).createLink(ours, ours.getFileSystem().path(existing));
+        ours.getFileSystem().links().createLink(ours, ours.getFileSystem().path(existing));
     }
 
     @Override
     public Path readSymbolicLink(Path link) throws IOException {
         SandgatePath ours = own(link);
-        return operations(ours).readSymbolicLink(ours);
+        return ours.getFileSystem().links().readSymbolicLink(ours);
     }
 
     @Override
     public void delete(Path path) throws IOException {
         SandgatePath ours = own(path);
-        operations(ours).delete(ours);
+        ours.getFileSystem().directoryEntries().delete(ours);
     }
 
     @Override
@@ -258,7 +254,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         SandgatePath from = own(source);
         SandgatePath to = own(target);
         if (from.getFileSystem() == to.getFileSystem()) {
-            operations(from).copy(from, to, options);
+            from.getFileSystem().copyAndMove().copy(from, to, options);
         } else {
             BetweenFileSystems.copy(from, to, options);
         }
@@ -269,7 +265,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         SandgatePath from = own(source);
         SandgatePath to = own(target);
         if (from.getFileSystem() == to.getFileSystem()) {
-            operations(from).move(from, to, options);
+            from.getFileSystem().copyAndMove().move(from, to, options);
         } else {
             if (Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE)) {
                 throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
@@ -297,7 +293,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             return ours.getFileSystem().sessionId().equals(theirs.getFileSystem().sessionId())
                     && ours.toRealPath().toString().equals(theirs.toRealPath().toString());
         }
-        return operations(ours).isSameFile(ours, theirs);
+        return ours.getFileSystem().realPaths().isSameFile(ours, theirs);
     }
 
     @Override
@@ -309,13 +305,13 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     @Override
     public FileStore getFileStore(Path path) throws IOException {
         SandgatePath ours = own(path);
-        return operations(ours).fileStore(ours);
+        return ours.getFileSystem().store(ours);
     }
 
     @Override
     public void checkAccess(Path path, AccessMode... modes) throws IOException {
         SandgatePath ours = own(path);
-        operations(ours).checkAccess(ours, modes);
+        ours.getFileSystem().pathAttributes().checkAccess(ours, modes);
     }
 
     @Override
