@@ -60,7 +60,7 @@ final class CopyAndMove {
     private void copyContent(SandgatePath source, SandgatePath target, long size) throws IOException {
         RemoteSftp sftp = fileSystem.sftp();
         // MINA refuses copy-data of an empty file (nothing to copy)
-        if (sftp.hasCopyData() && size > 0) {
+        if (sftp.extensions().hasCopyData() && size > 0) {
             try (RemoteFile from = sftp.open(source, SftpConstants.SSH_FXF_READ, null);
                  RemoteFile to = sftp.open(target,
                          SftpConstants.SSH_FXF_WRITE | SftpConstants.SSH_FXF_CREAT | SftpConstants.SSH_FXF_TRUNC, null)) {
@@ -106,7 +106,7 @@ final class CopyAndMove {
         boolean atomic = chosen.contains(StandardCopyOption.ATOMIC_MOVE);
         boolean replace = chosen.contains(StandardCopyOption.REPLACE_EXISTING);
         RemoteSftp sftp = fileSystem.sftp();
-        boolean posixRename = sftp.hasPosixRename();
+        boolean posixRename = sftp.extensions().hasPosixRename();
         if (atomic) {
             if (!posixRename) {
                 throw SftpErrors.noAtomicMove(source.toString(), target.toString(),

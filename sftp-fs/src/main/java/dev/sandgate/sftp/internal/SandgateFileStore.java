@@ -20,7 +20,7 @@ final class SandgateFileStore extends FileStore {
 
     private OpenSSHStatExtensionInfo statVfs() throws IOException {
         RemoteSftp sftp = fileSystem.sftp();
-        if (!sftp.hasStatVfs()) {
+        if (!sftp.extensions().hasStatVfs()) {
             throw new FileSystemException(root.toString(), null,
                     "the SFTP server does not offer statvfs@openssh.com, so its space is unknown");
         }
@@ -40,7 +40,7 @@ final class SandgateFileStore extends FileStore {
     @Override
     public boolean isReadOnly() {
         try {
-            return fileSystem.sftp().hasStatVfs()
+            return fileSystem.sftp().extensions().hasStatVfs()
                     && (statVfs().f_flag & OpenSSHStatExtensionInfo.SSH_FXE_STATVFS_ST_RDONLY) != 0;
         } catch (IOException e) {
             return false;
