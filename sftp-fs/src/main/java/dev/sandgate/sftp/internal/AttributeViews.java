@@ -38,10 +38,10 @@ final class AttributeViews {
     /** {@code Files.readAttributes(path, type)}: basic or posix attributes. */
     static BasicFileAttributes attributes(Class<?> type, SandgatePath path, boolean followLinks) throws IOException {
         if (type == BasicFileAttributes.class) {
-            return new BasicView(path, followLinks).readAttributes();
+            return new BasicView(new ViewTarget(path, followLinks)).readAttributes();
         }
         if (type == PosixFileAttributes.class) {
-            return new PosixView(path, followLinks).readAttributes();
+            return new PosixView(new ViewTarget(path, followLinks)).readAttributes();
         }
         throw new UnsupportedOperationException("attributes of type " + type.getName() + " are not supported");
     }
@@ -57,10 +57,11 @@ final class AttributeViews {
     }
 
     private static NamedAttributes named(String view, SandgatePath path, boolean followLinks) {
+        ViewTarget target = new ViewTarget(path, followLinks);
         switch (view) {
-            case BasicView.NAME: return new BasicView(path, followLinks);
-            case PosixView.NAME: return new PosixView(path, followLinks);
-            case OwnerView.NAME: return new OwnerView(path, followLinks);
+            case BasicView.NAME: return new BasicView(target);
+            case PosixView.NAME: return new PosixView(target);
+            case OwnerView.NAME: return new OwnerView(target);
             default: throw new UnsupportedOperationException("the attribute view '" + view + "' is not supported;"
                     + " the views are " + NAMES);
         }

@@ -16,12 +16,10 @@ final class BasicView implements BasicFileAttributeView, NamedAttributes {
     static final List<String> ATTRIBUTES = List.of("lastModifiedTime", "lastAccessTime", "creationTime", "size",
             "isRegularFile", "isDirectory", "isSymbolicLink", "isOther", "fileKey");
 
-    private final SandgatePath path;
-    private final boolean followLinks;
+    private final ViewTarget target;
 
-    BasicView(SandgatePath path, boolean followLinks) {
-        this.path = path;
-        this.followLinks = followLinks;
+    BasicView(ViewTarget target) {
+        this.target = target;
     }
 
     @Override
@@ -31,7 +29,7 @@ final class BasicView implements BasicFileAttributeView, NamedAttributes {
 
     @Override
     public SandgateAttributes readAttributes() throws IOException {
-        return path.getFileSystem().attributes(path, followLinks);
+        return target.attributes();
     }
 
     @Override
@@ -44,9 +42,9 @@ final class BasicView implements BasicFileAttributeView, NamedAttributes {
             lastModifiedTime = lastModifiedTime == null ? current.lastModifiedTime() : lastModifiedTime;
             lastAccessTime = lastAccessTime == null ? current.lastAccessTime() : lastAccessTime;
         }
-        path.getFileSystem().setStat(path, new Attributes()
+        target.setStat(new Attributes()
                 .modifyTime(lastModifiedTime.to(TimeUnit.SECONDS), TimeUnit.SECONDS)
-                .accessTime(lastAccessTime.to(TimeUnit.SECONDS), TimeUnit.SECONDS), followLinks);
+                .accessTime(lastAccessTime.to(TimeUnit.SECONDS), TimeUnit.SECONDS));
     }
 
     @Override

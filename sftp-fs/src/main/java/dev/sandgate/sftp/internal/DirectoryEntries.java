@@ -30,14 +30,22 @@ final class DirectoryEntries {
         return stream;
     }
 
-    /** Opens a directory for listing; a path that is not a directory fails as the JDK's does. */
-    private DirectoryListing openListing(SandgatePath directory) throws IOException {
+    /**
+     * Opens a directory for listing, for a stream or a watch service; the caller closes it. A path that is not a
+     * directory, or nothing, fails as the JDK's does (a watch key ends on {@link NoSuchFileException}).
+     */
+    DirectoryListing openListing(SandgatePath directory) throws IOException {
         RemoteSftp sftp = fileSystem.sftp();
         try {
             return sftp.openListing(directory, fileSystem.options().maxDirectoryEntries());
+        } catch (NoSuchFileException e) {
+            throw e;
         } catch (FileSystemException e) {
             Attributes existing = sftp.statIfExists(directory, true);
-            if (existing != null && !new SandgateAttributes(existing).isDirectory()) {
+            if (existing == null) {
+                throw SftpErrors.noSuchFile(directory.toString(), e);
+            }
+            if (!new SandgateAttributes(existing).isDirectory()) {
                 throw SftpErrors.notDirectory(directory.toString(), e);
             }
             throw e;

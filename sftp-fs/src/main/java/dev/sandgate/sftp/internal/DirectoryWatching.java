@@ -1,8 +1,6 @@
 package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.nio.file.WatchEvent;
@@ -10,8 +8,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.Map;
-
-import org.apache.sshd.sftp.client.SftpClient.Attributes;
 
 /** {@code newWatchService} and {@code Path.register}: a {@link PollingWatchService} fed by directory listings. */
 final class DirectoryWatching {
@@ -40,7 +36,7 @@ final class DirectoryWatching {
     private Map<Path, DirectoryLister.Snapshot> snapshot(Path directory) throws IOException {
         SandgatePath ours = fileSystem.path(directory);
         Map<Path, DirectoryLister.Snapshot> snapshot = new HashMap<>();
-        try (DirectoryListing listing = openListing(ours)) {
+        try (DirectoryListing listing = fileSystem.directoryEntries().openListing(ours)) {
             for (DirectoryListing.Entry entry = listing.next(); entry != null; entry = listing.next()) {
                 SandgateAttributes attributes = entry.attributes();
                 snapshot.put(entry.path(), new DirectoryLister.Snapshot(attributes.size(),
@@ -48,24 +44,5 @@ final class DirectoryWatching {
             }
         }
         return snapshot;
-    }
-
-    /** A directory gone fails as {@link NoSuchFileException}, which ends its watch key ({@link DirectoryLister}). */
-    private DirectoryListing openListing(SandgatePath directory) throws IOException {
-        RemoteSftp sftp = fileSystem.sftp();
-        try {
-            return sftp.openListing(directory, fileSystem.options().maxDirectoryEntries());
-        } catch (NoSuchFileException e) {
-            throw e;
-        } catch (FileSystemException e) {
-            Attributes existing = sftp.statIfExists(directory, true);
-            if (existing == null) {
-                throw SftpErrors.noSuchFile(directory.toString(), e);
-            }
-            if (!new SandgateAttributes(existing).isDirectory()) {
-                throw SftpErrors.notDirectory(directory.toString(), e);
-            }
-            throw e;
-        }
     }
 }

@@ -7,19 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.apache.sshd.sftp.client.SftpClient.Attributes;
-
 /** The {@code owner} view of one path: its owner, named as the server names users ({@link OwnerNames}). */
 final class OwnerView implements FileOwnerAttributeView, NamedAttributes {
     static final String NAME = "owner";
     private static final List<String> ATTRIBUTES = List.of("owner");
 
-    private final SandgatePath path;
-    private final boolean followLinks;
+    private final ViewTarget target;
 
-    OwnerView(SandgatePath path, boolean followLinks) {
-        this.path = path;
-        this.followLinks = followLinks;
+    OwnerView(ViewTarget target) {
+        this.target = target;
     }
 
     @Override
@@ -29,16 +25,12 @@ final class OwnerView implements FileOwnerAttributeView, NamedAttributes {
 
     @Override
     public UserPrincipal getOwner() throws IOException {
-        return path.getFileSystem().namedAttributes(path, followLinks).owner();
+        return target.namedAttributes().owner();
     }
 
     @Override
     public void setOwner(UserPrincipal owner) throws IOException {
-        Objects.requireNonNull(owner, "owner");
-        SandgateFileSystem fileSystem = path.getFileSystem();
-        int userId = fileSystem.ownerNames().idOf(owner, false);
-        SandgateAttributes current = fileSystem.attributes(path, followLinks); // SFTP v3 sets both ids at once
-        fileSystem.setStat(path, new Attributes().owner(userId, current.groupId()), followLinks);
+        target.setOwnership(Objects.requireNonNull(owner, "owner"), false);
     }
 
     @Override

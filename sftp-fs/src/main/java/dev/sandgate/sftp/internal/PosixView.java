@@ -23,16 +23,14 @@ final class PosixView implements PosixFileAttributeView, NamedAttributes {
     static final String NAME = "posix";
     private static final List<String> ATTRIBUTES = attributes();
 
-    private final SandgatePath path;
-    private final boolean followLinks;
+    private final ViewTarget target;
     private final BasicView basic;
     private final OwnerView owner;
 
-    PosixView(SandgatePath path, boolean followLinks) {
-        this.path = path;
-        this.followLinks = followLinks;
-        this.basic = new BasicView(path, followLinks);
-        this.owner = new OwnerView(path, followLinks);
+    PosixView(ViewTarget target) {
+        this.target = target;
+        this.basic = new BasicView(target);
+        this.owner = new OwnerView(target);
     }
 
     private static List<String> attributes() {
@@ -48,7 +46,7 @@ final class PosixView implements PosixFileAttributeView, NamedAttributes {
 
     @Override
     public PosixFileAttributes readAttributes() throws IOException {
-        return path.getFileSystem().namedAttributes(path, followLinks); // owners' names may cost a request
+        return target.namedAttributes();
     }
 
     @Override
@@ -69,16 +67,12 @@ final class PosixView implements PosixFileAttributeView, NamedAttributes {
     @Override
     public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
         Objects.requireNonNull(permissions, "permissions");
-        path.getFileSystem().setStat(path, new Attributes().perms(SandgateAttributes.mode(permissions)), followLinks);
+        target.setStat(new Attributes().perms(SandgateAttributes.mode(permissions)));
     }
 
     @Override
     public void setGroup(GroupPrincipal group) throws IOException {
-        Objects.requireNonNull(group, "group");
-        SandgateFileSystem fileSystem = path.getFileSystem();
-        int groupId = fileSystem.ownerNames().idOf(group, true);
-        SandgateAttributes current = fileSystem.attributes(path, followLinks); // SFTP v3 sets both ids at once
-        fileSystem.setStat(path, new Attributes().owner(current.userId(), groupId), followLinks);
+        target.setOwnership(Objects.requireNonNull(group, "group"), true);
     }
 
     @Override

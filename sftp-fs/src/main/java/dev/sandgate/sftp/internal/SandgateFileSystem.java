@@ -23,7 +23,8 @@ import dev.sandgate.sftp.SftpOptions;
 
 /**
  * The files of one sandbox session over one SFTP channel. Holds the state (the channel, the home directory, every
- * open resource) and one object per kind of operation, which the provider hands each call to.
+ * open resource) and one object per kind of operation, which the provider hands each call to once it has checked
+ * that the file system is open (the operations' requests check again, through {@link #sftp()}).
  */
 final class SandgateFileSystem extends FileSystem {
     private final SandgateFileSystemProvider provider;
@@ -73,32 +74,26 @@ final class SandgateFileSystem extends FileSystem {
     }
 
     FileOpener opener() {
-        ensureOpen();
         return opener;
     }
 
     DirectoryEntries directoryEntries() {
-        ensureOpen();
         return directoryEntries;
     }
 
     CopyAndMove copyAndMove() {
-        ensureOpen();
         return copyAndMove;
     }
 
     Links links() {
-        ensureOpen();
         return links;
     }
 
     RealPaths realPaths() {
-        ensureOpen();
         return realPaths;
     }
 
     PathAttributes pathAttributes() {
-        ensureOpen();
         return pathAttributes;
     }
 
@@ -128,7 +123,8 @@ final class SandgateFileSystem extends FileSystem {
     }
 
     SandgateAttributes attributes(SandgatePath path, boolean followLinks) throws IOException {
-        return pathAttributes().read(path, followLinks);
+        ensureOpen(); // a recent listing may answer without a request
+        return pathAttributes.read(path, followLinks);
     }
 
     /** The attributes with the owner and group named as the server names them. */
@@ -141,11 +137,11 @@ final class SandgateFileSystem extends FileSystem {
     }
 
     void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
-        pathAttributes().set(path, attributes, followLinks);
+        pathAttributes.set(path, attributes, followLinks);
     }
 
     Path realPath(SandgatePath path, LinkOption... options) throws IOException {
-        return realPaths().realPath(path, options);
+        return realPaths.realPath(path, options);
     }
 
     WatchKey register(SandgatePath path, WatchService watcher, WatchEvent.Kind<?>[] events,
