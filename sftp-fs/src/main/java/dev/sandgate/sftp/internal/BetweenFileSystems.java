@@ -3,7 +3,6 @@ package dev.sandgate.sftp.internal;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.CopyOption;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +27,7 @@ final class BetweenFileSystems {
         PosixFileAttributes attributes = Files.readAttributes(source, PosixFileAttributes.class, links);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             if (!chosen.contains(StandardCopyOption.REPLACE_EXISTING)) {
-                throw new FileAlreadyExistsException(target.toString());
+                throw SftpErrors.alreadyExists(target.toString());
             }
             Files.delete(target);
         }
@@ -42,7 +41,7 @@ final class BetweenFileSystems {
             try (SeekableByteChannel in = Files.newByteChannel(source, StandardOpenOption.READ);
                  SeekableByteChannel out = Files.newByteChannel(target, StandardOpenOption.WRITE,
                          StandardOpenOption.CREATE_NEW)) {
-                FileOperations.transfer(in, out);
+                CopyAndMove.transfer(in, out);
             }
         }
         if (chosen.contains(StandardCopyOption.COPY_ATTRIBUTES)) {

@@ -46,7 +46,7 @@ final class OwnerNames extends UserPrincipalLookupService {
             return;
         }
         RemoteSftp sftp = fileSystem.sftp();
-        if (!sftp.hasUsersGroupsById()) {
+        if (!sftp.extensions().hasUsersGroupsById()) {
             newUsers.forEach(id -> users.put(id, NO_NAME));
             newGroups.forEach(id -> groups.put(id, NO_NAME));
             return;

@@ -114,7 +114,7 @@ final class RemoteFile implements Closeable {
 
     void fsync() throws IOException {
         try {
-            sftp.fsyncExtension().fsync(minaHandle);
+            sftp.extensions().fsync().fsync(minaHandle);
         } catch (IOException e) {
             throw sftp.failure(e, path);
         }
@@ -123,7 +123,7 @@ final class RemoteFile implements Closeable {
     /** Copies on the server ({@code copy-data}); the caller checked that the server offers it. */
     void copyTo(RemoteFile target, long length) throws IOException {
         try {
-            sftp.copyDataExtension().copyData(minaHandle, 0, length, target.minaHandle, 0);
+            sftp.extensions().copyData().copyData(minaHandle, 0, length, target.minaHandle, 0);
         } catch (IOException e) {
             throw sftp.failure(e, path, target.path);
         }

@@ -16,13 +16,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
-import org.apache.sshd.sftp.client.extensions.CopyDataExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -33,40 +27,16 @@ import org.apache.sshd.sftp.common.SftpException;
  * <p>MINA's client multiplexes requests by id, so many threads may use one channel at once.
  */
 final class RemoteSftp implements Closeable {
-    /** OpenSSH's request (9.1 and later) for the names of user and group ids. */
-    static final String USERS_GROUPS_BY_ID = "users-groups-by-id@openssh.com";
-    /** The longest read or write request sent when the server names no limit ({@code limits@openssh.com}). */
-    static final int DEFAULT_MAX_REQUEST = 32 * 1024;
-    /**
-     * The longest read asked for, whatever the server announces: MINA's client drops the channel on an SFTP packet
-     * longer than 256 KiB, and a 256 KiB read's answer is 9 bytes longer. 255 KiB is what OpenSSH's server announces.
-     */
-    static final int MAX_READ = 255 * 1024;
-    /** The longest write sent, whatever the server announces. */
-    static final int MAX_WRITE = 1024 * 1024;
     private static final int HEADER_ROOM = 4 + 1 + 4;
 
     private final BoundedSftpClient client;
     private final String sessionId;
-    private final OpenSSHPosixRenameExtension posixRename;
-    private final OpenSSHFsyncExtension fsync;
-    private final OpenSSHStatPathExtension statVfs;
-    private final CopyDataExtension copyData;
-    private final int maxRead;
-    private final int maxWrite;
-    private final boolean usersGroupsById;
+    private final ServerExtensions extensions;
 
-    private RemoteSftp(BoundedSftpClient client, String sessionId) throws IOException {
+    private RemoteSftp(BoundedSftpClient client, String sessionId) {
         this.client = client;
         this.sessionId = sessionId;
-        this.posixRename = supported(client.getExtension(OpenSSHPosixRenameExtension.class));
-        this.fsync = supported(client.getExtension(OpenSSHFsyncExtension.class));
-        this.statVfs = supported(client.getExtension(OpenSSHStatPathExtension.class));
-        this.copyData = supported(client.getExtension(CopyDataExtension.class));
-        OpenSSHLimitsExtensionInfo limits = limits(supported(client.getExtension(OpenSSHLimitsExtension.class)));
-        this.maxRead = limit(limits == null ? 0 : limits.maxReadLength, MAX_READ);
-        this.maxWrite = limit(limits == null ? 0 : limits.maxWriteLength, MAX_WRITE);
-        this.usersGroupsById = client.getServerExtensions().containsKey(USERS_GROUPS_BY_ID);
+        this.extensions = new ServerExtensions(client);
     }
 
     /** Opens an SFTP channel whose every request waits at most {@code requestTimeout} for its answer. */
@@ -77,30 +47,10 @@ final class RemoteSftp implements Closeable {
                 SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3), requestTimeout);
         try {
             return new RemoteSftp(client, sessionId);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             client.close();
             throw e;
         }
-    }
-
-    /** The limits the server names, or null when it names none (or announces the extension and then refuses it). */
-    private static OpenSSHLimitsExtensionInfo limits(OpenSSHLimitsExtension extension) {
-        if (extension == null) {
-            return null;
-        }
-        try {
-            return extension.limits();
-        } catch (IOException | RuntimeException refusedOrGarbled) {
-            return null; // the defaults are safe with any server
-        }
-    }
-
-    private static int limit(long announced, int ours) {
-        return announced <= 0 ? DEFAULT_MAX_REQUEST : (int) Math.min(announced, ours);
-    }
-
-    private static <E extends org.apache.sshd.sftp.client.extensions.SftpClientExtension> E supported(E extension) {
-        return extension != null && extension.isSupported() ? extension : null;
     }
 
     String sessionId() {
@@ -111,12 +61,9 @@ final class RemoteSftp implements Closeable {
         return client.isOpen() && !client.isClosing() && client.getClientSession().isOpen();
     }
 
-    int maxRead() {
-        return maxRead;
-    }
-
-    int maxWrite() {
-        return maxWrite;
+    /** What the server offers beyond SFTP version 3, and the request lengths it takes. */
+    ServerExtensions extensions() {
+        return extensions;
     }
 
     /** The most data one SSH message of the SFTP channel carries, as the server set it (0 if unknown). */
@@ -128,34 +75,15 @@ final class RemoteSftp implements Closeable {
         }
     }
 
-    boolean hasPosixRename() {
-        return posixRename != null;
-    }
-
-    boolean hasFsync() {
-        return fsync != null;
-    }
-
-    boolean hasStatVfs() {
-        return statVfs != null;
-    }
-
-    boolean hasCopyData() {
-        return copyData != null;
-    }
-
-    boolean hasUsersGroupsById() {
-        return usersGroupsById;
-    }
-
     /**
      * Asks the server to name user and group ids ({@code users-groups-by-id@openssh.com}, which the caller checked
      * it offers): the user names in the order of {@code userIds}, then the group names in the order of
      * {@code groupIds}, each empty where the server knows no name. A server that refuses the request names nothing.
      */
     List<String> namesOf(List<Integer> userIds, List<Integer> groupIds, SandgatePath path) throws IOException {
-        Buffer request = request(USERS_GROUPS_BY_ID.length() + 16 + 4 * (userIds.size() + groupIds.size()));
-        request.putString(USERS_GROUPS_BY_ID);
+        String name = ServerExtensions.USERS_GROUPS_BY_ID;
+        Buffer request = request(name.length() + 16 + 4 * (userIds.size() + groupIds.size()));
+        request.putString(name);
         putIds(request, userIds);
         putIds(request, groupIds);
         SftpReply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), path);
@@ -175,23 +103,44 @@ final class RemoteSftp implements Closeable {
     }
 
     IOException failure(IOException e, SandgatePath path) {
-        return SftpErrors.translate(e, path == null ? null : path.toString(), null, this);
+        return failure(e, path, null);
     }
 
     IOException failure(IOException e, SandgatePath path, SandgatePath other) {
-        return SftpErrors.translate(e, path.toString(), other == null ? null : other.toString(), this);
+        return SftpErrors.translate(e, path == null ? null : path.toString(), other == null ? null : other.toString(),
+                this);
     }
 
-    Attributes stat(SandgatePath path, boolean followLinks) throws IOException {
-        Attributes attributes;
+    /** One call of MINA's client about {@code path} (and {@code other}), its failures leaving as this class says. */
+    private <T> T call(SandgatePath path, SandgatePath other, MinaCall<T> call) throws IOException {
         try {
-            attributes = serverStat(path, followLinks);
+            return call.run();
         } catch (IOException e) {
-            throw failure(e, path);
+            throw failure(e, path, other);
         } catch (RuntimeException e) {
             throw malformed(e, path);
         }
-        return known(attributes, path);
+    }
+
+    private void run(SandgatePath path, SandgatePath other, MinaRun run) throws IOException {
+        call(path, other, () -> {
+            run.run();
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface MinaCall<T> {
+        T run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface MinaRun {
+        void run() throws IOException;
+    }
+
+    Attributes stat(SandgatePath path, boolean followLinks) throws IOException {
+        return known(call(path, null, () -> serverStat(path, followLinks)), path);
     }
 
     /** The server's answer as it came, untranslated. */
@@ -239,13 +188,7 @@ final class RemoteSftp implements Closeable {
     }
 
     void setStat(SandgatePath path, Attributes attributes) throws IOException {
-        try {
-            client.setStat(path.remotePath(), attributes);
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        run(path, null, () -> client.setStat(path.remotePath(), attributes));
     }
 
     void mkdir(SandgatePath path, Integer permissions) throws IOException {
@@ -256,78 +199,38 @@ final class RemoteSftp implements Closeable {
     }
 
     void rmdir(SandgatePath path) throws IOException {
-        try {
-            client.rmdir(path.remotePath());
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        run(path, null, () -> client.rmdir(path.remotePath()));
     }
 
     void remove(SandgatePath path) throws IOException {
-        try {
-            client.remove(path.remotePath());
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        run(path, null, () -> client.remove(path.remotePath()));
     }
 
     /** Renames; with {@code replace} through {@code posix-rename@openssh.com}, which replaces the target atomically. */
     void rename(SandgatePath source, SandgatePath target, boolean replace) throws IOException {
-        try {
+        run(source, target, () -> {
             if (replace) {
-                posixRename.posixRename(source.remotePath(), target.remotePath());
+                extensions.posixRename().posixRename(source.remotePath(), target.remotePath());
             } else {
                 client.rename(source.remotePath(), target.remotePath());
             }
-        } catch (IOException e) {
-            throw failure(e, source, target);
-        } catch (RuntimeException e) {
-            throw malformed(e, source);
-        }
+        });
     }
 
     String readLink(SandgatePath path) throws IOException {
-        try {
-            return client.readLink(path.remotePath());
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        return call(path, null, () -> client.readLink(path.remotePath()));
     }
 
     void symlink(SandgatePath link, String target) throws IOException {
-        try {
-            client.symLink(link.remotePath(), target);
-        } catch (IOException e) {
-            throw failure(e, link);
-        } catch (RuntimeException e) {
-            throw malformed(e, link);
-        }
+        run(link, null, () -> client.symLink(link.remotePath(), target));
     }
 
     void hardLink(SandgatePath link, SandgatePath existing) throws IOException {
-        try {
-            client.link(existing.remotePath(), link.remotePath(), false);
-        } catch (IOException e) {
-            throw failure(e, link, existing);
-        } catch (RuntimeException e) {
-            throw malformed(e, link);
-        }
+        run(link, existing, () -> client.link(existing.remotePath(), link.remotePath(), false));
     }
 
     String canonicalPath(SandgatePath path) throws IOException {
-        try {
-            return client.canonicalPath(path.remotePath());
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        return call(path, null, () -> client.canonicalPath(path.remotePath()));
     }
 
     /** The server's home directory for this login: where relative paths start. */
@@ -342,13 +245,7 @@ final class RemoteSftp implements Closeable {
     }
 
     OpenSSHStatExtensionInfo statVfs(SandgatePath path) throws IOException {
-        try {
-            return statVfs.stat(path.remotePath());
-        } catch (IOException e) {
-            throw failure(e, path);
-        } catch (RuntimeException e) {
-            throw malformed(e, path);
-        }
+        return call(path, null, () -> extensions.statVfs().stat(path.remotePath()));
     }
 
     /** Opens a file with SFTP v3 open flags; {@code permissions} apply only if the server creates the file. */
@@ -372,13 +269,8 @@ final class RemoteSftp implements Closeable {
      * checked to be a single name and the entries are counted against {@code maxEntries}.
      */
     DirectoryListing openListing(SandgatePath directory, long maxEntries) throws IOException {
-        try {
-            return new DirectoryListing(this, directory, client.openDir(directory.remotePath()), maxEntries);
-        } catch (IOException e) {
-            throw failure(e, directory);
-        } catch (RuntimeException e) {
-            throw malformed(e, directory);
-        }
+        return call(directory, null,
+                () -> new DirectoryListing(this, directory, client.openDir(directory.remotePath()), maxEntries));
     }
 
     // --- raw requests, for what MINA's client does not expose (attributes on open and mkdir, pipelining) ---
@@ -449,14 +341,6 @@ final class RemoteSftp implements Closeable {
 
     SftpClient client() {
         return client;
-    }
-
-    OpenSSHFsyncExtension fsyncExtension() {
-        return fsync;
-    }
-
-    CopyDataExtension copyDataExtension() {
-        return copyData;
     }
 
     @Override

@@ -88,7 +88,7 @@ final class SandgateFileChannel extends FileChannel {
             flushWrites();
             if (reader == null || reader.position() != position) {
                 dropReader();
-                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().maxRead()), bytesInFlight());
+                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().extensions().maxRead()), bytesInFlight());
             }
             int count = reader.read(target);
             if (count < 0) {
@@ -143,7 +143,7 @@ final class SandgateFileChannel extends FileChannel {
 
     private WriteBehind writer() {
         if (writer == null) {
-            writer = new WriteBehind(file, file.writeLengthFitting(Math.min(requestSize, file.sftp().maxWrite())),
+            writer = new WriteBehind(file, file.writeLengthFitting(Math.min(requestSize, file.sftp().extensions().maxWrite())),
                     bytesInFlight());
         }
         return writer;
@@ -203,7 +203,7 @@ final class SandgateFileChannel extends FileChannel {
         synchronized (lock) {
             ensureOpen();
             flushWrites();
-            if (writable && file.sftp().hasFsync()) {
+            if (writable && file.sftp().extensions().hasFsync()) {
                 file.fsync();
             }
         }
@@ -264,7 +264,7 @@ final class SandgateFileChannel extends FileChannel {
         synchronized (lock) {
             ensureReadable();
             flushWrites();
-            int wanted = Math.min(target.remaining(), file.sftp().maxRead());
+            int wanted = Math.min(target.remaining(), file.sftp().extensions().maxRead());
             if (wanted == 0) {
                 return 0;
             }
@@ -295,7 +295,7 @@ final class SandgateFileChannel extends FileChannel {
     private void syncIfAsked() throws IOException {
         if (sync) {
             writer.flush();
-            if (file.sftp().hasFsync()) {
+            if (file.sftp().extensions().hasFsync()) {
                 file.fsync();
             }
         }

@@ -3,11 +3,8 @@ package dev.sandgate.sftp.internal;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileOwnerAttributeView;
 import java.nio.file.attribute.FileStoreAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
 
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
 
@@ -23,7 +20,7 @@ final class SandgateFileStore extends FileStore {
 
     private OpenSSHStatExtensionInfo statVfs() throws IOException {
         RemoteSftp sftp = fileSystem.sftp();
-        if (!sftp.hasStatVfs()) {
+        if (!sftp.extensions().hasStatVfs()) {
             throw new FileSystemException(root.toString(), null,
                     "the SFTP server does not offer statvfs@openssh.com, so its space is unknown");
         }
@@ -43,7 +40,7 @@ final class SandgateFileStore extends FileStore {
     @Override
     public boolean isReadOnly() {
         try {
-            return fileSystem.sftp().hasStatVfs()
+            return fileSystem.sftp().extensions().hasStatVfs()
                     && (statVfs().f_flag & OpenSSHStatExtensionInfo.SSH_FXE_STATVFS_ST_RDONLY) != 0;
         } catch (IOException e) {
             return false;
@@ -75,13 +72,12 @@ final class SandgateFileStore extends FileStore {
 
     @Override
     public boolean supportsFileAttributeView(Class<? extends FileAttributeView> type) {
-        return type == BasicFileAttributeView.class || type == PosixFileAttributeView.class
-                || type == FileOwnerAttributeView.class;
+        return AttributeViews.supports(type);
     }
 
     @Override
     public boolean supportsFileAttributeView(String name) {
-        return SandgateAttributeView.VIEWS.contains(name);
+        return AttributeViews.NAMES.contains(name);
     }
 
     @Override

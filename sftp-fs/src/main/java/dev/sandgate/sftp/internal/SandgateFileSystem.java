@@ -23,7 +23,8 @@ import dev.sandgate.sftp.SftpOptions;
 
 /**
  * The files of one sandbox session over one SFTP channel. Holds the state (the channel, the home directory, every
- * open resource); the operations themselves live in {@link FileOperations}.
+ * open resource) and one object per kind of operation, which the provider hands each call to once it has checked
+ * that the file system is open (the operations' requests check again, through {@link #sftp()}).
  */
 final class SandgateFileSystem extends FileSystem {
     private final SandgateFileSystemProvider provider;
@@ -35,7 +36,13 @@ final class SandgateFileSystem extends FileSystem {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SandgatePath home;
     private final SandgateFileStore store;
-    private final FileOperations operations;
+    private final FileOpener opener = new FileOpener(this);
+    private final DirectoryEntries directoryEntries = new DirectoryEntries(this);
+    private final CopyAndMove copyAndMove = new CopyAndMove(this);
+    private final Links links = new Links(this);
+    private final RealPaths realPaths = new RealPaths(this);
+    private final PathAttributes pathAttributes = new PathAttributes(this);
+    private final DirectoryWatching watching = new DirectoryWatching(this);
     private final OwnerNames ownerNames = new OwnerNames(this);
 
     SandgateFileSystem(SandgateFileSystemProvider provider, String sessionId, RemoteSftp sftp, SftpOptions options,
@@ -47,7 +54,6 @@ final class SandgateFileSystem extends FileSystem {
         this.owned = owned;
         this.home = SandgatePath.parse(this, sftp.home());
         this.store = new SandgateFileStore(this, SandgatePath.root(this));
-        this.operations = new FileOperations(this);
     }
 
     String sessionId() {
@@ -67,12 +73,33 @@ final class SandgateFileSystem extends FileSystem {
         return resources;
     }
 
-    FileOperations operations() {
-        ensureOpen();
-        return operations;
+    FileOpener opener() {
+        return opener;
     }
 
-    SandgateFileStore store() {
+    DirectoryEntries directoryEntries() {
+        return directoryEntries;
+    }
+
+    CopyAndMove copyAndMove() {
+        return copyAndMove;
+    }
+
+    Links links() {
+        return links;
+    }
+
+    RealPaths realPaths() {
+        return realPaths;
+    }
+
+    PathAttributes pathAttributes() {
+        return pathAttributes;
+    }
+
+    /** The store of an existing path: there is one, the stat only checks that the path exists. */
+    SandgateFileStore store(SandgatePath path) throws IOException {
+        sftp().stat(path, true);
         return store;
     }
 
@@ -96,7 +123,8 @@ final class SandgateFileSystem extends FileSystem {
     }
 
     SandgateAttributes attributes(SandgatePath path, boolean followLinks) throws IOException {
-        return operations().attributes(path, followLinks);
+        ensureOpen(); // a recent listing may answer without a request
+        return pathAttributes.read(path, followLinks);
     }
 
     /** The attributes with the owner and group named as the server names them. */
@@ -109,16 +137,17 @@ final class SandgateFileSystem extends FileSystem {
     }
 
     void setStat(SandgatePath path, Attributes attributes, boolean followLinks) throws IOException {
-        operations().setStat(path, attributes, followLinks);
+        pathAttributes.set(path, attributes, followLinks);
     }
 
     Path realPath(SandgatePath path, LinkOption... options) throws IOException {
-        return operations().realPath(path, options);
+        return realPaths.realPath(path, options);
     }
 
     WatchKey register(SandgatePath path, WatchService watcher, WatchEvent.Kind<?>[] events,
                       WatchEvent.Modifier... modifiers) throws IOException {
-        return operations().register(path, watcher, events, modifiers);
+        ensureOpen();
+        return watching.register(path, watcher, events, modifiers);
     }
 
     @Override
@@ -183,7 +212,7 @@ final class SandgateFileSystem extends FileSystem {
 
     @Override
     public Set<String> supportedFileAttributeViews() {
-        return SandgateAttributeView.VIEWS;
+        return AttributeViews.NAMES;
     }
 
     @Override
@@ -203,7 +232,8 @@ final class SandgateFileSystem extends FileSystem {
 
     @Override
     public WatchService newWatchService() throws IOException {
-        return operations().newWatchService();
+        ensureOpen();
+        return watching.newWatchService();
     }
 
     @Override

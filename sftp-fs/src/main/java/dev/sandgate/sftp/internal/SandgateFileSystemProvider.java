@@ -18,13 +18,9 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
-import java.nio.file.attribute.FileOwnerAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -185,10 +181,6 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         return ours;
     }
 
-    private static FileOperations operations(SandgatePath path) {
-        return path.getFileSystem().operations();
-    }
-
     private static boolean follows(LinkOption... options) {
         return !Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
     }
@@ -201,7 +193,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             }
         }
         SandgatePath file = own(path);
-        return new RemoteInputStream(operations(file).newChannel(file, new HashSet<>(Arrays.asList(options))));
+        return new RemoteInputStream(file.getFileSystem().opener().open(file, new HashSet<>(Arrays.asList(options))));
     }
 
     @Override
@@ -214,20 +206,20 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         SandgatePath file = own(path);
-        return operations(file).newChannel(file, options, attrs);
+        return file.getFileSystem().opener().open(file, options, attrs);
     }
 
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         SandgatePath directory = own(dir);
-        return operations(directory).newDirectoryStream(directory, filter);
+        return directory.getFileSystem().directoryEntries().newStream(directory, filter);
     }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
         SandgatePath directory = own(dir);
-        operations(directory).createDirectory(directory, attrs);
+        directory.getFileSystem().directoryEntries().create(directory, attrs);
     }
 
     @Override
@@ -236,25 +228,25 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         if (target.getFileSystem() != ours.getFileSystem()) {
             SandgatePath.cast(target); // a foreign path is a ProviderMismatchException
         }
-        operations(ours).createSymbolicLink(ours, target.toString(), attrs);
+        ours.getFileSystem().links().createSymbolicLink(ours, target.toString(), attrs);
     }
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
         SandgatePath ours = own(link);
-        operations(ours).createLink(ours, ours.getFileSystem().path(existing));
+        ours.getFileSystem().links().createLink(ours, ours.getFileSystem().path(existing));
     }
 
     @Override
     public Path readSymbolicLink(Path link) throws IOException {
         SandgatePath ours = own(link);
-        return operations(ours).readSymbolicLink(ours);
+        return ours.getFileSystem().links().readSymbolicLink(ours);
     }
 
     @Override
     public void delete(Path path) throws IOException {
         SandgatePath ours = own(path);
-        operations(ours).delete(ours);
+        ours.getFileSystem().directoryEntries().delete(ours);
     }
 
     @Override
@@ -262,7 +254,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         SandgatePath from = own(source);
         SandgatePath to = own(target);
         if (from.getFileSystem() == to.getFileSystem()) {
-            operations(from).copy(from, to, options);
+            from.getFileSystem().copyAndMove().copy(from, to, options);
         } else {
             BetweenFileSystems.copy(from, to, options);
         }
@@ -273,7 +265,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         SandgatePath from = own(source);
         SandgatePath to = own(target);
         if (from.getFileSystem() == to.getFileSystem()) {
-            operations(from).move(from, to, options);
+            from.getFileSystem().copyAndMove().move(from, to, options);
         } else {
             if (Arrays.asList(options).contains(StandardCopyOption.ATOMIC_MOVE)) {
                 throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
@@ -301,7 +293,7 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
             return ours.getFileSystem().sessionId().equals(theirs.getFileSystem().sessionId())
                     && ours.toRealPath().toString().equals(theirs.toRealPath().toString());
         }
-        return operations(ours).isSameFile(ours, theirs);
+        return ours.getFileSystem().realPaths().isSameFile(ours, theirs);
     }
 
     @Override
@@ -313,62 +305,35 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
     @Override
     public FileStore getFileStore(Path path) throws IOException {
         SandgatePath ours = own(path);
-        return operations(ours).fileStore(ours);
+        return ours.getFileSystem().store(ours);
     }
 
     @Override
     public void checkAccess(Path path, AccessMode... modes) throws IOException {
         SandgatePath ours = own(path);
-        operations(ours).checkAccess(ours, modes);
+        ours.getFileSystem().pathAttributes().checkAccess(ours, modes);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
         SandgatePath ours = own(path);
-        String name = type == PosixFileAttributeView.class ? "posix"
-                : type == BasicFileAttributeView.class ? "basic"
-                : type == FileOwnerAttributeView.class ? "owner" : null;
-        return name == null ? null
-                : (V) new SandgateAttributeView(name, ours.getFileSystem(), ours, follows(options));
+        return type.cast(AttributeViews.ofType(type, ours, follows(options)));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
             throws IOException {
         SandgatePath ours = own(path);
-        if (type != BasicFileAttributes.class && type != PosixFileAttributes.class) {
-            throw new UnsupportedOperationException("attributes of type " + type.getName() + " are not supported");
-        }
-        return (A) (type == PosixFileAttributes.class ? ours.getFileSystem().namedAttributes(ours, follows(options))
-                : operations(ours).attributes(ours, follows(options)));
+        return type.cast(AttributeViews.attributes(type, ours, follows(options)));
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-        SandgatePath ours = own(path);
-        String[] viewAndNames = splitView(attributes);
-        return new SandgateAttributeView(viewAndNames[0], ours.getFileSystem(), ours, follows(options))
-                .read(viewAndNames[1]);
+        return AttributeViews.read(own(path), attributes, follows(options));
     }
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-        SandgatePath ours = own(path);
-        String[] viewAndName = splitView(attribute);
-        new SandgateAttributeView(viewAndName[0], ours.getFileSystem(), ours, follows(options))
-                .set(viewAndName[1], value);
+        AttributeViews.set(own(path), attribute, value, follows(options));
     }
-
-    private static String[] splitView(String attributes) {
-        int colon = attributes.indexOf(':');
-        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-        if (!SandgateAttributeView.VIEWS.contains(view)) {
-            throw new UnsupportedOperationException("the attribute view '" + view + "' is not supported;"
-                    + " the views are " + SandgateAttributeView.VIEWS);
-        }
-        return new String[] {view, colon < 0 ? attributes : attributes.substring(colon + 1)};
-    }
-
 }

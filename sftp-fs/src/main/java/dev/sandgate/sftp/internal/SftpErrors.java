@@ -126,23 +126,32 @@ final class SftpErrors {
     }
 
     static FileAlreadyExistsException alreadyExists(String file) {
-        return new FileAlreadyExistsException(file);
+        return alreadyExists(file, null);
     }
 
-    static NotDirectoryException notDirectory(String file) {
-        return new NotDirectoryException(file);
+    /** Something is at the path; {@code cause} is the bare failure this explains, or null. */
+    static FileAlreadyExistsException alreadyExists(String file, IOException cause) {
+        return withCause(new FileAlreadyExistsException(file), cause);
+    }
+
+    static NotDirectoryException notDirectory(String file, IOException cause) {
+        return withCause(new NotDirectoryException(file), cause);
     }
 
     static DirectoryNotEmptyException notEmpty(String file) {
-        return new DirectoryNotEmptyException(file);
+        return notEmpty(file, null);
+    }
+
+    static DirectoryNotEmptyException notEmpty(String file, IOException cause) {
+        return withCause(new DirectoryNotEmptyException(file), cause);
     }
 
     static NotLinkException notLink(String file) {
         return new NotLinkException(file, null, "Not a symbolic link");
     }
 
-    static FileSystemException isDirectory(String file) {
-        return new FileSystemException(file, null, "Is a directory");
+    static FileSystemException isDirectory(String file, IOException cause) {
+        return withCause(new FileSystemException(file, null, "Is a directory"), cause);
     }
 
     private static <E extends IOException> E withCause(E exception, Throwable cause) {

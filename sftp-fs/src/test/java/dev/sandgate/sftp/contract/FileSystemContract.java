@@ -1388,6 +1388,33 @@ public abstract class FileSystemContract {
         }
 
         @Test
+        void eachViewReadsAndSetsOnlyItsOwnAttributes() throws IOException {
+            Path file = write("f", "x");
+            UserPrincipal owner = Files.getOwner(file);
+            assertEquals(Map.of("owner", owner), Files.readAttributes(file, "owner:owner"));
+            assertEquals(owner, Files.getAttribute(file, "owner:owner"));
+            Files.setAttribute(file, "owner:owner", owner);
+            Files.setAttribute(file, "posix:owner", owner);
+            assertEquals(owner, Files.getOwner(file));
+            Files.setAttribute(file, "posix:lastModifiedTime", OLD);
+            assertEquals(OLD, Files.getLastModifiedTime(file), "the posix view sets the basic view's times");
+            assertEquals(Set.of("size", "owner", "group"),
+                    Files.readAttributes(file, "posix:group,size,owner").keySet());
+            assertThrows(IllegalArgumentException.class, () -> Files.readAttributes(file, "owner:size"));
+            assertThrows(IllegalArgumentException.class, () -> Files.readAttributes(file, "owner:*,size"));
+            assertThrows(IllegalArgumentException.class, () -> Files.readAttributes(file, "basic:owner"));
+            assertThrows(IllegalArgumentException.class, () -> Files.readAttributes(file, "posix:"));
+            assertThrows(IllegalArgumentException.class, () -> Files.setAttribute(file, "basic:owner", owner));
+            assertThrows(IllegalArgumentException.class, () -> Files.setAttribute(file, "owner:lastModifiedTime", OLD));
+            assertThrows(IllegalArgumentException.class, () -> Files.setAttribute(file, "posix:size", 1L));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Files.setAttribute(file, "basic:permissions", PosixFilePermissions.fromString("rw-------")));
+            assertThrows(UnsupportedOperationException.class, () -> Files.readAttributes(file, "Posix:size"),
+                    "view names are case-sensitive");
+            assertEquals(OLD, Files.getLastModifiedTime(file), "a refused attribute changes nothing");
+        }
+
+        @Test
         void theViews() throws IOException {
             Path file = write("f", "123");
             BasicFileAttributeView basic = Files.getFileAttributeView(file, BasicFileAttributeView.class);
