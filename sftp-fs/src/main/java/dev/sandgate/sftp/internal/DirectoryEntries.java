@@ -38,9 +38,8 @@ final class DirectoryEntries {
         RemoteSftp sftp = fileSystem.sftp();
         try {
             return sftp.openListing(directory, fileSystem.options().maxDirectoryEntries());
-        } catch (NoSuchFileException e) {
-            throw e;
         } catch (FileSystemException e) {
+            // the answer alone does not tell: OpenSSH's sftp-server says "no such file" for a regular file too
             Attributes existing = sftp.statIfExists(directory, true);
             if (existing == null) {
                 throw SftpErrors.noSuchFile(directory.toString(), e);
