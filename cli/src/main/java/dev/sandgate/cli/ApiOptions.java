@@ -43,7 +43,8 @@ final class ApiOptions {
     private Path tokenFile;
 
     @Option(names = "--transport", paramLabel = "connect|websocket",
-            description = "How to reach the session's SSH server: HTTP CONNECT (default) or WebSocket.")
+            description = "How to reach the session's SSH server: HTTP CONNECT or WebSocket (default: CONNECT when the"
+                    + " gateway names a proxy, else WebSocket).")
     private String transport;
 
     @Option(names = "--ca-certificate", paramLabel = "PEM",
