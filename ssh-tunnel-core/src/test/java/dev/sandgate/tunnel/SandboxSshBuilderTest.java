@@ -60,4 +60,46 @@ class SandboxSshBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> SandboxSsh.builder().apiUrl("not a url"));
         assertThrows(IllegalArgumentException.class, () -> TransportOptions.builder().connectTimeout(Duration.ZERO));
     }
+
+    /** A login of one's own names its own endpoints: no account token goes there unless given for them. */
+    @Test
+    void aLoginOfOnesOwnWithoutTunnelAuthOrTokenIsRefusedNamingBoth() {
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> SandboxSsh.builder()
+                .keyLogin("user", dev.sandgate.cert.SshKeys.generate())
+                .endpoints(id -> new dev.sandgate.cert.Endpoints(null,
+                        new dev.sandgate.cert.Endpoints.WebSocket(java.net.URI.create("ws://127.0.0.1:9/" + id))))
+                .knownHosts(java.nio.file.Path.of("known_hosts"))
+                .build());
+        assertTrue(missing.getMessage().contains("tunnelAuth(...)"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("token(...)"), missing.getMessage());
+    }
+
+    @Test
+    void aLoginOfOnesOwnTakesHostTrustInsteadOfKnownHosts() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("accept-new", "");
+        try (SandboxSsh ssh = SandboxSsh.builder()
+                .keyLogin("user", dev.sandgate.cert.SshKeys.generate())
+                .endpoints(id -> new dev.sandgate.cert.Endpoints(null,
+                        new dev.sandgate.cert.Endpoints.WebSocket(java.net.URI.create("ws://127.0.0.1:9/" + id))))
+                .hostTrust(HostTrust.acceptNew(file))
+                .tunnelAuth(TunnelAuth.none())
+                .build()) {
+            assertTrue(ssh.toString().contains("acceptNew"), ssh.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
+    void aProviderRefusesTheBuildersOwnApiUrlOrToken() {
+        SandboxProvider provider = context -> ConnectSteps.builder(
+                LoginMethod.key("u", dev.sandgate.cert.SshKeys.generate())).build();
+        IllegalStateException withToken = assertThrows(IllegalStateException.class,
+                () -> SandboxSsh.builder().provider(provider).token("account-token-xyz").build());
+        assertTrue(withToken.getMessage().contains("provider(...)"), withToken.getMessage());
+        assertFalse(withToken.getMessage().contains("account-token-xyz"), withToken.getMessage());
+        IllegalStateException withUrl = assertThrows(IllegalStateException.class,
+                () -> SandboxSsh.builder().provider(provider).apiUrl("https://api.example.test/v1").build());
+        assertTrue(withUrl.getMessage().contains("apiUrl(...)"), withUrl.getMessage());
+    }
 }
