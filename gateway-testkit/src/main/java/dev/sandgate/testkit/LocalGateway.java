@@ -67,7 +67,7 @@ public final class LocalGateway implements AutoCloseable {
         this.tls = new SelfSignedTls();
         try {
             this.server = new GatewayServer(registry, tls, builder.ignoreIdempotencyKeys ? null
-                    : new IdempotencyKeys(builder.clock, builder.idempotencyWindow));
+                    : new IdempotencyKeys(builder.clock, builder.idempotencyWindow), builder.resumeWindow);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while starting the LocalGateway", e);
@@ -353,6 +353,24 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Cuts the session's open tunnels at the gateway's side, as a dropped network would: a plain tunnel ends (its SSH
+     * connection is lost), a resumable one (gateway contract v2, offered by default) waits for the client to
+     * re-attach within the window, and the SSH connection above goes on. Repeat it to cut again.
+     *
+     * <pre>{@code
+     * try (SshConnection connection = ssh.connect(sessionId)) {
+     *     gateway.cutTunnels(sessionId);
+     *     connection.exec("echo still here");   // re-attached; nothing was lost
+     * }
+     * }</pre>
+     *
+     * @param sessionId the session's id
+     */
+    public void cutTunnels(String sessionId) {
+        session(sessionId).cutTunnels();
+    }
+
+    /**
      * Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}.
      *
      * @param sessionId the session's id
@@ -427,8 +445,36 @@ public final class LocalGateway implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration idempotencyWindow = Duration.ofHours(24);
         private boolean ignoreIdempotencyKeys;
+        private Duration resumeWindow = Duration.ofSeconds(60);
 
         private Builder() {
+        }
+
+        /**
+         * Offers no resumption: every tunnel is a plain v1 tunnel, as through a gateway without contract v2 or a plain
+         * proxy, so a cut tunnel ends its SSH connection. By default tunnels that ask are made resumable, with a 60 s
+         * window.
+         *
+         * @return this builder
+         */
+        public Builder withoutResumption() {
+            this.resumeWindow = Duration.ZERO;
+            return this;
+        }
+
+        /**
+         * How long a resumable tunnel whose client connection dropped waits to be re-attached before it ends (60 s by
+         * default; whole seconds, as the contract's header carries them).
+         *
+         * @param window at least one second
+         * @return this builder
+         */
+        public Builder resumptionWindow(Duration window) {
+            if (window.toSeconds() < 1) {
+                throw new IllegalArgumentException("The resumption window must be at least 1 s, got " + window);
+            }
+            this.resumeWindow = Duration.ofSeconds(window.toSeconds());
+            return this;
         }
 
         /**

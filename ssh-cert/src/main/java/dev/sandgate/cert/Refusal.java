@@ -28,6 +28,11 @@ public enum Refusal {
     RATE_LIMITED("requests are being rate limited: retry later"),
     /** 5xx, or close codes 1011, 1013, 1014: the service or the session's SSH server is unavailable. */
     UNAVAILABLE("the service could not serve the session: retry later"),
+    /**
+     * 410 or 4410: the gateway no longer holds the resumable tunnel a re-attachment asked for (its window passed, or
+     * it restarted); the connection ends, and a {@code ReconnectPolicy} may open a new one.
+     */
+    TUNNEL_GONE("the gateway no longer holds the tunnel: connect again"),
     /** Any other refusal. */
     OTHER("the request was refused");
 
@@ -60,6 +65,7 @@ public enum Refusal {
             case 404: return SESSION_NOT_FOUND;
             case 409: return SESSION_NOT_RUNNING;
             case 429: return RATE_LIMITED;
+            case 410: return TUNNEL_GONE;
             default: return status >= 500 && status <= 599 ? UNAVAILABLE : OTHER;
         }
     }
@@ -77,6 +83,7 @@ public enum Refusal {
             case 4404: return SESSION_NOT_FOUND;
             case 4409: return SESSION_NOT_RUNNING;
             case 4429: return RATE_LIMITED;
+            case 4410: return TUNNEL_GONE;
             case 1011:
             case 1013:
             case 1014: return UNAVAILABLE;

@@ -97,7 +97,8 @@ final class ConnectAttempt implements AttemptContext {
     public Tunnel openTunnel() throws IOException {
         try {
             Transport transport = pipeline.transports().forEndpoints(request.endpoints());
-            tunnel = ObservedTunnel.open(transport, request, pipeline.tunnelListener(), record);
+            tunnel = ObservedTunnel.open(transport, request, pipeline.tunnelListener(),
+                    pipeline.connectionListener(), record);
             return tunnel;
         } catch (IOException e) {
             tunnelNotOpened = e;

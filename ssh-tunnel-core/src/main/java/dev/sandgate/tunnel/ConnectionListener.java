@@ -54,4 +54,26 @@ public interface ConnectionListener {
      */
     default void reconnected(String sessionId, int attempts) {
     }
+
+    /**
+     * The tunnel's connection to the gateway dropped, and the tunnel is re-attaching a new one (a gateway that offers
+     * resumption, contract v2): the SSH connection stays open and its work waits. Followed by {@link #resumed}, or by
+     * {@link #disconnected} when the gateway's window passes.
+     *
+     * @param sessionId the session's id
+     * @param cause     what ended the tunnel's connection
+     */
+    default void resuming(String sessionId, IOException cause) {
+    }
+
+    /**
+     * A dropped tunnel was re-attached: nothing was lost and nothing reconnected; commands, transfers, terminals and
+     * forwards went on.
+     *
+     * @param sessionId     the session's id
+     * @param took          from the drop to the re-attachment
+     * @param bytesReplayed how many bytes were sent again because the gateway had not received them
+     */
+    default void resumed(String sessionId, java.time.Duration took, long bytesReplayed) {
+    }
 }

@@ -52,6 +52,11 @@ final class KeepAlive implements Runnable {
             schedule.cancel(false);
             return;
         }
+        if (record.resuming()) {
+            // a resumable tunnel is re-attaching: its own window bounds the silence
+            unanswered.set(0);
+            return;
+        }
         if (unanswered.get() >= misses) {
             record.keepAliveFailed(misses, interval);
             schedule.cancel(false);

@@ -16,6 +16,7 @@ final class ObservedTunnel implements Tunnel {
     private final Tunnel tunnel;
     private final String sessionId;
     private final TunnelListener listener;
+    private final ConnectionListener connectionListener;
     private final ConnectionRecord record;
     /** Counted, and the end reported, under this object's lock (see {@link #reportClosed}). */
     private long sent;
@@ -23,8 +24,10 @@ final class ObservedTunnel implements Tunnel {
     private boolean closeReported;
     private volatile boolean closing;
 
-    private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener, ConnectionRecord record) {
+    private ObservedTunnel(Tunnel tunnel, String sessionId, TunnelListener listener,
+            ConnectionListener connectionListener, ConnectionRecord record) {
         this.tunnel = tunnel;
+        this.connectionListener = connectionListener;
         this.record = record;
         this.sessionId = sessionId;
         this.listener = listener;
@@ -32,8 +35,8 @@ final class ObservedTunnel implements Tunnel {
 
     /** Opens a tunnel, telling the listener how it went; the tunnel reports its bytes and its end. */
     /** @param record what the connection saw, for the cause of an end this side carried out because of a failure */
-    static Tunnel open(Transport transport, TunnelRequest request, TunnelListener listener, ConnectionRecord record)
-            throws IOException {
+    static Tunnel open(Transport transport, TunnelRequest request, TunnelListener listener,
+            ConnectionListener connectionListener, ConnectionRecord record) throws IOException {
         String sessionId = request.sessionId();
         tell(() -> listener.tunnelOpening(sessionId, request));
         long start = System.nanoTime();
@@ -47,7 +50,8 @@ final class ObservedTunnel implements Tunnel {
             throw failure;
         }
         tell(() -> listener.tunnelOpened(sessionId, tunnel.description(), Duration.ofNanos(System.nanoTime() - start)));
-        return listener == TunnelListener.NONE ? tunnel : new ObservedTunnel(tunnel, sessionId, listener, record);
+        return listener == TunnelListener.NONE && connectionListener == ConnectionListener.NONE ? tunnel
+                : new ObservedTunnel(tunnel, sessionId, listener, connectionListener, record);
     }
 
     @Override
@@ -71,6 +75,18 @@ final class ObservedTunnel implements Tunnel {
                 reportClosed(cause != null || closing ? cause
                         : new TunnelException(tunnel.description() + " was ended by the far end"));
                 receiver.onClosed(cause);
+            }
+
+            @Override
+            public void onInterrupted(IOException cause) {
+                tell(() -> connectionListener.resuming(sessionId, cause));
+                receiver.onInterrupted(cause);
+            }
+
+            @Override
+            public void onResumed(Duration took, long bytesReplayed) {
+                receiver.onResumed(took, bytesReplayed);
+                tell(() -> connectionListener.resumed(sessionId, took, bytesReplayed));
             }
         });
     }

@@ -29,10 +29,13 @@ import dev.sandgate.cert.TlsTrust;
  * @param maxWebSocketMessage the longest WebSocket message a tunnel accepts, in bytes; a longer one ends the tunnel
  *                       with a {@link TunnelException} before it is read (16 MiB by default; SSH packets are at most
  *                       about 256 KiB, so only a broken or hostile gateway sends more)
+ * @param resumption     whether tunnels ask gateways for resumption (gateway contract v2), so that a dropped
+ *                       connection is re-attached without the SSH connection noticing; on by default, and only used
+ *                       where the gateway grants it
  */
 public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Duration pingInterval,
         List<String> webSocketSubprotocols, EndpointPolicy endpointPolicy, HostResolver resolver,
-        long maxWebSocketMessage) {
+        long maxWebSocketMessage, boolean resumption) {
     /** The default of {@link #maxWebSocketMessage()}: 16 MiB. */
     public static final long DEFAULT_MAX_WEBSOCKET_MESSAGE = 16L * 1024 * 1024;
 
@@ -46,6 +49,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
      * @param endpointPolicy        which tunnel endpoints the token may go to
      * @param resolver              how host names are resolved
      * @param maxWebSocketMessage   the longest WebSocket message a tunnel accepts, in bytes
+     * @param resumption            whether tunnels ask the gateway to make them resumable
      */
     public TransportOptions {
         if (maxWebSocketMessage < 1) {
@@ -83,6 +87,7 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
         private EndpointPolicy endpointPolicy = EndpointPolicy.requireTls();
         private HostResolver resolver = HostResolver.SYSTEM;
         private long maxWebSocketMessage = DEFAULT_MAX_WEBSOCKET_MESSAGE;
+        private boolean resumption = true;
 
         private Builder() {
         }
@@ -170,10 +175,23 @@ public record TransportOptions(TlsTrust tlsTrust, Duration connectTimeout, Durat
             return this;
         }
 
+        /**
+         * Whether tunnels ask the gateway to make them resumable (gateway contract v2): on by default. A gateway that
+         * grants it keeps a dropped tunnel for a while and the tunnel re-attaches a new connection, sending again what
+         * was lost, so commands, transfers and terminals go on. Plain proxies and v1 gateways ignore the request.
+         *
+         * @param resumption false to open plain v1 tunnels even where the gateway offers resumption
+         * @return this builder
+         */
+        public Builder resumption(boolean resumption) {
+            this.resumption = resumption;
+            return this;
+        }
+
         /** {@return a new {@code TransportOptions} with what was given to this builder} */
         public TransportOptions build() {
             return new TransportOptions(tlsTrust, connectTimeout, pingInterval, webSocketSubprotocols, endpointPolicy,
-                    resolver, maxWebSocketMessage);
+                    resolver, maxWebSocketMessage, resumption);
         }
     }
 }

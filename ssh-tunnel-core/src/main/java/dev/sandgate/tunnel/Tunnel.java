@@ -3,6 +3,7 @@ package dev.sandgate.tunnel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * A two-way byte stream to a sandbox session's SSH server, opened by a {@link Transport}: an HTTP CONNECT tunnel,
@@ -38,6 +39,24 @@ public interface Tunnel extends Closeable {
          * @param cause what broke the tunnel, or null when it ended in order
          */
         void onClosed(IOException cause);
+
+        /**
+         * A resumable tunnel lost its transport connection and is re-attaching a new one (gateway contract v2); bytes
+         * sent meanwhile wait. Followed by {@link #onResumed} or, when it cannot, {@link #onClosed}.
+         *
+         * @param cause what ended the transport connection
+         */
+        default void onInterrupted(IOException cause) {
+        }
+
+        /**
+         * A resumable tunnel re-attached after {@link #onInterrupted}: nothing was lost.
+         *
+         * @param took          from the drop to the re-attachment
+         * @param bytesReplayed how many bytes this side sent again because the gateway had not received them
+         */
+        default void onResumed(Duration took, long bytesReplayed) {
+        }
     }
 
     /**

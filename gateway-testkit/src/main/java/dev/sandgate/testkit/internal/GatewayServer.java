@@ -25,6 +25,7 @@ public final class GatewayServer implements AutoCloseable {
     private final SessionRegistry registry;
     private final ApiFaults faults = new ApiFaults();
     private final TunnelFaults tunnelFaults = new TunnelFaults();
+    private final ResumableRelays relays;
     private final RestApi api;
     private final TunnelAdmission admission;
     private final SelfSignedTls tls;
@@ -34,9 +35,11 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel tlsListener;
 
     /** @param idempotencyKeys where session creations' keys are kept, or null to ignore {@code Idempotency-Key} */
-    public GatewayServer(SessionRegistry registry, SelfSignedTls tls, IdempotencyKeys idempotencyKeys)
-            throws InterruptedException {
+    /** @param resumeWindow how long a resumable tunnel waits to be re-attached; zero offers no resumption */
+    public GatewayServer(SessionRegistry registry, SelfSignedTls tls, IdempotencyKeys idempotencyKeys,
+            java.time.Duration resumeWindow) throws InterruptedException {
         this.registry = registry;
+        this.relays = new ResumableRelays(resumeWindow);
         this.api = new RestApi(registry, faults, idempotencyKeys);
         this.admission = new TunnelAdmission(registry);
         this.tls = tls;
@@ -90,6 +93,10 @@ public final class GatewayServer implements AutoCloseable {
         return tunnelFaults;
     }
 
+    ResumableRelays relays() {
+        return relays;
+    }
+
     SessionRegistry registry() {
         return registry;
     }
@@ -104,6 +111,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        relays.abortAll();
         plainListener.close().sync();
         tlsListener.close().sync();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();

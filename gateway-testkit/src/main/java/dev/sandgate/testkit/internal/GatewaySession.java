@@ -38,6 +38,7 @@ public final class GatewaySession {
     final AtomicLong tunnelsOpened = new AtomicLong();
     final AtomicLong certificatesMinted = new AtomicLong();
     private final Set<Channel> tunnels = ConcurrentHashMap.newKeySet();
+    private final Set<ResumableRelay> relays = ConcurrentHashMap.newKeySet();
     private final Set<String> tunnelCredentials = ConcurrentHashMap.newKeySet();
 
     GatewaySession(String id, String ownerToken, Instant createdAt, Instant expiresAt, String image,
@@ -89,8 +90,32 @@ public final class GatewaySession {
         return certificatesMinted.get();
     }
 
+    /** Open tunnel connections: both sides of each plain tunnel, one per resumable tunnel (attached or waiting). */
     public int openTunnels() {
-        return tunnels.size();
+        return tunnels.size() + relays.size();
+    }
+
+    /** A resumable tunnel: it ends when the session stops running. */
+    void trackRelay(ResumableRelay relay) {
+        relays.add(relay);
+        if (status() != Status.RUNNING) {
+            relay.abort();
+        }
+    }
+
+    void forgetRelay(ResumableRelay relay) {
+        relays.remove(relay);
+    }
+
+    /**
+     * Cuts the client side of every tunnel, as a network drop would: a plain tunnel ends, a resumable one waits to be
+     * re-attached.
+     */
+    public void cutTunnels() {
+        relays.forEach(ResumableRelay::cut);
+        for (Channel channel : tunnels) {
+            channel.close();
+        }
     }
 
     public Status status() {
@@ -122,6 +147,7 @@ public final class GatewaySession {
     public void setStatus(Status status) {
         this.status = status;
         if (status != Status.RUNNING) {
+            relays.forEach(ResumableRelay::abort);
             for (Channel channel : tunnels) {
                 channel.close();
             }
@@ -162,6 +188,7 @@ public final class GatewaySession {
     /** Stops the session: cuts its tunnels, stops its SSH server and removes its directory. */
     void stop() throws IOException {
         status = Status.STOPPED;
+        relays.forEach(ResumableRelay::abort);
         for (Channel channel : tunnels) {
             channel.close();
         }

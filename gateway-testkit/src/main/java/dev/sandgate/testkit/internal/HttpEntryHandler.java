@@ -103,6 +103,10 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
+        if (fault == null && gateway.relays().offered() && ResumableRelays.asked(request.headers())) {
+            ResumableEntry.connect(gateway, client, request, session, () -> removeHttpHandlers(client.pipeline()));
+            return;
+        }
         if (fault != null && replacesSession(fault)) {
             session.track(client);
             client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
@@ -116,7 +120,7 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         RelayGate gate = fault == null ? RelayGate.OPEN : new RelayGate(fault);
-        connectToSession(client, session, upstream -> {
+        connectToSession(client, session, true, upstream -> {
             client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
                 if (!written.isSuccess()) {
                     upstream.close();
@@ -131,7 +135,7 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }, () -> respond(ctx, false, ApiAnswer.error(502, "gateway_error", "The session's SSH server did not answer")));
     }
 
-    private static FullHttpResponse established() {
+    static FullHttpResponse established() {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection established"));
     }
 
@@ -182,6 +186,11 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         Channel client = ctx.channel();
         client.config().setAutoRead(false);
+        if (refusal == null && fault == null && gateway.relays().offered()
+                && ResumableRelays.asked(request.headers())) {
+            ResumableEntry.webSocket(gateway, client, request, session, handshaker, this);
+            return;
+        }
         handshaker.handshake(client, request).addListener((ChannelFutureListener) shaken -> {
             if (!shaken.isSuccess()) {
                 client.close();
@@ -207,7 +216,7 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             RelayGate gate = fault == null ? RelayGate.OPEN : new RelayGate(fault);
-            connectToSession(client, session, upstream -> {
+            connectToSession(client, session, true, upstream -> {
                 client.pipeline().replace(this, "websocket-frames",
                         new WebSocketFrames(upstream, session.bytesToSession, session::touch, gate));
                 upstream.pipeline().addLast(new ByteRelay(client, session.bytesFromSession, BinaryWebSocketFrame::new,
@@ -217,9 +226,14 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    /** Opens a TCP connection to the session's SSH server on the client's own event loop. */
-    static void connectToSession(Channel client, GatewaySession session, java.util.function.Consumer<Channel> onConnected,
-            Runnable onFailure) {
+    /**
+     * Opens a TCP connection to the session's SSH server on the client's own event loop.
+     *
+     * @param track whether the session tracks both connections, cutting them when it stops (a resumable tunnel's
+     *              are its relay's, which the session tracks instead)
+     */
+    static void connectToSession(Channel client, GatewaySession session, boolean track,
+            java.util.function.Consumer<Channel> onConnected, Runnable onFailure) {
         new Bootstrap()
                 .group(client.eventLoop())
                 .channel(NioSocketChannel.class)
@@ -239,11 +253,24 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     }
                     Channel upstream = connected.channel();
                     session.tunnelsOpened.incrementAndGet();
-                    session.track(client);
-                    session.track(upstream);
-                    client.closeFuture().addListener(f -> upstream.close());
+                    if (track) {
+                        session.track(client);
+                        session.track(upstream);
+                        client.closeFuture().addListener(f -> upstream.close());
+                    }
                     onConnected.accept(upstream);
                 });
+    }
+
+    /** A re-attachment the gateway cannot serve: unknown tunnel, wrong secret, window passed, bytes no longer kept. */
+    static void respondGone(Channel client) {
+        respond(client.pipeline().context(HttpEntryHandler.class), false, ApiAnswer.error(410, "tunnel_gone",
+                "The gateway no longer holds this tunnel: connect again"));
+    }
+
+    static void respondUnavailable(Channel client) {
+        respond(client.pipeline().context(HttpEntryHandler.class), false,
+                ApiAnswer.error(502, "gateway_error", "The session's SSH server did not answer"));
     }
 
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, ApiAnswer answer) {

@@ -103,7 +103,7 @@ final class TenkiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 client.close();
                 return;
             }
-            HttpEntryHandler.connectToSession(client, session, upstream -> {
+            HttpEntryHandler.connectToSession(client, session, true, upstream -> {
                 client.pipeline().replace(this, "websocket-frames",
                         new WebSocketFrames(upstream, session.bytesToSession, session::touch, RelayGate.OPEN, true));
                 upstream.pipeline().addLast(new ByteRelay(client, session.bytesFromSession, BinaryWebSocketFrame::new,

@@ -14,6 +14,7 @@ public final class ConnectionRecord {
     private volatile IOException tunnelEndCause;
     private volatile String keepAliveFailure;
     private volatile Throwable sessionFailure;
+    private volatile boolean resuming;
 
     /** The tunnel ended without this side asking: cleanly ({@code cause} null) or broken. The first end counts. */
     synchronized void tunnelEnded(IOException cause) {
@@ -21,6 +22,19 @@ public final class ConnectionRecord {
             tunnelEnded = true;
             tunnelEndCause = cause;
         }
+    }
+
+    /** A resumable tunnel is re-attaching ({@code true}) or has re-attached ({@code false}). */
+    void resuming(boolean resuming) {
+        this.resuming = resuming;
+    }
+
+    /**
+     * Whether a resumable tunnel is re-attaching a dropped connection: silence is expected until it is back or ends,
+     * so the keepalive does not count it.
+     */
+    public boolean resuming() {
+        return resuming;
     }
 
     /** The keepalive gave up: {@code misses} asks in a row went unanswered. */

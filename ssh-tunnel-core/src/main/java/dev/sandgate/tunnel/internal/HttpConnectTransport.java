@@ -49,8 +49,11 @@ public final class HttpConnectTransport implements Transport {
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
         String readerName = "sandgate-tunnel " + request.sessionId();
-        return TunnelAttempt.answeringOneChallenge(request.auth(), TunnelAuth.Kind.HTTP_CONNECT, deadline,
-                (headers, secrets) -> attempt(endpoint, headers, deadline, limit, secrets, readerName));
+        return Resumption.open(options.resumption(), deadline, options.connectTimeout(), readerName,
+                (extra, extraSecrets, until) -> TunnelAttempt.answeringOneChallenge(request.auth(),
+                        TunnelAuth.Kind.HTTP_CONNECT, until, (headers, secrets) -> attempt(endpoint,
+                                Resumption.joined(headers, extra), until, limit, Resumption.joined(secrets, extraSecrets),
+                                readerName)));
     }
 
     /** Holds no threads or connections: each tunnel is its own socket, closed by its connection. */
@@ -76,7 +79,7 @@ public final class HttpConnectTransport implements Transport {
             HttpResponseHead head = HttpResponseHead.read(in);
             if (head.status / 100 == 2) {
                 socket.setSoTimeout(0);
-                return TunnelAttempt.opened(new SocketTunnel(socket, head.leftover, description, readerName));
+                return TunnelAttempt.opened(new SocketTunnel(socket, head.leftover, description, readerName), head);
             }
             String body = PeerSockets.errorBody(socket, head, deadline);
             socket.close();

@@ -18,9 +18,12 @@ final class TunnelAttempt {
     final Tunnel tunnel;
     final TunnelRefusedException refusal;
     final List<String> challenges;
+    /** The answer that opened the tunnel; null for a refusal. */
+    final HttpResponseHead head;
 
-    private TunnelAttempt(Tunnel tunnel, TunnelRefusedException refusal, List<String> challenges) {
+    private TunnelAttempt(Tunnel tunnel, HttpResponseHead head, TunnelRefusedException refusal, List<String> challenges) {
         this.tunnel = tunnel;
+        this.head = head;
         this.refusal = refusal;
         this.challenges = challenges;
     }
@@ -36,13 +39,13 @@ final class TunnelAttempt {
      * challenge the auth can answer and time is left, of a second handshake with the answer; else the last refusal.
      * Both transports open their tunnels this way.
      */
-    static Tunnel answeringOneChallenge(TunnelAuth auth, TunnelAuth.Kind kind, long deadline, Handshake handshake)
+    static TunnelAttempt answeringOneChallenge(TunnelAuth auth, TunnelAuth.Kind kind, long deadline, Handshake handshake)
             throws IOException {
         Map<String, String> headers = auth.headers(kind);
         List<String> secrets = new ArrayList<>(GatewayErrorBody.secrets(headers));
         TunnelAttempt first = handshake.attempt(headers, secrets);
         if (first.tunnel != null) {
-            return first.tunnel;
+            return first;
         }
         Optional<Map<String, String>> answer = first.challenges.isEmpty() ? Optional.empty()
                 : auth.answerChallenge(kind, first.challenges);
@@ -52,18 +55,18 @@ final class TunnelAttempt {
         secrets.addAll(GatewayErrorBody.secrets(answer.get()));
         TunnelAttempt second = handshake.attempt(answer.get(), secrets);
         if (second.tunnel != null) {
-            return second.tunnel;
+            return second;
         }
         throw second.refusal;
     }
 
-    static TunnelAttempt opened(Tunnel tunnel) {
-        return new TunnelAttempt(tunnel, null, List.of());
+    static TunnelAttempt opened(Tunnel tunnel, HttpResponseHead head) {
+        return new TunnelAttempt(tunnel, head, null, List.of());
     }
 
     /** A refusal; the challenges count only for a 401 or 407. */
     static TunnelAttempt refused(TunnelRefusedException refusal, int status, List<String> challenges) {
         boolean challenged = status == 401 || status == 407;
-        return new TunnelAttempt(null, refusal, challenged ? List.copyOf(challenges) : List.of());
+        return new TunnelAttempt(null, null, refusal, challenged ? List.copyOf(challenges) : List.of());
     }
 }

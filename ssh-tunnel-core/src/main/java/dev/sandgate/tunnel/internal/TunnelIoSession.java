@@ -127,6 +127,20 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         close(true);
     }
 
+    @Override
+    public void onInterrupted(IOException cause) {
+        if (record != null) {
+            record.resuming(true);
+        }
+    }
+
+    @Override
+    public void onResumed(java.time.Duration took, long bytesReplayed) {
+        if (record != null) {
+            record.resuming(false);
+        }
+    }
+
     private void awaitReadAllowed() throws InterruptedIOException {
         synchronized (readGate) {
             while (readSuspended && !isClosing() && !isClosed()) {

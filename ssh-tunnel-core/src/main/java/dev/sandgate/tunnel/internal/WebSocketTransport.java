@@ -85,8 +85,11 @@ public final class WebSocketTransport implements Transport {
         String threadName = "sandgate-tunnel " + request.sessionId();
         Duration limit = request.timeLimit(options.connectTimeout());
         long deadline = System.nanoTime() + limit.toNanos();
-        return TunnelAttempt.answeringOneChallenge(request.auth(), TunnelAuth.Kind.WEBSOCKET, deadline,
-                (headers, secrets) -> attempt(url, headers, deadline, limit, description, threadName, secrets));
+        return Resumption.open(options.resumption(), deadline, options.connectTimeout(), threadName,
+                (extra, extraSecrets, until) -> TunnelAttempt.answeringOneChallenge(request.auth(),
+                        TunnelAuth.Kind.WEBSOCKET, until, (headers, secrets) -> attempt(url,
+                                Resumption.joined(headers, extra), until, limit, description, threadName,
+                                Resumption.joined(secrets, extraSecrets))));
     }
 
     private TunnelAttempt attempt(URI url, Map<String, String> headers, long deadline, Duration limit, String description,
@@ -108,7 +111,7 @@ public final class WebSocketTransport implements Transport {
                 WebSocketTunnel tunnel = new WebSocketTunnel(socket, head.leftover, description, threadName, secrets,
                         options.maxWebSocketMessage(), timers, control, random);
                 tunnel.awaitFirstBytes(deadline, limit, options.pingInterval());
-                return TunnelAttempt.opened(tunnel);
+                return TunnelAttempt.opened(tunnel, head);
             }
             if (head.status < 300) {
                 throw new TunnelException(description + " is not a WebSocket endpoint: the upgrade was answered with "

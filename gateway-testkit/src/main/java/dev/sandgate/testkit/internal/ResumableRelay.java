@@ -1,0 +1,306 @@
+package dev.sandgate.testkit.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+
+/**
+ * The gateway's side of one resumable tunnel (gateway contract v2): it owns the connection to the session's SSH
+ * server, which outlives the client's transport connections. Bytes from the server are framed, sent to the attached
+ * client and kept until acknowledged (the server is read only while fewer than the bound are kept); bytes from the
+ * client go to the server and are acknowledged. When the client's connection drops, the tunnel waits for a new one
+ * for the window, then ends. Every state change runs on the server connection's event loop.
+ */
+final class ResumableRelay {
+    static final long ACK_EVERY = 64 * 1024;
+
+    final String id;
+    final GatewaySession session;
+    private final Channel upstream;
+    private final EventLoop loop;
+    private final long windowNanos;
+    private final long bound;
+    private final ResumableRelays registry;
+
+    // the state below is touched on the loop only
+    private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
+    private long keptFrom;
+    private long sentTotal;
+    private long receivedTotal;
+    private long acknowledged;
+    private Channel client;
+    private Function<ByteBuf, Object> wrap;
+    private int pendingUpstreamWrites;
+    private boolean upstreamPaused = true;
+    private boolean ended;
+    private ScheduledFuture<?> expiry;
+
+    // the owner's proof, checked by the registry
+    String commit;
+    String lastSecret;
+    String lastCommit;
+
+    ResumableRelay(String id, GatewaySession session, Channel upstream, String commit, long windowNanos, long bound,
+            ResumableRelays registry) {
+        this.id = id;
+        this.session = session;
+        this.upstream = upstream;
+        this.loop = upstream.eventLoop();
+        this.commit = commit;
+        this.windowNanos = windowNanos;
+        this.bound = bound;
+        this.registry = registry;
+        upstream.pipeline().addLast(new FromServer());
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    long bound() {
+        return bound;
+    }
+
+    /** Bytes received from the client so far: what a re-attaching client needs not send again. On the loop. */
+    long received() {
+        return receivedTotal;
+    }
+
+    /** Whether a client that received {@code offset} bytes can be served from what is kept. On the loop. */
+    boolean canResumeFrom(long offset) {
+        return !ended && offset >= keptFrom && offset <= sentTotal;
+    }
+
+    /**
+     * Drops the client's current connection, if any, so that nothing more from it counts: called on the loop before
+     * answering a re-attachment, so that the count in the answer stays true.
+     */
+    void detach() {
+        Channel old = client;
+        client = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /**
+     * Attaches a client connection that has received {@code clientReceived} bytes: an ACK saying how much came from
+     * the client, then what the client has not received, then the stream goes on. On the loop.
+     */
+    void attach(Channel connection, long clientReceived, Function<ByteBuf, Object> framing) {
+        if (ended || !canResumeFrom(clientReceived)) {
+            connection.close();
+            return;
+        }
+        detach();
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        client = connection;
+        wrap = framing;
+        release(clientReceived);
+        connection.write(wrap.apply(Unpooled.wrappedBuffer(ackFrame(receivedTotal))));
+        acknowledged = receivedTotal;
+        for (ByteBuf payload : kept) {
+            connection.write(wrap.apply(dataFrame(payload.retainedSlice())));
+        }
+        connection.flush();
+        connection.read();
+        connection.closeFuture().addListener(f -> loop.execute(() -> clientGone(connection)));
+        readUpstream();
+    }
+
+    /** The client connection ended without a CLOSE: wait for a new one, for the window. */
+    private void clientGone(Channel connection) {
+        if (connection != client || ended) {
+            return;
+        }
+        client = null;
+        expiry = loop.schedule(() -> end(false), windowNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A client's frames, checked to come from the attached connection. */
+    ResumeFrameParser.Frames framesFrom(Channel connection) {
+        return new ResumeFrameParser.Frames() {
+            @Override
+            public void data(ByteBuf payload) {
+                if (connection != client || ended) {
+                    payload.release();
+                    return;
+                }
+                int n = payload.readableBytes();
+                receivedTotal += n;
+                session.bytesToSession.addAndGet(n);
+                session.touch();
+                pendingUpstreamWrites++;
+                upstream.writeAndFlush(payload).addListener((ChannelFutureListener) written -> {
+                    pendingUpstreamWrites--;
+                    if (!written.isSuccess()) {
+                        end(true);
+                    } else if (pendingUpstreamWrites == 0 && connection == client) {
+                        connection.read();
+                    }
+                });
+                if (receivedTotal - acknowledged >= ACK_EVERY) {
+                    acknowledged = receivedTotal;
+                    connection.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(ackFrame(acknowledged))));
+                }
+            }
+
+            @Override
+            public void ack(long received) {
+                if (connection != client || ended) {
+                    return;
+                }
+                if (received > sentTotal) {
+                    broken("an ACK of " + received + " bytes of the " + sentTotal + " sent");
+                    return;
+                }
+                release(received);
+                readUpstream();
+            }
+
+            @Override
+            public void close() {
+                if (connection == client) {
+                    end(true);
+                }
+            }
+
+            @Override
+            public void broken(String why) {
+                if (connection == client) {
+                    end(false);
+                }
+            }
+        };
+    }
+
+    /** Whether the client connection may be read again now (no write to the server pending). On the loop. */
+    boolean readyForClient(Channel connection) {
+        return connection == client && pendingUpstreamWrites == 0;
+    }
+
+    private void release(long received) {
+        while (!kept.isEmpty() && keptFrom + kept.peekFirst().readableBytes() <= received) {
+            ByteBuf done = kept.removeFirst();
+            keptFrom += done.readableBytes();
+            done.release();
+        }
+        if (!kept.isEmpty() && received > keptFrom) {
+            int skip = (int) (received - keptFrom);
+            kept.peekFirst().skipBytes(skip);
+            keptFrom += skip;
+        }
+    }
+
+    private void readUpstream() {
+        if (!ended && upstreamPaused && sentTotal - keptFrom < bound) {
+            upstreamPaused = false;
+            upstream.read();
+        }
+    }
+
+    /** Bytes from the session's SSH server: kept, and sent when a client is attached. */
+    private final class FromServer extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            if (ended) {
+                bytes.release();
+                return;
+            }
+            session.bytesFromSession.addAndGet(bytes.readableBytes());
+            session.touch();
+            while (bytes.isReadable()) {
+                ByteBuf payload = bytes.readRetainedSlice(Math.min(bytes.readableBytes(), ResumeFrameParser.MAX_DATA));
+                kept.addLast(payload);
+                sentTotal += payload.readableBytes();
+                if (client != null) {
+                    client.write(wrap.apply(dataFrame(payload.retainedSlice())));
+                }
+            }
+            bytes.release();
+            if (client != null) {
+                client.flush();
+            }
+            upstreamPaused = true;
+            readUpstream();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            // the server ended the stream: an attached client hears the end; a detached one finds the tunnel gone
+            if (!ended && client != null) {
+                Channel attached = client;
+                attached.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(new byte[] {3})))
+                        .addListener(ChannelFutureListener.CLOSE);
+                client = null;
+            }
+            end(false);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Ends the tunnel for good: after the client's CLOSE ({@code flush}: the server gets what was sent first). */
+    void end(boolean flush) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        registry.forget(this);
+        Channel attached = client;
+        client = null;
+        if (attached != null) {
+            attached.close();
+        }
+        if (flush) {
+            ByteRelay.closeAfterFlush(upstream);
+        } else {
+            upstream.close();
+        }
+        kept.forEach(ByteBuf::release);
+        kept.clear();
+    }
+
+    /** Ends the tunnel from any thread, without a word to the client (the session stopped or the gateway closes). */
+    void abort() {
+        loop.execute(() -> end(false));
+    }
+
+    /** Cuts the client's transport connection, from any thread: the tunnel waits for a re-attachment. */
+    void cut() {
+        loop.execute(() -> {
+            Channel attached = client;
+            if (attached != null) {
+                attached.close();
+            }
+        });
+    }
+
+    private static ByteBuf dataFrame(ByteBuf payload) {
+        ByteBuf header = Unpooled.buffer(5).writeByte(1).writeInt(payload.readableBytes());
+        return Unpooled.wrappedBuffer(header, payload);
+    }
+
+    private static byte[] ackFrame(long received) {
+        return java.nio.ByteBuffer.allocate(9).put((byte) 2).putLong(received).array();
+    }
+}

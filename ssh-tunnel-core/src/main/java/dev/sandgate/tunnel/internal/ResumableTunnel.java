@@ -1,0 +1,455 @@
+package dev.sandgate.tunnel.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sandgate.cert.Refusal;
+import dev.sandgate.tunnel.Tunnel;
+import dev.sandgate.tunnel.TunnelException;
+import dev.sandgate.tunnel.TunnelRefusedException;
+
+/**
+ * A tunnel that outlives its transport connections (gateway contract v2, "Resumption"). Bytes travel in
+ * {@link ResumeFrames}; each side keeps what it sent until the other acknowledges it. When a connection drops, a
+ * thread re-attaches a new one within the gateway's window, tells the gateway how much arrived, and sends again what
+ * the gateway did not get, so the SSH stream above never sees the drop. Sends wait (back-pressure) while the bytes
+ * kept reach the bound. When the window passes or the gateway no longer holds the tunnel, the tunnel ends with a
+ * {@link TunnelException} saying so, and the SSH connection above fails as it would without resumption.
+ */
+final class ResumableTunnel implements Tunnel {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumableTunnel.class);
+    /** A receiver acknowledges at the latest after this many bytes: a quarter of the smallest buffer a side keeps. */
+    static final long ACK_EVERY = ResumeHandshake.MIN_BUFFER / 4;
+    private static final long FIRST_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    /** Opens a new transport connection carrying these extra headers, for at most the time left. */
+    @FunctionalInterface
+    interface Reattacher {
+        Reattached reattach(Map<String, String> headers, long deadlineNanos) throws IOException;
+    }
+
+    /** A new transport connection to the same tunnel, and how many bytes the gateway says it has received. */
+    record Reattached(Tunnel tunnel, long receivedByGateway) {
+    }
+
+    private final ResumeHandshake handshake;
+    private final ResumeHandshake.Grant grant;
+    private final long bound;
+    private final Reattacher reattacher;
+    private final String description;
+    private final String threadName;
+    private final Object lock = new Object();
+    /** Held while DATA goes out, so that a re-attachment's replay never interleaves with a send. */
+    private final ReentrantLock sending = new ReentrantLock();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean endReported = new AtomicBoolean();
+
+    // guarded by lock
+    private Tunnel current;
+    private int generation;
+    /** DATA frames sent and not yet acknowledged, oldest first; {@link #keptFrom} is the stream offset of the first. */
+    private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
+    private long keptFrom;
+    private long sentTotal;
+    private boolean ended;
+    private IOException failure;
+
+    // the reading thread's (one at a time: a connection's reader ends before the next connection starts)
+    private volatile long receivedTotal;
+    private long acknowledged;
+    private volatile Receiver receiver;
+
+    ResumableTunnel(Tunnel first, ResumeHandshake handshake, ResumeHandshake.Grant grant, long bound,
+            Reattacher reattacher, String threadName) {
+        this.current = first;
+        this.handshake = handshake;
+        this.grant = grant;
+        this.bound = bound;
+        this.reattacher = reattacher;
+        this.description = first.description() + " (resumable)";
+        this.threadName = threadName;
+    }
+
+    @Override
+    public void start(Receiver receiver) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("Tunnel already started: " + description);
+        }
+        this.receiver = receiver;
+        Tunnel first;
+        synchronized (lock) {
+            first = current;
+        }
+        first.start(new Connection(first, 0));
+    }
+
+    // ---- sending
+
+    @Override
+    public void send(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            int length = Math.min(bytes.remaining(), ResumeFrames.MAX_DATA);
+            byte[] frame;
+            if (bytes.hasArray()) {
+                frame = ResumeFrames.data(bytes.array(), bytes.arrayOffset() + bytes.position(), length);
+            } else {
+                byte[] copy = new byte[length];
+                bytes.duplicate().get(copy);
+                frame = ResumeFrames.data(copy, 0, length);
+            }
+            awaitRoom(length);
+            sending.lock();
+            try {
+                Tunnel target;
+                synchronized (lock) {
+                    checkOpen();
+                    kept.addLast(frame);
+                    sentTotal += length;
+                    target = current;
+                }
+                bytes.position(bytes.position() + length);
+                if (target != null) {
+                    sendOrDrop(target, frame);
+                }
+            } finally {
+                sending.unlock();
+            }
+        }
+    }
+
+    /** Waits while the bytes kept for a resend would pass the bound (the gateway has not acknowledged enough). */
+    private void awaitRoom(int length) throws IOException {
+        synchronized (lock) {
+            while (!ended && sentTotal - keptFrom + length > bound && sentTotal > keptFrom) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted while waiting for " + description
+                            + " to acknowledge what was sent");
+                }
+            }
+            checkOpen();
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (ended) {
+            throw failure != null ? new TunnelException(failure.getMessage(), failure)
+                    : new TunnelException(description + " is closed");
+        }
+    }
+
+    /** A connection that fails a send is closed: its reader then reports the drop, and the frame is resent later. */
+    private static void sendOrDrop(Tunnel target, byte[] frame) {
+        try {
+            target.send(ByteBuffer.wrap(frame));
+        } catch (IOException e) {
+            target.close();
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        // SSH carries its own EOF; a half-closed connection could not be resumed
+    }
+
+    // ---- receiving
+
+    /** One transport connection's frames; once a newer connection is attached, what an old one says is ignored. */
+    private final class Connection implements Tunnel.Receiver, ResumeFrames.Handler {
+        private final Tunnel tunnel;
+        private final int generation;
+        private final ResumeFrames.Decoder decoder;
+
+        Connection(Tunnel tunnel, int generation) {
+            this.tunnel = tunnel;
+            this.generation = generation;
+            this.decoder = new ResumeFrames.Decoder(this, description);
+        }
+
+        @Override
+        public void onBytes(ByteBuffer bytes) throws IOException {
+            decoder.feed(bytes);
+        }
+
+        @Override
+        public void onData(ByteBuffer bytes) throws IOException {
+            int count = bytes.remaining();
+            receiver.onBytes(bytes);
+            receivedTotal += count;
+            if (receivedTotal - acknowledged >= ACK_EVERY) {
+                acknowledged = receivedTotal;
+                sendOrDrop(tunnel, ResumeFrames.ack(acknowledged));
+            }
+        }
+
+        @Override
+        public void onAck(long received) throws IOException {
+            synchronized (lock) {
+                if (received > sentTotal) {
+                    throw new ResumeFrames.ProtocolBroken(description, "the gateway acknowledged " + received
+                            + " bytes of the " + sentTotal + " sent");
+                }
+                release(received);
+                lock.notifyAll();
+            }
+        }
+
+        @Override
+        public void onClose() {
+            synchronized (lock) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                lock.notifyAll();
+            }
+            tunnel.close();
+            reportEnd(null);
+        }
+
+        @Override
+        public void onClosed(IOException cause) {
+            boolean dropped;
+            synchronized (lock) {
+                if (!ended && generation != ResumableTunnel.this.generation) {
+                    return; // an old connection's end, already handled
+                }
+                if (ended) {
+                    dropped = false;
+                } else if (brokeProtocol(cause)) {
+                    // a broken protocol is no drop: resuming would only break it again
+                    ended = true;
+                    failure = cause;
+                    lock.notifyAll();
+                    dropped = false;
+                } else {
+                    current = null;
+                    dropped = true;
+                }
+            }
+            if (!dropped) {
+                reportEnd(failure);
+                return;
+            }
+            IOException why = cause != null ? cause
+                    : new TunnelException(tunnel.description() + " was ended by the far end");
+            LOG.debug("{} dropped ({}); re-attaching within {} s", description, why.toString(), grant.windowSeconds());
+            receiver.onInterrupted(why);
+            startReattaching(why);
+        }
+    }
+
+    private static boolean brokeProtocol(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ResumeFrames.ProtocolBroken) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets the frames the gateway has received up to {@code received}. */
+    private void release(long received) {
+        while (!kept.isEmpty() && keptFrom + kept.peekFirst().length - ResumeFrames.DATA_HEADER <= received) {
+            keptFrom += kept.removeFirst().length - ResumeFrames.DATA_HEADER;
+        }
+    }
+
+    // ---- re-attaching
+
+    private void startReattaching(IOException cause) {
+        long droppedAt = System.nanoTime();
+        Thread thread = new Thread(() -> reattach(droppedAt, cause), threadName + " resume");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void reattach(long droppedAt, IOException cause) {
+        long deadline = droppedAt + Duration.ofSeconds(grant.windowSeconds()).toNanos();
+        IOException last = cause;
+        long backoff = FIRST_BACKOFF_MILLIS;
+        int tries = 0;
+        while (!isEnded() && System.nanoTime() - deadline < 0) {
+            tries++;
+            try {
+                Reattached attached = reattacher.reattach(handshake.reattach(grant.tunnelId(), receivedTotal), deadline);
+                handshake.accepted();
+                attach(attached, droppedAt);
+                return;
+            } catch (ResumeFrames.ProtocolBroken e) {
+                fail(e);
+                return;
+            } catch (TunnelRefusedException e) {
+                if (isFinal(e)) {
+                    fail(new TunnelException(description + " dropped and the gateway refused to re-attach it ("
+                            + e.refusal().advice() + "): " + e.getMessage(), e));
+                    return;
+                }
+                last = e;
+            } catch (IOException e) {
+                last = e;
+            }
+            long sleep = Math.min(backoff, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail(new TunnelException(description + " dropped and could not be re-attached within the gateway's "
+                + grant.windowSeconds() + " s window (" + tries + " tries); the last failure: "
+                + (last == null ? "none" : last.getMessage()), last));
+    }
+
+    /** Gone, or refused for a reason a retry cannot change. */
+    private static boolean isFinal(TunnelRefusedException e) {
+        Refusal refusal = e.refusal();
+        return refusal == Refusal.TUNNEL_GONE || refusal == Refusal.UNAUTHORIZED || refusal == Refusal.FORBIDDEN
+                || refusal == Refusal.SESSION_NOT_FOUND || refusal == Refusal.SESSION_NOT_RUNNING;
+    }
+
+    /** Makes the new connection current and sends again what the gateway did not receive, before any new send. */
+    private void attach(Reattached attached, long droppedAt) throws IOException {
+        Tunnel tunnel = attached.tunnel();
+        long replayed;
+        int connection;
+        List<byte[]> replay = new ArrayList<>();
+        sending.lock();
+        try {
+            synchronized (lock) {
+                if (ended) {
+                    tunnel.close();
+                    return;
+                }
+                long received = attached.receivedByGateway();
+                if (received < keptFrom || received > sentTotal) {
+                    tunnel.close();
+                    ended = true;
+                    failure = new TunnelException(description + " cannot be resumed: the gateway says it received "
+                            + received + " bytes, but " + keptFrom + " to " + sentTotal + " is what can be resent");
+                    lock.notifyAll();
+                    connection = -1;
+                    replayed = 0;
+                } else {
+                    release(received);
+                    lock.notifyAll();
+                    replayed = sentTotal - received;
+                    long offset = keptFrom;
+                    for (byte[] frame : kept) {
+                        int length = frame.length - ResumeFrames.DATA_HEADER;
+                        if (offset + length > received) {
+                            int skip = (int) Math.max(0, received - offset);
+                            replay.add(skip == 0 ? frame
+                                    : ResumeFrames.data(frame, ResumeFrames.DATA_HEADER + skip, length - skip));
+                        }
+                        offset += length;
+                    }
+                    current = tunnel;
+                    connection = ++generation;
+                }
+            }
+            if (connection < 0) {
+                reportEnd(failure);
+                return;
+            }
+            for (byte[] frame : replay) {
+                sendOrDrop(tunnel, frame);
+            }
+        } finally {
+            sending.unlock();
+        }
+        acknowledged = receivedTotal;
+        tunnel.start(new Connection(tunnel, connection));
+        Duration took = Duration.ofNanos(System.nanoTime() - droppedAt);
+        LOG.debug("{} re-attached after {} ms, {} bytes sent again", description, took.toMillis(), replayed);
+        receiver.onResumed(took, replayed);
+    }
+
+    private boolean isEnded() {
+        synchronized (lock) {
+            return ended;
+        }
+    }
+
+    private void fail(IOException cause) {
+        Tunnel open;
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            failure = cause;
+            open = current;
+            current = null;
+            lock.notifyAll();
+        }
+        if (open != null) {
+            open.close();
+        }
+        reportEnd(cause);
+    }
+
+    private void reportEnd(IOException cause) {
+        if (endReported.compareAndSet(false, true) && receiver != null) {
+            receiver.onClosed(cause);
+        }
+    }
+
+    // ---- closing
+
+    /** Ends the tunnel for good: the gateway hears a CLOSE when the connection can take it at once. */
+    @Override
+    public void close() {
+        Tunnel open;
+        synchronized (lock) {
+            if (ended) {
+                open = current;
+                current = null;
+            } else {
+                ended = true;
+                open = current;
+                current = null;
+                lock.notifyAll();
+            }
+        }
+        if (open != null) {
+            if (sending.tryLock()) {
+                try {
+                    sendOrDrop(open, ResumeFrames.close());
+                } finally {
+                    sending.unlock();
+                }
+            }
+            open.close();
+        }
+        if (open == null || !started.get()) {
+            reportEnd(null);
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.sandgate.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.sandgate.cert.Refusal;
+import dev.sandgate.testkit.LocalGateway;
+import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TunnelFault;
+
+/**
+ * Through a gateway that offers resumption (the LocalGateway does by default), a cut tunnel is re-attached and the SSH
+ * connection above never notices: commands, their output and bulk bytes go on, byte-exact, over both transports.
+ */
+class ResumptionTest {
+    @RegisterExtension
+    static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
+
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    /** What the connection listener heard, as text. */
+    static final class Events implements ConnectionListener {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final List<Long> replayed = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void disconnected(String sessionId, IOException cause) {
+            seen.add(cause == null ? "closed" : "lost");
+        }
+
+        @Override
+        public void reconnecting(String sessionId, int attempt, IOException lastFailure) {
+            seen.add("reconnecting");
+        }
+
+        @Override
+        public void resuming(String sessionId, IOException cause) {
+            seen.add("resuming");
+        }
+
+        @Override
+        public void resumed(String sessionId, Duration took, long bytesReplayed) {
+            seen.add("resumed");
+            replayed.add(bytesReplayed);
+        }
+
+        long count(String event) {
+            return seen.stream().filter(event::equals).count();
+        }
+    }
+
+    private static SandboxSsh ssh(LocalGateway gateway, GatewayClients clients, Events events) {
+        return SandboxSsh.builder()
+                .apiUrl(gateway.apiUrl())
+                .token(gateway.token())
+                .transport(clients == GatewayClients.CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET)
+                .connectionListener(events)
+                .build();
+    }
+
+    /** Waits until the listener has heard {@code n} re-attachments. */
+    private static void awaitResumed(Events events, long n) {
+        assertTimeoutPreemptively(BOUND, () -> {
+            while (events.count("resumed") < n) {
+                Thread.sleep(10);
+            }
+        }, () -> "re-attachments heard: " + events.seen);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aCutTunnelIsReattachedAndTheConnectionGoesOn(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
+            ClientSession session = connection.clientSession();
+            assertEquals("one\n", connection.exec("echo one").stdoutText());
+            for (int cut = 1; cut <= 3; cut++) {
+                gateway.cutTunnels(sessionId);
+                awaitResumed(events, cut);
+                assertEquals("after " + cut + "\n", connection.exec("echo after " + cut).stdoutText());
+            }
+            assertSame(session, connection.clientSession(), "the same SSH connection, not a reconnect");
+            assertEquals(List.of("resuming", "resumed", "resuming", "resumed", "resuming", "resumed"), events.seen);
+            assertEquals(1, gateway.traffic(sessionId).tunnelsOpened(), "one tunnel to the session's server");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aRunningCommandDeliversEveryLineInOrderAcrossCuts(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor();
+        try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
+            RemoteProcess process = connection.start("for i in $(seq 1 40); do echo line $i; sleep 0.05; done");
+            for (int cut = 1; cut <= 5; cut++) {
+                cutter.schedule(() -> gateway.cutTunnels(sessionId), cut * 330L, TimeUnit.MILLISECONDS);
+            }
+            List<String> lines = new ArrayList<>();
+            assertTimeoutPreemptively(BOUND, () -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null;) {
+                        lines.add(line);
+                    }
+                }
+                assertEquals(0, process.waitFor());
+            });
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                expected.add("line " + i);
+            }
+            assertEquals(expected, lines);
+            awaitResumed(events, 5);
+            assertEquals(0, events.count("lost"), events.seen.toString());
+        } finally {
+            cutter.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void bulkBytesArriveExactlyBothWaysAcrossCutsAtRandomPoints(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        byte[] data = new byte[32 * 1024 * 1024];
+        new Random(26).nextBytes(data);
+        Path directory = gateway.sessionDirectory(sessionId);
+        Files.write(directory.resolve("down.bin"), data);
+        Random random = new Random();
+        AtomicInteger cuts = new AtomicInteger();
+        ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor();
+        try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
+            // download: cut 5 times while the file streams out
+            cutter.scheduleWithFixedDelay(() -> {
+                if (cuts.get() < 5) {
+                    cuts.incrementAndGet();
+                    gateway.cutTunnels(sessionId);
+                }
+            }, 20 + random.nextInt(60), 40 + random.nextInt(80), TimeUnit.MILLISECONDS);
+            MessageDigest down = MessageDigest.getInstance("SHA-256");
+            RemoteProcess cat = connection.start("cat down.bin");
+            long received = assertTimeoutPreemptively(BOUND, () -> {
+                long n = 0;
+                byte[] buffer = new byte[65536];
+                try (InputStream in = cat.getInputStream()) {
+                    for (int r; (r = in.read(buffer)) > 0;) {
+                        down.update(buffer, 0, r);
+                        n += r;
+                    }
+                }
+                assertEquals(0, cat.waitFor());
+                return n;
+            });
+            assertEquals(data.length, received);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), down.digest());
+
+            // upload: cut 5 more times while the bytes stream in
+            cuts.set(0);
+            RemoteProcess sink = connection.start("cat > up.bin");
+            assertTimeoutPreemptively(BOUND, () -> {
+                try (OutputStream out = sink.getOutputStream()) {
+                    for (int offset = 0; offset < data.length; offset += 1 << 20) {
+                        out.write(data, offset, 1 << 20);
+                    }
+                }
+                assertEquals(0, sink.waitFor());
+            });
+            assertArrayEquals(data, Files.readAllBytes(directory.resolve("up.bin")));
+            assertEquals(0, events.count("lost"), events.seen.toString());
+            assertTrue(events.count("resumed") >= 2, "cut and re-attached meanwhile: " + events.seen);
+        } finally {
+            cutter.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTunnelThatCannotBeReattachedWithinTheWindowEndsTheConnectionTyped() throws Exception {
+        try (LocalGateway gateway = LocalGateway.builder().resumptionWindow(Duration.ofSeconds(1)).start()) {
+            String sessionId = gateway.newSession();
+            Events events = new Events();
+            try (SandboxSsh ssh = ssh(gateway, GatewayClients.WEBSOCKET, events);
+                 SshConnection connection = ssh.connect(sessionId)) {
+                connection.exec("true");
+                // every re-attachment is refused with a 503, which a retry could help: until the window passes
+                gateway.injectTunnelFault(TunnelFault.refuse(503, 1013).times(1000));
+                gateway.cutTunnels(sessionId);
+                assertTimeoutPreemptively(BOUND, () -> {
+                    while (connection.isOpen()) {
+                        Thread.sleep(10);
+                    }
+                });
+                IOException failure = assertThrows(IOException.class, () -> connection.exec("true"));
+                assertTrue(failure instanceof SandgateSshException, failure.toString());
+                assertEquals(List.of("resuming", "lost"), events.seen);
+            }
+        }
+    }
+
+    @Test
+    void aPausedSessionRefusesTheReattachmentAndTheFailureSaysSo() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        try (SandboxSsh ssh = ssh(gateway, GatewayClients.CONNECT, events);
+             SshConnection connection = ssh.connect(sessionId)) {
+            connection.exec("true");
+            gateway.pauseSession(sessionId);
+            assertTimeoutPreemptively(BOUND, () -> {
+                while (connection.isOpen()) {
+                    Thread.sleep(10);
+                }
+            });
+            IOException failure = assertThrows(IOException.class, () -> connection.exec("true"));
+            assertEquals(Refusal.SESSION_NOT_RUNNING, Refusal.of(failure).orElse(null), failure.toString());
+        } finally {
+            gateway.resumeSession(sessionId);
+        }
+    }
+
+    @Test
+    void aGatewayWithoutResumptionEndsTheConnectionOnACutAsBefore() throws Exception {
+        try (LocalGateway gateway = LocalGateway.builder().withoutResumption().start()) {
+            String sessionId = gateway.newSession();
+            Events events = new Events();
+            try (SandboxSsh ssh = ssh(gateway, GatewayClients.CONNECT, events);
+                 SshConnection connection = ssh.connect(sessionId)) {
+                connection.exec("true");
+                gateway.cutTunnels(sessionId);
+                assertTimeoutPreemptively(BOUND, () -> {
+                    while (connection.isOpen()) {
+                        Thread.sleep(10);
+                    }
+                });
+                assertFalse(events.seen.contains("resuming"), events.seen.toString());
+            }
+        }
+    }
+}
