@@ -61,6 +61,7 @@ public final class SandboxSsh implements Closeable {
                 .connectTimeout(builder.connectTimeout)
                 .endpointPolicy(builder.endpointPolicy)
                 .resolver(builder.resolver)
+                .resumption(builder.resumption)
                 .build());
         this.reconnectPolicy = builder.reconnectPolicy;
         this.threads = new ClientThreads();
@@ -197,6 +198,7 @@ public final class SandboxSsh implements Closeable {
         ConnectionListener connectionListener = ConnectionListener.NONE;
         Duration keepAliveInterval = Duration.ofSeconds(15);
         int keepAliveMisses = 3;
+        boolean resumption = true;
         String keyLoginUser;
         KeyPair keyLoginPair;
         FileCredentials fileCredentials;
@@ -524,6 +526,21 @@ public final class SandboxSsh implements Closeable {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Checks.positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Whether tunnels ask the gateway for resumption (gateway contract v2): on by default. Where a gateway grants
+         * it, a dropped tunnel is re-attached within the gateway's window and the connection above goes on (commands,
+         * terminals, forwards, transfers); {@link ConnectionListener#resumed} hears it. Plain proxies and v1 gateways
+         * ignore the request. Not used with a {@link #transport(Transport) transport of your own}, which has its own
+         * {@link TransportOptions}.
+         *
+         * @param resumption false to open plain v1 tunnels everywhere
+         * @return this builder
+         */
+        public Builder resumption(boolean resumption) {
+            this.resumption = resumption;
             return this;
         }
 

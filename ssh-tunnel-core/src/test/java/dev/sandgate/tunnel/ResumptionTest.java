@@ -97,6 +97,35 @@ class ResumptionTest {
         }, () -> "re-attachments heard: " + events.seen);
     }
 
+    /**
+     * Cuts the session's tunnels up to {@code cuts} times, at random moments 10 to 100 ms apart, each once the cut
+     * before was re-attached (a cut while re-attaching would cut nothing); ends early when the connection is done.
+     */
+    static Thread cutRepeatedly(LocalGateway gateway, String sessionId, Events events, int cuts) {
+        Random random = new Random();
+        long before = events.count("resumed");
+        Thread cutter = new Thread(() -> {
+            try {
+                for (int cut = 1; cut <= cuts; cut++) {
+                    Thread.sleep(10 + random.nextInt(90));
+                    if (gateway.traffic(sessionId).tunnelsOpen() < 2) {
+                        return; // the connection is closed
+                    }
+                    gateway.cutTunnels(sessionId);
+                    long deadline = System.nanoTime() + BOUND.toNanos();
+                    while (events.count("resumed") < before + cut && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tunnel-cutter");
+        cutter.setDaemon(true);
+        cutter.start();
+        return cutter;
+    }
+
     @ParameterizedTest
     @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
     void aCutTunnelIsReattachedAndTheConnectionGoesOn(GatewayClients clients) throws Exception {
@@ -161,17 +190,9 @@ class ResumptionTest {
         new Random(26).nextBytes(data);
         Path directory = gateway.sessionDirectory(sessionId);
         Files.write(directory.resolve("down.bin"), data);
-        Random random = new Random();
-        AtomicInteger cuts = new AtomicInteger();
-        ScheduledExecutorService cutter = Executors.newSingleThreadScheduledExecutor();
         try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
-            // download: cut 5 times while the file streams out
-            cutter.scheduleWithFixedDelay(() -> {
-                if (cuts.get() < 5) {
-                    cuts.incrementAndGet();
-                    gateway.cutTunnels(sessionId);
-                }
-            }, 20 + random.nextInt(60), 40 + random.nextInt(80), TimeUnit.MILLISECONDS);
+            // download: cut 5 times at random points while the file streams out, each cut once the last re-attached
+            Thread downCuts = cutRepeatedly(gateway, sessionId, events, 5);
             MessageDigest down = MessageDigest.getInstance("SHA-256");
             RemoteProcess cat = connection.start("cat down.bin");
             long received = assertTimeoutPreemptively(BOUND, () -> {
@@ -189,8 +210,10 @@ class ResumptionTest {
             assertEquals(data.length, received);
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), down.digest());
 
+            downCuts.join(BOUND.toMillis());
+            long resumedBefore = events.count("resumed");
             // upload: cut 5 more times while the bytes stream in
-            cuts.set(0);
+            Thread upCuts = cutRepeatedly(gateway, sessionId, events, 5);
             RemoteProcess sink = connection.start("cat > up.bin");
             assertTimeoutPreemptively(BOUND, () -> {
                 try (OutputStream out = sink.getOutputStream()) {
@@ -200,11 +223,85 @@ class ResumptionTest {
                 }
                 assertEquals(0, sink.waitFor());
             });
+            upCuts.join(BOUND.toMillis());
             assertArrayEquals(data, Files.readAllBytes(directory.resolve("up.bin")));
             assertEquals(0, events.count("lost"), events.seen.toString());
-            assertTrue(events.count("resumed") >= 2, "cut and re-attached meanwhile: " + events.seen);
+            assertTrue(resumedBefore >= 1 && events.count("resumed") > resumedBefore,
+                    "cut and re-attached during each transfer: " + events.seen);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aTerminalKeepsItsDirectoryAndARunningSleepAcrossACut(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Files.createDirectories(gateway.sessionDirectory(sessionId).resolve("deep"));
+        Events events = new Events();
+        try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
+            RemoteProcess terminal = connection.openTerminal(PtyOptions.builder().term("dumb").size(120, 30).build());
+            OutputStream keys = terminal.getOutputStream();
+            TerminalScreen screen = new TerminalScreen(terminal.getInputStream());
+            keys.write("cd deep; echo ready-$((40+2))\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            screen.await("ready-42");
+            keys.write("sleep 1.5; echo slept-$((6*7)) in $(basename $PWD)\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            Thread.sleep(300);
+            gateway.cutTunnels(sessionId);
+            awaitResumed(events, 1);
+            screen.await("slept-42 in deep");
+            keys.write("echo still-in-$(basename $PWD)\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            screen.await("still-in-deep");
+            assertTrue(terminal.isAlive());
+            terminal.destroy();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aLocalForwardKeepsAnHttpDownloadGoingAcrossCuts(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        byte[] body = new byte[16 * 1024 * 1024];
+        new Random(7).nextBytes(body);
+        Files.write(gateway.sessionDirectory(sessionId).resolve("big.bin"), body);
+        RemoteProcess web = null;
+        try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
+            web = connection.start("python3 -u -m http.server 0 --bind 127.0.0.1");
+            java.util.regex.Matcher serving = java.util.regex.Pattern.compile("port (\\d+)")
+                    .matcher(assertTimeoutPreemptively(BOUND, web.inputReader()::readLine));
+            assertTrue(serving.find(), "python's http.server says where it listens");
+            PortForward forward = connection.forwardLocal(0, "127.0.0.1", Integer.parseInt(serving.group(1)));
+            java.net.URL url = new java.net.URL("http://127.0.0.1:" + forward.boundAddress().getPort() + "/big.bin");
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            long[] read = new long[1];
+            assertTimeoutPreemptively(BOUND, () -> {
+                java.net.HttpURLConnection http = (java.net.HttpURLConnection) url.openConnection();
+                try (InputStream in = http.getInputStream()) {
+                    byte[] buffer = new byte[1 << 16];
+                    int cuts = 0;
+                    for (int n; (n = in.read(buffer)) > 0;) {
+                        digest.update(buffer, 0, n);
+                        read[0] += n;
+                        if (cuts < 3 && read[0] >= (cuts + 1) * (4L << 20)) {
+                            // mid-download, with bytes in flight both ways: cut, and read on once re-attached
+                            gateway.cutTunnels(sessionId);
+                            awaitResumed(events, ++cuts);
+                        }
+                    }
+                }
+            });
+            assertEquals(body.length, read[0]);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(body), digest.digest());
+            assertEquals(3, events.count("resumed"), events.seen.toString());
+            forward.close();
         } finally {
-            cutter.shutdownNow();
+            if (web != null) {
+                web.destroyForcibly();
+            }
         }
     }
 

@@ -90,9 +90,16 @@ public final class GatewaySession {
         return certificatesMinted.get();
     }
 
-    /** Open tunnel connections: both sides of each plain tunnel, one per resumable tunnel (attached or waiting). */
+    /**
+     * Open tunnel connections: both sides of each tunnel, so two for a tunnel in use and one for a resumable tunnel
+     * waiting to be re-attached (its connection to the SSH server).
+     */
     public int openTunnels() {
-        return tunnels.size() + relays.size();
+        int open = tunnels.size();
+        for (ResumableRelay relay : relays) {
+            open += relay.attached() ? 2 : 1;
+        }
+        return open;
     }
 
     /** A resumable tunnel: it ends when the session stops running. */

@@ -38,8 +38,11 @@ final class ResumableRelay {
     private long receivedTotal;
     private long acknowledged;
     private Channel client;
+    /** Whether a client connection is attached, for counting from any thread. */
+    private volatile boolean attachedNow;
     private Function<ByteBuf, Object> wrap;
-    private int pendingUpstreamWrites;
+    /** Bytes from the client handed to the server's connection and not yet written. */
+    private long pendingUpstreamBytes;
     private boolean upstreamPaused = true;
     private boolean ended;
     private ScheduledFuture<?> expiry;
@@ -60,6 +63,10 @@ final class ResumableRelay {
         this.bound = bound;
         this.registry = registry;
         upstream.pipeline().addLast(new FromServer());
+    }
+
+    boolean attached() {
+        return attachedNow;
     }
 
     EventLoop loop() {
@@ -87,6 +94,7 @@ final class ResumableRelay {
     void detach() {
         Channel old = client;
         client = null;
+        attachedNow = false;
         if (old != null) {
             old.close();
         }
@@ -107,6 +115,7 @@ final class ResumableRelay {
             expiry = null;
         }
         client = connection;
+        attachedNow = true;
         wrap = framing;
         release(clientReceived);
         connection.write(wrap.apply(Unpooled.wrappedBuffer(ackFrame(receivedTotal))));
@@ -126,6 +135,7 @@ final class ResumableRelay {
             return;
         }
         client = null;
+        attachedNow = false;
         expiry = loop.schedule(() -> end(false), windowNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -142,12 +152,12 @@ final class ResumableRelay {
                 receivedTotal += n;
                 session.bytesToSession.addAndGet(n);
                 session.touch();
-                pendingUpstreamWrites++;
+                pendingUpstreamBytes += n;
                 upstream.writeAndFlush(payload).addListener((ChannelFutureListener) written -> {
-                    pendingUpstreamWrites--;
+                    pendingUpstreamBytes -= n;
                     if (!written.isSuccess()) {
-                        end(true);
-                    } else if (pendingUpstreamWrites == 0 && connection == client) {
+                        end(false);
+                    } else if (crossedBelowBound(n) && connection == client) {
                         connection.read();
                     }
                 });
@@ -186,9 +196,17 @@ final class ResumableRelay {
         };
     }
 
-    /** Whether the client connection may be read again now (no write to the server pending). On the loop. */
+    /**
+     * Whether the client connection may be read again now: while fewer than the bound wait to reach the server, so
+     * that the client's ACKs get through even when the server is slow. On the loop.
+     */
     boolean readyForClient(Channel connection) {
-        return connection == client && pendingUpstreamWrites == 0;
+        return connection == client && pendingUpstreamBytes < bound;
+    }
+
+    /** Whether the write of {@code n} bytes that just finished brought the bytes waiting below the bound. */
+    private boolean crossedBelowBound(long n) {
+        return pendingUpstreamBytes < bound && pendingUpstreamBytes + n >= bound;
     }
 
     private void release(long received) {
@@ -246,6 +264,7 @@ final class ResumableRelay {
                 attached.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(new byte[] {3})))
                         .addListener(ChannelFutureListener.CLOSE);
                 client = null;
+                attachedNow = false;
             }
             end(false);
         }
@@ -268,6 +287,7 @@ final class ResumableRelay {
         registry.forget(this);
         Channel attached = client;
         client = null;
+        attachedNow = false;
         if (attached != null) {
             attached.close();
         }

@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Coverage-guided fuzzing of what a gateway or proxy sends that the tunnels parse: the CONNECT response head and the
- * gateway's error bodies. The head may only fail with an {@link IOException}, never keep more than it read; an error
+ * gateway's error bodies, the resumption grant and the frames of a resumable tunnel. The head may only fail with an {@link IOException}, never keep more than it read; an error
  * body never fails, never shows a secret and never grows past its bound. See {@link dev.sandgate.cert} for the rest.
  */
 class GatewayAnswersFuzzTest {
@@ -43,6 +43,60 @@ class GatewayAnswersFuzzTest {
         if (shown != null) {
             assertFalse(shown.contains(SECRET), shown);
             assertTrue(shown.length() <= 203, "longer than its bound: " + shown.length());
+        }
+    }
+
+    /** A grant is taken whole or refused with a {@link dev.sandgate.tunnel.TunnelException}, never half-read. */
+    @FuzzTest(maxDuration = "30s")
+    void resumptionGrants(FuzzedDataProvider data) {
+        String head = "HTTP/1.1 200 Connection established\r\n" + data.consumeRemainingAsString() + "\r\n\r\n";
+        try {
+            ResumeHandshake.Grant grant = ResumeHandshake.granted(
+                    HttpResponseHead.read(new java.io.ByteArrayInputStream(head.getBytes(
+                            java.nio.charset.StandardCharsets.ISO_8859_1))), "fuzzed tunnel");
+            if (grant != null) {
+                assertTrue(grant.tunnelId().matches("[A-Za-z0-9_-]{16,128}"), grant.tunnelId());
+                assertTrue(grant.windowSeconds() >= 1 && grant.windowSeconds() <= 3600, grant.toString());
+                assertTrue(grant.buffer() >= ResumeHandshake.MIN_BUFFER, grant.toString());
+            }
+        } catch (IOException documented) {
+            // not an HTTP answer, or a grant that breaks the contract
+        }
+    }
+
+    /** Frames in reads of any size: data is passed on only within its frame's length, and a break is an IOException. */
+    @FuzzTest(maxDuration = "30s")
+    void resumableTunnelFrames(FuzzedDataProvider data) {
+        int[] readSizes = data.consumeInts(8);
+        byte[] bytes = data.consumeRemainingAsBytes();
+        long[] passedOn = new long[1];
+        ResumeFrames.Decoder decoder = new ResumeFrames.Decoder(new ResumeFrames.Handler() {
+            @Override
+            public void onData(java.nio.ByteBuffer chunk) {
+                assertTrue(chunk.remaining() > 0 && chunk.remaining() <= ResumeFrames.MAX_DATA, "chunk " + chunk);
+                passedOn[0] += chunk.remaining();
+            }
+
+            @Override
+            public void onAck(long received) {
+                assertTrue(received >= 0, "ack " + received);
+            }
+
+            @Override
+            public void onClose() {
+            }
+        }, "fuzzed tunnel");
+        try {
+            int at = 0;
+            for (int i = 0; at < bytes.length; i++) {
+                int size = readSizes.length == 0 ? bytes.length : Math.max(1, Math.abs(readSizes[i % readSizes.length]) % 70000);
+                int n = Math.min(size, bytes.length - at);
+                decoder.feed(java.nio.ByteBuffer.wrap(bytes, at, n));
+                at += n;
+            }
+            assertTrue(passedOn[0] <= bytes.length, "passed on more than arrived");
+        } catch (IOException documented) {
+            // broke the protocol
         }
     }
 }
