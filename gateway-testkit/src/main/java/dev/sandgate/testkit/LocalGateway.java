@@ -371,6 +371,31 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Cuts the session's tunnels {@code times} times from a thread of its own, at random moments {@code minGap} to
+     * {@code maxGap} apart, each resumable tunnel only once it has re-attached after the cut before (see
+     * {@link #cutTunnels}). Close the result to stop early.
+     *
+     * <pre>{@code
+     * try (TunnelCuts cuts = gateway.cutTunnelsRepeatedly(sessionId, 10, Duration.ofMillis(10), Duration.ofMillis(200))) {
+     *     Files.copy(local, remote);
+     * }
+     * }</pre>
+     *
+     * @param sessionId the session's id
+     * @param times     how many cuts to make at most
+     * @param minGap    the shortest wait before a cut
+     * @param maxGap    the longest wait before a cut
+     * @return the running cuts, which the caller closes
+     */
+    public TunnelCuts cutTunnelsRepeatedly(String sessionId, int times, Duration minGap, Duration maxGap) {
+        if (times < 1 || minGap.isNegative() || maxGap.compareTo(minGap) < 0) {
+            throw new IllegalArgumentException("Cut at least once, with 0 <= minGap <= maxGap; got " + times + ", "
+                    + minGap + ", " + maxGap);
+        }
+        return new TunnelCuts(session(sessionId), times, minGap, maxGap);
+    }
+
+    /**
      * Pauses a session: tunnels and minting are refused with "session not running" until {@link #resumeSession}.
      *
      * @param sessionId the session's id

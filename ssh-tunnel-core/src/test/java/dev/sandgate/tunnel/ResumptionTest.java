@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.sandgate.cert.Refusal;
 import dev.sandgate.testkit.LocalGateway;
 import dev.sandgate.testkit.LocalGatewayExtension;
+import dev.sandgate.testkit.TunnelCuts;
 import dev.sandgate.testkit.TunnelFault;
 
 /**
@@ -95,35 +96,6 @@ class ResumptionTest {
                 Thread.sleep(10);
             }
         }, () -> "re-attachments heard: " + events.seen);
-    }
-
-    /**
-     * Cuts the session's tunnels up to {@code cuts} times, at random moments 10 to 100 ms apart, each once the cut
-     * before was re-attached (a cut while re-attaching would cut nothing); ends early when the connection is done.
-     */
-    static Thread cutRepeatedly(LocalGateway gateway, String sessionId, Events events, int cuts) {
-        Random random = new Random();
-        long before = events.count("resumed");
-        Thread cutter = new Thread(() -> {
-            try {
-                for (int cut = 1; cut <= cuts; cut++) {
-                    Thread.sleep(10 + random.nextInt(90));
-                    if (gateway.traffic(sessionId).tunnelsOpen() < 2) {
-                        return; // the connection is closed
-                    }
-                    gateway.cutTunnels(sessionId);
-                    long deadline = System.nanoTime() + BOUND.toNanos();
-                    while (events.count("resumed") < before + cut && System.nanoTime() < deadline) {
-                        Thread.sleep(5);
-                    }
-                }
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tunnel-cutter");
-        cutter.setDaemon(true);
-        cutter.start();
-        return cutter;
     }
 
     @ParameterizedTest
@@ -192,7 +164,8 @@ class ResumptionTest {
         Files.write(directory.resolve("down.bin"), data);
         try (SandboxSsh ssh = ssh(gateway, clients, events); SshConnection connection = ssh.connect(sessionId)) {
             // download: cut 5 times at random points while the file streams out, each cut once the last re-attached
-            Thread downCuts = cutRepeatedly(gateway, sessionId, events, 5);
+            TunnelCuts downCuts = gateway.cutTunnelsRepeatedly(sessionId, 5, Duration.ofMillis(5),
+                    Duration.ofMillis(50));
             MessageDigest down = MessageDigest.getInstance("SHA-256");
             RemoteProcess cat = connection.start("cat down.bin");
             long received = assertTimeoutPreemptively(BOUND, () -> {
@@ -210,10 +183,11 @@ class ResumptionTest {
             assertEquals(data.length, received);
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data), down.digest());
 
-            downCuts.join(BOUND.toMillis());
-            long resumedBefore = events.count("resumed");
+            downCuts.close();
+            awaitResumed(events, downCuts.made());
             // upload: cut 5 more times while the bytes stream in
-            Thread upCuts = cutRepeatedly(gateway, sessionId, events, 5);
+            TunnelCuts upCuts = gateway.cutTunnelsRepeatedly(sessionId, 5, Duration.ofMillis(5),
+                    Duration.ofMillis(50));
             RemoteProcess sink = connection.start("cat > up.bin");
             assertTimeoutPreemptively(BOUND, () -> {
                 try (OutputStream out = sink.getOutputStream()) {
@@ -223,11 +197,11 @@ class ResumptionTest {
                 }
                 assertEquals(0, sink.waitFor());
             });
-            upCuts.join(BOUND.toMillis());
+            upCuts.close();
             assertArrayEquals(data, Files.readAllBytes(directory.resolve("up.bin")));
+            awaitResumed(events, downCuts.made() + upCuts.made());
             assertEquals(0, events.count("lost"), events.seen.toString());
-            assertTrue(resumedBefore >= 1 && events.count("resumed") > resumedBefore,
-                    "cut and re-attached during each transfer: " + events.seen);
+            assertTrue(downCuts.made() >= 1 && upCuts.made() >= 1, "cut during each transfer: " + events.seen);
         }
     }
 

@@ -102,6 +102,16 @@ public final class GatewaySession {
         return open;
     }
 
+    /** Whether every resumable tunnel of the session has a client connection attached (none is re-attaching). */
+    public boolean tunnelsAttached() {
+        for (ResumableRelay relay : relays) {
+            if (!relay.attached()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A resumable tunnel: it ends when the session stops running. */
     void trackRelay(ResumableRelay relay) {
         relays.add(relay);
