@@ -21,6 +21,8 @@ final class ReopeningSftp {
     private volatile RemoteSftp current;
     /** Why re-opening failed; once set the file system has no way back. */
     private volatile IOException gaveUp;
+    /** The connection was lost for good without a reconnect being tried (no policy, or closed). */
+    private volatile boolean noWayBack;
     /** The re-open under way, shared by the callers that found the same dead channel; guarded by {@code this}. */
     private CompletableFuture<RemoteSftp> reopening;
 
@@ -42,7 +44,7 @@ final class ReopeningSftp {
      */
     RemoteSftp current() {
         RemoteSftp seen = current;
-        if (seen.isOpen() || gaveUp != null) {
+        if (seen.isOpen() || gaveUp != null || noWayBack) {
             return seen;
         }
         CompletableFuture<RemoteSftp> attempt;
@@ -74,6 +76,10 @@ final class ReopeningSftp {
         } catch (IOException | RuntimeException ignored) {
             // the channel is already gone with its session; closing only releases what MINA still holds
         }
+        if (!connection.isOpen() && !connection.canReconnect()) {
+            noWayBack = true; // nothing to try: a closed connection, or no ReconnectPolicy
+            return dead;
+        }
         try {
             return openChannel(true);
         } catch (IOException | RuntimeException e) {
@@ -96,7 +102,7 @@ final class ReopeningSftp {
 
     /** Whether the file system works or can reconnect: its channel is open, or a reconnect may bring a new one. */
     boolean usable() {
-        return gaveUp == null && (current.isOpen() || connection.isOpen() || connection.canReconnect());
+        return gaveUp == null && !noWayBack && (current.isOpen() || connection.isOpen() || connection.canReconnect());
     }
 
     /** Why re-opening failed, or null while it has not. */
@@ -106,7 +112,7 @@ final class ReopeningSftp {
 
     /** Whether the next call re-opens the channel after a loss. */
     boolean reconnects() {
-        return gaveUp == null && (connection.isOpen() || connection.canReconnect());
+        return gaveUp == null && !noWayBack && (connection.isOpen() || connection.canReconnect());
     }
 
     /** Closes the current channel, not the connection. */
