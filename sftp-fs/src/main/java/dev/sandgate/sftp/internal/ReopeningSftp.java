@@ -25,6 +25,8 @@ final class ReopeningSftp {
     private volatile boolean noWayBack;
     /** The re-open under way, shared by the callers that found the same dead channel; guarded by {@code this}. */
     private CompletableFuture<RemoteSftp> reopening;
+    /** The file system closed; guarded by {@code this}. A channel re-opened after that is closed at once. */
+    private boolean closed;
 
     private ReopeningSftp(SshConnection connection, SftpOptions options) {
         this.connection = connection;
@@ -50,7 +52,7 @@ final class ReopeningSftp {
         CompletableFuture<RemoteSftp> attempt;
         boolean mine = false;
         synchronized (this) {
-            if (current != seen) {
+            if (current != seen || closed) {
                 return current;
             }
             if (reopening == null) {
@@ -61,9 +63,14 @@ final class ReopeningSftp {
         }
         if (mine) {
             RemoteSftp next = reopen(seen);
+            boolean closedMeanwhile;
             synchronized (this) {
                 current = next;
                 reopening = null;
+                closedMeanwhile = closed;
+            }
+            if (closedMeanwhile && next != seen) {
+                closeQuietly(next); // the file system closed while this re-opened: it must not outlive it
             }
             attempt.complete(next);
         }
@@ -71,11 +78,7 @@ final class ReopeningSftp {
     }
 
     private RemoteSftp reopen(RemoteSftp dead) {
-        try {
-            dead.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the channel is already gone with its session; closing only releases what MINA still holds
-        }
+        closeQuietly(dead);
         if (!connection.isOpen() && !connection.canReconnect()) {
             noWayBack = true; // nothing to try: a closed connection, or no ReconnectPolicy
             return dead;
@@ -115,8 +118,21 @@ final class ReopeningSftp {
         return gaveUp == null && !noWayBack && (connection.isOpen() || connection.canReconnect());
     }
 
-    /** Closes the current channel, not the connection. */
+    /** Closes the current channel, not the connection; a re-open under way closes its channel when done. */
     void close() throws IOException {
-        current.close();
+        RemoteSftp last;
+        synchronized (this) {
+            closed = true;
+            last = current;
+        }
+        last.close();
+    }
+
+    private static void closeQuietly(RemoteSftp sftp) {
+        try {
+            sftp.close();
+        } catch (IOException | RuntimeException ignored) {
+            // a channel that is gone with its session, or unwanted: closing only releases what MINA still holds
+        }
     }
 }
