@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.ClosedFileSystemException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Nested;
@@ -60,27 +62,64 @@ class ReconnectingFileSystemTest {
         }
     }
 
-    private static SandboxSsh ssh(LocalGateway gateway, ReconnectPolicy policy, ConnectionListener listener) {
-        return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).reconnect(policy)
-                .connectionListener(listener).build();
-    }
+    /** A session of the test's gateway with a client, a connection and a file system on it; closed in reverse. */
+    static final class Fixture implements AutoCloseable {
+        final LocalGateway gateway = GATEWAY.gateway();
+        final String sessionId;
+        final Reconnects reconnects = new Reconnects();
+        final SandboxSsh ssh;
+        final SshConnection connection;
+        final FileSystem files;
 
-    /** Drops the session's tunnels by pausing it, waits for the connection to notice, and resumes the session. */
-    private static void cut(LocalGateway gateway, String sessionId, SshConnection connection) {
-        gateway.pauseSession(sessionId);
-        try {
-            waitUntilClosed(connection);
-        } finally {
-            gateway.resumeSession(sessionId);
-        }
-    }
-
-    private static void waitUntilClosed(SshConnection connection) {
-        assertTimeoutPreemptively(BOUND, () -> {
-            while (connection.isOpen()) {
-                Thread.sleep(10);
+        Fixture(ReconnectPolicy policy) throws IOException {
+            sessionId = GatewaySessions.newSession(gateway);
+            ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).reconnect(policy)
+                    .connectionListener(reconnects).build();
+            try {
+                connection = ssh.connect(sessionId);
+                files = SandboxFileSystems.open(connection);
+            } catch (IOException | RuntimeException e) {
+                ssh.close();
+                throw e;
             }
-        });
+        }
+
+        /** Drops the session's tunnels by pausing it, waits for the connection to notice, and resumes the session. */
+        void cut() {
+            gateway.pauseSession(sessionId);
+            try {
+                waitUntilLost();
+            } finally {
+                gateway.resumeSession(sessionId);
+            }
+        }
+
+        /** As {@link #cut()}; the tunnel the reconnect opens is then dropped after {@code bytes} sent to the session. */
+        void cutAndDropTheNextTunnelAfter(long bytes) {
+            gateway.injectTunnelFault(TunnelFault.dropAfter(bytes, TunnelFault.Direction.TO_SESSION)
+                    .forSession(sessionId));
+            cut();
+        }
+
+        void waitUntilLost() {
+            assertTimeoutPreemptively(BOUND, () -> {
+                while (connection.isOpen()) {
+                    Thread.sleep(10);
+                }
+            });
+        }
+
+        /** The file as it is on the session's disk. */
+        Path onDisk(String name) {
+            return gateway.sessionDirectory(sessionId).resolve(name);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (SandboxSsh client = ssh; SshConnection open = connection) {
+                files.close();
+            }
+        }
     }
 
     private static byte[] random(int length, long seed) {
@@ -97,47 +136,36 @@ class ReconnectingFileSystemTest {
     class WithAPolicy {
         @Test
         void theSameFileSystemReadsAndWritesAfterAReconnect() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            Reconnects reconnects = new Reconnects();
-            try (SandboxSsh ssh = ssh(gateway, POLICY, reconnects);
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                Path before = files.getPath("before.txt");
+            try (Fixture session = new Fixture(POLICY)) {
+                Path before = session.files.getPath("before.txt");
                 Files.writeString(before, "written before the cut");
-                cut(gateway, sessionId, connection);
-                assertTrue(files.isOpen(), "a file system whose connection can reconnect is open");
+                session.cut();
+                assertTrue(session.files.isOpen(), "a file system whose connection can reconnect is open");
 
                 assertEquals("written before the cut",
                         assertTimeoutPreemptively(BOUND, () -> Files.readString(before)));
-                Path after = files.getPath("after.txt");
+                Path after = session.files.getPath("after.txt");
                 Files.writeString(after, "written after the cut");
                 assertEquals("written after the cut", Files.readString(after));
-                assertEquals("written after the cut",
-                        Files.readString(gateway.sessionDirectory(sessionId).resolve("after.txt")));
-                assertEquals(1, reconnects.count.get());
-                assertTrue(files.isOpen());
+                assertEquals("written after the cut", Files.readString(session.onDisk("after.txt")));
+                assertEquals(1, session.reconnects.count.get());
+                assertTrue(session.files.isOpen());
             }
         }
 
         @Test
         void manyThreadsFindingTheChannelDeadShareOneReopen() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            Reconnects reconnects = new Reconnects();
             ExecutorService pool = Executors.newFixedThreadPool(4);
-            try (SandboxSsh ssh = ssh(gateway, POLICY, reconnects);
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
+            try (Fixture session = new Fixture(POLICY)) {
                 for (int i = 0; i < 8; i++) {
-                    Files.writeString(files.getPath("f" + i + ".txt"), "file " + i);
+                    Files.writeString(session.files.getPath("f" + i + ".txt"), "file " + i);
                 }
                 for (int round = 1; round <= 5; round++) {
-                    cut(gateway, sessionId, connection);
+                    session.cut();
                     CountDownLatch start = new CountDownLatch(1);
                     List<Future<String>> reads = new ArrayList<>();
                     for (int i = 0; i < 8; i++) {
-                        Path file = files.getPath("f" + i + ".txt");
+                        Path file = session.files.getPath("f" + i + ".txt");
                         reads.add(pool.submit(() -> {
                             start.await();
                             return Files.readString(file);
@@ -145,9 +173,9 @@ class ReconnectingFileSystemTest {
                     }
                     start.countDown();
                     for (int i = 0; i < 8; i++) {
-                        assertEquals("file " + i, reads.get(i).get(BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                        assertEquals("file " + i, reads.get(i).get(BOUND.toSeconds(), TimeUnit.SECONDS));
                     }
-                    assertEquals(round, reconnects.count.get(), "one reconnect per cut, whatever the callers");
+                    assertEquals(round, session.reconnects.count.get(), "one reconnect per cut, whatever the callers");
                 }
             } finally {
                 pool.shutdownNow();
@@ -156,38 +184,31 @@ class ReconnectingFileSystemTest {
 
         @Test
         void anInputStreamOpenAcrossACutGoesOnByteExactAtItsOffset() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            byte[] data = random(6 * 1024 * 1024 + 123, 7);
-            Files.write(gateway.sessionDirectory(sessionId).resolve("big.bin"), data);
-            try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
+            try (Fixture session = new Fixture(POLICY)) {
+                byte[] data = random(6 * 1024 * 1024 + 123, 7);
+                Files.write(session.onDisk("big.bin"), data);
                 byte[] read = new byte[data.length];
-                try (InputStream in = Files.newInputStream(files.getPath("big.bin"))) {
+                try (InputStream in = Files.newInputStream(session.files.getPath("big.bin"))) {
                     int first = 1024 * 1024 + 7;
                     assertEquals(first, in.readNBytes(read, 0, first));
-                    cut(gateway, sessionId, connection);
+                    session.cut();
                     int rest = assertTimeoutPreemptively(BOUND, () -> in.readNBytes(read, first, data.length - first));
                     assertEquals(data.length - first, rest);
                     assertEquals(-1, in.read());
                 }
                 assertArrayEquals(sha256(data), sha256(read));
+                assertEquals(1, session.reconnects.count.get(), "the stream went on over a new connection");
             }
         }
 
         @Test
         void anOutputStreamAcrossACutFailsAndTheFileIsNotComplete() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            byte[] data = random(2 * 1024 * 1024, 11);
-            try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                Path target = files.getPath("half.bin");
+            try (Fixture session = new Fixture(POLICY)) {
+                byte[] data = random(2 * 1024 * 1024, 11);
+                Path target = session.files.getPath("half.bin");
                 OutputStream out = Files.newOutputStream(target);
                 out.write(data, 0, data.length / 2); // sent, not yet acknowledged to the writer
-                cut(gateway, sessionId, connection);
+                session.cut();
                 WriteOutcomeUnknownException unknown = assertThrows(WriteOutcomeUnknownException.class, () -> {
                     out.write(data, data.length / 2, data.length / 2);
                     out.close();
@@ -196,10 +217,10 @@ class ReconnectingFileSystemTest {
                 IOException atClose = assertThrows(IOException.class, out::close,
                         "a stream whose writes failed never closes as if all was written");
                 assertTrue(atClose instanceof SftpConnectionLostException, atClose.toString());
-                assertTrue(Files.size(gateway.sessionDirectory(sessionId).resolve("half.bin")) < data.length);
+                assertTrue(Files.size(session.onDisk("half.bin")) < data.length);
 
                 // the file system itself went on
-                assertTrue(files.isOpen());
+                assertTrue(session.files.isOpen());
                 Files.write(target, data);
                 assertArrayEquals(data, Files.readAllBytes(target));
             }
@@ -207,96 +228,72 @@ class ReconnectingFileSystemTest {
 
         @Test
         void aWriteCutMidFlightByTheTunnelFailsAsUnknown() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            byte[] data = random(16 * 1024 * 1024, 13);
-            try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                gateway.injectTunnelFault(TunnelFault.dropAfter(4L * 1024 * 1024, TunnelFault.Direction.TO_SESSION)
-                        .forSession(sessionId));
-                // the fault hits tunnels opened from now on: the next cut makes the connection open one
-                cut(gateway, sessionId, connection);
-                Path target = files.getPath("cut.bin");
+            try (Fixture session = new Fixture(POLICY)) {
+                byte[] data = random(16 * 1024 * 1024, 13);
+                session.cutAndDropTheNextTunnelAfter(4L * 1024 * 1024);
                 IOException failed = assertThrows(IOException.class, () -> {
-                    try (OutputStream out = Files.newOutputStream(target)) {
+                    try (OutputStream out = Files.newOutputStream(session.files.getPath("cut.bin"))) {
                         for (int at = 0; at < data.length; at += 64 * 1024) {
                             out.write(data, at, 64 * 1024);
                         }
                     }
                 });
                 assertTrue(failed instanceof WriteOutcomeUnknownException, failed.toString());
-                assertTrue(Files.size(gateway.sessionDirectory(sessionId).resolve("cut.bin")) < data.length);
+                assertTrue(Files.size(session.onDisk("cut.bin")) < data.length);
             }
         }
 
         @Test
         void aTreeTransferInterruptedByALossThrows(@TempDir Path local) throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
             Path source = Files.createDirectories(local.resolve("source"));
             for (int i = 0; i < 12; i++) {
                 Files.write(source.resolve("f" + i + ".bin"), random(1024 * 1024, i));
             }
-            try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                gateway.injectTunnelFault(TunnelFault.dropAfter(3L * 1024 * 1024, TunnelFault.Direction.TO_SESSION)
-                        .forSession(sessionId));
-                cut(gateway, sessionId, connection);
+            try (Fixture session = new Fixture(POLICY)) {
+                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024);
                 TransferFailedException failed = assertThrows(TransferFailedException.class,
-                        () -> TreeTransfer.builder(source, files.getPath("up")).build().run());
+                        () -> TreeTransfer.builder(source, session.files.getPath("up")).build().run());
                 assertTrue(failed.partialResult().filesCopied() < 12, failed.partialResult().toString());
 
                 // a rerun on the same file system completes it, every file byte-exact
-                TransferResult rerun = TreeTransfer.builder(source, files.getPath("up")).build().run();
+                TransferResult rerun = TreeTransfer.builder(source, session.files.getPath("up")).build().run();
                 assertEquals(12, rerun.filesCopied() + rerun.filesSkipped(), rerun.toString());
                 for (int i = 0; i < 12; i++) {
-                    assertArrayEquals(random(1024 * 1024, i),
-                            Files.readAllBytes(gateway.sessionDirectory(sessionId).resolve("up/f" + i + ".bin")));
+                    assertArrayEquals(random(1024 * 1024, i), Files.readAllBytes(session.onDisk("up/f" + i + ".bin")));
                 }
             }
         }
 
         @Test
         void aCopyInterruptedByALossThrows(@TempDir Path local) throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
             byte[] data = random(12 * 1024 * 1024, 17);
             Path source = Files.write(local.resolve("big.bin"), data);
-            try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                gateway.injectTunnelFault(TunnelFault.dropAfter(3L * 1024 * 1024, TunnelFault.Direction.TO_SESSION)
-                        .forSession(sessionId));
-                cut(gateway, sessionId, connection);
-                assertThrows(SftpConnectionLostException.class, () -> Files.copy(source, files.getPath("big.bin")));
-                assertTrue(Files.size(gateway.sessionDirectory(sessionId).resolve("big.bin")) < data.length);
+            try (Fixture session = new Fixture(POLICY)) {
+                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024);
+                assertThrows(SftpConnectionLostException.class,
+                        () -> Files.copy(source, session.files.getPath("big.bin")));
+                assertTrue(Files.size(session.onDisk("big.bin")) < data.length);
             }
         }
 
         @Test
         void whenReconnectingFailsTheFileSystemEndsLoudly() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            try (SandboxSsh ssh = ssh(gateway, ReconnectPolicy.attempts(2, Duration.ofMillis(20)), new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                Path note = files.getPath("note.txt");
+            try (Fixture session = new Fixture(ReconnectPolicy.attempts(2, Duration.ofMillis(20)))) {
+                Path note = session.files.getPath("note.txt");
                 Files.writeString(note, "kept");
-                gateway.pauseSession(sessionId);
+                session.gateway.pauseSession(session.sessionId);
                 try {
-                    waitUntilClosed(connection);
-                    assertTrue(files.isOpen(), "it may still reconnect");
+                    session.waitUntilLost();
+                    assertTrue(session.files.isOpen(), "it may still reconnect");
                     SftpConnectionLostException lost = assertThrows(SftpConnectionLostException.class,
                             () -> Files.readString(note));
                     assertEquals(note.toString(), lost.getFile());
                     assertTrue(lost.getReason().contains("reconnecting failed"), lost.getReason());
-                    assertFalse(files.isOpen(), "no way back once reconnecting failed");
+                    assertFalse(session.files.isOpen(), "no way back once reconnecting failed");
                 } finally {
-                    gateway.resumeSession(sessionId);
+                    session.gateway.resumeSession(session.sessionId);
                 }
-                assertFalse(files.isOpen());
+                assertFalse(session.files.isOpen());
                 assertThrows(SftpConnectionLostException.class, () -> Files.readString(note));
             }
         }
@@ -306,16 +303,12 @@ class ReconnectingFileSystemTest {
     class WithoutAPolicy {
         @Test
         void isOpenIsFalseAfterALossAndCallsSayWhy() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = GatewaySessions.newSession(gateway);
-            try (SandboxSsh ssh = ssh(gateway, ReconnectPolicy.off(), new Reconnects());
-                 SshConnection connection = ssh.connect(sessionId);
-                 FileSystem files = SandboxFileSystems.open(connection)) {
-                Path note = files.getPath("note.txt");
+            try (Fixture session = new Fixture(ReconnectPolicy.off())) {
+                Path note = session.files.getPath("note.txt");
                 Files.writeString(note, "kept");
-                assertTrue(files.isOpen());
-                cut(gateway, sessionId, connection);
-                assertFalse(files.isOpen());
+                assertTrue(session.files.isOpen());
+                session.cut();
+                assertFalse(session.files.isOpen());
                 SftpConnectionLostException lost = assertThrows(SftpConnectionLostException.class,
                         () -> Files.readString(note));
                 assertEquals(note.toString(), lost.getFile());
@@ -326,14 +319,10 @@ class ReconnectingFileSystemTest {
 
     @Test
     void isOpenIsFalseOnceClosed() throws Exception {
-        LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = GatewaySessions.newSession(gateway);
-        try (SandboxSsh ssh = ssh(gateway, POLICY, new Reconnects());
-             SshConnection connection = ssh.connect(sessionId)) {
-            FileSystem files = SandboxFileSystems.open(connection);
-            files.close();
-            assertFalse(files.isOpen());
-            assertThrows(java.nio.file.ClosedFileSystemException.class, () -> Files.readString(files.getPath("x")));
+        try (Fixture session = new Fixture(POLICY)) {
+            session.files.close();
+            assertFalse(session.files.isOpen());
+            assertThrows(ClosedFileSystemException.class, () -> Files.readString(session.files.getPath("x")));
         }
     }
 }
