@@ -94,10 +94,9 @@ class ReconnectingFileSystemTest {
             }
         }
 
-        /** As {@link #cut()}; the tunnel the reconnect opens is then dropped after {@code bytes} sent to the session. */
-        void cutAndDropTheNextTunnelAfter(long bytes) {
-            gateway.injectTunnelFault(TunnelFault.dropAfter(bytes, TunnelFault.Direction.TO_SESSION)
-                    .forSession(sessionId));
+        /** As {@link #cut()}; the tunnel the reconnect opens is then dropped after {@code bytes} in {@code direction}. */
+        void cutAndDropTheNextTunnelAfter(long bytes, TunnelFault.Direction direction) {
+            gateway.injectTunnelFault(TunnelFault.dropAfter(bytes, direction).forSession(sessionId));
             cut();
         }
 
@@ -202,6 +201,21 @@ class ReconnectingFileSystemTest {
         }
 
         @Test
+        void anInputStreamWhoseTunnelDropsMidReadGoesOnByteExact() throws Exception {
+            try (Fixture session = new Fixture(POLICY)) {
+                byte[] data = random(12 * 1024 * 1024 + 5, 8);
+                Files.write(session.onDisk("big.bin"), data);
+                session.cutAndDropTheNextTunnelAfter(4L * 1024 * 1024, TunnelFault.Direction.FROM_SESSION);
+                byte[] read;
+                try (InputStream in = Files.newInputStream(session.files.getPath("big.bin"))) {
+                    read = assertTimeoutPreemptively(BOUND, () -> in.readAllBytes());
+                }
+                assertArrayEquals(sha256(data), sha256(read));
+                assertEquals(2, session.reconnects.count.get(), "once after the cut, once after the drop mid-read");
+            }
+        }
+
+        @Test
         void anOutputStreamAcrossACutFailsAndTheFileIsNotComplete() throws Exception {
             try (Fixture session = new Fixture(POLICY)) {
                 byte[] data = random(2 * 1024 * 1024, 11);
@@ -230,7 +244,7 @@ class ReconnectingFileSystemTest {
         void aWriteCutMidFlightByTheTunnelFailsAsUnknown() throws Exception {
             try (Fixture session = new Fixture(POLICY)) {
                 byte[] data = random(16 * 1024 * 1024, 13);
-                session.cutAndDropTheNextTunnelAfter(4L * 1024 * 1024);
+                session.cutAndDropTheNextTunnelAfter(4L * 1024 * 1024, TunnelFault.Direction.TO_SESSION);
                 IOException failed = assertThrows(IOException.class, () -> {
                     try (OutputStream out = Files.newOutputStream(session.files.getPath("cut.bin"))) {
                         for (int at = 0; at < data.length; at += 64 * 1024) {
@@ -250,7 +264,7 @@ class ReconnectingFileSystemTest {
                 Files.write(source.resolve("f" + i + ".bin"), random(1024 * 1024, i));
             }
             try (Fixture session = new Fixture(POLICY)) {
-                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024);
+                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024, TunnelFault.Direction.TO_SESSION);
                 TransferFailedException failed = assertThrows(TransferFailedException.class,
                         () -> TreeTransfer.builder(source, session.files.getPath("up")).build().run());
                 assertTrue(failed.partialResult().filesCopied() < 12, failed.partialResult().toString());
@@ -269,7 +283,7 @@ class ReconnectingFileSystemTest {
             byte[] data = random(12 * 1024 * 1024, 17);
             Path source = Files.write(local.resolve("big.bin"), data);
             try (Fixture session = new Fixture(POLICY)) {
-                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024);
+                session.cutAndDropTheNextTunnelAfter(3L * 1024 * 1024, TunnelFault.Direction.TO_SESSION);
                 assertThrows(SftpConnectionLostException.class,
                         () -> Files.copy(source, session.files.getPath("big.bin")));
                 assertTrue(Files.size(session.onDisk("big.bin")) < data.length);

@@ -39,7 +39,7 @@ final class SftpErrors {
         if (failure instanceof SftpException) {
             return fromStatus(((SftpException) failure).getStatus(), failure, file, other, sftp);
         }
-        if (sftp != null && !sftp.isOpen()) {
+        if (failure instanceof BoundedSftpClient.ChannelEnded || sftp != null && !sftp.isOpen()) {
             return lost(file, other, sftp, failure);
         }
         return withCause(new FileSystemException(file, other, String.valueOf(failure.getMessage())), failure);
