@@ -41,7 +41,8 @@ import dev.sandgate.tunnel.SshConnection;
  * re-opens its file and goes on at its position. One that writes is not re-opened: if bytes it took were not yet
  * acknowledged, its next write or its {@code close()} throws {@link WriteOutcomeUnknownException} (the file is not
  * complete); if all were acknowledged, it throws {@link SftpConnectionLostException}. So a {@code Files.copy} or a
- * {@link TreeTransfer} cut by a loss throws, never looks complete.
+ * {@link TreeTransfer} cut by a loss throws, never looks complete. A directory stream open across the loss fails too;
+ * a watch service polls on through the re-opened channel.
  *
  * <p>{@link FileSystem#isOpen()} is exactly:
  * <ul>

@@ -93,7 +93,8 @@ final class SftpErrors {
             }
             return lost;
         }
-        String next = owner != null && owner.reconnects() ? "the next call reconnects"
+        String next = owner == null ? "open a new file system on a new connection"
+                : owner.reconnects() ? "the next call reconnects"
                 : "it does not reconnect (no ReconnectPolicy, or it was closed); open a new file system on a new"
                         + " connection";
         return withCause(new SftpConnectionLostException(file, other,
