@@ -159,7 +159,7 @@ class ReconnectingFileSystemTest {
                 for (int i = 0; i < 8; i++) {
                     Files.writeString(session.files.getPath("f" + i + ".txt"), "file " + i);
                 }
-                for (int round = 1; round <= 5; round++) {
+                for (int round = 1; round <= 10; round++) {
                     session.cut();
                     CountDownLatch start = new CountDownLatch(1);
                     List<Future<String>> reads = new ArrayList<>();
