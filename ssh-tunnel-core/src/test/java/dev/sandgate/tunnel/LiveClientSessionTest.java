@@ -27,20 +27,6 @@ class LiveClientSessionTest {
         return SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).reconnect(policy).build();
     }
 
-    /** Pauses the session (dropping its tunnels), waits for the connection to notice, resumes it. */
-    private static void cut(LocalGateway gateway, String sessionId, SshConnection connection) {
-        gateway.pauseSession(sessionId);
-        try {
-            assertTimeoutPreemptively(BOUND, () -> {
-                while (connection.isOpen()) {
-                    Thread.sleep(10);
-                }
-            });
-        } finally {
-            gateway.resumeSession(sessionId);
-        }
-    }
-
     @Test
     void withAPolicyALostConnectionGivesTheNewSession() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
@@ -50,7 +36,7 @@ class LiveClientSessionTest {
             ClientSession first = connection.clientSession();
             assertSame(first, connection.liveClientSession(), "an open connection is not replaced");
             assertTrue(connection.canReconnect());
-            cut(gateway, sessionId, connection);
+            ReconnectTest.cut(gateway, sessionId, connection);
             assertTrue(connection.canReconnect(), "lost, and the policy allows a reconnect");
             ClientSession next = assertTimeoutPreemptively(BOUND, connection::liveClientSession);
             assertNotSame(first, next);
@@ -69,7 +55,7 @@ class LiveClientSessionTest {
         try (SandboxSsh ssh = ssh(gateway, ReconnectPolicy.off());
              SshConnection connection = ssh.connect(sessionId)) {
             assertFalse(connection.canReconnect());
-            cut(gateway, sessionId, connection);
+            ReconnectTest.cut(gateway, sessionId, connection);
             assertFalse(connection.canReconnect());
             assertThrows(SandgateSshException.class, connection::liveClientSession);
         }
