@@ -33,6 +33,26 @@ import dev.sandgate.tunnel.SshConnection;
  * <p>Relative paths resolve against the session's home directory. A URI names a session and a path and carries no
  * credential; {@code Paths.get(uri)} finds the file system open for that session. Everything behaves as the JDK's own
  * file system does, except what {@code docs/nio-deviations.md} lists.
+ *
+ * <p><b>When the connection is lost.</b> With a {@code ReconnectPolicy} on the {@code SandboxSsh}, the same
+ * {@code FileSystem} rides a reconnect: the first call after the loss reconnects the {@link SshConnection} (one
+ * attempt shared by all the threads that call meanwhile) and re-opens the SFTP channel on it, and goes on. Calls that
+ * were in flight at the loss fail with {@link SftpConnectionLostException}. A channel or stream opened only to read
+ * re-opens its file and goes on at its position. One that writes is not re-opened: if bytes it took were not yet
+ * acknowledged, its next write or its {@code close()} throws {@link WriteOutcomeUnknownException} (the file is not
+ * complete); if all were acknowledged, it throws {@link SftpConnectionLostException}. So a {@code Files.copy} or a
+ * {@link TreeTransfer} cut by a loss throws, never looks complete. A directory stream open across the loss fails too;
+ * a watch service polls on through the re-opened channel.
+ *
+ * <p>{@link FileSystem#isOpen()} is exactly:
+ * <ul>
+ * <li>false once the file system was closed (calls then throw {@code ClosedFileSystemException});</li>
+ * <li>false once its connection was lost with no way back: the connection has no {@code ReconnectPolicy}, was closed,
+ *     or its session was closed rather than lost; or this file system tried to reconnect and that failed (it does not
+ *     try again). Calls then throw {@link SftpConnectionLostException} naming their path and saying which;</li>
+ * <li>true otherwise: its SFTP channel is open, or the connection is, or the connection will reconnect on the next
+ *     call (which may still fail, and then {@code isOpen()} turns false).</li>
+ * </ul>
  */
 public final class SandboxFileSystems {
     /** The {@code env} key of {@code FileSystems.newFileSystem} that holds the {@code SandboxSsh} to connect with. */

@@ -389,6 +389,34 @@ public final class SshConnection implements Closeable {
         return attached.link.session();
     }
 
+    /**
+     * The current MINA session, re-established first when the connection was lost and its {@link ReconnectPolicy}
+     * allows a reconnect, as every operation of this class does; for layers built on the MINA session (Sandgate's
+     * SFTP file system) that must follow a reconnect.
+     *
+     * <pre>{@code
+     * ClientSession session = connection.liveClientSession();   // after a loss: the new connection's session
+     * }</pre>
+     *
+     * @return the open MINA session of this connection
+     * @throws IOException as any operation: the connection is closed, or lost and not re-established
+     */
+    public ClientSession liveClientSession() throws IOException {
+        return attached().link.session();
+    }
+
+    /**
+     * Whether the next operation would re-establish this connection if it were lost: it was not closed, its
+     * {@link ReconnectPolicy} allows attempts, and its session is open or ended by a loss (the attempts may still
+     * fail). False when the session was closed rather than lost.
+     *
+     * @return whether a loss of this connection is followed by a reconnect on the next operation
+     */
+    public boolean canReconnect() {
+        Link link = attached.link;
+        return !closed && policy.enabled() && (link.session().isOpen() || link.lost());
+    }
+
     private String describe() {
         Attached current = attached;
         return "session " + sessionId + " over " + (current == null ? "(opening)" : current.link.tunnelDescription());

@@ -48,6 +48,10 @@ final class BoundedSftpClient extends DefaultSftpClient {
         }
         Buffer reply = super.receive(id, requestTimeout);
         if (reply == null) {
+            if (!isOpen() || isClosing()) {
+                // MINA answers a wait on a channel that closed meanwhile with no reply, as it answers a timeout
+                throw new ChannelEnded();
+            }
             abandon(id);
             throw new RequestTimedOut(requestTimeout);
         }
@@ -71,6 +75,15 @@ final class BoundedSftpClient extends DefaultSftpClient {
         } catch (IOException e) {
             // the channel is gone: no reply will come, and the next real request reports the loss
             abandoned.clear();
+        }
+    }
+
+    /** The channel closed (with its connection, as a rule) before the reply came; becomes a loss. */
+    static final class ChannelEnded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ChannelEnded() {
+            super("the SFTP channel closed before the reply came");
         }
     }
 

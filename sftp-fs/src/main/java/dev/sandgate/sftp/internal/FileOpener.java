@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.util.Set;
 
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
  * Opens files for {@code Files.newByteChannel}, {@code newInputStream} and {@code newOutputStream}: one SFTP open,
@@ -44,7 +45,8 @@ final class FileOpener {
             long position = open.append() ? file.stat().getSize() : 0;
             SandgateFileChannel[] created = new SandgateFileChannel[1];
             created[0] = new SandgateFileChannel(file, open, position, fileSystem.options().requestSize(),
-                    fileSystem.options().requestsInFlight(), () -> closed(created[0], path, open.deleteOnClose()));
+                    fileSystem.options().requestsInFlight(), () -> reopenForReading(path),
+                    () -> closed(created[0], path, open.deleteOnClose()));
             fileSystem.resources().add(created[0]);
             return created[0];
         } catch (IOException | RuntimeException e) {
@@ -55,6 +57,14 @@ final class FileOpener {
             }
             throw e;
         }
+    }
+
+    /**
+     * The file opened again, only to read, on the file system's current channel: how a read-only channel goes on
+     * after its connection reconnected. A file that is gone by then fails as any open does.
+     */
+    private RemoteFile reopenForReading(SandgatePath path) throws IOException {
+        return fileSystem.sftp().open(path, SftpConstants.SSH_FXF_READ, null);
     }
 
     private void closed(SandgateFileChannel channel, SandgatePath path, boolean deleteOnClose) {

@@ -58,7 +58,7 @@ final class RemoteFile implements Closeable {
         request.putBytes(handle);
         request.putLong(offset);
         request.putInt(length);
-        return sftp.send(SftpConstants.SSH_FXP_READ, request);
+        return sftp.send(SftpConstants.SSH_FXP_READ, request, path);
     }
 
     /**
@@ -84,7 +84,7 @@ final class RemoteFile implements Closeable {
         int start = request.wpos();
         source.get(request.array(), start, length);
         request.wpos(start + length);
-        return sftp.send(SftpConstants.SSH_FXP_WRITE, request);
+        return sftp.send(SftpConstants.SSH_FXP_WRITE, request, path);
     }
 
     void receiveStatus(int id) throws IOException {
@@ -168,7 +168,7 @@ final class RemoteFile implements Closeable {
      */
     int sendClose() throws IOException {
         closed = true;
-        return sftp.send(SftpConstants.SSH_FXP_CLOSE, closeRequest());
+        return sftp.send(SftpConstants.SSH_FXP_CLOSE, closeRequest(), path);
     }
 
     /** Waits for the status of a close sent with {@link #sendClose}. */
@@ -184,7 +184,7 @@ final class RemoteFile implements Closeable {
     void closeUnawaited() throws IOException {
         if (!closed) {
             closed = true;
-            sftp.sendUnawaited(SftpConstants.SSH_FXP_CLOSE, closeRequest());
+            sftp.sendUnawaited(SftpConstants.SSH_FXP_CLOSE, closeRequest(), path);
         }
     }
 

@@ -32,21 +32,27 @@ final class RemoteSftp implements Closeable {
     private final BoundedSftpClient client;
     private final String sessionId;
     private final ServerExtensions extensions;
+    private final ReopeningSftp owner;
 
-    private RemoteSftp(BoundedSftpClient client, String sessionId) {
+    private RemoteSftp(BoundedSftpClient client, String sessionId, ReopeningSftp owner) {
         this.client = client;
         this.sessionId = sessionId;
         this.extensions = new ServerExtensions(client);
+        this.owner = owner;
     }
 
-    /** Opens an SFTP channel whose every request waits at most {@code requestTimeout} for its answer. */
-    static RemoteSftp open(ClientSession session, String sessionId, Duration requestTimeout) throws IOException {
+    /**
+     * Opens an SFTP channel whose every request waits at most {@code requestTimeout} for its answer; {@code owner}
+     * re-opens the file system's channel after a reconnect and says what a loss means.
+     */
+    static RemoteSftp open(ClientSession session, String sessionId, Duration requestTimeout, ReopeningSftp owner)
+            throws IOException {
         // the channel's open and the version exchange wait as long as any request (MINA reads it from the session)
         SftpModuleProperties.SFTP_CHANNEL_OPEN_TIMEOUT.set(session, requestTimeout);
         BoundedSftpClient client = new BoundedSftpClient(session,
                 SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3), requestTimeout);
         try {
-            return new RemoteSftp(client, sessionId);
+            return new RemoteSftp(client, sessionId, owner);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -59,6 +65,22 @@ final class RemoteSftp implements Closeable {
 
     boolean isOpen() {
         return client.isOpen() && !client.isClosing() && client.getClientSession().isOpen();
+    }
+
+    /** What re-opens the file system's channel after a loss, and knows whether it can. */
+    ReopeningSftp owner() {
+        return owner;
+    }
+
+    /**
+     * A request on a channel whose connection is gone fails here, before MINA is asked: as a loss naming the path and
+     * saying whether the next call reconnects.
+     */
+    private void ensureUsable(SandgatePath path, SandgatePath other) throws FileSystemException {
+        if (!isOpen()) {
+            throw SftpErrors.lost(path == null ? null : path.toString(), other == null ? null : other.toString(),
+                    this, null);
+        }
     }
 
     /** What the server offers beyond SFTP version 3, and the request lengths it takes. */
@@ -86,7 +108,7 @@ final class RemoteSftp implements Closeable {
         request.putString(name);
         putIds(request, userIds);
         putIds(request, groupIds);
-        SftpReply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request), path);
+        SftpReply reply = reply(send(SftpConstants.SSH_FXP_EXTENDED, request, path), path);
         try {
             return reply.idNames(userIds.size(), groupIds.size());
         } catch (IOException refusedOrGarbled) {
@@ -113,6 +135,7 @@ final class RemoteSftp implements Closeable {
 
     /** One call of MINA's client about {@code path} (and {@code other}), its failures leaving as this class says. */
     private <T> T call(SandgatePath path, SandgatePath other, MinaCall<T> call) throws IOException {
+        ensureUsable(path, other);
         try {
             return call.run();
         } catch (IOException e) {
@@ -173,6 +196,7 @@ final class RemoteSftp implements Closeable {
 
     /** The attributes as the server sent them, or null when nothing is at the path. */
     private Attributes statOrNull(SandgatePath path, boolean followLinks) throws IOException {
+        ensureUsable(path, null);
         try {
             return serverStat(path, followLinks);
         } catch (SftpException e) {
@@ -195,7 +219,7 @@ final class RemoteSftp implements Closeable {
         Buffer request = request(path.remotePath().length() * 3 + 16);
         request.putString(path.remotePath(), StandardCharsets.UTF_8);
         putPermissions(request, permissions);
-        expectStatus(send(SftpConstants.SSH_FXP_MKDIR, request), path);
+        expectStatus(send(SftpConstants.SSH_FXP_MKDIR, request, path), path);
     }
 
     void rmdir(SandgatePath path) throws IOException {
@@ -235,6 +259,7 @@ final class RemoteSftp implements Closeable {
 
     /** The server's home directory for this login: where relative paths start. */
     String home() throws IOException {
+        ensureUsable(null, null);
         try {
             return client.canonicalPath(".");
         } catch (IOException e) {
@@ -254,7 +279,7 @@ final class RemoteSftp implements Closeable {
         request.putString(path.remotePath(), StandardCharsets.UTF_8);
         request.putInt(openFlags);
         putPermissions(request, permissions);
-        SftpReply reply = reply(send(SftpConstants.SSH_FXP_OPEN, request), path);
+        SftpReply reply = reply(send(SftpConstants.SSH_FXP_OPEN, request, path), path);
         byte[] handle;
         try {
             handle = reply.handle();
@@ -282,17 +307,18 @@ final class RemoteSftp implements Closeable {
         return buffer;
     }
 
-    int send(int command, Buffer request) throws IOException {
+    int send(int command, Buffer request, SandgatePath path) throws IOException {
+        ensureUsable(path, null);
         try {
             return client.send(command, request);
         } catch (IOException e) {
-            throw SftpErrors.translate(e, null, null, this);
+            throw failure(e, path);
         }
     }
 
     /** Sends a request whose reply nobody waits for: the reply is taken and dropped when it arrives. */
-    void sendUnawaited(int command, Buffer request) throws IOException {
-        client.abandon(send(command, request));
+    void sendUnawaited(int command, Buffer request, SandgatePath path) throws IOException {
+        client.abandon(send(command, request, path));
     }
 
     /** Waits for the reply to a request (no longer than the request timeout). */

@@ -13,13 +13,20 @@ import java.nio.channels.WritableByteChannel;
 
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 
+import dev.sandgate.sftp.SftpConnectionLostException;
+
 /**
  * A {@link FileChannel} on an SFTP handle. Sequential reads go through a {@link ReadAhead}, all writes through a
  * {@link WriteBehind}; anything that must see the file as it is (size, truncate, force, positional reads, close) first
  * waits for the writes in flight. One lock orders all operations, so many threads may share a channel.
+ *
+ * <p>A handle dies with its connection. A channel opened only to read re-opens its file on the reconnected file
+ * system and goes on at its position (reads are idempotent); a channel that writes is not re-opened, and its writes
+ * fail as {@link WriteBehind} says.
  */
 final class SandgateFileChannel extends FileChannel {
-    private final RemoteFile file;
+    /** Replaced only when a read-only channel re-opens its file after a loss. */
+    private RemoteFile file;
     private final boolean readable;
     private final boolean writable;
     private final boolean append;
@@ -27,13 +34,27 @@ final class SandgateFileChannel extends FileChannel {
     private final int requestSize;
     private final int requestsInFlight;
     private final Runnable onClose;
+    /** Opens the file again on the file system's current channel; null for a channel that writes. */
+    private final Reopener reopener;
     private final Object lock = new Object();
     private long position;
     private ReadAhead reader;
     private WriteBehind writer;
 
+    /** Opens the file again, the way it was opened, on the file system's current SFTP channel. */
+    @FunctionalInterface
+    interface Reopener {
+        RemoteFile reopen() throws IOException;
+    }
+
+    /** A read of the file, retried once on a re-opened handle when a loss ended it. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws IOException;
+    }
+
     SandgateFileChannel(RemoteFile file, OpenOptions options, long position, int requestSize, int requestsInFlight,
-                        Runnable onClose) {
+                        Reopener reopener, Runnable onClose) {
         this.file = file;
         this.readable = options.read();
         this.writable = options.write();
@@ -43,6 +64,32 @@ final class SandgateFileChannel extends FileChannel {
         this.requestSize = requestSize;
         this.requestsInFlight = requestsInFlight;
         this.onClose = onClose;
+        this.reopener = options.write() ? null : reopener;
+    }
+
+    /**
+     * Runs a read; when the connection was lost under it and this channel only reads, re-opens the file on the
+     * reconnected file system and runs it once more. Called with the lock held: the caller's position stays where the
+     * last completed read left it, so the read goes on at its offset.
+     */
+    private <T> T acrossLoss(Read<T> read) throws IOException {
+        try {
+            return read.run();
+        } catch (SftpConnectionLostException lost) {
+            if (reopener == null) {
+                throw lost;
+            }
+            reader = null; // its requests died with the old handle
+            RemoteFile reopened;
+            try {
+                reopened = reopener.reopen();
+            } catch (IOException e) {
+                e.addSuppressed(lost);
+                throw e;
+            }
+            file = reopened;
+            return read.run();
+        }
     }
 
     private void ensureOpen() throws IOException {
@@ -86,11 +133,14 @@ final class SandgateFileChannel extends FileChannel {
                 return 0;
             }
             flushWrites();
-            if (reader == null || reader.position() != position) {
-                dropReader();
-                reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().extensions().maxRead()), bytesInFlight());
-            }
-            int count = reader.read(target);
+            int count = acrossLoss(() -> {
+                if (reader == null || reader.position() != position) {
+                    dropReader();
+                    reader = new ReadAhead(file, position, Math.min(requestSize, file.sftp().extensions().maxRead()),
+                            bytesInFlight());
+                }
+                return reader.read(target);
+            });
             if (count < 0) {
                 reader = null; // a later read asks again, in case the file grew
                 return -1;
@@ -175,7 +225,7 @@ final class SandgateFileChannel extends FileChannel {
         synchronized (lock) {
             ensureOpen();
             flushWrites();
-            return file.stat().getSize();
+            return acrossLoss(() -> file.stat().getSize());
         }
     }
 
@@ -268,7 +318,7 @@ final class SandgateFileChannel extends FileChannel {
             if (wanted == 0) {
                 return 0;
             }
-            RemoteFile.Chunk chunk = file.read(at, wanted);
+            RemoteFile.Chunk chunk = acrossLoss(() -> file.read(at, wanted));
             if (chunk == null) {
                 return -1;
             }

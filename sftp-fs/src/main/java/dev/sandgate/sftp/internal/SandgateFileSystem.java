@@ -24,12 +24,13 @@ import dev.sandgate.sftp.SftpOptions;
 /**
  * The files of one sandbox session over one SFTP channel. Holds the state (the channel, the home directory, every
  * open resource) and one object per kind of operation, which the provider hands each call to once it has checked
- * that the file system is open (the operations' requests check again, through {@link #sftp()}).
+ * that the file system is open (the operations' requests check again, through {@link #sftp()}). After its connection
+ * reconnected, {@link #sftp()} hands out a channel re-opened on the new session.
  */
 final class SandgateFileSystem extends FileSystem {
     private final SandgateFileSystemProvider provider;
     private final String sessionId;
-    private final RemoteSftp sftp;
+    private final ReopeningSftp sftp;
     private final SftpOptions options;
     private final Closeable owned;
     private final OpenResources resources = new OpenResources();
@@ -45,14 +46,14 @@ final class SandgateFileSystem extends FileSystem {
     private final DirectoryWatching watching = new DirectoryWatching(this);
     private final OwnerNames ownerNames = new OwnerNames(this);
 
-    SandgateFileSystem(SandgateFileSystemProvider provider, String sessionId, RemoteSftp sftp, SftpOptions options,
+    SandgateFileSystem(SandgateFileSystemProvider provider, String sessionId, ReopeningSftp sftp, SftpOptions options,
                        Closeable owned) throws IOException {
         this.provider = provider;
         this.sessionId = sessionId;
         this.sftp = sftp;
         this.options = options;
         this.owned = owned;
-        this.home = SandgatePath.parse(this, sftp.home());
+        this.home = SandgatePath.parse(this, sftp.current().home());
         this.store = new SandgateFileStore(this, SandgatePath.root(this));
     }
 
@@ -60,9 +61,10 @@ final class SandgateFileSystem extends FileSystem {
         return sessionId;
     }
 
+    /** The open SFTP channel, re-opened first when the connection has reconnected since the last call. */
     RemoteSftp sftp() {
         ensureOpen();
-        return sftp;
+        return sftp.current();
     }
 
     SftpOptions options() {
@@ -167,7 +169,8 @@ final class SandgateFileSystem extends FileSystem {
         } catch (IOException e) {
             failure = e;
         }
-        for (Closeable closeable : owned == null ? List.of(sftp) : List.of(sftp, owned)) {
+        Closeable channel = sftp::close;
+        for (Closeable closeable : owned == null ? List.of(channel) : List.of(channel, owned)) {
             try {
                 closeable.close();
             } catch (IOException e) {
@@ -183,9 +186,10 @@ final class SandgateFileSystem extends FileSystem {
         }
     }
 
+    /** Not closed, and its channel open or re-openable: see {@code SandboxFileSystems}. */
     @Override
     public boolean isOpen() {
-        return !closed.get();
+        return !closed.get() && sftp.usable();
     }
 
     @Override
@@ -238,6 +242,6 @@ final class SandgateFileSystem extends FileSystem {
 
     @Override
     public String toString() {
-        return "sandgate file system of session " + sessionId + (isOpen() ? "" : " (closed)");
+        return "sandgate file system of session " + sessionId + (closed.get() ? " (closed)" : isOpen() ? "" : " (connection lost)");
     }
 }

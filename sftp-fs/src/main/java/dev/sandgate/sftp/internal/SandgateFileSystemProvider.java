@@ -1,7 +1,6 @@
 package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -30,7 +29,6 @@ import java.util.Set;
 
 import dev.sandgate.sftp.SandboxFileSystems;
 import dev.sandgate.sftp.SftpOptions;
-import dev.sandgate.sftp.SftpTimeoutException;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
 
@@ -77,14 +75,9 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
 
     private SandgateFileSystem create(SshConnection connection, SftpOptions options, SshConnection owned)
             throws IOException {
-        RemoteSftp sftp;
+        ReopeningSftp sftp;
         try {
-            sftp = RemoteSftp.open(connection.clientSession(), connection.sessionId(), options.requestTimeout());
-        } catch (SocketTimeoutException e) {
-            // MINA's own wait for the server's version, which RemoteSftp bounds by the request timeout
-            SftpTimeoutException timedOut = new SftpTimeoutException(null, options.requestTimeout());
-            timedOut.initCause(e);
-            throw timedOut;
+            sftp = ReopeningSftp.open(connection, options);
         } catch (IOException e) {
             throw SftpErrors.translate(e, null, null, null);
         }

@@ -14,7 +14,9 @@ import java.nio.file.NotLinkException;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
+import dev.sandgate.sftp.SftpConnectionLostException;
 import dev.sandgate.sftp.SftpTimeoutException;
+import dev.sandgate.sftp.WriteOutcomeUnknownException;
 
 /**
  * The one place where SFTP failures become {@code java.nio.file} exceptions carrying the paths involved.
@@ -37,7 +39,7 @@ final class SftpErrors {
         if (failure instanceof SftpException) {
             return fromStatus(((SftpException) failure).getStatus(), failure, file, other, sftp);
         }
-        if (sftp != null && !sftp.isOpen()) {
+        if (failure instanceof BoundedSftpClient.ChannelEnded || sftp != null && !sftp.isOpen()) {
             return lost(file, other, sftp, failure);
         }
         return withCause(new FileSystemException(file, other, String.valueOf(failure.getMessage())), failure);
@@ -71,11 +73,68 @@ final class SftpErrors {
         }
     }
 
-    /** The SFTP channel or the SSH connection under it ended. */
-    static FileSystemException lost(String file, String other, RemoteSftp sftp, IOException cause) {
+    /**
+     * The SFTP channel or the SSH connection under it ended; what comes next is decided by what the file system knows
+     * of its connection: the next call reconnects, or reconnecting failed (that failure is the cause), or there is no
+     * way back.
+     */
+    static SftpConnectionLostException lost(String file, String other, RemoteSftp sftp, IOException cause) {
         String session = sftp == null ? "the session" : "session " + sftp.sessionId();
-        return withCause(new FileSystemException(file, other,
-                "the connection to " + session + " was lost; open a new file system on a new connection"), cause);
+        ReopeningSftp owner = sftp == null ? null : sftp.owner();
+        IOException gaveUp = owner == null ? null : owner.gaveUp();
+        SftpConnectionLostException lost;
+        if (gaveUp != null) {
+            lost = new SftpConnectionLostException(file, other, "the connection to " + session
+                    + " was lost and reconnecting failed (" + gaveUp.getMessage()
+                    + "); open a new file system on a new connection");
+            lost.initCause(gaveUp);
+            if (cause != null) {
+                lost.addSuppressed(cause);
+            }
+            return lost;
+        }
+        String next = owner == null ? "open a new file system on a new connection"
+                : owner.reconnects() ? "the next call reconnects"
+                : "it does not reconnect (no ReconnectPolicy, or it was closed); open a new file system on a new"
+                        + " connection";
+        return withCause(new SftpConnectionLostException(file, other,
+                "the connection to " + session + " was lost; " + next), cause);
+    }
+
+    /**
+     * A write channel met a loss while bytes it had taken were not acknowledged: some may be on the server, some not.
+     * {@code acknowledged} is the count of bytes the server confirmed before.
+     */
+    static WriteOutcomeUnknownException writeOutcomeUnknown(String file, long acknowledged,
+                                                           SftpConnectionLostException loss) {
+        return withCause(new WriteOutcomeUnknownException(file, "the connection was lost while writes were not yet"
+                + " acknowledged: their outcome is unknown and the file is not complete (" + acknowledged
+                + " bytes acknowledged before); " + loss.getReason()), loss);
+    }
+
+    /**
+     * A write channel whose writes were all acknowledged when its connection was lost: the file's handle died with
+     * the connection and is not re-opened (a resend could not be proved safe).
+     */
+    static SftpConnectionLostException writeChannelLost(String file, long acknowledged,
+                                                        SftpConnectionLostException loss) {
+        return withCause(new SftpConnectionLostException(file, null, "the connection was lost; the "
+                + acknowledged + " bytes written before were acknowledged, and this channel is not re-opened: open the"
+                + " file again. " + loss.getReason()), loss);
+    }
+
+    /**
+     * A write channel's failure, told again to a later call: a fresh exception of the same kind (the caller may hold
+     * the first, and try-with-resources adds the close failure to it as suppressed, which must not be itself).
+     */
+    static FileSystemException earlierWriteFailed(IOException failure) {
+        String file = failure instanceof FileSystemException named ? named.getFile() : null;
+        String reason = "an earlier write failed: " + failure.getMessage();
+        FileSystemException again = failure instanceof WriteOutcomeUnknownException
+                ? new WriteOutcomeUnknownException(file, reason)
+                : failure instanceof SftpConnectionLostException ? new SftpConnectionLostException(file, null, reason)
+                : new FileSystemException(file, null, reason);
+        return withCause(again, failure);
     }
 
     static NoSuchFileException noSuchFile(String file, IOException cause) {

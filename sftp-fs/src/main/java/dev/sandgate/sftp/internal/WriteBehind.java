@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
+import dev.sandgate.sftp.SftpConnectionLostException;
+import dev.sandgate.sftp.WriteOutcomeUnknownException;
+
 /**
  * Writes with many {@code WRITE} requests in flight. Every status is checked: the first failure is kept and thrown
  * by the next write, by {@link #flush()} and so at the latest by the channel's {@code close()}.
@@ -12,6 +15,10 @@ import java.util.ArrayDeque;
  * {@code OutputStream}s write 8 KiB at a time, and four times the requests cost four times the per-message work
  * (packets, encryption, replies). Joined bytes wait here until the request is full or {@link #flush()} sends them;
  * the channel flushes before anything that asks the server about the file.
+ *
+ * <p>A loss of the connection is told apart by what was outstanding: with bytes taken and not acknowledged (in flight
+ * or joined) their outcome is unknown ({@code WriteOutcomeUnknownException}); with everything acknowledged the
+ * handle is merely gone ({@code SftpConnectionLostException}). Either way nothing is re-sent on a new connection.
  */
 final class WriteBehind {
     /** The joining buffer's first size: a small file written through a stream needs no more. */
@@ -20,12 +27,18 @@ final class WriteBehind {
     private final RemoteFile file;
     private final int requestSize;
     private final int maxInFlight;
-    private final ArrayDeque<Integer> pending = new ArrayDeque<>();
+    private final ArrayDeque<Sent> pending = new ArrayDeque<>();
+    /** Bytes the server confirmed written. */
+    private long acknowledged;
     /** Bytes joined for the next request, to be written at {@link #joinedAt}; made on the first small write. */
     private ByteBuffer joined;
     private long joinedAt;
     private IOException failure;
     private boolean reported;
+
+    /** A write request in flight: its id and how many bytes it carries. */
+    private record Sent(int id, int length) {
+    }
 
     WriteBehind(RemoteFile file, int requestSize, long bytesInFlight) {
         this.file = file;
@@ -36,6 +49,7 @@ final class WriteBehind {
     /** Takes all of {@code source} to be written at {@code offset}; returns the count taken. */
     int write(long offset, ByteBuffer source) throws IOException {
         throwIfFailed();
+        failIfConnectionLost();
         int total = source.remaining();
         long at = offset;
         if (joinedLength() > 0 && at != joinedAt + joinedLength()) {
@@ -89,7 +103,36 @@ final class WriteBehind {
             collectOne();
             throwIfFailed();
         }
-        pending.add(file.sendWrite(at, source, length));
+        try {
+            pending.add(new Sent(file.sendWrite(at, source, length), length));
+        } catch (SftpConnectionLostException lost) {
+            // some of the request may have gone out before the loss
+            failed(lost);
+            throwIfFailed();
+        }
+    }
+
+    /**
+     * A channel found dead before anything more is sent: whether anything it took is unacknowledged decides which
+     * failure it is.
+     */
+    private void failIfConnectionLost() throws IOException {
+        if (failure == null && !file.sftp().isOpen()) {
+            SftpConnectionLostException lost = SftpErrors.lost(file.path().toString(), null, file.sftp(), null);
+            failure = pending.isEmpty() && joinedLength() == 0
+                    ? SftpErrors.writeChannelLost(file.path().toString(), acknowledged, lost)
+                    : SftpErrors.writeOutcomeUnknown(file.path().toString(), acknowledged, lost);
+            throwIfFailed();
+        }
+    }
+
+    /** Keeps the first failure; a loss while a write was unacknowledged leaves that write's outcome unknown. */
+    private void failed(IOException e) {
+        if (failure != null) {
+            return;
+        }
+        failure = e instanceof SftpConnectionLostException lost && !(e instanceof WriteOutcomeUnknownException)
+                ? SftpErrors.writeOutcomeUnknown(file.path().toString(), acknowledged, lost) : e;
     }
 
     /** Sends what is joined, if anything and no write failed, without waiting for any status. */
@@ -118,13 +161,12 @@ final class WriteBehind {
     }
 
     private void collectOne() {
-        int id = pending.poll();
+        Sent sent = pending.poll();
         try {
-            file.receiveStatus(id);
+            file.receiveStatus(sent.id());
+            acknowledged += sent.length();
         } catch (IOException e) {
-            if (failure == null) {
-                failure = e;
-            }
+            failed(e);
         }
     }
 
@@ -139,12 +181,7 @@ final class WriteBehind {
             }
             // a fresh exception each later time: the caller may already hold the first (try-with-resources adds the
             // close failure to it as suppressed, which must not be the same object)
-            java.nio.file.FileSystemException again = new java.nio.file.FileSystemException(
-                    failure instanceof java.nio.file.FileSystemException
-                            ? ((java.nio.file.FileSystemException) failure).getFile() : null,
-                    null, "an earlier write failed: " + failure.getMessage());
-            again.initCause(failure);
-            throw again;
+            throw SftpErrors.earlierWriteFailed(failure);
         }
     }
 }
