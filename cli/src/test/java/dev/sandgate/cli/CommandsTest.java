@@ -150,6 +150,41 @@ class CommandsTest {
             assertEquals(3, result.status(), result::toString);
             assertTrue(result.out().contains("42"), result::toString);
         }
+
+        @Test
+        void aShellGoesOnAcrossACutThroughAResumingGateway() throws Exception {
+            LocalGateway gateway = GATEWAY.gateway();
+            Thread cutter = cutOnceConnected(gateway, session, Duration.ofMillis(400));
+            Cli.Result result = cli.stdin("cd /tmp; echo before; sleep 1.5; echo after-$((6 * 7)) in $PWD; exit 3\n")
+                    .run("shell", session);
+            cutter.join(10_000);
+            assertEquals(3, result.status(), result::toString);
+            assertTrue(result.out().contains("after-42 in /tmp"), result::toString);
+            assertEquals(1, gateway.traffic(session).tunnelsOpened(), "one tunnel: " + result);
+            assertEquals(1, gateway.traffic(session).tunnelsReattached(), "re-attached once: " + result);
+        }
+    }
+
+    /**
+     * Cuts the session's tunnels once, {@code after} the first one opened (a resumable tunnel re-attaches); gives up
+     * after 20 s without a tunnel.
+     */
+    static Thread cutOnceConnected(LocalGateway gateway, String session, Duration after) {
+        Thread cutter = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (gateway.traffic(session).tunnelsOpen() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(after.toMillis());
+                gateway.cutTunnels(session);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tunnel-cutter");
+        cutter.setDaemon(true);
+        cutter.start();
+        return cutter;
     }
 
     @Nested
@@ -457,6 +492,32 @@ class CommandsTest {
             Cli.Result rerun = cli.run("cp", local.toString(), session + ":big.bin");
             assertEquals(0, rerun.status(), rerun::toString);
             assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(remote)), "the rerun finishes it intact");
+        }
+
+        @Test
+        void aCopyThroughAResumingGatewayGoesOnAcrossCuts() throws Exception {
+            Path local = home.resolve("large.bin");
+            byte[] bytes = new byte[64 * 1024 * 1024];
+            new java.util.Random(26).nextBytes(bytes);
+            Files.write(local, bytes);
+            LocalGateway gateway = GATEWAY.gateway();
+            Thread cutter = cutOnceConnected(gateway, session, Duration.ofMillis(250));
+            Cli.Result up = cli.run("cp", local.toString(), session + ":large.bin");
+            cutter.join(10_000);
+            assertEquals(0, up.status(), up::toString);
+            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(gateway.sessionDirectory(session)
+                    .resolve("large.bin"))), "the copy arrived intact");
+            assertEquals(1, gateway.traffic(session).tunnelsOpened(), "one tunnel: " + up);
+            assertEquals(1, gateway.traffic(session).tunnelsReattached(), "re-attached during the upload: " + up);
+
+            Path back = home.resolve("large-back.bin");
+            cutter = cutOnceConnected(gateway, session, Duration.ofMillis(250));
+            Cli.Result down = cli.run("cp", session + ":large.bin", back.toString());
+            cutter.join(10_000);
+            assertEquals(0, down.status(), down::toString);
+            assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(back)), "the download arrived intact");
+            assertEquals(2, gateway.traffic(session).tunnelsOpened(), "one more tunnel: " + down);
+            assertEquals(2, gateway.traffic(session).tunnelsReattached(), "re-attached during the download: " + down);
         }
 
         @Test

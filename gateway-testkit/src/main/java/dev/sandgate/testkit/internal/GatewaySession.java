@@ -36,6 +36,7 @@ public final class GatewaySession {
     final AtomicLong bytesToSession = new AtomicLong();
     final AtomicLong bytesFromSession = new AtomicLong();
     final AtomicLong tunnelsOpened = new AtomicLong();
+    final AtomicLong tunnelsReattached = new AtomicLong();
     final AtomicLong certificatesMinted = new AtomicLong();
     private final Set<Channel> tunnels = ConcurrentHashMap.newKeySet();
     private final Set<ResumableRelay> relays = ConcurrentHashMap.newKeySet();
@@ -84,6 +85,10 @@ public final class GatewaySession {
 
     public long tunnelsOpened() {
         return tunnelsOpened.get();
+    }
+
+    public long tunnelsReattached() {
+        return tunnelsReattached.get();
     }
 
     public long certificatesMinted() {

@@ -48,6 +48,7 @@ final class ResumableEntry {
                     return;
                 }
                 relay.detach();
+                session.tunnelsReattached.incrementAndGet();
                 answerConnect(client, grant(gateway, relay, true), relay, clientReceived, afterAnswer);
             });
             return;
@@ -94,6 +95,7 @@ final class ResumableEntry {
                     return;
                 }
                 relay.detach();
+                session.tunnelsReattached.incrementAndGet();
                 upgrade(client, request, handshaker, handler, grant(gateway, relay, true), relay, clientReceived);
             });
             return;
