@@ -26,8 +26,8 @@ final class ResumeHandshake {
     static final String WINDOW = "Sandgate-Resume-Window";
     static final String BUFFER = "Sandgate-Resume-Buffer";
     static final String VERSION = "1";
-    /** The longest re-attach window a gateway may grant; a longer one is taken as this. */
-    static final long MAX_WINDOW_SECONDS = 3600;
+    /** The longest re-attach window Sandgate waits, whatever a gateway grants: a silence is bounded at 10 minutes. */
+    static final long MAX_WINDOW_SECONDS = 600;
     /** The fewest unacknowledged bytes a side may keep: four times the acknowledgement interval. */
     static final long MIN_BUFFER = 256 * 1024;
     private static final Pattern TUNNEL_ID = Pattern.compile("[A-Za-z0-9_-]{16,128}");
