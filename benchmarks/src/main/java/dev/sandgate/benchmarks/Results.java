@@ -56,6 +56,13 @@ final class Results {
         row(workload, route, unit).reference.add(value);
     }
 
+    /** A figure measured with nothing to compare it to (the ratio is then empty). */
+    void measured(String workload, Object route, double value, String unit, String what) {
+        Row row = row(workload, route, unit);
+        row.against = what;
+        row.sandgate.add(value);
+    }
+
     /** A sample from MINA's stock {@code SftpFileSystem}, shown beside the others (the ratio stays to the reference). */
     void mina(String workload, Object route, double value, String unit) {
         row(workload, route, unit).mina.add(value);

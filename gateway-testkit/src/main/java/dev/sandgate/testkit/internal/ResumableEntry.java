@@ -55,7 +55,8 @@ final class ResumableEntry {
         }
         String commit = asked.get(ResumableRelays.COMMIT);
         HttpEntryHandler.connectToSession(client, session, false, upstream -> {
-            ResumableRelay relay = gateway.relays().create(session, upstream, commit);
+            ResumableRelay relay = gateway.relays().create(session, upstream, commit,
+                    ResumableRelays.clientBuffer(asked));
             answerConnect(client, grant(gateway, relay, false), relay, 0, afterAnswer);
         }, () -> HttpEntryHandler.respondUnavailable(client));
     }
@@ -102,7 +103,8 @@ final class ResumableEntry {
         }
         String commit = asked.get(ResumableRelays.COMMIT);
         HttpEntryHandler.connectToSession(client, session, false, upstream -> {
-            ResumableRelay relay = gateway.relays().create(session, upstream, commit);
+            ResumableRelay relay = gateway.relays().create(session, upstream, commit,
+                    ResumableRelays.clientBuffer(asked));
             upgrade(client, request, handshaker, handler, grant(gateway, relay, false), relay, 0);
         }, () -> {
             request.release();
@@ -176,12 +178,19 @@ final class ResumableEntry {
                 }
                 return;
             }
-            relay.loop().execute(() -> {
-                parser.feed(bytes);
-                if (relay.readyForClient(client)) {
-                    client.read();
-                }
-            });
+            if (relay.loop().inEventLoop()) {
+                parse(bytes);
+            } else {
+                relay.loop().execute(() -> parse(bytes));
+            }
+        }
+
+        private void parse(ByteBuf bytes) {
+            parser.feed(bytes);
+            relay.flushToServer();
+            if (relay.readyForClient(client)) {
+                client.read();
+            }
         }
 
         @Override

@@ -21,7 +21,8 @@ import io.netty.channel.EventLoop;
  * for the window, then ends. Every state change runs on the server connection's event loop.
  */
 final class ResumableRelay {
-    static final long ACK_EVERY = 64 * 1024;
+    /** The most bytes received between two acknowledgements, whatever the client's buffer. */
+    static final long MAX_ACK_EVERY = 1024 * 1024;
 
     final String id;
     final GatewaySession session;
@@ -29,6 +30,8 @@ final class ResumableRelay {
     private final EventLoop loop;
     private final long windowNanos;
     private final long bound;
+    /** Acknowledge after this many bytes from the client: a quarter of its buffer. */
+    private final long ackEvery;
     private final ResumableRelays registry;
 
     // the state below is touched on the loop only
@@ -53,7 +56,7 @@ final class ResumableRelay {
     String lastCommit;
 
     ResumableRelay(String id, GatewaySession session, Channel upstream, String commit, long windowNanos, long bound,
-            ResumableRelays registry) {
+            long clientBuffer, ResumableRelays registry) {
         this.id = id;
         this.session = session;
         this.upstream = upstream;
@@ -61,6 +64,7 @@ final class ResumableRelay {
         this.commit = commit;
         this.windowNanos = windowNanos;
         this.bound = bound;
+        this.ackEvery = Math.min(clientBuffer / 4, MAX_ACK_EVERY);
         this.registry = registry;
         upstream.pipeline().addLast(new FromServer());
     }
@@ -153,7 +157,8 @@ final class ResumableRelay {
                 session.bytesToSession.addAndGet(n);
                 session.touch();
                 pendingUpstreamBytes += n;
-                upstream.writeAndFlush(payload).addListener((ChannelFutureListener) written -> {
+                // flushed once the whole read is parsed (see flushToServer): one write to the server per read
+                upstream.write(payload).addListener((ChannelFutureListener) written -> {
                     pendingUpstreamBytes -= n;
                     if (!written.isSuccess()) {
                         end(false);
@@ -161,7 +166,7 @@ final class ResumableRelay {
                         connection.read();
                     }
                 });
-                if (receivedTotal - acknowledged >= ACK_EVERY) {
+                if (receivedTotal - acknowledged >= ackEvery) {
                     acknowledged = receivedTotal;
                     connection.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(ackFrame(acknowledged))));
                 }
@@ -194,6 +199,11 @@ final class ResumableRelay {
                 }
             }
         };
+    }
+
+    /** Sends what the last read from the client carried on to the server, in one write. On the loop. */
+    void flushToServer() {
+        upstream.flush();
     }
 
     /**

@@ -59,12 +59,22 @@ final class ResumableRelays {
         return headers.contains(TUNNEL);
     }
 
+    /** The fewest bytes a side may keep unacknowledged (and so announce). */
+    static final long MIN_BUFFER = 256 * 1024;
+
+    /** The buffer a request announces; the least allowed when it says nothing usable. */
+    static long clientBuffer(io.netty.handler.codec.http.HttpHeaders headers) {
+        String value = headers.get(BUFFER, "");
+        return NUMBER.matcher(value).matches() ? Math.max(MIN_BUFFER, Long.parseLong(value)) : MIN_BUFFER;
+    }
+
     /** A new resumable tunnel over this connection to the session's server. */
-    ResumableRelay create(GatewaySession session, Channel upstream, String commit) {
+    ResumableRelay create(GatewaySession session, Channel upstream, String commit, long clientBuffer) {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String id = "rt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        ResumableRelay relay = new ResumableRelay(id, session, upstream, commit, window.toNanos(), KEPT, this);
+        ResumableRelay relay = new ResumableRelay(id, session, upstream, commit, window.toNanos(), KEPT, clientBuffer,
+                this);
         relays.put(id, relay);
         session.trackRelay(relay);
         return relay;

@@ -8,6 +8,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,10 +31,14 @@ import dev.sandgate.tunnel.TunnelRefusedException;
  */
 final class ResumableTunnel implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableTunnel.class);
-    /** A receiver acknowledges at the latest after this many bytes: a quarter of the smallest buffer a side keeps. */
-    static final long ACK_EVERY = ResumeHandshake.MIN_BUFFER / 4;
+    /** The most bytes received between two acknowledgements, whatever the gateway's buffer. */
+    static final long MAX_ACK_EVERY = 1024 * 1024;
     private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2000;
+    /** How long a closed tunnel's connection may stay open for the gateway to read the CLOSE and hang up. */
+    private static final long CLOSE_GRACE_MILLIS = 2000;
+    /** Closes connections whose gateway did not hang up after CLOSE; its one thread ends when idle. */
+    private static final ScheduledThreadPoolExecutor CLOSER = closer();
 
     /** Opens a new transport connection carrying these extra headers, for at most the time left. */
     @FunctionalInterface
@@ -47,6 +53,8 @@ final class ResumableTunnel implements Tunnel {
     private final ResumeHandshake handshake;
     private final ResumeHandshake.Grant grant;
     private final long bound;
+    /** Acknowledge after this many bytes: a quarter of the gateway's buffer, so that it never waits for one. */
+    private final long ackEvery;
     private final Reattacher reattacher;
     private final String description;
     private final String threadName;
@@ -63,7 +71,7 @@ final class ResumableTunnel implements Tunnel {
     private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
     private long keptFrom;
     private long sentTotal;
-    private boolean ended;
+    private volatile boolean ended;
     private IOException failure;
 
     // the reading thread's (one at a time: a connection's reader ends before the next connection starts)
@@ -71,12 +79,25 @@ final class ResumableTunnel implements Tunnel {
     private long acknowledged;
     private volatile Receiver receiver;
 
+    private static ScheduledThreadPoolExecutor closer() {
+        ScheduledThreadPoolExecutor closer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "sandgate-resumable-closer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        closer.setKeepAliveTime(1, TimeUnit.SECONDS);
+        closer.allowCoreThreadTimeOut(true);
+        closer.setRemoveOnCancelPolicy(true);
+        return closer;
+    }
+
     ResumableTunnel(Tunnel first, ResumeHandshake handshake, ResumeHandshake.Grant grant, long bound,
             Reattacher reattacher, String threadName) {
         this.current = first;
         this.handshake = handshake;
         this.grant = grant;
         this.bound = bound;
+        this.ackEvery = Math.min(grant.buffer() / 4, MAX_ACK_EVERY);
         this.reattacher = reattacher;
         this.description = first.description() + " (resumable)";
         this.threadName = threadName;
@@ -187,10 +208,13 @@ final class ResumableTunnel implements Tunnel {
 
         @Override
         public void onData(ByteBuffer bytes) throws IOException {
+            if (isEnded()) {
+                return; // closed: what still arrives before the gateway hangs up is nobody's
+            }
             int count = bytes.remaining();
             receiver.onBytes(bytes);
             receivedTotal += count;
-            if (receivedTotal - acknowledged >= ACK_EVERY) {
+            if (receivedTotal - acknowledged >= ackEvery) {
                 acknowledged = receivedTotal;
                 sendOrDrop(tunnel, ResumeFrames.ack(acknowledged));
             }
@@ -382,9 +406,7 @@ final class ResumableTunnel implements Tunnel {
     }
 
     private boolean isEnded() {
-        synchronized (lock) {
-            return ended;
-        }
+        return ended;
     }
 
     private void fail(IOException cause) {
@@ -413,6 +435,29 @@ final class ResumableTunnel implements Tunnel {
 
     // ---- closing
 
+    /**
+     * Sends CLOSE when the connection takes it within a moment (a send under way finishes first); false when it cannot,
+     * and the gateway then forgets the tunnel when its window passes.
+     */
+    private boolean toldClose(Tunnel open) {
+        try {
+            if (!sending.tryLock(CLOSE_GRACE_MILLIS / 10, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            open.send(ByteBuffer.wrap(ResumeFrames.close()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            sending.unlock();
+        }
+    }
+
     /** Ends the tunnel for good: the gateway hears a CLOSE when the connection can take it at once. */
     @Override
     public void close() {
@@ -429,14 +474,13 @@ final class ResumableTunnel implements Tunnel {
             }
         }
         if (open != null) {
-            if (sending.tryLock()) {
-                try {
-                    sendOrDrop(open, ResumeFrames.close());
-                } finally {
-                    sending.unlock();
-                }
+            if (toldClose(open)) {
+                // the gateway closes the connection once it has read the CLOSE; closing it here first could reset it
+                // with the CLOSE unread, when bytes to this side are still arriving
+                CLOSER.schedule(open::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                open.close();
             }
-            open.close();
         }
         if (open == null || !started.get()) {
             reportEnd(null);
