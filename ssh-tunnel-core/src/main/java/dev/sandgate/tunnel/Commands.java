@@ -1,16 +1,19 @@
 package dev.sandgate.tunnel;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
 
@@ -46,18 +49,23 @@ final class Commands {
         Duration timeout = options.timeout();
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
-        try (ChannelExec channel = session.createExecChannel(encoded, null, null)) {
+        ChannelExec channel = session.createExecChannel(encoded, null, null);
+        boolean stopping = false;
+        try {
             channel.setOut(stdout);
             channel.setErr(stderr);
             channel.open().verify(timeout);
             Thread feeder = feedStdin(channel, options.stdinBytes(), options.stdinStream().orElse(null));
-            long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
-            Duration ran = Duration.ofNanos(System.nanoTime() - started);
-            if (feeder != null) {
-                feeder.interrupt();
+            boolean ended;
+            try {
+                ended = closedWithin(channel, deadline);
+            } finally {
+                if (feeder != null) {
+                    feeder.interrupt();
+                }
             }
-            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+            Duration ran = Duration.ofNanos(System.nanoTime() - started);
+            if (!ended) {
                 RemoteSignals.stop(channel);
                 ExecResult partial = new ExecResult(command, channel.getExitStatus() == null ? -1
                         : channel.getExitStatus(), channel.getExitSignal(), stdout.kept(), stdout.total(),
@@ -76,12 +84,49 @@ final class Commands {
             }
             return new ExecResult(command, status, signal, stdout.kept(), stdout.total(), stderr.kept(), stderr.total(),
                     ran, options.charset(), false);
+        } catch (InterruptedException | InterruptedIOException e) {
+            if (e instanceof SocketTimeoutException) {
+                throw failed((IOException) e);
+            }
+            // the caller returns now; the command still gets TERM, then KILL, and its channel is closed
+            stopping = true;
+            RemoteSignals.stopInBackground(channel, sessionId);
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("Interrupted while running a command ("
+                    + description.get() + "); it was stopped: " + abbreviate(command));
+            interrupted.initCause(e);
+            throw interrupted;
         } catch (SandgateSshException e) {
             throw e;
         } catch (IOException e) {
-            SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
-            throw lost != null ? lost : new SandgateSshException("Running a command failed (" + description.get()
-                    + "): " + e.getMessage(), e);
+            throw failed(e);
+        } finally {
+            if (!stopping) {
+                channel.close(false);
+            }
+        }
+    }
+
+    private SandgateSshException failed(IOException e) {
+        SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
+        return lost != null ? lost : new SandgateSshException("Running a command failed (" + description.get()
+                + "): " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether the channel closed before the deadline; unlike MINA's {@code waitFor}, which ignores interrupts, an
+     * interrupt ends the wait.
+     */
+    private static boolean closedWithin(ChannelExec channel, long deadline) throws InterruptedException {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.addCloseFutureListener(future -> closed.complete(null));
+        try {
+            closed.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -124,7 +169,7 @@ final class Commands {
             throw lost != null ? lost : new SandgateSshException("Starting a command failed (" + description.get()
                     + "): " + e.getMessage(), e);
         }
-        return new RemoteProcess(channel, command, mergeStderr);
+        return new RemoteProcess(channel, command, mergeStderr, record, description, sessionId);
     }
 
     /** The command line with its setup, encoded, if a server's shell can take it as one argument. */

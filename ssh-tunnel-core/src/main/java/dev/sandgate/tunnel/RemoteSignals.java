@@ -50,6 +50,19 @@ final class RemoteSignals {
         channel.close(true);
     }
 
+    /**
+     * {@link #stop} on a thread of its own, for a caller that was interrupted and is to return at once: the command
+     * still gets TERM, KILL after the grace, and its channel closed.
+     */
+    static void stopInBackground(ChannelSession channel, String sessionId) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        Thread stopper = new Thread(() -> stop(channel), "sandgate-stop " + sessionId);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     private static boolean closedWithin(ChannelSession channel, Duration limit) {
         return channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), limit.toMillis())
                 .contains(ClientChannelEvent.CLOSED);
