@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
@@ -50,11 +52,13 @@ final class Commands {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         ChannelExec channel = session.createExecChannel(encoded, null, null);
+        OpenFuture opening = null;
         boolean stopping = false;
         try {
             channel.setOut(stdout);
             channel.setErr(stderr);
-            channel.open().verify(timeout);
+            opening = channel.open();
+            opening.verify(timeout);
             Thread feeder = feedStdin(channel, options.stdinBytes(), options.stdinStream().orElse(null));
             boolean ended;
             try {
@@ -88,14 +92,8 @@ final class Commands {
             if (e instanceof SocketTimeoutException) {
                 throw failed((IOException) e);
             }
-            // the caller returns now; the command still gets TERM, then KILL, and its channel is closed
-            stopping = true;
-            RemoteSignals.stopInBackground(channel, sessionId);
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException("Interrupted while running a command ("
-                    + description.get() + "); it was stopped: " + abbreviate(command));
-            interrupted.initCause(e);
-            throw interrupted;
+            stopping = opening != null;
+            throw interrupted(channel, opening, timeout, command, e);
         } catch (SandgateSshException e) {
             throw e;
         } catch (IOException e) {
@@ -105,6 +103,22 @@ final class Commands {
                 channel.close(false);
             }
         }
+    }
+
+    /**
+     * The caller returns now, its interrupt kept; the command still gets TERM, then KILL, and its channel is closed
+     * (once open, if it was still opening).
+     */
+    private InterruptedIOException interrupted(ChannelSession channel, OpenFuture opening, Duration openLimit,
+            String command, Exception e) {
+        if (opening != null) {
+            RemoteSignals.stopInBackground(channel, opening, openLimit, sessionId);
+        }
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("Interrupted while running a command ("
+                + description.get() + "); it is being stopped: " + abbreviate(command));
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     private SandgateSshException failed(IOException e) {
@@ -161,9 +175,13 @@ final class Commands {
         } else {
             channel.setUsePty(false);
         }
+        OpenFuture opening = channel.open();
         try {
-            channel.open().verify(OPEN_TIMEOUT);
+            opening.verify(OPEN_TIMEOUT);
         } catch (IOException e) {
+            if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+                throw interrupted(channel, opening, OPEN_TIMEOUT, command, e);
+            }
             channel.close(true);
             SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
             throw lost != null ? lost : new SandgateSshException("Starting a command failed (" + description.get()

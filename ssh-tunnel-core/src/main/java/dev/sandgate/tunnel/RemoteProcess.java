@@ -62,7 +62,7 @@ public final class RemoteProcess extends Process {
         this.merged = merged;
         this.sessionId = sessionId;
         ChannelStreams streams = new ChannelStreams(channel, record, description,
-                () -> RemoteSignals.stopInBackground(channel, sessionId));
+                this::stopInBackground);
         String shown = Commands.abbreviate(command);
         this.stdout = streams.input(channel.getInvertedOut(), "the output of " + shown);
         this.stderr = merged ? InputStream.nullInputStream()
@@ -165,8 +165,13 @@ public final class RemoteProcess extends Process {
     }
 
     private InterruptedException stopOn(InterruptedException e) {
-        RemoteSignals.stopInBackground(channel, sessionId);
+        stopInBackground();
         return e;
+    }
+
+    /** TERM, then KILL, then the channel closed, while an interrupted caller returns at once. */
+    private void stopInBackground() {
+        RemoteSignals.stopInBackground(channel, null, null, sessionId);
     }
 
     @Override

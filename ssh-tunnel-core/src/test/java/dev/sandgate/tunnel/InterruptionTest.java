@@ -183,4 +183,57 @@ class InterruptionTest {
         assertTrue(outcome.flagKept.get(), "the interrupt flag is kept");
         assertGoneWithin(command);
     }
+
+    @RepeatedTest(3)
+    void anExecCalledInterruptedThrowsAndLeavesNothingRunning() throws Exception {
+        String command = uniqueSleep();
+        Thread.currentThread().interrupt();
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(InterruptedIOException.class, () -> connection.exec(command));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertGoneWithin(command);
+        assertEquals("still\n", connection.exec("echo still").stdoutText(), "the connection lives on");
+    }
+
+    /** The far end of a stream, which sends nothing. */
+    private static java.net.Socket accepted(java.net.ServerSocket server) throws java.io.IOException {
+        server.setSoTimeout((int) BOUND.toMillis());
+        return server.accept();
+    }
+
+    @RepeatedTest(3)
+    void anInterruptedStreamReadReturnsAtOnceAndClosesTheStream() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+             RemoteStream stream = connection.openStream("127.0.0.1", server.getLocalPort());
+             java.net.Socket silent = accepted(server)) {
+            Outcome outcome = new Outcome();
+            Thread reader = new Thread(() -> {
+                try {
+                    stream.getInputStream().read();
+                    outcome.record(null);
+                } catch (Throwable e) {
+                    outcome.record(e);
+                }
+            }, "test-reader");
+            reader.start();
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (reader.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline, "the reader waits for bytes");
+                Thread.sleep(5);
+            }
+            outcome.interruptedAt = System.nanoTime();
+            reader.interrupt();
+            reader.join(BOUND.toMillis());
+            outcome.assertPromptly(InterruptedIOException.class);
+            assertTrue(outcome.flagKept.get(), "the interrupt flag is kept");
+            while (stream.isOpen()) {
+                assertTrue(System.nanoTime() < deadline, "the stream was closed");
+                Thread.sleep(5);
+            }
+            assertFalse(stream.connectionLost());
+        }
+    }
 }
