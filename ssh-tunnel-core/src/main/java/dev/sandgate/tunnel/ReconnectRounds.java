@@ -144,11 +144,6 @@ final class ReconnectRounds<T> {
                 + " reconnect attempt(s) failed; the last: " + last.getMessage(), last);
     }
 
-    /** Whether {@link #close()} was called. */
-    boolean closed() {
-        return closing.getCount() == 0;
-    }
-
     private SandgateSshException closedMeanwhile() {
         return new SandgateSshException("The connection was closed while reconnecting (" + description.get() + ")");
     }
