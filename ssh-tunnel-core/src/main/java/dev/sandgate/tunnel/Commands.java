@@ -1,17 +1,22 @@
 package dev.sandgate.tunnel;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
@@ -46,18 +51,25 @@ final class Commands {
         Duration timeout = options.timeout();
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
-        try (ChannelExec channel = session.createExecChannel(encoded, null, null)) {
+        ChannelExec channel = session.createExecChannel(encoded, null, null);
+        OpenFuture opening = null;
+        boolean stopping = false;
+        try {
             channel.setOut(stdout);
             channel.setErr(stderr);
-            channel.open().verify(timeout);
+            opening = channel.open();
+            opening.verify(timeout);
             Thread feeder = feedStdin(channel, options.stdinBytes(), options.stdinStream().orElse(null));
-            long remaining = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining);
-            Duration ran = Duration.ofNanos(System.nanoTime() - started);
-            if (feeder != null) {
-                feeder.interrupt();
+            boolean ended;
+            try {
+                ended = closedWithin(channel, deadline);
+            } finally {
+                if (feeder != null) {
+                    feeder.interrupt();
+                }
             }
-            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+            Duration ran = Duration.ofNanos(System.nanoTime() - started);
+            if (!ended) {
                 RemoteSignals.stop(channel);
                 ExecResult partial = new ExecResult(command, channel.getExitStatus() == null ? -1
                         : channel.getExitStatus(), channel.getExitSignal(), stdout.kept(), stdout.total(),
@@ -76,12 +88,59 @@ final class Commands {
             }
             return new ExecResult(command, status, signal, stdout.kept(), stdout.total(), stderr.kept(), stderr.total(),
                     ran, options.charset(), false);
+        } catch (InterruptedException | InterruptedIOException e) {
+            if (e instanceof SocketTimeoutException) {
+                throw failed((IOException) e);
+            }
+            stopping = opening != null;
+            throw interrupted(channel, opening, timeout, command, e);
         } catch (SandgateSshException e) {
             throw e;
         } catch (IOException e) {
-            SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
-            throw lost != null ? lost : new SandgateSshException("Running a command failed (" + description.get()
-                    + "): " + e.getMessage(), e);
+            throw failed(e);
+        } finally {
+            if (!stopping) {
+                channel.close(false);
+            }
+        }
+    }
+
+    /**
+     * The caller returns now, its interrupt kept; the command still gets TERM, then KILL, and its channel is closed
+     * (once open, if it was still opening).
+     */
+    private InterruptedIOException interrupted(ChannelSession channel, OpenFuture opening, Duration openLimit,
+            String command, Exception e) {
+        if (opening != null) {
+            RemoteSignals.stopInBackground(channel, opening, openLimit, sessionId);
+        }
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("Interrupted while running a command ("
+                + description.get() + "); it is being stopped: " + abbreviate(command));
+        interrupted.initCause(e);
+        return interrupted;
+    }
+
+    private SandgateSshException failed(IOException e) {
+        SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
+        return lost != null ? lost : new SandgateSshException("Running a command failed (" + description.get()
+                + "): " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether the channel closed before the deadline; unlike MINA's {@code waitFor}, which ignores interrupts, an
+     * interrupt ends the wait.
+     */
+    private static boolean closedWithin(ChannelExec channel, long deadline) throws InterruptedException {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.addCloseFutureListener(future -> closed.complete(null));
+        try {
+            closed.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -116,15 +175,19 @@ final class Commands {
         } else {
             channel.setUsePty(false);
         }
+        OpenFuture opening = channel.open();
         try {
-            channel.open().verify(OPEN_TIMEOUT);
+            opening.verify(OPEN_TIMEOUT);
         } catch (IOException e) {
+            if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+                throw interrupted(channel, opening, OPEN_TIMEOUT, command, e);
+            }
             channel.close(true);
             SandgateSshException lost = SshFailures.lost(description.get(), record, session.isOpen(), e);
             throw lost != null ? lost : new SandgateSshException("Starting a command failed (" + description.get()
                     + "): " + e.getMessage(), e);
         }
-        return new RemoteProcess(channel, command, mergeStderr);
+        return new RemoteProcess(channel, command, mergeStderr, record, description, sessionId);
     }
 
     /** The command line with its setup, encoded, if a server's shell can take it as one argument. */

@@ -90,7 +90,7 @@ final class Forwarding {
             }
             throw failed("A stream to " + target, e);
         }
-        return new RemoteStream(channel, target);
+        return new RemoteStream(channel, target, record, description);
     }
 
     private void checkPermitted() throws ForwardingRefusedException {

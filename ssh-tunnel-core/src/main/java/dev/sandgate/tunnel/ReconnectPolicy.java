@@ -16,10 +16,25 @@ import java.time.Duration;
  *         .build();
  * }</pre>
  *
+ * <p>With {@link #coveringFirstConnect()}, {@link SandboxSsh#connect} itself tries up to {@code maxAttempts} times,
+ * with the same waits, when the refusal is one a later try can get past: the gateway or the API unavailable (503,
+ * WebSocket 1011), rate limited (429, waiting at least what its {@code Retry-After} says, at most
+ * {@link #MAX_BACKOFF}), or a gateway that could not be reached. A refused login, token or session (401, 403, 404,
+ * 409) and a refused host key are thrown at once.
+ *
+ * <pre>{@code
+ * SandboxSsh ssh = SandboxSsh.builder()
+ *         .apiUrl(apiUrl).token(token)
+ *         .reconnect(ReconnectPolicy.attempts(4, Duration.ofMillis(250)).coveringFirstConnect())
+ *         .build();
+ * SshConnection connection = ssh.connect(sessionId);   // two 503s, then success: connected on the third try
+ * }</pre>
+ *
  * @param maxAttempts  how many connects one reconnect may try; 0 means never reconnect
  * @param firstBackoff the wait before the second attempt, doubled for each one after, at most {@link #MAX_BACKOFF}
+ * @param coversFirstConnect whether {@link SandboxSsh#connect} retries, as described above, too
  */
-public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
+public record ReconnectPolicy(int maxAttempts, Duration firstBackoff, boolean coversFirstConnect) {
     /** The longest wait between two attempts. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -28,12 +43,42 @@ public record ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
      *
      * @param maxAttempts how many connects one reconnect may try; 0 means never reconnect
      * @param firstBackoff the wait before the second attempt (the first starts at once), doubled for each one after
+     * @param coversFirstConnect whether {@link SandboxSsh#connect} retries too
      */
     public ReconnectPolicy {
         if (maxAttempts < 0) {
             throw new IllegalArgumentException("maxAttempts must not be negative, got " + maxAttempts);
         }
         Checks.notNegative(firstBackoff, "firstBackoff");
+    }
+
+    /**
+     * A policy for reconnects only, not the first connect.
+     *
+     * @param maxAttempts how many connects one reconnect may try; 0 means never reconnect
+     * @param firstBackoff the wait before the second attempt (the first starts at once), doubled for each one after
+     */
+    public ReconnectPolicy(int maxAttempts, Duration firstBackoff) {
+        this(maxAttempts, firstBackoff, false);
+    }
+
+    /**
+     * This policy, applied to {@link SandboxSsh#connect} as well: up to {@link #maxAttempts()} tries when the
+     * refusal is one a later try can get past (see the class comment).
+     *
+     * <pre>{@code
+     * .reconnect(ReconnectPolicy.attempts(3, Duration.ofMillis(200)).coveringFirstConnect())
+     * }</pre>
+     *
+     * @return the same attempts and waits, covering the first connect too
+     * @throws IllegalStateException on {@link #off()}, which has no attempts to give
+     */
+    public ReconnectPolicy coveringFirstConnect() {
+        if (!enabled()) {
+            throw new IllegalStateException("A policy of no attempts cannot cover the first connect; use attempts(n, "
+                    + "backoff)");
+        }
+        return new ReconnectPolicy(maxAttempts, firstBackoff, true);
     }
 
     /**

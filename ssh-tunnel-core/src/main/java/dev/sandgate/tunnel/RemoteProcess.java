@@ -8,10 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
+
+import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
  * A command running in the sandbox, as a {@link Process}: write its stdin, read its stdout and stderr as they come,
@@ -32,19 +35,38 @@ import org.apache.sshd.common.channel.ChannelListener;
  *
  * <p>{@link #exitValue()} is the command's exit status, or 128 + n when signal n ended it; 255 when the connection
  * ended before the server reported either (as OpenSSH's {@code ssh} exits then), which {@link #connectionLost()}
- * tells apart.
+ * tells apart. Output cut short by a lost connection is never a clean end of file: once the bytes that did arrive are
+ * read, stdout and stderr throw {@link ConnectionLostException}.
+ *
+ * <p>A reader or waiter that is interrupted (as {@code Future.cancel(true)} does) stops the command: it gets TERM,
+ * KILL if it has not ended within two seconds, and its channel is closed, while the caller returns at once: a read
+ * with {@link java.io.InterruptedIOException} and the thread's interrupt flag still set, {@link #waitFor()} with the
+ * {@link InterruptedException} that {@link Process} declares. {@code waitFor(timeout, unit)} running out of time
+ * stops nothing.
  */
 public final class RemoteProcess extends Process {
     private final PtyCapableChannelSession channel;
     private final String command;
     private final boolean merged;
+    private final String sessionId;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<Process> exited = new CompletableFuture<>();
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private volatile boolean lost;
 
-    RemoteProcess(PtyCapableChannelSession channel, String command, boolean merged) {
+    RemoteProcess(PtyCapableChannelSession channel, String command, boolean merged, ConnectionRecord record,
+            Supplier<String> description, String sessionId) {
         this.channel = channel;
         this.command = command;
         this.merged = merged;
+        this.sessionId = sessionId;
+        ChannelStreams streams = new ChannelStreams(channel, record, description,
+                this::stopInBackground);
+        String shown = Commands.abbreviate(command);
+        this.stdout = streams.input(channel.getInvertedOut(), "the output of " + shown);
+        this.stderr = merged ? InputStream.nullInputStream()
+                : streams.input(channel.getInvertedErr(), "the error output of " + shown);
         channel.addChannelListener(new ChannelListener() {
             @Override
             public void channelStateChanged(Channel changed, String hint) {
@@ -53,19 +75,22 @@ public final class RemoteProcess extends Process {
 
             @Override
             public void channelClosed(Channel closed, Throwable reason) {
-                if (!settleIfReported()) {
-                    exit.complete(null);
-                }
-                exited.complete(RemoteProcess.this);
+                settleOnClose();
             }
         });
         if (!channel.isOpen()) {
             // a command that ended before the listener was added (MINA adds none to a closing channel)
-            if (!settleIfReported()) {
-                exit.complete(null);
-            }
-            exited.complete(this);
+            settleOnClose();
         }
+    }
+
+    /** The channel closed: with the status the server reported, or none, lost if the session went first. */
+    private void settleOnClose() {
+        if (!settleIfReported()) {
+            lost = !channel.getSession().isOpen();
+            exit.complete(null);
+        }
+        exited.complete(this);
     }
 
     /** Completes the exit once the server has reported a status or a signal; whether it has. */
@@ -86,27 +111,45 @@ public final class RemoteProcess extends Process {
         return channel.getInvertedIn();
     }
 
-    /** The command's stdout (with stderr merged into it when the builder asked for that). */
+    /**
+     * The command's stdout (with stderr merged into it when the builder asked for that): end of file when the
+     * command closed it; {@link ConnectionLostException} after the bytes that arrived when the connection was lost
+     * first.
+     */
     @Override
     public InputStream getInputStream() {
-        return channel.getInvertedOut();
+        return stdout;
     }
 
-    /** The command's stderr; an empty stream when stderr is merged into stdout. */
+    /** The command's stderr, as {@link #getInputStream()}; an empty stream when stderr is merged into stdout. */
     @Override
     public InputStream getErrorStream() {
-        return merged ? InputStream.nullInputStream() : channel.getInvertedErr();
+        return stderr;
     }
 
+    /**
+     * Waits for the command to end; if interrupted, stops it (TERM, then KILL) and throws at once.
+     *
+     * @return the exit value, as {@link #exitValue()}: 255 when the connection was lost ({@link #connectionLost()})
+     * @throws InterruptedException if interrupted while waiting; the command is stopped
+     */
     @Override
     public int waitFor() throws InterruptedException {
         try {
             return exitValueOf(exit.get());
+        } catch (InterruptedException e) {
+            throw stopOn(e);
         } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
         }
     }
 
+    /**
+     * Waits at most {@code timeout} for the command to end (running out of time stops nothing); if interrupted,
+     * stops it (TERM, then KILL) and throws at once.
+     *
+     * @throws InterruptedException if interrupted while waiting; the command is stopped
+     */
     @Override
     public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
         try {
@@ -114,9 +157,21 @@ public final class RemoteProcess extends Process {
             return true;
         } catch (TimeoutException e) {
             return false;
+        } catch (InterruptedException e) {
+            throw stopOn(e);
         } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    private InterruptedException stopOn(InterruptedException e) {
+        stopInBackground();
+        return e;
+    }
+
+    /** TERM, then KILL, then the channel closed, while an interrupted caller returns at once. */
+    private void stopInBackground() {
+        RemoteSignals.stopInBackground(channel, null, null, sessionId);
     }
 
     @Override
@@ -152,12 +207,18 @@ public final class RemoteProcess extends Process {
     }
 
     /**
-     * Whether the connection ended before the server reported how the command ended.
+     * Whether the connection ended before the server reported how the command ended; false while it runs, and for a
+     * command that ended, of itself or by a signal, with its connection still open.
+     *
+     * <pre>{@code
+     * int status = process.waitFor();
+     * if (process.connectionLost()) { ... status is 255 and says nothing about the command ... }
+     * }</pre>
      *
      * @return whether the connection ended before the server reported how the command ended
      */
     public boolean connectionLost() {
-        return exit.isDone() && exit.join() == null;
+        return exit.isDone() && exit.join() == null && lost;
     }
 
     /**

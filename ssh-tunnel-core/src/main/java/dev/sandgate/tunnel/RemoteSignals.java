@@ -6,6 +6,7 @@ import java.util.EnumSet;
 
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 
@@ -48,6 +49,36 @@ final class RemoteSignals {
             // the connection is going: closing the channel below is all that is left
         }
         channel.close(true);
+    }
+
+    /**
+     * {@link #stop} on a thread of its own, for a caller that was interrupted and is to return at once: the command
+     * still gets TERM, KILL after the grace, and its channel closed. A channel still opening is let open first (a
+     * signal needs the server's channel number), within {@code openLimit}, and only closed if it does not.
+     *
+     * @param opening the channel's open future while it may still be opening; null for a channel already open
+     */
+    static void stopInBackground(ChannelSession channel, OpenFuture opening, Duration openLimit, String sessionId) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            if (opening == null || opening.isOpened() || awaitQuietly(opening, openLimit) && opening.isOpened()) {
+                stop(channel);
+            } else {
+                channel.close(true);
+            }
+        }, "sandgate-stop " + sessionId);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private static boolean awaitQuietly(OpenFuture opening, Duration limit) {
+        try {
+            return opening.await(limit);
+        } catch (java.io.IOException interrupted) {
+            return false;
+        }
     }
 
     private static boolean closedWithin(ChannelSession channel, Duration limit) {

@@ -3,8 +3,11 @@ package dev.sandgate.tunnel;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.Supplier;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+
+import dev.sandgate.tunnel.internal.ConnectionRecord;
 
 /**
  * A TCP connection to a host and port as seen from inside the sandbox (an SSH {@code direct-tcpip} channel), used
@@ -17,23 +20,45 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
  *     String answer = new String(stream.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
  * }
  * }</pre>
+ *
+ * <p>A read ends in {@link ConnectionLostException}, never a clean end of stream, when the SSH connection ended before
+ * the far end closed its side ({@link #connectionLost()}); an interrupted read closes the stream and throws
+ * {@link java.io.InterruptedIOException}, the thread's interrupt flag still set.
  */
 public final class RemoteStream implements Closeable {
     private final ChannelDirectTcpip channel;
     private final String target;
+    private final ChannelStreams streams;
+    private final InputStream input;
 
-    RemoteStream(ChannelDirectTcpip channel, String target) {
+    RemoteStream(ChannelDirectTcpip channel, String target, ConnectionRecord record, Supplier<String> description) {
         this.channel = channel;
         this.target = target;
+        this.streams = new ChannelStreams(channel, record, description, () -> channel.close(true));
+        this.input = streams.input(channel.getInvertedOut(), "the stream to " + target);
     }
 
     /**
-     * What the far end sends; end of stream when it closes its side.
+     * What the far end sends; end of stream when it closes its side, {@link ConnectionLostException} when the
+     * connection ended first.
      *
-     * @return what the far end sends; end of stream when it closes its side
+     * @return what the far end sends
      */
     public InputStream getInputStream() {
-        return channel.getInvertedOut();
+        return input;
+    }
+
+    /**
+     * Whether the SSH connection ended before the far end closed its side: what was read is not all it sent.
+     *
+     * <pre>{@code
+     * byte[] answer = stream.getInputStream().readAllBytes();   // throws ConnectionLostException then
+     * }</pre>
+     *
+     * @return whether the stream was cut by the connection's end; false while it is open or after a normal end
+     */
+    public boolean connectionLost() {
+        return streams.lost();
     }
 
     /**

@@ -98,7 +98,9 @@ public final class SandboxSsh implements Closeable {
      * {@link ConnectAttempt}'s, in order, with the provider's answers.
      *
      * <p>Whether the API or the gateway said no, {@link dev.sandgate.cert.Refusal#of(Throwable)} tells why in the
-     * same terms.
+     * same terms. With a {@link ReconnectPolicy#coveringFirstConnect() reconnect policy that covers it}, a refusal a
+     * later try can get past (503, 429, a gateway not reachable) is tried again, each try within its own
+     * {@code connectTimeout}, and the last try's failure is thrown.
      *
      * @param sessionId the session's id
      * @return an authenticated connection, which the caller closes; closing this {@code SandboxSsh} ends it too
@@ -111,12 +113,16 @@ public final class SandboxSsh implements Closeable {
      * @throws HostKeyRejectedException              when the server is not the session's host (a host key or CA no
      *                                               one vouched for, or a host certificate that does not hold)
      * @throws AuthenticationException               when the server refuses the login
+     * @throws java.io.InterruptedIOException         when interrupted while waiting to try again, under a
+     *                                               {@link ReconnectPolicy#coveringFirstConnect() policy} that
+     *                                               retries the first connect
      * @throws IllegalArgumentException              when the session id is empty, {@code .}, {@code ..}, or
      *                                               contains whitespace or control characters
      */
     public SshConnection connect(String sessionId) throws IOException {
         SandboxSession.requireValidId(sessionId);
-        return new SshConnection(sessionId, openLink(sessionId), () -> openLink(sessionId), reconnectPolicy,
+        Link link = FirstConnect.open(reconnectPolicy, () -> openLink(sessionId));
+        return new SshConnection(sessionId, link, () -> openLink(sessionId), reconnectPolicy,
                 pipeline.connectionListener());
     }
 

@@ -29,13 +29,9 @@ public final class SshConnection implements Closeable {
     private final String sessionId;
     private final Reconnector reconnector;
     private final ReconnectPolicy policy;
-    private final ConnectionListener listener;
-    private final Object reconnecting = new Object();
+    private final ReconnectRounds<Attached> rounds;
     private volatile Attached attached;
     private volatile boolean closed;
-    /** Reconnect rounds that ended in failure, and the last one's failure: waiters share a round's outcome. */
-    private long failedRounds;
-    private IOException lastRoundFailure;
 
     /** Opens a new link to the same session, as {@link SandboxSsh#connect} does. */
     @FunctionalInterface
@@ -62,8 +58,8 @@ public final class SshConnection implements Closeable {
         this.sessionId = sessionId;
         this.reconnector = reconnector;
         this.policy = policy;
-        this.listener = listener;
         this.attached = new Attached(sessionId, link, this::describe);
+        this.rounds = new ReconnectRounds<>(sessionId, policy, listener, this::describe, this::openAndPublish);
     }
 
     /**
@@ -98,6 +94,9 @@ public final class SshConnection implements Closeable {
      * @param options how to run it
      * @return the command's exit code and output
      * @throws CommandTimeoutException  if it runs longer; the command's channel is closed
+     * @throws java.io.InterruptedIOException if the calling thread is interrupted (as {@code Future.cancel(true)}
+     *                                  does): it returns at once with its interrupt flag kept, while the command gets
+     *                                  TERM, KILL two seconds later, and its channel is closed
      * @throws SandgateSshException     if the connection fails meanwhile
      * @throws IllegalArgumentException if the command line is longer than a server's shell takes (128 KiB)
      */
@@ -262,8 +261,8 @@ public final class SshConnection implements Closeable {
     }
 
     /**
-     * The link to work on: the current one while it is open; after a loss, a new one when the policy says so;
-     * otherwise a typed failure saying how it ended.
+     * The link to work on: the current one while it is open; after a loss, the outcome of the reconnect round in
+     * flight (or of a new one) when the policy says so; otherwise a typed failure saying how it ended.
      */
     private Attached attached() throws IOException {
         Attached current = attached;
@@ -276,55 +275,20 @@ public final class SshConnection implements Closeable {
         if (!policy.enabled() || !current.link.lost()) {
             throw ended(current.link);
         }
-        long roundsBefore;
-        synchronized (reconnecting) {
-            roundsBefore = failedRounds;
+        return rounds.join(current, () -> attached);
+    }
+
+    /** One reconnect attempt: a new link, published unless {@link #close()} ran meanwhile. */
+    private Attached openAndPublish() throws IOException {
+        Link link = reconnector.open();
+        Attached fresh = new Attached(sessionId, link, this::describe);
+        attached = fresh;
+        if (closed) {
+            // close() ran meanwhile and may have closed the old link: the new one is not to outlive it
+            link.session().close(true);
+            throw new SandgateSshException("The connection was closed while reconnecting (" + describe() + ")");
         }
-        synchronized (reconnecting) {
-            if (attached != current) {
-                return attached; // another thread reconnected meanwhile
-            }
-            if (failedRounds != roundsBefore) {
-                // a round this caller waited on has just failed: its outcome is this caller's too
-                throw new TunnelException("The connection to " + describe() + " was lost and reconnecting failed: "
-                        + lastRoundFailure.getMessage(), lastRoundFailure);
-            }
-            IOException last = ended(current.link);
-            for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-                listener.reconnecting(sessionId, attempt, attempt == 1 ? null : last);
-                try {
-                    Thread.sleep(policy.backoffBefore(attempt).toMillis());
-                    if (closed) {
-                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe()
-                                + ")");
-                    }
-                    Link link = reconnector.open();
-                    attached = new Attached(sessionId, link, this::describe);
-                    if (closed) {
-                        // close() ran meanwhile and closed the old link: the new one is not to outlive it
-                        link.session().close(true);
-                        throw new SandgateSshException("The connection was closed while reconnecting (" + describe()
-                                + ")");
-                    }
-                    listener.reconnected(sessionId, attempt);
-                    return attached;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("Interrupted while reconnecting " + describe());
-                } catch (SandgateSshException e) {
-                    if (closed) {
-                        throw e;
-                    }
-                    last = e;
-                } catch (IOException e) {
-                    last = e;
-                }
-            }
-            failedRounds++;
-            lastRoundFailure = last;
-            throw new TunnelException("The connection to " + describe() + " was lost and " + policy.maxAttempts()
-                    + " reconnect attempt(s) failed; the last: " + last.getMessage(), last);
-        }
+        return fresh;
     }
 
     /** A PTY the mint answer did not grant is refused here, since a server refuses one silently. */
@@ -426,6 +390,7 @@ public final class SshConnection implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
+        rounds.close();
         // a reconnect that publishes a new link after this re-checks closed and closes that link itself
         attached.link.session().close();
     }
