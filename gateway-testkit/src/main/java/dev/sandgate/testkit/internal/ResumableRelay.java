@@ -315,11 +315,16 @@ final class ResumableRelay {
         loop.execute(() -> end(false));
     }
 
-    /** Cuts the client's transport connection, from any thread: the tunnel waits for a re-attachment. */
+    /**
+     * Cuts the client's transport connection, from any thread: the tunnel waits for a re-attachment. It counts as
+     * detached at once, so that a caller waiting for the re-attachment does not see the connection it just cut.
+     */
     void cut() {
+        attachedNow = false;
         loop.execute(() -> {
             Channel attached = client;
             if (attached != null) {
+                clientGone(attached);
                 attached.close();
             }
         });
