@@ -371,6 +371,18 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
+     * Stops relaying the session's resumable tunnels without closing their connections, as a network that silently
+     * drops packets would (a NAT that forgot the connection, a laptop that changed networks): nothing says the
+     * connection is gone, and only the client's keepalives can find out. The tunnel stays resumable: a new connection
+     * re-attaches as after {@link #cutTunnels}. For a plain tunnel, use {@link TunnelFault#stall()}.
+     *
+     * @param sessionId the session's id
+     */
+    public void silenceTunnels(String sessionId) {
+        session(sessionId).silenceTunnels();
+    }
+
+    /**
      * Cuts the session's tunnels {@code times} times from a thread of its own, at random moments {@code minGap} to
      * {@code maxGap} apart, each resumable tunnel only once it has re-attached after the cut before (see
      * {@link #cutTunnels}). Close the result to stop early.

@@ -18,7 +18,9 @@ import dev.sandgate.tunnel.internal.ConnectionRecord;
 /**
  * Asks the server for a reply every interval ({@code keepalive@openssh.com}, which OpenSSH answers even when it does
  * not know it) and, after a number of asks in a row go unanswered, records that and ends the connection: a tunnel
- * that went silent is noticed within about (misses + 1) intervals instead of hanging whoever waits on it.
+ * that went silent is noticed within about (misses + 1) intervals instead of hanging whoever waits on it. A resumable
+ * tunnel (gateway contract v2) gets one chance first: its silent connection is dropped and a new one attached, as
+ * after a drop the network reported; only a second silence with no reply in between ends the connection.
  */
 final class KeepAlive implements Runnable {
     private static final String REQUEST = "keepalive@openssh.com";
@@ -29,6 +31,8 @@ final class KeepAlive implements Runnable {
     private final int misses;
     private final AtomicInteger unanswered = new AtomicInteger();
     private volatile ScheduledFuture<?> schedule;
+    /** Whether the last silence made a resumable tunnel attach a new connection, with no reply since. */
+    private volatile boolean droppedForSilence;
 
     private KeepAlive(ClientSession session, ConnectionRecord record, Duration interval, int misses) {
         this.session = session;
@@ -57,6 +61,13 @@ final class KeepAlive implements Runnable {
             unanswered.set(0);
             return;
         }
+        if (unanswered.get() >= misses && !droppedForSilence && record.dropConnection()) {
+            // a resumable tunnel whose connection went silent: a new connection is attached and counting starts over;
+            // silent again with no reply in between, and the connection ends
+            droppedForSilence = true;
+            unanswered.set(0);
+            return;
+        }
         if (unanswered.get() >= misses) {
             record.keepAliveFailed(misses, interval);
             schedule.cancel(false);
@@ -66,7 +77,10 @@ final class KeepAlive implements Runnable {
         unanswered.incrementAndGet();
         try {
             // success or failure alike: any answer means the server and the tunnel are alive
-            ask(session, (command, reply) -> unanswered.set(0));
+            ask(session, (command, reply) -> {
+                unanswered.set(0);
+                droppedForSilence = false;
+            });
         } catch (IOException | RuntimeException closing) {
             // the session is closing; the close listener stops this schedule
         }

@@ -109,6 +109,11 @@ final class ObservedTunnel implements Tunnel {
     }
 
     @Override
+    public boolean dropConnection() {
+        return tunnel.dropConnection();
+    }
+
+    @Override
     public void close() {
         closing = true;
         tunnel.close();

@@ -81,6 +81,17 @@ public interface Tunnel extends Closeable {
      */
     void shutdownOutput() throws IOException;
 
+    /**
+     * For a tunnel that can re-attach (a resumable tunnel, gateway contract v2): drops its current transport connection
+     * so that a new one is attached, as after a drop. Called when the connection went silent (keepalives unanswered)
+     * without the network saying so. Tunnels that cannot re-attach do nothing and return false (the default).
+     *
+     * @return whether a new connection is being attached
+     */
+    default boolean dropConnection() {
+        return false;
+    }
+
     /** Closes the tunnel at once. Idempotent. */
     @Override
     void close();

@@ -307,6 +307,27 @@ class ResumptionTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GatewayClients.class, names = {"CONNECT", "WEBSOCKET"})
+    void aConnectionThatGoesSilentIsReplacedWhenKeepalivesGoUnanswered(GatewayClients clients) throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                .transport(clients == GatewayClients.CONNECT ? TransportKind.HTTP_CONNECT : TransportKind.WEB_SOCKET)
+                .keepAlive(Duration.ofMillis(200), 2).connectionListener(events).build();
+             SshConnection connection = ssh.connect(sessionId)) {
+            ClientSession session = connection.clientSession();
+            assertEquals("before\n", connection.exec("echo before").stdoutText());
+            gateway.silenceTunnels(sessionId);
+            // no reset, no close: only the keepalives can tell; the command waits for the new connection
+            assertEquals("after\n", assertTimeoutPreemptively(BOUND, () -> connection.exec("echo after")).stdoutText());
+            awaitResumed(events, 1);
+            assertSame(session, connection.clientSession(), "the same SSH connection, re-attached");
+            assertEquals(0, events.count("lost"), events.seen.toString());
+        }
+    }
+
     @Test
     void aTunnelThatCannotBeReattachedWithinTheWindowEndsTheConnectionTyped() throws Exception {
         try (LocalGateway gateway = LocalGateway.builder().resumptionWindow(Duration.ofSeconds(1)).start()) {

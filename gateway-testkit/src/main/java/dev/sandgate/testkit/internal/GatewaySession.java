@@ -107,6 +107,11 @@ public final class GatewaySession {
         return open;
     }
 
+    /** Stops relaying the session's resumable tunnels without closing their connections (see LocalGateway). */
+    public void silenceTunnels() {
+        relays.forEach(ResumableRelay::silence);
+    }
+
     /** Whether every resumable tunnel of the session has a client connection attached (none is re-attaching). */
     public boolean tunnelsAttached() {
         for (ResumableRelay relay : relays) {

@@ -107,6 +107,11 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
             ResumableEntry.connect(gateway, client, request, session, () -> removeHttpHandlers(client.pipeline()));
             return;
         }
+        if (ResumableRelays.reattaching(request.headers())) {
+            // a re-attachment this gateway cannot serve (resumption off, a fault, a malformed request) is no new tunnel
+            respondGone(client);
+            return;
+        }
         if (fault != null && replacesSession(fault)) {
             session.track(client);
             client.writeAndFlush(established()).addListener((ChannelFutureListener) written -> {
@@ -189,6 +194,11 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (refusal == null && fault == null && gateway.relays().offered()
                 && ResumableRelays.asked(request.headers())) {
             ResumableEntry.webSocket(gateway, client, request, session, handshaker, this);
+            return;
+        }
+        if (refusal == null && (fault == null || fault.kind != TunnelFaultRule.Kind.REFUSE)
+                && ResumableRelays.reattaching(request.headers())) {
+            respondGone(client);
             return;
         }
         handshaker.handshake(client, request).addListener((ChannelFutureListener) shaken -> {

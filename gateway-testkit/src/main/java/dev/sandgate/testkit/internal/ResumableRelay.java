@@ -32,6 +32,8 @@ final class ResumableRelay {
     private final long bound;
     /** Acknowledge after this many bytes from the client: a quarter of its buffer. */
     private final long ackEvery;
+    /** How many bytes the client keeps unacknowledged: its frames are read while fewer wait for the server. */
+    private final long clientBuffer;
     private final ResumableRelays registry;
 
     // the state below is touched on the loop only
@@ -47,6 +49,8 @@ final class ResumableRelay {
     /** Bytes from the client handed to the server's connection and not yet written. */
     private long pendingUpstreamBytes;
     private boolean upstreamPaused = true;
+    /** The server closed its connection while no client was attached: the next attachment gets the rest, then CLOSE. */
+    private boolean serverDone;
     private boolean ended;
     private ScheduledFuture<?> expiry;
 
@@ -54,6 +58,9 @@ final class ResumableRelay {
     String commit;
     String lastSecret;
     String lastCommit;
+    String lastReceived;
+    /** Whether an exact repeat of the last accepted request is still taken: until its connection carries a frame. */
+    volatile boolean repeatTaken;
 
     ResumableRelay(String id, GatewaySession session, Channel upstream, String commit, long windowNanos, long bound,
             long clientBuffer, ResumableRelays registry) {
@@ -65,6 +72,7 @@ final class ResumableRelay {
         this.windowNanos = windowNanos;
         this.bound = bound;
         this.ackEvery = Math.min(clientBuffer / 4, MAX_ACK_EVERY);
+        this.clientBuffer = clientBuffer;
         this.registry = registry;
         upstream.pipeline().addLast(new FromServer());
     }
@@ -102,6 +110,15 @@ final class ResumableRelay {
         if (old != null) {
             old.close();
         }
+        // the window starts again: an answer that never reaches the client must not leave the tunnel forever
+        expireLater();
+    }
+
+    private void expireLater() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        expiry = loop.schedule(() -> end(false), windowNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -127,8 +144,18 @@ final class ResumableRelay {
         for (ByteBuf payload : kept) {
             connection.write(wrap.apply(dataFrame(payload.retainedSlice())));
         }
+        if (serverDone) {
+            connection.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(new byte[] {3})))
+                    .addListener(ChannelFutureListener.CLOSE);
+            client = null;
+            attachedNow = false;
+            end(false);
+            return;
+        }
         connection.flush();
-        connection.read();
+        if (pendingUpstreamBytes < clientBuffer) {
+            connection.read();
+        }
         connection.closeFuture().addListener(f -> loop.execute(() -> clientGone(connection)));
         readUpstream();
     }
@@ -140,7 +167,7 @@ final class ResumableRelay {
         }
         client = null;
         attachedNow = false;
-        expiry = loop.schedule(() -> end(false), windowNanos, TimeUnit.NANOSECONDS);
+        expireLater();
     }
 
     /** A client's frames, checked to come from the attached connection. */
@@ -152,6 +179,7 @@ final class ResumableRelay {
                     payload.release();
                     return;
                 }
+                repeatTaken = false;
                 int n = payload.readableBytes();
                 receivedTotal += n;
                 session.bytesToSession.addAndGet(n);
@@ -162,8 +190,9 @@ final class ResumableRelay {
                     pendingUpstreamBytes -= n;
                     if (!written.isSuccess()) {
                         end(false);
-                    } else if (crossedBelowBound(n) && connection == client) {
-                        connection.read();
+                    } else if (crossedBelowBound(n) && client != null) {
+                        // whichever connection's write it was, the one attached now may be read again
+                        client.read();
                     }
                 });
                 if (receivedTotal - acknowledged >= ackEvery) {
@@ -177,6 +206,7 @@ final class ResumableRelay {
                 if (connection != client || ended) {
                     return;
                 }
+                repeatTaken = false;
                 if (received > sentTotal) {
                     broken("an ACK of " + received + " bytes of the " + sentTotal + " sent");
                     return;
@@ -207,16 +237,16 @@ final class ResumableRelay {
     }
 
     /**
-     * Whether the client connection may be read again now: while fewer than the bound wait to reach the server, so
+     * Whether the client connection may be read again now: while fewer than the client's buffer wait to reach the server, so
      * that the client's ACKs get through even when the server is slow. On the loop.
      */
     boolean readyForClient(Channel connection) {
-        return connection == client && pendingUpstreamBytes < bound;
+        return connection == client && pendingUpstreamBytes < clientBuffer;
     }
 
     /** Whether the write of {@code n} bytes that just finished brought the bytes waiting below the bound. */
     private boolean crossedBelowBound(long n) {
-        return pendingUpstreamBytes < bound && pendingUpstreamBytes + n >= bound;
+        return pendingUpstreamBytes < clientBuffer && pendingUpstreamBytes + n >= clientBuffer;
     }
 
     private void release(long received) {
@@ -268,14 +298,20 @@ final class ResumableRelay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            // the server ended the stream: an attached client hears the end; a detached one finds the tunnel gone
-            if (!ended && client != null) {
-                Channel attached = client;
-                attached.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(new byte[] {3})))
-                        .addListener(ChannelFutureListener.CLOSE);
-                client = null;
-                attachedNow = false;
+            if (ended) {
+                return;
             }
+            if (client == null) {
+                // the server is done while the client is away: what it sent last waits for the re-attachment
+                serverDone = true;
+                return;
+            }
+            // the server ended the stream: the attached client hears the end after the last bytes
+            Channel attached = client;
+            attached.writeAndFlush(wrap.apply(Unpooled.wrappedBuffer(new byte[] {3})))
+                    .addListener(ChannelFutureListener.CLOSE);
+            client = null;
+            attachedNow = false;
             end(false);
         }
 
@@ -326,6 +362,20 @@ final class ResumableRelay {
             if (attached != null) {
                 clientGone(attached);
                 attached.close();
+            }
+        });
+    }
+
+    /**
+     * Stops relaying to and from the client's connection without closing it, from any thread, as a network that drops
+     * packets silently would (a NAT that forgot the connection): the client hears nothing until it gives up on it.
+     */
+    void silence() {
+        attachedNow = false;
+        loop.execute(() -> {
+            if (client != null) {
+                client = null;
+                expireLater();
             }
         });
     }

@@ -93,14 +93,19 @@ final class ResumableRelays {
                 || !TOKEN.matcher(next).matches() || !NUMBER.matcher(headers.get(RECEIVED, "")).matches()) {
             return null;
         }
+        String received = headers.get(RECEIVED);
         synchronized (relay) {
             if (MessageDigest.isEqual(bytes(commitment(secret)), bytes(relay.commit))) {
                 relay.lastSecret = secret;
                 relay.lastCommit = next;
+                relay.lastReceived = received;
                 relay.commit = next;
+                relay.repeatTaken = true;
                 return relay;
             }
-            if (secret.equals(relay.lastSecret) && next.equals(relay.lastCommit)) {
+            // the same request again, its answer lost: taken only until the connection it attached carries a frame
+            if (relay.repeatTaken && secret.equals(relay.lastSecret) && next.equals(relay.lastCommit)
+                    && received.equals(relay.lastReceived)) {
                 return relay;
             }
             return null;

@@ -15,6 +15,7 @@ public final class ConnectionRecord {
     private volatile String keepAliveFailure;
     private volatile Throwable sessionFailure;
     private volatile boolean resuming;
+    private volatile java.util.function.BooleanSupplier dropConnection = () -> false;
 
     /** The tunnel ended without this side asking: cleanly ({@code cause} null) or broken. The first end counts. */
     synchronized void tunnelEnded(IOException cause) {
@@ -35,6 +36,19 @@ public final class ConnectionRecord {
      */
     public boolean resuming() {
         return resuming;
+    }
+
+    /** How to drop the tunnel's current connection so that a resumable tunnel attaches a new one. */
+    void dropConnectionWith(java.util.function.BooleanSupplier drop) {
+        this.dropConnection = drop;
+    }
+
+    /**
+     * Drops the tunnel's current connection when the tunnel can re-attach a new one (it went silent without the
+     * network saying so); false when it cannot, and the connection is to end.
+     */
+    public boolean dropConnection() {
+        return dropConnection.getAsBoolean();
     }
 
     /** The keepalive gave up: {@code misses} asks in a row went unanswered. */

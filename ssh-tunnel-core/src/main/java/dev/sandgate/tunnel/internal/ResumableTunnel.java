@@ -66,7 +66,6 @@ final class ResumableTunnel implements Tunnel {
 
     // guarded by lock
     private Tunnel current;
-    private int generation;
     /** DATA frames sent and not yet acknowledged, oldest first; {@link #keptFrom} is the stream offset of the first. */
     private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
     private long keptFrom;
@@ -113,7 +112,7 @@ final class ResumableTunnel implements Tunnel {
         synchronized (lock) {
             first = current;
         }
-        first.start(new Connection(first, 0));
+        first.start(new Connection(first));
     }
 
     // ---- sending
@@ -189,15 +188,13 @@ final class ResumableTunnel implements Tunnel {
 
     // ---- receiving
 
-    /** One transport connection's frames; once a newer connection is attached, what an old one says is ignored. */
+    /** One transport connection's frames; the end of one that is no longer current changes nothing. */
     private final class Connection implements Tunnel.Receiver, ResumeFrames.Handler {
         private final Tunnel tunnel;
-        private final int generation;
         private final ResumeFrames.Decoder decoder;
 
-        Connection(Tunnel tunnel, int generation) {
+        Connection(Tunnel tunnel) {
             this.tunnel = tunnel;
-            this.generation = generation;
             this.decoder = new ResumeFrames.Decoder(this, description);
         }
 
@@ -212,7 +209,13 @@ final class ResumableTunnel implements Tunnel {
                 return; // closed: what still arrives before the gateway hangs up is nobody's
             }
             int count = bytes.remaining();
-            receiver.onBytes(bytes);
+            try {
+                receiver.onBytes(bytes);
+            } catch (IOException | RuntimeException e) {
+                // this side's receiver failed (the SSH session, a closed standard output): no drop to resume
+                fail(new TunnelException(description + " ended: what it delivers to failed: " + e.getMessage(), e));
+                throw e;
+            }
             receivedTotal += count;
             if (receivedTotal - acknowledged >= ackEvery) {
                 acknowledged = receivedTotal;
@@ -247,34 +250,37 @@ final class ResumableTunnel implements Tunnel {
 
         @Override
         public void onClosed(IOException cause) {
-            boolean dropped;
             synchronized (lock) {
-                if (!ended && generation != ResumableTunnel.this.generation) {
-                    return; // an old connection's end, already handled
-                }
-                if (ended) {
-                    dropped = false;
-                } else if (brokeProtocol(cause)) {
+                if (!ended && brokeProtocol(cause)) {
                     // a broken protocol is no drop: resuming would only break it again
                     ended = true;
                     failure = cause;
                     lock.notifyAll();
-                    dropped = false;
-                } else {
-                    current = null;
-                    dropped = true;
                 }
             }
-            if (!dropped) {
+            if (isEnded()) {
                 reportEnd(failure);
                 return;
             }
-            IOException why = cause != null ? cause
-                    : new TunnelException(tunnel.description() + " was ended by the far end");
-            LOG.debug("{} dropped ({}); re-attaching within {} s", description, why.toString(), grant.windowSeconds());
-            receiver.onInterrupted(why);
-            startReattaching(why);
+            dropped(tunnel, cause != null ? cause
+                    : new TunnelException(tunnel.description() + " was ended by the far end"));
         }
+    }
+
+    /**
+     * The connection {@code tunnel} is gone: when it is the current one, a new one is attached. An older
+     * connection's end, or a second report of the same one, changes nothing.
+     */
+    private void dropped(Tunnel tunnel, IOException why) {
+        synchronized (lock) {
+            if (ended || current != tunnel) {
+                return;
+            }
+            current = null;
+        }
+        LOG.debug("{} dropped ({}); re-attaching within {} s", description, why.toString(), grant.windowSeconds());
+        receiver.onInterrupted(why);
+        startReattaching(why);
     }
 
     private static boolean brokeProtocol(Throwable cause) {
@@ -317,6 +323,10 @@ final class ResumableTunnel implements Tunnel {
             } catch (ResumeFrames.ProtocolBroken e) {
                 fail(e);
                 return;
+            } catch (RuntimeException | Error e) {
+                // a tunnel auth of the caller's that throws, or a bug: the tunnel ends rather than hang re-attaching
+                fail(new TunnelException(description + " dropped and re-attaching it failed: " + e, e));
+                return;
             } catch (TunnelRefusedException e) {
                 if (isFinal(e)) {
                     fail(new TunnelException(description + " dropped and the gateway refused to re-attach it ("
@@ -352,13 +362,15 @@ final class ResumableTunnel implements Tunnel {
     private void attach(Reattached attached, long droppedAt) throws IOException {
         Tunnel tunnel = attached.tunnel();
         long replayed;
-        int connection;
+        boolean resumable;
         List<byte[]> replay = new ArrayList<>();
         sending.lock();
         try {
             synchronized (lock) {
                 if (ended) {
-                    tunnel.close();
+                    // closed while re-attaching: the gateway hears it now rather than when its window passes
+                    sendOrDrop(tunnel, ResumeFrames.close());
+                    CLOSER.schedule(tunnel::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
                     return;
                 }
                 long received = attached.receivedByGateway();
@@ -368,7 +380,7 @@ final class ResumableTunnel implements Tunnel {
                     failure = new TunnelException(description + " cannot be resumed: the gateway says it received "
                             + received + " bytes, but " + keptFrom + " to " + sentTotal + " is what can be resent");
                     lock.notifyAll();
-                    connection = -1;
+                    resumable = false;
                     replayed = 0;
                 } else {
                     release(received);
@@ -385,24 +397,29 @@ final class ResumableTunnel implements Tunnel {
                         offset += length;
                     }
                     current = tunnel;
-                    connection = ++generation;
+                    resumable = true;
                 }
             }
-            if (connection < 0) {
+            if (!resumable) {
                 reportEnd(failure);
                 return;
             }
+            // the first frame on a re-attached connection is this side's ACK: from then on the gateway takes no
+            // repeat of the request that attached it, so whoever saw that request cannot use it
+            acknowledged = receivedTotal;
+            sendOrDrop(tunnel, ResumeFrames.ack(acknowledged));
+            Duration took = Duration.ofNanos(System.nanoTime() - droppedAt);
+            LOG.debug("{} re-attached after {} ms, {} bytes to send again", description, took.toMillis(), replayed);
+            // heard before the new connection is read, so that its own drop, if any, is heard after
+            receiver.onResumed(took, replayed);
+            // read while the replay goes out: a gateway that sends before it reads must not fill both directions
+            tunnel.start(new Connection(tunnel));
             for (byte[] frame : replay) {
                 sendOrDrop(tunnel, frame);
             }
         } finally {
             sending.unlock();
         }
-        acknowledged = receivedTotal;
-        tunnel.start(new Connection(tunnel, connection));
-        Duration took = Duration.ofNanos(System.nanoTime() - droppedAt);
-        LOG.debug("{} re-attached after {} ms, {} bytes sent again", description, took.toMillis(), replayed);
-        receiver.onResumed(took, replayed);
     }
 
     private boolean isEnded() {
@@ -431,6 +448,23 @@ final class ResumableTunnel implements Tunnel {
         if (endReported.compareAndSet(false, true) && receiver != null) {
             receiver.onClosed(cause);
         }
+    }
+
+    /** Treats the current connection as dropped (it went silent) and closes it; a new one is attached. */
+    @Override
+    public boolean dropConnection() {
+        Tunnel silent;
+        synchronized (lock) {
+            if (ended) {
+                return false;
+            }
+            silent = current;
+        }
+        if (silent != null) {
+            dropped(silent, new TunnelException(silent.description() + " went silent: keepalives got no reply"));
+            silent.close();
+        }
+        return true;
     }
 
     // ---- closing

@@ -72,9 +72,11 @@ final class Resumption {
             TunnelAttempt again = opener.open(headers, ResumeHandshake.secrets(headers),
                     limit - windowEnd < 0 ? limit : windowEnd);
             try {
-                if (ResumeHandshake.granted(again.head, again.tunnel.description()) == null) {
-                    throw new ResumeFrames.ProtocolBroken(again.tunnel.description(),
-                            "the answer to a re-attachment did not grant resumption");
+                ResumeHandshake.Grant regrant = ResumeHandshake.granted(again.head, again.tunnel.description());
+                if (regrant == null || !regrant.tunnelId().equals(grant.tunnelId())) {
+                    throw new ResumeFrames.ProtocolBroken(again.tunnel.description(), regrant == null
+                            ? "the answer to a re-attachment did not grant resumption"
+                            : "the answer to a re-attachment named another tunnel");
                 }
                 return new ResumableTunnel.Reattached(again.tunnel,
                         ResumeHandshake.receivedByGateway(again.head, again.tunnel.description()));

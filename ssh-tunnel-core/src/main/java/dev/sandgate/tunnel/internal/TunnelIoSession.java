@@ -95,6 +95,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         this.localAddress = new TunnelAddress(tunnel.description());
         this.executor = executor;
         this.record = record;
+        if (record != null) {
+            record.dropConnectionWith(tunnel::dropConnection);
+        }
     }
 
     // ---- receiving
