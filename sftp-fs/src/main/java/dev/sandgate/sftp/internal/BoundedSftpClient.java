@@ -1,6 +1,7 @@
 package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Queue;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.sftp.client.SftpMessage;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
 
@@ -16,6 +18,10 @@ import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
  * and an SSH server that answers keepalives is never idle, so a server that never answers a request would hold its
  * caller forever. Here each wait ends after the request timeout; the reply, should it come later, is taken and dropped
  * on a later request, so nothing piles up.
+ *
+ * <p>An interrupt ends a wait at once (MINA throws an {@link InterruptedIOException} and clears the flag): the flag is
+ * set again, the request's reply is abandoned like a late one, and the channel stays open for the other threads. A
+ * request whose sending was interrupted is still sent whole (MINA queued it before waiting), never half of it.
  */
 final class BoundedSftpClient extends DefaultSftpClient {
     /** Null only while MINA's constructor runs (it waits for the version answer with its own open timeout). */
@@ -37,16 +43,40 @@ final class BoundedSftpClient extends DefaultSftpClient {
         if (!abandoned.isEmpty()) {
             dropAbandonedReplies();
         }
-        return super.send(cmd, buffer);
+        SftpMessage message = write(cmd, buffer);
+        try {
+            message.waitUntilSent();
+        } catch (InterruptedIOException e) {
+            abandon(message.getId());
+            throw interrupted(e);
+        }
+        return message.getId();
+    }
+
+    /** MINA's interrupted wait cleared the thread's flag: it is set again, for the caller's caller to see. */
+    private static InterruptedIOException interrupted(InterruptedIOException e) {
+        Thread.currentThread().interrupt();
+        return e;
     }
 
     /** Waits for the reply to request {@code id} no longer than the request timeout. */
     @Override
     public Buffer receive(int id) throws IOException {
         if (requestTimeout == null) {
-            return super.receive(id);
+            try {
+                return super.receive(id);
+            } catch (InterruptedIOException e) {
+                throw interrupted(e);
+            }
         }
-        Buffer reply = super.receive(id, requestTimeout);
+        Buffer reply;
+        try {
+            reply = super.receive(id, requestTimeout);
+        } catch (InterruptedIOException e) {
+            // a SocketTimeoutException is one too; MINA's wait only throws this for an interrupt, as its timeout is null
+            abandon(id);
+            throw interrupted(e);
+        }
         if (reply == null) {
             if (!isOpen() || isClosing()) {
                 // MINA answers a wait on a channel that closed meanwhile with no reply, as it answers a timeout
