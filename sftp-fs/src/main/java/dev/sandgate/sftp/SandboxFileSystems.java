@@ -44,6 +44,22 @@ import dev.sandgate.tunnel.SshConnection;
  * {@link TreeTransfer} cut by a loss throws, never looks complete. A directory stream open across the loss fails too;
  * a watch service polls on through the re-opened channel.
  *
+ * <p><b>Interrupts.</b> A thread interrupted ({@code Thread.interrupt()}, {@code Future.cancel(true)}) while it waits
+ * for the server returns at once with its interrupt flag still set:
+ * <ul>
+ * <li>a stream ({@code Files.newInputStream}, {@code newOutputStream}, {@code Files.copy} in either direction) and a
+ *     one-shot call ({@code Files.readAttributes}, {@code Files.list}, {@code Files.size}, ...) throw
+ *     {@link java.io.InterruptedIOException};</li>
+ * <li>a {@code SeekableByteChannel} or {@code FileChannel} throws {@link java.nio.channels.ClosedByInterruptException}
+ *     and is closed, as the JDK's channels do;</li>
+ * <li>only that stream or channel is closed (the replies still due to it are dropped as they come); the file system
+ *     and its SFTP channel go on for every other thread;</li>
+ * <li>an interrupted upload never looks complete: a file the stream or channel created with {@code CREATE_NEW} (as
+ *     {@code Files.copy} does) is removed, any other is left as far as the server got, shorter than meant; a
+ *     {@code Files.copy} download leaves its local target shorter than the source;</li>
+ * <li>a {@link TreeTransfer} stops its workers and throws {@code InterruptedIOException}.</li>
+ * </ul>
+ *
  * <p>{@link FileSystem#isOpen()} is exactly:
  * <ul>
  * <li>false once the file system was closed (calls then throw {@code ClosedFileSystemException});</li>

@@ -112,6 +112,13 @@ final class ReadAhead {
         }
     }
 
+    /** Leaves the answers still in flight to be dropped when they come, waiting for none (an interrupt ends it). */
+    void abandon() {
+        for (Pending abandoned; (abandoned = pending.poll()) != null; ) {
+            file.sftp().abandonReply(abandoned.id);
+        }
+    }
+
     /** Collects the answers still in flight, so none is left behind in the client. */
     void drain() {
         while (!pending.isEmpty()) {

@@ -321,6 +321,11 @@ final class RemoteSftp implements Closeable {
         client.abandon(send(command, request, path));
     }
 
+    /** Nobody will wait for the reply to request {@code id} (its caller was interrupted): dropped when it comes. */
+    void abandonReply(int id) {
+        client.abandon(id);
+    }
+
     /** Waits for the reply to a request (no longer than the request timeout). */
     SftpReply reply(int id, SandgatePath path) throws IOException {
         try {

@@ -3,6 +3,7 @@ package dev.sandgate.sftp.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -38,6 +39,10 @@ final class SandgateFileChannel extends FileChannel {
     private final Reopener reopener;
     private final Object lock = new Object();
     private long position;
+    /** Set when an interrupt closes the channel: nothing more is waited for. */
+    private volatile boolean interrupted;
+    /** A file this channel created ({@code CREATE_NEW}) is removed when an interrupt ends the channel. */
+    private final boolean createdNew;
     private ReadAhead reader;
     private WriteBehind writer;
 
@@ -65,6 +70,7 @@ final class SandgateFileChannel extends FileChannel {
         this.requestsInFlight = requestsInFlight;
         this.onClose = onClose;
         this.reopener = options.write() ? null : reopener;
+        this.createdNew = options.createNew();
     }
 
     /**
@@ -90,6 +96,49 @@ final class SandgateFileChannel extends FileChannel {
             file = reopened;
             return read.run();
         }
+    }
+
+    /** An operation that may wait for the server. */
+    @FunctionalInterface
+    private interface Blocking<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs an operation the way the JDK's interruptible channels do: a thread interrupted before or while it waits
+     * (the SFTP client sets the flag again when its wait ends) closes this channel, not the file system's SFTP
+     * channel, and gets a {@link ClosedByInterruptException} with its flag kept. The interrupt is decided by the flag
+     * alone, whatever the failure says.
+     */
+    private <T> T interruptible(Blocking<T> operation) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw closedByInterrupt(null);
+        }
+        try {
+            return operation.run();
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw closedByInterrupt(e);
+            }
+            throw e;
+        }
+    }
+
+    private ClosedByInterruptException closedByInterrupt(Exception cause) {
+        interrupted = true;
+        try {
+            close();
+        } catch (IOException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
+        return SftpErrors.closedByInterrupt(cause);
+    }
+
+    /** The file's path, as failures name it. */
+    String pathName() {
+        return file.path().toString();
     }
 
     private void ensureOpen() throws IOException {
@@ -127,6 +176,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer target) throws IOException {
+        return interruptible(() -> readNow(target));
+    }
+
+    private int readNow(ByteBuffer target) throws IOException {
         synchronized (lock) {
             ensureReadable();
             if (!target.hasRemaining()) {
@@ -167,6 +220,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer source) throws IOException {
+        return interruptible(() -> writeNow(source));
+    }
+
+    private int writeNow(ByteBuffer source) throws IOException {
         synchronized (lock) {
             ensureWritable();
             dropReader();
@@ -222,6 +279,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public long size() throws IOException {
+        return interruptible(this::sizeNow);
+    }
+
+    private long sizeNow() throws IOException {
         synchronized (lock) {
             ensureOpen();
             flushWrites();
@@ -231,6 +292,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        return interruptible(() -> truncateNow(size));
+    }
+
+    private FileChannel truncateNow(long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("a size may not be negative: " + size);
         }
@@ -250,6 +315,13 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        interruptible(() -> {
+            forceNow(metaData);
+            return null;
+        });
+    }
+
+    private void forceNow(boolean metaData) throws IOException {
         synchronized (lock) {
             ensureOpen();
             flushWrites();
@@ -308,6 +380,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer target, long at) throws IOException {
+        return interruptible(() -> readNow(target, at));
+    }
+
+    private int readNow(ByteBuffer target, long at) throws IOException {
         if (at < 0) {
             throw new IllegalArgumentException("a position may not be negative: " + at);
         }
@@ -329,6 +405,10 @@ final class SandgateFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer source, long at) throws IOException {
+        return interruptible(() -> writeNow(source, at));
+    }
+
+    private int writeNow(ByteBuffer source, long at) throws IOException {
         if (at < 0) {
             throw new IllegalArgumentException("a position may not be negative: " + at);
         }
@@ -379,6 +459,20 @@ final class SandgateFileChannel extends FileChannel {
     @Override
     protected void implCloseChannel() throws IOException {
         synchronized (lock) {
+            if (interrupted) {
+                abandon(); // the interrupted operation told its caller
+                return;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // closed by an interrupted thread (Files.copy's try-with-resources after its local side was interrupted):
+                // no wait would end, and a written file is not complete, which the caller must hear
+                interrupted = true;
+                abandon();
+                if (writable) {
+                    throw SftpErrors.closedByInterrupt(null);
+                }
+                return;
+            }
             IOException failure = null;
             try {
                 if (writer != null) {
@@ -416,6 +510,26 @@ final class SandgateFileChannel extends FileChannel {
             if (failure != null) {
                 throw failure;
             }
+        }
+    }
+
+    /**
+     * Ends the channel without waiting for anything (its thread was interrupted): replies still due are dropped when
+     * they come, and the handle's close (then the removal of a file this channel created, so that no half upload looks
+     * complete) goes out on a thread of its own, as sending may wait for the SSH window.
+     */
+    private void abandon() {
+        if (writer != null) {
+            writer.abandon();
+        }
+        if (reader != null) {
+            reader.abandon();
+            reader = null;
+        }
+        try {
+            AbandonedHandles.closeLater(file, writable && createdNew);
+        } finally {
+            onClose.run();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -187,6 +188,25 @@ public final class SandgateFileSystemProvider extends FileSystemProvider {
         }
         SandgatePath file = own(path);
         return new RemoteInputStream(file.getFileSystem().opener().open(file, new HashSet<>(Arrays.asList(options))));
+    }
+
+    /** As the JDK's default, over this file system's own stream: an interrupt ends it with an InterruptedIOException. */
+    @Override
+    public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+        Set<OpenOption> chosen = new HashSet<>();
+        if (options.length == 0) {
+            chosen.add(StandardOpenOption.CREATE);
+            chosen.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        for (OpenOption option : options) {
+            if (option == StandardOpenOption.READ) {
+                throw new IllegalArgumentException("READ not allowed");
+            }
+            chosen.add(option);
+        }
+        chosen.add(StandardOpenOption.WRITE);
+        SandgatePath file = own(path);
+        return new RemoteOutputStream(file.getFileSystem().opener().open(file, chosen));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sandgate.sftp.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -137,6 +138,24 @@ final class SftpErrors {
         return withCause(again, failure);
     }
 
+    /**
+     * A channel operation (or a close) ended by its thread's interrupt, as {@code java.nio} channels say it; the
+     * thread's flag stays set. {@code cause} is the failure of the wait that the interrupt ended, or null.
+     */
+    static ClosedByInterruptException closedByInterrupt(Throwable cause) {
+        return withCause(new ClosedByInterruptException(), cause);
+    }
+
+    /**
+     * The same interrupt told through a stream ({@code Files.newInputStream}, {@code newOutputStream},
+     * {@code Files.copy}), whose callers expect an {@link InterruptedIOException}; the thread's flag stays set.
+     */
+    static InterruptedIOException interrupted(String file, Throwable cause) {
+        InterruptedIOException e = new InterruptedIOException(file == null ? "interrupted" : file + ": interrupted");
+        e.initCause(cause);
+        return e;
+    }
+
     static NoSuchFileException noSuchFile(String file, IOException cause) {
         return cause instanceof NoSuchFileException same ? same : withCause(new NoSuchFileException(file), cause);
     }
@@ -213,7 +232,7 @@ final class SftpErrors {
         return withCause(new FileSystemException(file, null, "Is a directory"), cause);
     }
 
-    private static <E extends IOException> E withCause(E exception, Throwable cause) {
+    private static <E extends Throwable> E withCause(E exception, Throwable cause) {
         if (cause != null && exception.getCause() == null) {
             exception.initCause(cause);
         }

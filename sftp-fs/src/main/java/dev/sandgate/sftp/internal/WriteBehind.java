@@ -170,6 +170,19 @@ final class WriteBehind {
         }
     }
 
+    /**
+     * Gives up without waiting (the writing thread was interrupted): joined bytes are dropped and the statuses of the
+     * writes in flight are left to be dropped when they come; the file is as far as the server got.
+     */
+    void abandon() {
+        for (Sent sent; (sent = pending.poll()) != null; ) {
+            file.sftp().abandonReply(sent.id());
+        }
+        if (joined != null) {
+            joined.clear();
+        }
+    }
+
     private void throwIfFailed() throws IOException {
         if (failure != null) {
             while (!pending.isEmpty()) {
