@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import dev.sandgate.sftp.internal.TransferRun;
 
@@ -69,8 +70,14 @@ import dev.sandgate.sftp.internal.TransferRun;
  * its bytes were written, so a file left incomplete by a failure never looks complete to a later run. Files in a
  * directory this run created are written without looking at the target first.
  *
+ * <p><b>What it costs.</b> Threads: none of its own. Its files are copied on a pool shared by every transfer of the
+ * JVM (at most 64 threads, ending after 2 s idle) or on the {@linkplain Builder#executor executor} given; at most
+ * {@linkplain Builder#concurrency(int) concurrency} files of a run are in flight, the rest wait. Memory: a buffer per
+ * file in flight, as large as the file up to 256 KiB, plus the SFTP pipelines' requests in flight (about 1 MiB a large
+ * file); the tree is walked as it goes, never held whole.
+ *
  * <p><b>Failures.</b> The transfer stops at the first error: no new file is started, files in flight are abandoned
- * at their next chunk, every worker thread has ended, and {@link #run()} throws a {@link TransferFailedException}
+ * at their next chunk, every file copy of the run has ended, and {@link #run()} throws a {@link TransferFailedException}
  * naming the source path that failed and carrying the {@linkplain TransferFailedException#partialResult() partial
  * result}. If the calling thread is interrupted, the transfer stops the same way, the interrupt flag is kept and
  * {@code run()} throws an {@link InterruptedIOException}.
@@ -91,6 +98,7 @@ public final class TreeTransfer {
     private final TransferListener listener;
     private final boolean resume;
     private final long maxEntries;
+    private final Executor executor;
 
     private TreeTransfer(Builder builder) {
         this.source = builder.source;
@@ -99,6 +107,7 @@ public final class TreeTransfer {
         this.listener = builder.listener;
         this.resume = builder.resume;
         this.maxEntries = builder.maxEntries;
+        this.executor = builder.executor;
     }
 
     /**
@@ -114,7 +123,7 @@ public final class TreeTransfer {
     }
 
     /**
-     * Copies the tree, blocking until every file is done and every worker thread has ended.
+     * Copies the tree, blocking until every file is done and every file copy of this run has ended.
      *
      * @return what was copied and skipped
      * @throws TransferFailedException  the transfer stopped at an error; nothing is left in flight
@@ -122,7 +131,7 @@ public final class TreeTransfer {
      * @throws IOException              never otherwise: every I/O failure is a {@code TransferFailedException}
      */
     public TransferResult run() throws IOException {
-        return new TransferRun(source, target, concurrency, listener, resume, maxEntries).execute();
+        return new TransferRun(source, target, concurrency, listener, resume, maxEntries, executor).execute();
     }
 
     @Override
@@ -149,6 +158,7 @@ public final class TreeTransfer {
         private TransferListener listener = TransferListener.NONE;
         private boolean resume = true;
         private long maxEntries = DEFAULT_MAX_ENTRIES;
+        private Executor executor;
 
         private Builder(Path source, Path target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -156,7 +166,7 @@ public final class TreeTransfer {
         }
 
         /**
-         * How many files are copied at once, each on its own worker thread: 1 to {@value TreeTransfer#MAX_CONCURRENCY},
+         * How many files are copied at once, each on a thread of the executor: 1 to {@value TreeTransfer#MAX_CONCURRENCY},
          * {@value TreeTransfer#DEFAULT_CONCURRENCY} by default.
          *
          * @param concurrency how many files may be in flight at once
@@ -206,6 +216,27 @@ public final class TreeTransfer {
                 throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
             }
             this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * The threads that copy the files, to share with other transfers and the caller's own work. By default every
+         * transfer of the JVM shares one pool of at most 64 daemon threads ({@code sandgate-transfer-N}), started as
+         * files are handed to it and ending after 2 s without work. Either way, {@link #concurrency(int)} bounds how
+         * many files of one run are in flight; a run's files wait for a thread when the executor is busy. The
+         * executor must run every task it accepts (a task it rejects fails the transfer). A run that is interrupted
+         * interrupts the threads running its own files and clears their interrupt flag when they finish.
+         *
+         * <pre>{@code
+         * ExecutorService copies = Executors.newFixedThreadPool(16);
+         * TreeTransfer.builder(source, target).executor(copies).build().run();
+         * }</pre>
+         *
+         * @param executor runs the file copies
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

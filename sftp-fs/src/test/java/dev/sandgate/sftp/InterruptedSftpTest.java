@@ -330,8 +330,7 @@ class InterruptedSftpTest {
         String name = fresh("tree-up");
         Outcome outcome = interrupt(() -> TreeTransfer.builder(tree, files.getPath(name)).build().run());
         outcome.assertPromptly(InterruptedIOException.class);
-        assertTrue(Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("sandgate-transfer-") && t.isAlive()), "every worker ended");
+        assertEquals(java.util.List.of(), TreeTransferTest.transferThreads(), "every file copy of the run ended");
         assertStillUsable();
         Path onDisk = gateway.sessionDirectory(session).resolve(name);
         for (int i = 0; i < 4; i++) {

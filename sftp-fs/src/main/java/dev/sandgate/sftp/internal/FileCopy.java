@@ -38,7 +38,6 @@ final class FileCopy {
     private final TransferListener listener;
     private final TransferCounts counts;
     private final TransferFailures failures;
-    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK_SIZE));
 
     FileCopy(TransferListener listener, TransferCounts counts, TransferFailures failures) {
         this.listener = listener;
@@ -126,7 +125,8 @@ final class FileCopy {
         if (offset == 0) {
             options.addAll(List.of(CREATE, TRUNCATE_EXISTING));
         }
-        ByteBuffer buffer = buffers.get();
+        // sized to what is left to copy: a 1 KiB file costs 1 KiB, not a chunk (one byte more tells a file that grew)
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_SIZE, Math.max(1, size - offset + 1)));
         long written = 0;
         try (SeekableByteChannel in = Files.newByteChannel(from, READ);
              SeekableByteChannel out = Files.newByteChannel(to, options, permissions)) {

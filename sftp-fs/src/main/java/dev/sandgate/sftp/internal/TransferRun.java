@@ -49,20 +49,21 @@ public final class TransferRun {
      * @param listener    hears progress, from several threads
      * @param resume      whether complete target files are skipped and partial ones continued
      * @param maxEntries  the most entries the walk visits
+     * @param executor    runs the file copies, or null for the shared default
      */
     public TransferRun(Path source, Path target, int concurrency, TransferListener listener, boolean resume,
-                       long maxEntries) {
+                       long maxEntries, java.util.concurrent.Executor executor) {
         this.source = source;
         this.target = target;
         this.listener = listener;
         this.resume = resume;
         this.maxEntries = maxEntries;
         this.copy = new FileCopy(listener, counts, failures);
-        this.workers = new TransferWorkers(concurrency);
+        this.workers = new TransferWorkers(concurrency, executor == null ? TransferWorkers.SHARED : executor);
     }
 
     /**
-     * Runs the transfer; every worker thread has ended when it returns or throws.
+     * Runs the transfer; every file copy of this run has ended when it returns or throws.
      *
      * @return what was copied and skipped
      * @throws TransferFailedException the transfer stopped at an error
