@@ -11,6 +11,8 @@ module dev.sandgate.sftp {
 
     requires transitive dev.sandgate.tunnel;
     requires org.slf4j;
+    // the Flight Recorder event of a tree transfer (dev.sandgate.Transfer)
+    requires jdk.jfr;
 
     provides java.nio.file.spi.FileSystemProvider with dev.sandgate.sftp.internal.SandgateFileSystemProvider;
 }

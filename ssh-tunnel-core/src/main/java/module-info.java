@@ -15,4 +15,6 @@ module dev.sandgate.tunnel {
     // HotSpot's AES flag decides whether AES-GCM or ChaCha20 is offered first
     requires java.management;
     requires jdk.management;
+    // Flight Recorder events (dev.sandgate.*), recorded only when a recording enables them
+    requires jdk.jfr;
 }

@@ -20,6 +20,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 
 import dev.sandgate.tunnel.internal.ConnectionRecord;
+import dev.sandgate.tunnel.internal.SandgateEvents;
 
 /** Runs buffered commands for an {@link SshConnection}: one exec channel per command. */
 final class Commands {
@@ -44,6 +45,26 @@ final class Commands {
     }
 
     ExecResult exec(String command, ExecOptions options) throws IOException {
+        SandgateEvents.Command event = new SandgateEvents.Command();
+        event.begin();
+        try {
+            ExecResult result = run(command, options);
+            event.exitCode = result.exitCode();
+            event.stdoutBytes = result.stdoutBytes();
+            event.stderrBytes = result.stderrBytes();
+            return result;
+        } catch (IOException | RuntimeException e) {
+            event.failure = SandgateEvents.kind(e);
+            throw e;
+        } finally {
+            if (event.shouldCommit()) {
+                event.sessionId = sessionId;
+                event.commit();
+            }
+        }
+    }
+
+    private ExecResult run(String command, ExecOptions options) throws IOException {
         byte[] encoded = commandLine(command, options.workingDirectory().orElse(null), options.environment(),
                 options.charset());
         CapturedOutput stdout = new CapturedOutput(options.maxOutput(), options.stdoutSink().orElse(null));

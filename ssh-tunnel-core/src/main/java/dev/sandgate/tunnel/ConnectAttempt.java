@@ -13,6 +13,7 @@ import dev.sandgate.cert.Endpoints;
 import dev.sandgate.cert.IssuedCertificate;
 import dev.sandgate.tunnel.internal.AttemptContext;
 import dev.sandgate.tunnel.internal.ConnectionRecord;
+import dev.sandgate.tunnel.internal.SandgateEvents;
 import dev.sandgate.tunnel.internal.HostCheck;
 import dev.sandgate.tunnel.internal.HostRefusal;
 
@@ -38,6 +39,8 @@ final class ConnectAttempt implements AttemptContext {
     private volatile IOException tunnelNotOpened;
     private volatile HostRefusal hostKeyRefusal;
     private volatile PublicKey refusedKey;
+    /** When the tunnel was open (System.nanoTime), for the connect event's phases. */
+    private volatile long tunnelOpened;
 
     ConnectAttempt(ConnectPipeline pipeline, String sessionId) {
         this.pipeline = pipeline;
@@ -45,11 +48,31 @@ final class ConnectAttempt implements AttemptContext {
         this.deadline = System.nanoTime() + pipeline.connectTimeout().toNanos();
     }
 
-    /** Runs the steps; on failure, throws what {@link SandboxSsh#connect} promises. */
+    /** Runs the steps, recording a {@code dev.sandgate.Connect} event; throws what {@link SandboxSsh#connect} promises. */
     Link run() throws IOException {
+        SandgateEvents.Connect event = new SandgateEvents.Connect();
+        event.begin();
+        try {
+            return run(event);
+        } catch (IOException | RuntimeException e) {
+            event.failure = SandgateEvents.kind(e);
+            throw e;
+        } finally {
+            if (event.shouldCommit()) {
+                event.sessionId = sessionId;
+                Tunnel opened = tunnel;
+                event.tunnel = opened == null ? "" : opened.description();
+                event.commit();
+            }
+        }
+    }
+
+    private Link run(SandgateEvents.Connect event) throws IOException {
         ConnectSteps steps = pipeline.steps();
+        long started = System.nanoTime();
         // 1. login: a certificate minted for a fresh key (cached, renewed), or the user's own key or certificate
         login = steps.login().source().login(sessionId, pipeline.connectTimeout());
+        event.login = System.nanoTime() - started;
         Optional<IssuedCertificate> minted = login.minted();
         // 2. endpoint: the mint answer's, discovered, derived or given
         Endpoints endpoints = steps.endpoints().endpoints(sessionId, minted);
@@ -58,9 +81,12 @@ final class ConnectAttempt implements AttemptContext {
         // 4. host trust: how the verifier will recognise the session's SSH server
         hostCheck = steps.hostTrust().check(sessionId, minted, endpoints);
         request = new TunnelRequest(sessionId, endpoints, auth, timeLeft("before the tunnel was opened"));
+        long opening = System.nanoTime();
         ClientSession session = openSession(endpoints);
+        event.tunnelOpen = tunnelOpened - opening;
         try {
             logIn(session);
+            event.handshake = System.nanoTime() - tunnelOpened;
         } catch (AuthenticationException refused) {
             // the server no longer takes this certificate (a rotated CA, a revoked serial): the next connect mints anew
             steps.login().source().refused(sessionId);
@@ -99,6 +125,7 @@ final class ConnectAttempt implements AttemptContext {
             Transport transport = pipeline.transports().forEndpoints(request.endpoints());
             tunnel = ObservedTunnel.open(transport, request, pipeline.tunnelListener(),
                     pipeline.connectionListener(), record);
+            tunnelOpened = System.nanoTime();
             return tunnel;
         } catch (IOException e) {
             tunnelNotOpened = e;

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.sandgate.tunnel.internal.SandgateEvents;
+
 /**
  * The reconnect rounds of one {@link SshConnection}: at most one round in flight, run on a thread of its own, which
  * every caller that finds the connection lost while it runs joins, and whose outcome, success or failure, each of
@@ -97,10 +99,17 @@ final class ReconnectRounds<T> {
     private void run(CompletableFuture<T> round) {
         T published = null;
         Throwable failure = null;
+        SandgateEvents.Reconnect event = new SandgateEvents.Reconnect();
+        event.begin();
         try {
-            published = attempts();
+            published = attempts(event);
         } catch (IOException | RuntimeException e) {
             failure = e;
+        }
+        if (event.shouldCommit()) {
+            event.sessionId = sessionId;
+            event.failure = SandgateEvents.kind(failure);
+            event.commit();
         }
         synchronized (this) {
             // cleared before the waiters learn the outcome, so that a caller arriving after it starts a new round
@@ -116,9 +125,10 @@ final class ReconnectRounds<T> {
     }
 
     /** The policy's attempts, with its waits between them; a close ends them. */
-    private T attempts() throws IOException {
+    private T attempts(SandgateEvents.Reconnect event) throws IOException {
         IOException last = null;
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+            event.attempts = attempt;
             listener.reconnecting(sessionId, attempt, last);
             try {
                 if (closing.await(policy.backoffBefore(attempt).toNanos(), TimeUnit.NANOSECONDS)) {

@@ -39,6 +39,7 @@ public final class TransferRun {
     private final TargetDirectories directories = new TargetDirectories(counts);
     private final FileCopy copy;
     private final TransferWorkers workers;
+    private final int concurrency;
 
     /**
      * Prepares a run; {@link #execute()} runs it.
@@ -59,6 +60,7 @@ public final class TransferRun {
         this.resume = resume;
         this.maxEntries = maxEntries;
         this.copy = new FileCopy(listener, counts, failures);
+        this.concurrency = concurrency;
         this.workers = new TransferWorkers(concurrency, executor == null ? TransferWorkers.SHARED : executor);
     }
 
@@ -70,6 +72,26 @@ public final class TransferRun {
      * @throws InterruptedIOException  the calling thread was interrupted (its flag is set again)
      */
     public TransferResult execute() throws IOException {
+        TransferEvent event = new TransferEvent();
+        event.begin();
+        try {
+            return run();
+        } catch (IOException | RuntimeException e) {
+            event.failure = e.getClass().getSimpleName();
+            throw e;
+        } finally {
+            if (event.shouldCommit()) {
+                TransferResult result = counts.result();
+                event.filesCopied = result.filesCopied();
+                event.filesSkipped = result.filesSkipped();
+                event.bytes = result.bytesTransferred();
+                event.concurrency = concurrency;
+                event.commit();
+            }
+        }
+    }
+
+    private TransferResult run() throws IOException {
         boolean interrupted = false;
         try {
             start();

@@ -412,6 +412,13 @@ final class ResumableTunnel implements Tunnel {
             LOG.debug("{} re-attached after {} ms, {} bytes to send again", description, took.toMillis(), replayed);
             // heard before the new connection is read, so that its own drop, if any, is heard after
             receiver.onResumed(took, replayed);
+            SandgateEvents.Resume event = new SandgateEvents.Resume();
+            if (event.isEnabled()) {
+                event.tunnel = description;
+                event.bytesReplayed = replayed;
+                event.took = took.toNanos();
+                event.commit();
+            }
             // read while the replay goes out: a gateway that sends before it reads must not fill both directions
             tunnel.start(new Connection(tunnel));
             for (byte[] frame : replay) {

@@ -69,6 +69,10 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final TunnelIoConnector connector;
     private final IoHandler handler;
     private final Tunnel tunnel;
+    /** This tunnel's life, recorded when a Flight Recorder recording wants it. */
+    private final SandgateEvents.TunnelLife life = new SandgateEvents.TunnelLife();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
     private final SocketAddress remoteAddress;
     private final SocketAddress localAddress;
     private final Executor executor;
@@ -95,6 +99,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         this.localAddress = new TunnelAddress(tunnel.description());
         this.executor = executor;
         this.record = record;
+        life.begin();
         if (record != null) {
             record.dropConnectionWith(tunnel::dropConnection);
         }
@@ -107,6 +112,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         awaitReadAllowed();
         receiving = Thread.currentThread();
         try {
+            bytesReceived.addAndGet(bytes.remaining());
             handler.messageReceived(this, Readable.readable(bytes));
         } catch (Exception e) {
             reportException(e);
@@ -249,10 +255,12 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         try {
             if (writes.size() == 1) {
                 tunnel.send(ByteBuffer.wrap(writes.get(0).data));
+                bytesSent.addAndGet(size);
             } else {
                 ByteBuffer joined = ByteBuffer.allocate(size);
                 writes.forEach(write -> joined.put(write.data));
                 tunnel.send(joined.flip());
+                bytesSent.addAndGet(size);
             }
             for (Pending write : writes) {
                 if (write.future != null) {
@@ -305,6 +313,13 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
 
     @Override
     protected void doCloseImmediately() {
+        if (life.shouldCommit()) {
+            life.tunnel = tunnel.description();
+            life.bytesSent = bytesSent.get();
+            life.bytesReceived = bytesReceived.get();
+            life.end = record == null ? "" : SandgateEvents.kind(record.endCause());
+            life.commit();
+        }
         tunnel.close();
         resumeRead();
         IOException closed = new EOFException("SSH session over " + tunnel.description() + " closed");
