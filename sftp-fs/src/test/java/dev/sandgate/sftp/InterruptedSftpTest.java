@@ -48,7 +48,7 @@ class InterruptedSftpTest {
     @RegisterExtension
     static final LocalGatewayExtension GATEWAY = new LocalGatewayExtension();
 
-    private static final long RATE = 1024 * 1024;
+    private static final long RATE = 3 * 1024 * 1024;
     private static final int SIZE = 32 * 1024 * 1024;
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
     private static final Duration BOUND = Duration.ofSeconds(30);
