@@ -373,6 +373,26 @@ class ResumptionTest {
     }
 
     @Test
+    void aClientThatTurnsResumptionOffGetsAPlainTunnelFromAResumingGateway() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        String sessionId = gateway.newSession();
+        Events events = new Events();
+        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
+                .transport(TransportKind.WEB_SOCKET).resumption(false).connectionListener(events).build();
+             SshConnection connection = ssh.connect(sessionId)) {
+            connection.exec("true");
+            gateway.cutTunnels(sessionId);
+            assertTimeoutPreemptively(BOUND, () -> {
+                while (connection.isOpen()) {
+                    Thread.sleep(10);
+                }
+            });
+            assertFalse(events.seen.contains("resuming"), events.seen.toString());
+            assertEquals(0, gateway.traffic(sessionId).tunnelsReattached());
+        }
+    }
+
+    @Test
     void aGatewayWithoutResumptionEndsTheConnectionOnACutAsBefore() throws Exception {
         try (LocalGateway gateway = LocalGateway.builder().withoutResumption().start()) {
             String sessionId = gateway.newSession();
