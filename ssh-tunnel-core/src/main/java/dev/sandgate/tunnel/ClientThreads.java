@@ -9,10 +9,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.sandgate.tunnel.internal.PeerThreads;
+
 /**
  * The threads a {@link SandboxSsh} starts besides its tunnels' readers: I/O threads for tunnel opens and write
- * drains, as many as run at once (a blocked send must not hold up another session's), each ending after a few idle
- * seconds so that a burst of connects leaves no threads behind for long; and one keepalive timer.
+ * drains, as many as run at once (a blocked send must not hold up another session's), and one keepalive timer. On JDK
+ * 21 and later each I/O task gets a virtual thread ({@link PeerThreads}); on JDK 17 they are pooled platform threads,
+ * each ending after a few idle seconds so that a burst of connects leaves no threads behind for long.
  */
 final class ClientThreads {
     /** How long a pooled I/O thread lives without work. */
@@ -23,8 +26,9 @@ final class ClientThreads {
 
     ClientThreads() {
         AtomicInteger count = new AtomicInteger();
-        this.io = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_IDLE.toMillis(), TimeUnit.MILLISECONDS,
-                new SynchronousQueue<>(), r -> daemon(r, "sandgate-io-" + count.incrementAndGet()));
+        ExecutorService virtual = PeerThreads.perTaskOrNull("sandgate-io-");
+        this.io = virtual != null ? virtual : new ThreadPoolExecutor(0, Integer.MAX_VALUE, IO_THREAD_IDLE.toMillis(),
+                TimeUnit.MILLISECONDS, new SynchronousQueue<>(), r -> daemon(r, "sandgate-io-" + count.incrementAndGet()));
         this.keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sandgate-keepalive"));
     }
 

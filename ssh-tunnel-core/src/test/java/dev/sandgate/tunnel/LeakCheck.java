@@ -21,7 +21,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         if (isTopLevel(context)) {
-            context.getStore(NAMESPACE).put("before", Set.copyOf(Thread.getAllStackTraces().keySet()));
+            context.getStore(NAMESPACE).put("before", allThreads());
         }
     }
 
@@ -44,6 +44,13 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The JVM's platform threads and the virtual ones Sandgate started, which no JVM-wide list shows. */
+    static Set<Thread> allThreads() {
+        Set<Thread> all = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        all.addAll(dev.sandgate.tunnel.internal.PeerThreads.live());
+        return all;
+    }
+
     private static boolean isTopLevel(ExtensionContext context) {
         return context.getTestClass().map(type -> type.getEnclosingClass() == null).orElse(false);
     }
@@ -55,7 +62,7 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     /** The threads started since {@code before} that a SandboxSsh, its transports or its connections own. */
     static java.util.List<Thread> ownedThreads(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream()
+        return allThreads().stream()
                 .filter(t -> !before.contains(t) && t.isAlive())
                 .filter(t -> t.getName().startsWith("sandgate") || t.getName().startsWith("sshd-SshClient")
                         || t.getName().startsWith("OkHttp") && !t.getName().contains("TaskRunner"))

@@ -256,7 +256,7 @@ class ReconnectRoundsTest {
             }
             lost.events.release.countDown();
             assertTimeoutPreemptively(BOUND, () -> {
-                while (Thread.getAllStackTraces().keySet().stream()
+                while (LeakCheck.allThreads().stream()
                         .anyMatch(t -> t.isAlive() && t.getName().startsWith("sandgate-reconnect"))) {
                     Thread.sleep(20);
                 }

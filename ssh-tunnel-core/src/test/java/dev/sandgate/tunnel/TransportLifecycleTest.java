@@ -72,7 +72,7 @@ class TransportLifecycleTest {
     void twoHundredIdleConnectionsCostAThreadEachAndCloseLeavesNone(GatewayClients clients) throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = gateway.newSession();
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> before = LeakCheck.allThreads();
         Runtime runtime = Runtime.getRuntime();
         System.gc();
         long heapBefore = runtime.totalMemory() - runtime.freeMemory();
@@ -116,7 +116,7 @@ class TransportLifecycleTest {
     void closingEndsEveryThreadItStarted() throws Exception {
         LocalGateway gateway = GATEWAY.gateway();
         String sessionId = gateway.newSession();
-        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Set<Thread> before = LeakCheck.allThreads();
         List<SshConnection> connections = new ArrayList<>();
         SandboxSsh webSocket = GatewayClients.WEBSOCKET.ssh(gateway);
         SandboxSsh connect = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build();

@@ -97,7 +97,7 @@ class TunnelListenerTest {
         try (SandboxSsh ssh = kind.ssh(gateway, recorder)) {
             try (SshConnection connection = ssh.connect(sessionId)) {
                 connection.exec("head -c 100000 /dev/zero");
-                assertTrue(Thread.getAllStackTraces().keySet().stream()
+                assertTrue(LeakCheck.allThreads().stream()
                         .anyMatch(t -> t.getName().equals("sandgate-tunnel " + sessionId)), "a thread names the session");
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

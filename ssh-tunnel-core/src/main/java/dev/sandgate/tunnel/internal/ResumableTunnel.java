@@ -303,9 +303,7 @@ final class ResumableTunnel implements Tunnel {
 
     private void startReattaching(IOException cause) {
         long droppedAt = System.nanoTime();
-        Thread thread = new Thread(() -> reattach(droppedAt, cause), threadName + " resume");
-        thread.setDaemon(true);
-        thread.start();
+        PeerThreads.start(threadName + " resume", () -> reattach(droppedAt, cause));
     }
 
     private void reattach(long droppedAt, IOException cause) {

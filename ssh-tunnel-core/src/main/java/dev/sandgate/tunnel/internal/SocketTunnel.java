@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSocket;
 
@@ -16,10 +17,10 @@ import dev.sandgate.tunnel.TunnelException;
 
 /**
  * A tunnel over a socket (an accepted CONNECT, or plain TCP): a reader thread, named after the tunnel, pushes bytes;
- * {@link #send} writes them.
+ * {@link #send} writes them. The reader is a virtual thread where the JDK has them ({@link PeerThreads}) and reads into
+ * a buffer that is small while the peer is quiet ({@link TunnelBuffers}).
  */
 final class SocketTunnel implements Tunnel {
-    private static final int READ_BUFFER = 64 * 1024;
     /** Reads shorter than this are replies to requests, answered with an immediate acknowledgement. */
     private static final int SHORT_READ = 1024;
 
@@ -28,7 +29,8 @@ final class SocketTunnel implements Tunnel {
     private final String description;
     private final String readerName;
     private final OutputStream out;
-    private final Object writeLock = new Object();
+    /** A lock, not a monitor: a virtual thread blocked writing under a monitor would pin its carrier on JDK 21-23. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -77,34 +79,34 @@ final class SocketTunnel implements Tunnel {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("Tunnel already started: " + description);
         }
-        Thread reader = new Thread(() -> readLoop(receiver), readerName);
-        reader.setDaemon(true);
-        reader.start();
+        PeerThreads.start(readerName, () -> readLoop(receiver));
     }
 
     private void readLoop(Receiver receiver) {
         IOException failure = null;
+        TunnelBuffers.Adaptive buffers = new TunnelBuffers.Adaptive();
         try {
             if (leftover.length > 0) {
                 receiver.onBytes(ByteBuffer.wrap(leftover));
             }
             InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[READ_BUFFER];
             int n;
             boolean quickAck = quickAck();
-            while ((n = in.read(buffer)) >= 0) {
+            while ((n = in.read(buffers.buffer())) >= 0) {
                 if (quickAck && n < SHORT_READ) {
                     quickAck = rearmQuickAck();
                 }
                 if (n > 0) {
-                    receiver.onBytes(ByteBuffer.wrap(buffer, 0, n));
+                    receiver.onBytes(ByteBuffer.wrap(buffers.buffer(), 0, n));
                 }
+                buffers.afterRead(n);
             }
         } catch (IOException e) {
             if (!closed.get()) {
                 failure = new TunnelException(description + " broke: " + e.getMessage(), e);
             }
         } finally {
+            buffers.release();
             close();
             receiver.onClosed(failure);
         }
@@ -112,7 +114,8 @@ final class SocketTunnel implements Tunnel {
 
     @Override
     public void send(ByteBuffer bytes) throws IOException {
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (closed.get()) {
                 throw new TunnelException(description + " is closed");
             }
@@ -125,6 +128,8 @@ final class SocketTunnel implements Tunnel {
                 out.write(copy);
             }
             out.flush();
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class WebSocketFrameReader {
     static final int NO_STATUS = 1005;
-    private static final int PIECE = 64 * 1024;
 
     /** What the frames say, in order. */
     interface Frames {
@@ -36,7 +35,11 @@ final class WebSocketFrameReader {
 
     private final InputStream in;
     private final long maxMessage;
-    private final byte[] piece = new byte[PIECE];
+    /** The most of a frame's payload passed on at once. */
+    private static final int PIECE = 64 * 1024;
+
+    /** Where payloads are read: a small array of its own for short frames, a pooled large one for long ones. */
+    private byte[] smallPiece;
     private final byte[] header = new byte[8];
     /** Bytes of the binary message in progress, or -1 between messages. */
     private long messageLength = -1;
@@ -102,16 +105,12 @@ final class WebSocketFrameReader {
         }
         messageLength = fin ? -1 : total;
         long left = length;
-        while (left > 0) {
-            int n = in.read(piece, 0, (int) Math.min(left, piece.length));
-            if (n < 0) {
-                throw new EOFException("the connection ended in the middle of a WebSocket frame");
-            }
-            left -= n;
-            if (whole) {
-                frames.binary(ByteBuffer.wrap(piece, 0, n));
-            } else {
-                fragments.write(piece, 0, n);
+        byte[] piece = left <= TunnelBuffers.SMALL ? smallPiece() : TunnelBuffers.borrow();
+        try {
+            readPayload(frames, whole, left, piece);
+        } finally {
+            if (piece != smallPiece) {
+                TunnelBuffers.giveBack(piece);
             }
         }
         if (fin && !whole) {
@@ -122,6 +121,29 @@ final class WebSocketFrameReader {
             }
         }
         return true;
+    }
+
+    private void readPayload(Frames frames, boolean whole, long length, byte[] piece) throws IOException {
+        long left = length;
+        while (left > 0) {
+            int n = in.read(piece, 0, (int) Math.min(left, Math.min(piece.length, PIECE)));
+            if (n < 0) {
+                throw new EOFException("the connection ended in the middle of a WebSocket frame");
+            }
+            left -= n;
+            if (whole) {
+                frames.binary(ByteBuffer.wrap(piece, 0, n));
+            } else {
+                fragments.write(piece, 0, n);
+            }
+        }
+    }
+
+    private byte[] smallPiece() {
+        if (smallPiece == null) {
+            smallPiece = new byte[TunnelBuffers.SMALL];
+        }
+        return smallPiece;
     }
 
     private boolean control(Frames frames, int opcode, boolean fin, long length) throws IOException {

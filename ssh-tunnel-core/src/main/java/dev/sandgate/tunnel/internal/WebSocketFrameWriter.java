@@ -26,7 +26,8 @@ final class WebSocketFrameWriter {
 
     private final OutputStream out;
     private final SecureRandom random;
-    private final byte[] frame = new byte[MAX_HEADER + MAX_PAYLOAD];
+    /** Where short frames are built; a long send borrows a large buffer ({@link TunnelBuffers}) for its frames. */
+    private byte[] small;
 
     WebSocketFrameWriter(OutputStream out, SecureRandom random) {
         this.out = out;
@@ -35,10 +36,24 @@ final class WebSocketFrameWriter {
 
     /** Sends all of {@code bytes} as binary messages and flushes. */
     void binary(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            write(OPCODE_BINARY, bytes, Math.min(bytes.remaining(), MAX_PAYLOAD));
+        byte[] frame = MAX_HEADER + bytes.remaining() <= TunnelBuffers.SMALL ? small() : TunnelBuffers.borrow();
+        try {
+            while (bytes.hasRemaining()) {
+                write(frame, OPCODE_BINARY, bytes, Math.min(bytes.remaining(), MAX_PAYLOAD));
+            }
+            out.flush();
+        } finally {
+            if (frame != small) {
+                TunnelBuffers.giveBack(frame);
+            }
         }
-        out.flush();
+    }
+
+    private byte[] small() {
+        if (small == null) {
+            small = new byte[TunnelBuffers.SMALL];
+        }
+        return small;
     }
 
     /** Sends a control frame (close, ping, pong) of at most 125 bytes and flushes. */
@@ -46,11 +61,11 @@ final class WebSocketFrameWriter {
         if (payload.length > 125) {
             throw new IllegalArgumentException("a control frame carries at most 125 bytes, got " + payload.length);
         }
-        write(opcode, ByteBuffer.wrap(payload), payload.length);
+        write(small(), opcode, ByteBuffer.wrap(payload), payload.length);
         out.flush();
     }
 
-    private void write(int opcode, ByteBuffer payload, int length) throws IOException {
+    private void write(byte[] frame, int opcode, ByteBuffer payload, int length) throws IOException {
         int at = 0;
         frame[at++] = (byte) (0x80 | opcode);
         if (length <= 125) {

@@ -1,6 +1,5 @@
 package dev.sandgate.tunnel.internal;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,11 +51,11 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
     private static final int PROTOCOL_ERROR = 1002;
     private static final int MESSAGE_TOO_BIG = 1009;
     private static final long CLOSE_GRACE_MILLIS = 1000;
-    private static final int READ_BUFFER = 64 * 1024;
     private static final long MIN_PONG_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Socket socket;
     private final InputStream in;
+    private final TunnelBuffers.Input buffered;
     private final WebSocketFrameWriter writer;
     private final String description;
     private final String threadName;
@@ -101,8 +100,8 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
         this.maxMessage = maxMessage;
         this.timers = timers;
         this.control = control;
-        this.in = new SequenceInputStream(new ByteArrayInputStream(leftover),
-                new BufferedInputStream(socket.getInputStream(), READ_BUFFER));
+        this.buffered = new TunnelBuffers.Input(socket.getInputStream());
+        this.in = new SequenceInputStream(new ByteArrayInputStream(leftover), buffered);
         OutputStream out = socket.getOutputStream();
         this.writer = new WebSocketFrameWriter(out, random);
     }
@@ -114,9 +113,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
      */
     void awaitFirstBytes(long deadline, Duration limit, Duration pingInterval) throws IOException {
         socket.setSoTimeout(0);
-        Thread reader = new Thread(this::readLoop, threadName);
-        reader.setDaemon(true);
-        reader.start();
+        PeerThreads.start(threadName, this::readLoop);
         try {
             opened.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -166,6 +163,7 @@ final class WebSocketTunnel implements Tunnel, WebSocketFrameReader.Frames {
                 fail(new TunnelException(description + " broke: " + e.getMessage(), e));
             }
         } finally {
+            buffered.release();
             closed.set(true);
             cancelPinger();
             if (closeFrameQueued) {
