@@ -15,9 +15,9 @@ import dev.sandgate.benchmarks.Peers.Route;
  * what the LocalGateway's tunnels cost, {@link ResumptionBenchmark} for what resumable tunnels cost), and OpenSSH through {@code sandgate proxy} ({@link SshStartBenchmark}), printed as one table and written to a TSV file. {@code benchmarks/run} starts
  * the peers and calls this.
  *
- * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,ssh-start]
+ * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,fleet,ssh-start]
  * [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N] [--connects N] [--commands N]
- * [--idle N] [--launcher PATH] [--out FILE]}.
+ * [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE]}.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -25,14 +25,15 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("--")) {
-            System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,ssh-start]"
+            System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,fleet,ssh-start]"
                     + " [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N]"
-                    + " [--connects N] [--commands N] [--idle N] [--launcher PATH] [--out FILE]");
+                    + " [--connects N] [--commands N] [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE]");
             System.exit(2);
         }
         Path peersDir = Path.of(args[0]);
         boolean quick = Arrays.asList(args).contains("--quick");
-        List<String> workloads = Arrays.asList(option(args, "--workloads", "sessions,sftp,gateway,resumption,ssh-start")
+        List<String> workloads = Arrays.asList(option(args, "--workloads",
+                "sessions,sftp,gateway,resumption,fleet,ssh-start")
                 .split(","));
         int sizeMib = Integer.parseInt(option(args, "--size-mib", quick ? "32" : "1024"));
         int files = Integer.parseInt(option(args, "--files", quick ? "100" : "2000"));
@@ -66,6 +67,13 @@ public final class Benchmark {
         }
         if (workloads.contains("resumption")) {
             new ResumptionBenchmark(results, work).run(sizeMib, rounds);
+        }
+        if (workloads.contains("fleet")) {
+            List<Integer> counts = new ArrayList<>();
+            for (String count : option(args, "--fleet", quick ? "200" : "1000,10000").split(",")) {
+                counts.add(Integer.parseInt(count.trim()));
+            }
+            new FleetBenchmark(results).run(counts);
         }
         if (workloads.contains("ssh-start")) {
             new SshStartBenchmark(peers, results, work, Path.of(option(args, "--launcher", "cli/target/sandgate"))

@@ -112,24 +112,35 @@ final class SftpBenchmark {
 
     private void bulk(Route route, int sizeMib, int round, boolean record) throws Exception {
         double megabytes = sizeMib * 1.048576;
+        double gibibytes = sizeMib / 1024.0;
         String down = "download " + sizeMib + " MiB";
         String up = "upload " + sizeMib + " MiB";
+        String downCpu = "download: CPU per GiB";
+        String upCpu = "upload: CPU per GiB";
         Path downloaded = local.resolve("down.bin");
         interleaved(round, record, keep -> {
-            double get = Timing.seconds(() -> sftpBatch(route, "get " + remote + "/big.bin " + downloaded));
-            double put = Timing.seconds(() -> sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
+            double[] cpu = new double[2];
+            double get = Timing.seconds(() -> cpu[0] = sftpBatch(route, "get " + remote + "/big.bin " + downloaded));
+            double put = Timing.seconds(() -> cpu[1] = sftpBatch(route, "put " + local.resolve("big.bin") + " " + remote + "/up-ssh.bin"));
             if (keep) {
                 results.reference(down, route, megabytes / get, "MB/s");
                 results.reference(up, route, megabytes / put, "MB/s");
+                results.reference(downCpu, route, cpu[0] / gibibytes, "s/GiB",
+                        "OpenSSH sftp + ssh (+ ProxyCommand), same path");
+                results.reference(upCpu, route, cpu[1] / gibibytes, "s/GiB",
+                        "OpenSSH sftp + ssh (+ ProxyCommand), same path");
             }
         }, keep -> {
-            double get = Timing.seconds(() -> withFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"), downloaded,
-                    StandardCopyOption.REPLACE_EXISTING)));
-            double put = Timing.seconds(() -> withFileSystem(route, fs -> Files.copy(local.resolve("big.bin"),
-                    fs.getPath(remote, "up-sandgate.bin"), StandardCopyOption.REPLACE_EXISTING)));
+            double[] cpu = new double[2];
+            double get = Timing.seconds(() -> cpu[0] = Cpu.seconds(() -> withFileSystem(route, fs -> Files.copy(
+                    fs.getPath(remote, "big.bin"), downloaded, StandardCopyOption.REPLACE_EXISTING))));
+            double put = Timing.seconds(() -> cpu[1] = Cpu.seconds(() -> withFileSystem(route, fs -> Files.copy(
+                    local.resolve("big.bin"), fs.getPath(remote, "up-sandgate.bin"), StandardCopyOption.REPLACE_EXISTING))));
             if (keep) {
                 results.sandgate(down, route, megabytes / get, "MB/s");
                 results.sandgate(up, route, megabytes / put, "MB/s");
+                results.sandgate(downCpu, route, cpu[0] / gibibytes, "s/GiB");
+                results.sandgate(upCpu, route, cpu[1] / gibibytes, "s/GiB");
             }
         }, keep -> {
             double get = Timing.seconds(() -> withMinaFileSystem(route, fs -> Files.copy(fs.getPath(remote, "big.bin"),
@@ -277,13 +288,14 @@ final class SftpBenchmark {
         }
     }
 
-    private void sftpBatch(Route route, String command) throws IOException, InterruptedException {
+    /** Runs OpenSSH's sftp on one batch command; returns the CPU seconds it and its ssh (and ProxyCommand) used. */
+    private double sftpBatch(Route route, String command) throws IOException, InterruptedException {
         Path batch = local.resolve("batch.txt");
         Files.writeString(batch, command + "\n");
         List<String> argv = new ArrayList<>(List.of("sftp", "-q", "-b", batch.toString()));
         argv.addAll(peers.openSshOptions(route, CIPHER, scripts));
         argv.add(peers.user() + "@127.0.0.1");
         // OpenSSH takes about 100 s for a tree through tinyproxy; ten times that means something hangs
-        Peers.runBounded(argv, Duration.ofMinutes(15));
+        return Cpu.ofCommand(argv, Duration.ofMinutes(15));
     }
 }

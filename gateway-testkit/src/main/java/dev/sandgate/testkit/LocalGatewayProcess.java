@@ -1,0 +1,150 @@
+package dev.sandgate.testkit;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link LocalGateway} in a JVM of its own, for measuring a client alone: the threads and memory of the JVM that
+ * connects are then the client's, and each JVM has its own open-file limit. The child runs on this JVM's class path,
+ * makes one session, and ends when {@link #close()} closes its standard input (or this JVM dies).
+ *
+ * <pre>{@code
+ * try (LocalGatewayProcess gateway = LocalGatewayProcess.start("-Xmx2g");
+ *      SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build()) {
+ *     ssh.connect(gateway.sessionId()).exec("echo hi");
+ * }
+ * }</pre>
+ */
+public final class LocalGatewayProcess implements AutoCloseable {
+    private static final List<String> PASSED_ON = List.of("jdk.net.hosts.file", "sandgate.testHosts");
+
+    private final Process process;
+    private final URI apiUrl;
+    private final String token;
+    private final String sessionId;
+
+    private LocalGatewayProcess(Process process, URI apiUrl, String token, String sessionId) {
+        this.process = process;
+        this.apiUrl = apiUrl;
+        this.token = token;
+        this.sessionId = sessionId;
+    }
+
+    /**
+     * Starts the child JVM and waits until its gateway listens.
+     *
+     * @param jvmOptions options for the child JVM, e.g. {@code -Xmx2g}; this JVM's name resolution settings are passed
+     *                   on too
+     * @return the running gateway
+     * @throws UncheckedIOException when the child cannot start or ends before its gateway listens
+     */
+    public static LocalGatewayProcess start(String... jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        for (String property : PASSED_ON) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.add("-cp");
+        command.add(classPath());
+        command.add(LocalGatewayProcess.class.getName());
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String api = lines.readLine();
+            String token = lines.readLine();
+            String session = lines.readLine();
+            if (session == null) {
+                process.destroyForcibly();
+                throw new IOException("the gateway's JVM ended before its gateway listened");
+            }
+            return new LocalGatewayProcess(process, URI.create(api), token, session);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start a LocalGateway in a JVM of its own: " + e.getMessage(), e);
+        }
+    }
+
+    /** This JVM's module path and class path together: the child needs the testkit and what it depends on. */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            String value = System.getProperty(property);
+            if (value != null && !value.isEmpty()) {
+                entries.add(value);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** {@return the API base URL over plain HTTP, as {@link LocalGateway#apiUrl()}} */
+    public URI apiUrl() {
+        return apiUrl;
+    }
+
+    /** {@return a bearer token the gateway accepts} */
+    public String token() {
+        return token;
+    }
+
+    /** {@return the id of the running session the child made at start} */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** {@return the child JVM's process id, e.g. to read its threads or memory} */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Ends the child: closes its standard input and waits up to 30 s for it to close its gateway and exit, then kills
+     * it.
+     */
+    @Override
+    public void close() {
+        try (OutputStream input = process.getOutputStream()) {
+            input.flush();
+        } catch (IOException e) {
+            // the child is gone already: nothing to tell it
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalGatewayProcess[pid " + process.pid() + ", " + apiUrl + "]";
+    }
+
+    /** The child's side: starts a gateway, prints its API URL, token and a session id, runs until input ends. */
+    public static void main(String[] arguments) throws IOException {
+        try (LocalGateway gateway = LocalGateway.start()) {
+            System.out.println(gateway.apiUrl());
+            System.out.println(gateway.token());
+            System.out.println(gateway.newSession());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // runs until the parent closes this process's input
+            }
+        }
+    }
+}
