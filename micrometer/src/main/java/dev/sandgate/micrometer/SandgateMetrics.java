@@ -103,22 +103,16 @@ public final class SandgateMetrics implements MeterBinder, AutoCloseable {
                 "SSH connections logged in and not yet ended", ClientStats::connectionsOpen);
         gauge(registry, "sandgate.tunnels.open", "tunnels",
                 "Tunnels to the gateway carrying an SSH connection", ClientStats::tunnelsOpen);
-        counter(registry, "sandgate.tunnel.bytes", Tags.of("direction", "sent"), BaseUnits.BYTES,
-                "SSH bytes sent through tunnels", ClientStats::bytesSent);
-        counter(registry, "sandgate.tunnel.bytes", Tags.of("direction", "received"), BaseUnits.BYTES,
-                "SSH bytes received through tunnels", ClientStats::bytesReceived);
+        counters(registry, "sandgate.tunnel.bytes", BaseUnits.BYTES, "SSH bytes through tunnels", "direction",
+                "sent", ClientStats::bytesSent, "received", ClientStats::bytesReceived);
         counter(registry, "sandgate.tunnel.resumes", Tags.empty(), null,
                 "Dropped tunnels re-attached without losing their connection", ClientStats::tunnelsResumed);
-        counter(registry, "sandgate.certificates.minted", Tags.of("kind", "first"), null,
-                "Certificates minted", ClientStats::certificatesMinted);
-        counter(registry, "sandgate.certificates.minted", Tags.of("kind", "renewal"), null,
-                "Certificates minted", ClientStats::certificatesRenewed);
+        counters(registry, "sandgate.certificates.minted", null, "Certificates minted", "kind",
+                "first", ClientStats::certificatesMinted, "renewal", ClientStats::certificatesRenewed);
         counter(registry, "sandgate.certificates.failures", Tags.empty(), null,
                 "Certificate mints and renewals that failed", ClientStats::certificateFailures);
-        counter(registry, "sandgate.reconnects", Tags.of("outcome", "success"), null,
-                "Lost connections replaced, or given up on", ClientStats::reconnects);
-        counter(registry, "sandgate.reconnects", Tags.of("outcome", "failure"), null,
-                "Lost connections replaced, or given up on", ClientStats::reconnectFailures);
+        counters(registry, "sandgate.reconnects", null, "Lost connections replaced, or given up on", "outcome",
+                "success", ClientStats::reconnects, "failure", ClientStats::reconnectFailures);
         if (bound.stream().anyMatch(timers -> timers.registry == registry)) {
             return;
         }
@@ -142,6 +136,14 @@ public final class SandgateMetrics implements MeterBinder, AutoCloseable {
             ToDoubleFunction<ClientStats> value) {
         Gauge.builder(name, ssh, client -> value.applyAsDouble(client.stats()))
                 .tags(tags).baseUnit(unit).description(description).register(registry);
+    }
+
+    /** One counter in two series, told apart by the values of one tag. */
+    private void counters(MeterRegistry registry, String name, String unit, String description, String tag,
+            String first, ToDoubleFunction<ClientStats> firstCount, String second,
+            ToDoubleFunction<ClientStats> secondCount) {
+        counter(registry, name, Tags.of(tag, first), unit, description, firstCount);
+        counter(registry, name, Tags.of(tag, second), unit, description, secondCount);
     }
 
     private void counter(MeterRegistry registry, String name, Tags own, String unit, String description,
