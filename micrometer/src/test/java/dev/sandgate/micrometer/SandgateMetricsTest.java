@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
@@ -36,6 +41,7 @@ class SandgateMetricsTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final int PAYLOAD = 200_000;
+    private static final int CONCURRENT = 20;
 
     private static SandboxSsh ssh(LocalGateway gateway, TransportKind transport) {
         return SandboxSsh.builder()
@@ -145,6 +151,52 @@ class SandgateMetricsTest {
             assertEquals(1, timerCount(registry, "sandgate.command", "outcome", "success"));
             assertEquals(1, gauge(registry, "sandgate.connections.open"), "gauges go on reading the client");
         }
+    }
+
+    @Test
+    void gaugesAndCountsHoldWhenManyThreadsConnectRunAndCloseAtOnce() throws Exception {
+        LocalGateway gateway = GATEWAY.gateway();
+        List<String> sessions = List.of(gateway.newSession(), gateway.newSession(), gateway.newSession(),
+                gateway.newSession());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).build()) {
+            new SandgateMetrics(ssh).bindTo(registry);
+            List<Future<SshConnection>> opening = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT; i++) {
+                String sessionId = sessions.get(i % sessions.size());
+                opening.add(pool.submit(() -> {
+                    SshConnection connection = ssh.connect(sessionId);
+                    connection.exec("true");
+                    return connection;
+                }));
+            }
+            List<SshConnection> open = new ArrayList<>();
+            for (Future<SshConnection> connection : opening) {
+                open.add(connection.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertEquals(CONCURRENT, gauge(registry, "sandgate.connections.open"));
+            assertEquals(CONCURRENT, gauge(registry, "sandgate.tunnels.open"));
+            List<Future<?>> closing = new ArrayList<>();
+            for (SshConnection connection : open) {
+                closing.add(pool.submit(() -> {
+                    connection.close();
+                    return null;
+                }));
+            }
+            for (Future<?> closed : closing) {
+                closed.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            }
+            eventually(() -> gauge(registry, "sandgate.connections.open"), 0);
+            eventually(() -> gauge(registry, "sandgate.tunnels.open"), 0);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(CONCURRENT, timerCount(registry, "sandgate.connect", "outcome", "success", "exception", "none"));
+        assertEquals(CONCURRENT, timerCount(registry, "sandgate.command", "outcome", "success"));
+        assertEquals(sessions.size(), counter(registry, "sandgate.certificates.minted", "kind", "first"),
+                "connects to one session share its certificate");
+        assertEquals(0, counter(registry, "sandgate.certificates.minted", "kind", "renewal"));
     }
 
     /** Pauses the session (its tunnels end, a re-attachment is refused) until the connection is lost, then resumes it. */

@@ -3,9 +3,9 @@ package dev.sandgate.tunnel;
 /**
  * What one {@link SandboxSsh} has done since it was built, read at once by {@link SandboxSsh#stats()}: the
  * connections and tunnels open now, and running totals of bytes, certificates, resumptions and reconnects. Reading it
- * costs a few sums; nothing is counted per call to it, so poll it as often as a metrics scrape wants (the
- * {@code sandgate-micrometer} module's {@code SandgateMetrics} does). Durations of connects and commands are not
- * totals: a {@link TimingListener} hears each one.
+ * sums a few counters, so a metrics scrape may read it as often as it likes (the {@code sandgate-micrometer} module's
+ * {@code SandgateMetrics} does). Durations of connects and commands are not totals: a {@link TimingListener} hears
+ * each one.
  *
  * <pre>{@code
  * ClientStats stats = ssh.stats();
@@ -13,8 +13,7 @@ package dev.sandgate.tunnel;
  *         stats.bytesSent() >> 20, stats.bytesReceived() >> 20, stats.reconnects());
  * }</pre>
  *
- * @param connectionsOpen     SSH connections logged in and not yet ended (a reconnect's new one counts once its old
- *                            one ended)
+ * @param connectionsOpen     SSH connections logged in and not yet ended (after a reconnect, the new one)
  * @param tunnelsOpen         tunnels carrying an SSH connection now, the handshake of a connect under way included
  * @param bytesSent           SSH bytes sent through tunnels (without the transport's framing and headers, and without
  *                            bytes a resumed tunnel sent again)
