@@ -36,9 +36,12 @@ final class Commands {
     private final ClientSession session;
     private final ConnectionRecord record;
     private final Supplier<String> description;
+    private final StatsRecorder stats;
 
-    Commands(String sessionId, ClientSession session, ConnectionRecord record, Supplier<String> description) {
+    Commands(String sessionId, ClientSession session, ConnectionRecord record, Supplier<String> description,
+            StatsRecorder stats) {
         this.sessionId = sessionId;
+        this.stats = stats;
         this.session = session;
         this.record = record;
         this.description = description;
@@ -47,13 +50,16 @@ final class Commands {
     ExecResult exec(String command, ExecOptions options) throws IOException {
         SandgateEvents.Command event = new SandgateEvents.Command();
         event.begin();
+        long started = System.nanoTime();
         try {
             ExecResult result = run(command, options);
+            stats.commandFinished(sessionId, started, result.exitCode(), null);
             event.exitCode = result.exitCode();
             event.stdoutBytes = result.stdoutBytes();
             event.stderrBytes = result.stderrBytes();
             return result;
         } catch (IOException | RuntimeException e) {
+            stats.commandFinished(sessionId, started, -1, e);
             event.failure = SandgateEvents.kind(e);
             throw e;
         } finally {

@@ -16,6 +16,7 @@ import dev.sandgate.tunnel.internal.ConnectionRecord;
 import dev.sandgate.tunnel.internal.SandgateEvents;
 import dev.sandgate.tunnel.internal.HostCheck;
 import dev.sandgate.tunnel.internal.HostRefusal;
+import dev.sandgate.tunnel.internal.TunnelCounters;
 
 /**
  * One connect to one session, step by step in {@link #run()}: the login (a certificate minted for a key, or a key or
@@ -52,10 +53,14 @@ final class ConnectAttempt implements AttemptContext {
     Link run() throws IOException {
         SandgateEvents.Connect event = new SandgateEvents.Connect();
         event.begin();
+        long started = System.nanoTime();
         try {
-            return run(event);
+            Link link = run(event);
+            pipeline.stats().connectFinished(sessionId, started, null);
+            return link;
         } catch (IOException | RuntimeException e) {
             event.failure = SandgateEvents.kind(e);
+            pipeline.stats().connectFinished(sessionId, started, e);
             throw e;
         } finally {
             if (event.shouldCommit()) {
@@ -131,6 +136,11 @@ final class ConnectAttempt implements AttemptContext {
             tunnelNotOpened = e;
             throw e;
         }
+    }
+
+    @Override
+    public TunnelCounters tunnelCounters() {
+        return pipeline.stats().tunnels();
     }
 
     @Override

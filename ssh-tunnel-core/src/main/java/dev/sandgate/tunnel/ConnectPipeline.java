@@ -15,15 +15,18 @@ import dev.sandgate.tunnel.internal.ConnectionRecord;
  */
 record ConnectPipeline(SshClient client, Transports transports, ConnectSteps steps, Duration connectTimeout,
         TunnelListener tunnelListener, ConnectionListener connectionListener, Duration keepAliveInterval,
-        int keepAliveMisses, ScheduledExecutorService keepAliveTimer) {
+        int keepAliveMisses, ScheduledExecutorService keepAliveTimer, StatsRecorder stats) {
 
     /** One login over one new tunnel, within {@code connectTimeout}; a reconnect calls it again. */
     Link open(String sessionId) throws IOException {
         Link link = new ConnectAttempt(this, sessionId).run();
+        stats.connectionOpened();
         connectionListener.connected(sessionId);
-        link.session().addCloseFutureListener(closedFuture -> connectionListener.disconnected(sessionId,
-                link.lost() ? SshFailures.lost("session " + sessionId + " over " + link.tunnelDescription(),
-                        link.record(), false, null) : null));
+        link.session().addCloseFutureListener(closedFuture -> {
+            stats.connectionClosed();
+            connectionListener.disconnected(sessionId, link.lost() ? SshFailures.lost("session " + sessionId
+                    + " over " + link.tunnelDescription(), link.record(), false, null) : null);
+        });
         return link;
     }
 

@@ -1,5 +1,6 @@
 package dev.sandgate.tunnel;
 
+import dev.sandgate.cert.CertificateListener;
 import dev.sandgate.cert.SandboxApi;
 
 /**
@@ -41,11 +42,15 @@ final class ProviderChoice {
         }
     }
 
-    /** The steps; an API client built here is among their resources, closed with the {@link SandboxSsh}. */
-    static ConnectSteps steps(SandboxSsh.Builder b) {
+    /**
+     * The steps; an API client built here is among their resources, closed with the {@link SandboxSsh}.
+     *
+     * @param certificateListener the builder's listener with the client's own counting in front of it
+     */
+    static ConnectSteps steps(SandboxSsh.Builder b, CertificateListener certificateListener) {
         SandboxApi api = needsApi(b) ? buildApi(b) : null;
         ProviderContext context = new ProviderContext(b.tlsTrust, b.endpointPolicy, b.resolver, b.connectTimeout,
-                b.certificateTtl, b.certificateListener);
+                b.certificateTtl, certificateListener);
         ConnectSteps.Builder steps;
         try {
             steps = provider(b, api).steps(context).toBuilder();

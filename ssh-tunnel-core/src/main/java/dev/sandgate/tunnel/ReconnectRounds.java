@@ -28,16 +28,18 @@ final class ReconnectRounds<T> {
     private final String sessionId;
     private final ReconnectPolicy policy;
     private final ConnectionListener listener;
+    private final StatsRecorder stats;
     private final Supplier<String> description;
     private final Publisher<T> publisher;
     private final CountDownLatch closing = new CountDownLatch(1);
     private CompletableFuture<T> inFlight;
 
-    ReconnectRounds(String sessionId, ReconnectPolicy policy, ConnectionListener listener,
+    ReconnectRounds(String sessionId, ReconnectPolicy policy, ConnectionListener listener, StatsRecorder stats,
             Supplier<String> description, Publisher<T> publisher) {
         this.sessionId = sessionId;
         this.policy = policy;
         this.listener = listener;
+        this.stats = stats;
         this.description = description;
         this.publisher = publisher;
     }
@@ -105,6 +107,12 @@ final class ReconnectRounds<T> {
             published = attempts(event);
         } catch (IOException | RuntimeException e) {
             failure = e;
+        }
+        if (failure == null) {
+            stats.reconnected();
+        } else if (closing.getCount() > 0) {
+            // a round that a close ended is no failure to reconnect
+            stats.reconnectFailed();
         }
         if (event.shouldCommit()) {
             event.sessionId = sessionId;

@@ -52,10 +52,11 @@ public final class SandboxSsh implements Closeable {
     private final Transports transports;
     private final ConnectPipeline pipeline;
     private final ReconnectPolicy reconnectPolicy;
+    private final StatsRecorder stats = new StatsRecorder();
     private volatile boolean closed;
 
     private SandboxSsh(Builder builder) {
-        ConnectSteps steps = ProviderChoice.steps(builder);
+        ConnectSteps steps = ProviderChoice.steps(builder, stats.counting(builder.certificateListener));
         this.transports = new Transports(builder.transport, steps.transport().orElse(null), TransportOptions.builder()
                 .tlsTrust(builder.tlsTrust)
                 .connectTimeout(builder.connectTimeout)
@@ -80,7 +81,8 @@ public final class SandboxSsh implements Closeable {
             throw e;
         }
         this.pipeline = new ConnectPipeline(client, transports, steps, builder.connectTimeout, builder.tunnelListener,
-                builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, threads.keepAlive);
+                builder.connectionListener, builder.keepAliveInterval, builder.keepAliveMisses, threads.keepAlive,
+                stats);
     }
 
     /**
@@ -123,7 +125,47 @@ public final class SandboxSsh implements Closeable {
         SandboxSession.requireValidId(sessionId);
         Link link = FirstConnect.open(reconnectPolicy, () -> openLink(sessionId));
         return new SshConnection(sessionId, link, () -> openLink(sessionId), reconnectPolicy,
-                pipeline.connectionListener());
+                pipeline.connectionListener(), stats);
+    }
+
+    /**
+     * {@return what this client has done so far: connections and tunnels open now, and running totals of bytes,
+     * certificates, resumptions and reconnects} Cheap enough to read at every metrics scrape.
+     *
+     * <pre>{@code
+     * Gauge.builder("sandgate.connections.open", ssh, s -> s.stats().connectionsOpen()).register(registry);
+     * }</pre>
+     */
+    public ClientStats stats() {
+        return stats.snapshot();
+    }
+
+    /**
+     * Tells this listener how long each later connect attempt and command took, from now until it is removed. May be
+     * called at any time, from any thread; a listener added twice hears each event twice.
+     *
+     * <pre>{@code
+     * ssh.addTimingListener(new TimingListener() {
+     *     @Override
+     *     public void connectFinished(String sessionId, Duration took, Exception failure) {
+     *         connectTimer.record(took);
+     *     }
+     * });
+     * }</pre>
+     *
+     * @param listener the listener to tell
+     */
+    public void addTimingListener(TimingListener listener) {
+        stats.add(listener);
+    }
+
+    /**
+     * Stops telling this listener (once, if it was added more than once); does nothing if it was not added.
+     *
+     * @param listener the listener added before
+     */
+    public void removeTimingListener(TimingListener listener) {
+        stats.remove(listener);
     }
 
     private Link openLink(String sessionId) throws IOException {

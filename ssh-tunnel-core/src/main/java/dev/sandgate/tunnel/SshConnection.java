@@ -30,6 +30,7 @@ public final class SshConnection implements Closeable {
     private final Reconnector reconnector;
     private final ReconnectPolicy policy;
     private final ReconnectRounds<Attached> rounds;
+    private final StatsRecorder stats;
     private volatile Attached attached;
     private volatile boolean closed;
 
@@ -45,21 +46,22 @@ public final class SshConnection implements Closeable {
         final Commands commands;
         final Forwarding forwarding;
 
-        Attached(String sessionId, Link link, java.util.function.Supplier<String> description) {
+        Attached(String sessionId, Link link, java.util.function.Supplier<String> description, StatsRecorder stats) {
             this.link = link;
-            this.commands = new Commands(sessionId, link.session(), link.record(), description);
+            this.commands = new Commands(sessionId, link.session(), link.record(), description, stats);
             this.forwarding = new Forwarding(link.session(), link.record(), description,
                     link.issued() == null || link.issued().permissions().portForwarding());
         }
     }
 
     SshConnection(String sessionId, Link link, Reconnector reconnector, ReconnectPolicy policy,
-            ConnectionListener listener) {
+            ConnectionListener listener, StatsRecorder stats) {
         this.sessionId = sessionId;
         this.reconnector = reconnector;
         this.policy = policy;
-        this.attached = new Attached(sessionId, link, this::describe);
-        this.rounds = new ReconnectRounds<>(sessionId, policy, listener, this::describe, this::openAndPublish);
+        this.stats = stats;
+        this.attached = new Attached(sessionId, link, this::describe, stats);
+        this.rounds = new ReconnectRounds<>(sessionId, policy, listener, stats, this::describe, this::openAndPublish);
     }
 
     /**
@@ -281,7 +283,7 @@ public final class SshConnection implements Closeable {
     /** One reconnect attempt: a new link, published unless {@link #close()} ran meanwhile. */
     private Attached openAndPublish() throws IOException {
         Link link = reconnector.open();
-        Attached fresh = new Attached(sessionId, link, this::describe);
+        Attached fresh = new Attached(sessionId, link, this::describe, stats);
         attached = fresh;
         if (closed) {
             // close() ran meanwhile and may have closed the old link: the new one is not to outlive it

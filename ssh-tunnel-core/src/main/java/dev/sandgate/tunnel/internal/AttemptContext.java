@@ -39,6 +39,9 @@ public interface AttemptContext {
     /** {@return where the link's life is recorded: the tunnel's end, the keepalive, MINA's failures} */
     ConnectionRecord record();
 
+    /** {@return the client's tunnel totals, which the tunnel of this attempt adds to} */
+    TunnelCounters tunnelCounters();
+
     /**
      * Puts this attempt in a connection context for {@code SshClient.connect}.
      *

@@ -59,7 +59,8 @@ final class TunnelIoConnector extends AbstractCloseable implements IoConnector {
             tunnel.close();
             return;
         }
-        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, attempt.record());
+        TunnelIoSession session = new TunnelIoSession(this, handler, tunnel, target, executor, attempt.record(),
+                attempt.tunnelCounters());
         try {
             sessions.put(session.getId(), session);
             // MINA's client session takes its connection context from this attribute (as NIO2's connector sets it)

@@ -77,6 +77,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     private final SocketAddress localAddress;
     private final Executor executor;
     private final ConnectionRecord record;
+    private final TunnelCounters counters;
     private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -88,9 +89,12 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
     /** The thread inside {@link #onBytes} while it is, else null: its writes wait for the end of the batch. */
     private volatile Thread receiving;
 
-    /** @param record where to record that the tunnel ended, or null */
+    /**
+     * @param record   where to record that the tunnel ended, or null
+     * @param counters the client's totals, which this tunnel adds to
+     */
     TunnelIoSession(TunnelIoConnector connector, IoHandler handler, Tunnel tunnel, SocketAddress remoteAddress,
-            Executor executor, ConnectionRecord record) {
+            Executor executor, ConnectionRecord record, TunnelCounters counters) {
         super(tunnel.description());
         this.connector = connector;
         this.handler = handler;
@@ -99,7 +103,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         this.localAddress = new TunnelAddress(tunnel.description());
         this.executor = executor;
         this.record = record;
+        this.counters = counters;
         life.begin();
+        counters.tunnelOpened();
         if (record != null) {
             record.dropConnectionWith(tunnel::dropConnection);
         }
@@ -112,7 +118,9 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         awaitReadAllowed();
         receiving = Thread.currentThread();
         try {
-            bytesReceived.addAndGet(bytes.remaining());
+            int count = bytes.remaining();
+            bytesReceived.addAndGet(count);
+            counters.received(count);
             handler.messageReceived(this, Readable.readable(bytes));
         } catch (Exception e) {
             reportException(e);
@@ -145,6 +153,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
 
     @Override
     public void onResumed(java.time.Duration took, long bytesReplayed) {
+        counters.tunnelResumed();
         if (record != null) {
             record.resuming(false);
         }
@@ -256,11 +265,13 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
             if (writes.size() == 1) {
                 tunnel.send(ByteBuffer.wrap(writes.get(0).data));
                 bytesSent.addAndGet(size);
+                counters.sent(size);
             } else {
                 ByteBuffer joined = ByteBuffer.allocate(size);
                 writes.forEach(write -> joined.put(write.data));
                 tunnel.send(joined.flip());
                 bytesSent.addAndGet(size);
+                counters.sent(size);
             }
             for (Pending write : writes) {
                 if (write.future != null) {
@@ -329,6 +340,7 @@ final class TunnelIoSession extends AbstractCloseable implements IoSession, Tunn
         scheduleDrain();
         connector.sessionClosed(this);
         if (closeReported.compareAndSet(false, true)) {
+            counters.tunnelClosed();
             try {
                 handler.sessionClosed(this);
             } catch (Exception e) {

@@ -67,7 +67,8 @@ class TunnelIoSessionTest {
                 sentWhileHandling = tunnel.sends.size() - before;
             }
         };
-        return new TunnelIoSession(new TunnelIoConnector(handler, executor), handler, tunnel, null, executor, null);
+        return new TunnelIoSession(new TunnelIoConnector(handler, executor), handler, tunnel, null, executor, null,
+                new TunnelCounters());
     }
 
     @RepeatedTest(3)
