@@ -135,7 +135,12 @@ public final class LocalGatewayProcess implements AutoCloseable {
         return "LocalGatewayProcess[pid " + process.pid() + ", " + apiUrl + "]";
     }
 
-    /** The child's side: starts a gateway, prints its API URL, token and a session id, runs until input ends. */
+    /**
+     * The child's side: starts a gateway, prints its API URL, token and a session id, runs until input ends.
+     *
+     * @param arguments none are read
+     * @throws IOException when reading standard input fails
+     */
     public static void main(String[] arguments) throws IOException {
         try (LocalGateway gateway = LocalGateway.start()) {
             System.out.println(gateway.apiUrl());
