@@ -48,7 +48,10 @@ public final class Benchmark {
         Path out = Path.of(option(args, "--out", "benchmarks/results/latest.tsv"));
 
         Path work = Files.createDirectories(Path.of("/dev/shm/sandgate-bench"));
-        Peers peers = new Peers(peersDir, work);
+        // the LocalGateway workloads need no outside peers
+        boolean needsPeers = workloads.contains("sessions") || workloads.contains("sftp")
+                || workloads.contains("ssh-start");
+        Peers peers = needsPeers ? new Peers(peersDir, work) : null;
         Results results = new Results();
         SftpBenchmark sftp = new SftpBenchmark(peers, results,
                 Path.of(option(args, "--scripts", "interop/proxycommands")).toAbsolutePath(), work,
@@ -79,7 +82,8 @@ public final class Benchmark {
             new SshStartBenchmark(peers, results, work, Path.of(option(args, "--launcher", "cli/target/sandgate"))
                     .toAbsolutePath()).run(connects);
         }
-        results.print(System.out, "Sandgate against " + peers.get("sshd.banner") + "; OpenSSH's clients held to "
+        String against = peers == null ? "the LocalGateway" : peers.get("sshd.banner");
+        results.print(System.out, "Sandgate against " + against + "; OpenSSH's clients held to "
                 + SftpBenchmark.CIPHER + " and " + SftpBenchmark.KEX + " (Sandgate negotiated: " + sftp.negotiated()
                 + "); " + sizeMib + " MiB file, " + files + " x 4 KiB tree, " + rounds + " rounds after a warm-up; " + Runtime.getRuntime().availableProcessors()
                 + " cores, Java " + Runtime.version());
