@@ -97,6 +97,15 @@ class ResumptionTest {
         }, () -> "re-attachments heard: " + events.seen);
     }
 
+    /** Waits until the listener has heard {@code n} events of any kind. */
+    private static void awaitEvents(Events events, int n) {
+        assertTimeoutPreemptively(BOUND, () -> {
+            while (events.seen.size() < n) {
+                Thread.sleep(10);
+            }
+        }, () -> "events heard: " + events.seen);
+    }
+
     /** Waits until the listener has heard {@code n} re-attachments. */
     private static void awaitResumed(Events events, long n) {
         assertTimeoutPreemptively(BOUND, () -> {
@@ -353,6 +362,8 @@ class ResumptionTest {
                 });
                 IOException failure = assertThrows(IOException.class, () -> connection.exec("true"));
                 assertTrue(failure instanceof SandgateSshException, failure.toString());
+                // the listener hears the loss on Sandgate's thread, which may come a moment after isOpen() turned false
+                awaitEvents(events, 2);
                 assertEquals(List.of("resuming", "lost"), events.seen);
             }
         }
