@@ -18,11 +18,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>A class waits at its end for every thread it left that is doing something or waiting without a time limit (a
  * reader, an I/O group, a running task). A thread that waits in an idle pool for a next task with a time limit (the
- * pools that end their threads after a few idle seconds, such as {@code sandgate-websocket-control}) ends by itself
- * unless something still open hands it work; the class does not sit out those seconds, but the next class boundary of
- * this JVM checks it again, and a thread still running 15 s after the class that left it ended fails that later class
- * with the first one's name in the message. An idle thread of a pool the whole JVM shares (the resumable tunnels'
- * closer) is no one class's: the next class may use it.
+ * pools that end their threads after a few idle seconds, such as {@code sandgate-websocket-control}; not a scheduled
+ * pool, whose worker waits the same way for its next task) ends by itself unless something still open hands it work:
+ * the class does not sit out those seconds, but the next class boundary of this JVM checks it again, and a thread
+ * still running 15 s after the class that left it ended fails that later class with the first one's name in the
+ * message. The resumable tunnels' closer is shared by the whole JVM (the next class's tunnels use it too) and, like
+ * OkHttp's TaskRunner, belongs to no one client.
  */
 public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LeakCheck.class);
@@ -34,8 +35,11 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     private static final List<Lingering> LINGERING = new CopyOnWriteArrayList<>();
 
-    /** Pools shared by every connection of the JVM (README, "Threads, and what is left after close()"). */
-    private static final List<String> SHARED_BY_THE_JVM = List.of("sandgate-resumable-closer", "sandgate-transfer-");
+    /**
+     * The pool every resumable tunnel of the JVM shares to close a last connection the gateway does not hang up (README,
+     * "Threads, and what is left after close()"): it belongs to no one client, and the next class's tunnels use it too.
+     */
+    private static final String SHARED_CLOSER = "sandgate-resumable-closer";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -54,17 +58,15 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         @SuppressWarnings("unchecked")
         Set<Thread> before = context.getStore(NAMESPACE).get("before", Set.class);
         long deadline = System.nanoTime() + GRACE.toNanos();
-        List<Thread> left = ownedThreads(before);
+        List<Thread> left = threadsOfItsOwn(before);
         while (left.stream().anyMatch(thread -> !idleInAPoolWithATimeLimit(thread)) && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            left = ownedThreads(before);
+            left = threadsOfItsOwn(before);
         }
         if (left.stream().anyMatch(thread -> !idleInAPoolWithATimeLimit(thread))) {
             throw new AssertionError(context.getRequiredTestClass().getSimpleName() + " left threads running "
                     + GRACE.toSeconds() + " s after it ended (something it opened was not closed): " + names(left));
         }
-        // an idle thread of a pool the whole JVM shares may serve the next class's tunnels too: it is no one's
-        left.removeIf(thread -> SHARED_BY_THE_JVM.stream().anyMatch(thread.getName()::startsWith));
         if (!left.isEmpty()) {
             LINGERING.add(new Lingering(context.getRequiredTestClass().getSimpleName(), Set.copyOf(left), deadline));
         }
@@ -86,21 +88,34 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The threads started since {@code before} that a client owns, less the JVM's shared closer. */
+    private static List<Thread> threadsOfItsOwn(Set<Thread> before) {
+        List<Thread> threads = ownedThreads(before);
+        threads.removeIf(thread -> thread.getName().startsWith(SHARED_CLOSER));
+        return threads;
+    }
+
     /**
-     * Whether the thread is a pool's worker waiting for a next task with a time limit (ThreadPoolExecutor.getTask
-     * polling with its keep-alive time): it ends by itself when that passes with no task.
+     * Whether the thread is a plain pool's worker waiting for a next task with a time limit (ThreadPoolExecutor.getTask
+     * polling its empty queue for the keep-alive time): it ends by itself when that passes with no task. A scheduled
+     * pool's worker waits the same way for its next scheduled task (a keepalive every few seconds of a client left
+     * open, say), so it does not count as idle.
      */
     static boolean idleInAPoolWithATimeLimit(Thread thread) {
         if (thread.getState() != Thread.State.TIMED_WAITING) {
             return false;
         }
+        boolean polling = false;
         for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().startsWith("java.util.concurrent.ScheduledThreadPoolExecutor")) {
+                return false;
+            }
             if (frame.getClassName().equals("java.util.concurrent.ThreadPoolExecutor")
                     && frame.getMethodName().equals("getTask")) {
-                return true;
+                polling = true;
             }
         }
-        return false;
+        return polling;
     }
 
     private static Set<String> names(List<Thread> threads) {
