@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -45,8 +46,11 @@ public final class WebSocketTransport implements Transport {
 
     private final TransportOptions options;
     private final ScheduledThreadPoolExecutor timers;
-    /** Writes control frames, so that no reader or timer waits on a socket; its threads end when idle for 5 s. */
-    private final ThreadPoolExecutor control;
+    /**
+     * Writes control frames, so that no reader or timer waits on a socket: a virtual thread per frame on JDK 21 and
+     * later, else pooled threads that end when idle for 5 s.
+     */
+    private final ExecutorService control;
     private final SecureRandom random = new SecureRandom();
 
     public WebSocketTransport(TransportOptions options) {
@@ -59,8 +63,9 @@ public final class WebSocketTransport implements Transport {
         timers.setRemoveOnCancelPolicy(true);
         timers.setKeepAliveTime(5, TimeUnit.SECONDS);
         timers.allowCoreThreadTimeOut(true);
-        this.control = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
+        ExecutorService virtual = PeerThreads.perTaskOrNull("sandgate-websocket-control-");
+        this.control = virtual != null ? virtual : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "sandgate-websocket-control");
                     thread.setDaemon(true);
                     return thread;
@@ -197,6 +202,8 @@ public final class WebSocketTransport implements Transport {
     @Override
     public void close() {
         timers.shutdown();
+        // a control frame being written finishes; idle control threads end now rather than after 5 s
+        control.shutdown();
     }
 
     @Override
