@@ -21,8 +21,7 @@ import dev.sandgate.testkit.LocalGatewayProcess;
 import dev.sandgate.tunnel.ExecResult;
 import dev.sandgate.tunnel.SandboxSsh;
 import dev.sandgate.tunnel.SshConnection;
-import dev.sandgate.tunnel.Transport;
-import dev.sandgate.tunnel.TransportOptions;
+import dev.sandgate.tunnel.TransportKind;
 
 /**
  * Many connections at once from one {@link SandboxSsh} to one LocalGateway running in a JVM of its own, so that this
@@ -56,8 +55,8 @@ final class FleetBenchmark {
     }
 
     private void measure(LocalGatewayProcess gateway, String transportName, int count) throws Exception {
-        Transport transport = transportName.equals("websocket") ? Transport.webSocket(TransportOptions.builder().build())
-                : Transport.httpConnect(TransportOptions.builder().build());
+        TransportKind transport = transportName.equals("websocket") ? TransportKind.WEB_SOCKET
+                : TransportKind.HTTP_CONNECT;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         String workload = count + " connections";
         try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token()).transport(transport)

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -66,12 +65,12 @@ class ManyConnectionsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"HTTP CONNECT", "WebSocket"})
     void thousandsOfConnectionsWorkAtOnceWithBoundedThreadsAndMemory(String transportName) throws Exception {
-        Function<TransportOptions, Transport> transport = transportName.equals("WebSocket")
-                ? Transport::webSocket : Transport::httpConnect;
+        TransportKind transport = transportName.equals("WebSocket") ? TransportKind.WEB_SOCKET
+                : TransportKind.HTTP_CONNECT;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (SandboxSsh ssh = SandboxSsh.builder().apiUrl(gateway.apiUrl()).token(gateway.token())
-                .transport(transport.apply(TransportOptions.builder().build())).build()) {
+                .transport(transport).build()) {
             // the first connection loads the classes and mints the certificate: the baseline is taken after it
             try (SshConnection first = ssh.connect(gateway.sessionId())) {
                 assertEquals("warm\n", first.exec("echo warm").stdoutText());
