@@ -285,10 +285,41 @@ final class SessionChannel extends AbstractChannel {
 
     private void scheduleDelivery() {
         if (deliveryScheduled.compareAndSet(false, true)) {
-            eventLoop().execute(() -> {
+            onLoop(() -> {
                 deliveryScheduled.set(false);
                 deliver();
             });
+        }
+    }
+
+    /**
+     * Runs a task on the channel's loop, later; once the loop has stopped (the gateway closing), the channel is done
+     * for and the task runs here.
+     */
+    private void onLoop(Runnable task) {
+        try {
+            eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            open = false;
+            task.run();
+            releaseLeftovers();
+        }
+    }
+
+    private void closeNow() {
+        if (eventLoop().inEventLoop()) {
+            close();
+        } else {
+            // the loop is gone: what its close would have done
+            open = false;
+            releaseLeftovers();
+            if (closeReported.compareAndSet(false, true)) {
+                try {
+                    handler.sessionClosed(link);
+                } catch (Exception e) {
+                    // the MINA session is closing anyway
+                }
+            }
         }
     }
 
@@ -307,7 +338,7 @@ final class SessionChannel extends AbstractChannel {
             int n = buffer.available();
             if (!open || isClosing() || isClosed()) {
                 // never failed inline: MINA may hold its own locks here
-                eventLoop().execute(() -> future.failed(new EOFException("The tunnel to the SSH session closed")));
+                onLoop(() -> future.failed(new EOFException("The tunnel to the SSH session closed")));
                 return future;
             }
             ByteBuf bytes = Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(buffer.array(), buffer.rpos(),
@@ -321,7 +352,7 @@ final class SessionChannel extends AbstractChannel {
             scheduleDelivery();
             if (!open) {
                 // closed while queueing: doClose may have drained the queue before this write was added
-                eventLoop().execute(SessionChannel.this::releaseLeftovers);
+                onLoop(SessionChannel.this::releaseLeftovers);
             }
             return future;
         }
@@ -341,7 +372,7 @@ final class SessionChannel extends AbstractChannel {
         protected void doCloseImmediately() {
             serverReadSuspended = false;
             // never inline: MINA may close from inside messageReceived, that is from inside the channel's flush
-            eventLoop().execute(() -> SessionChannel.this.close());
+            onLoop(SessionChannel.this::closeNow);
             super.doCloseImmediately();
         }
 
