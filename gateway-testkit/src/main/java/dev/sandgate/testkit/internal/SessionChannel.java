@@ -183,19 +183,7 @@ final class SessionChannel extends AbstractChannel {
     @Override
     protected void doClose() {
         open = false;
-        IOException closed = new EOFException("The tunnel to the SSH session closed");
-        Pending pending;
-        while ((pending = fromServer.poll()) != null) {
-            if (pending.bytes != null) {
-                pending.bytes.release();
-            }
-            if (pending.future != null) {
-                pending.future.failed(closed);
-            }
-            if (pending.closed != null) {
-                pending.closed.setClosed();
-            }
-        }
+        releaseLeftovers();
         if (closeReported.compareAndSet(false, true)) {
             try {
                 handler.sessionClosed(link);
@@ -341,8 +329,8 @@ final class SessionChannel extends AbstractChannel {
                 onLoop(() -> future.failed(new EOFException("The tunnel to the SSH session closed")));
                 return future;
             }
-            ByteBuf bytes = Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(buffer.array(), buffer.rpos(),
-                    buffer.rpos() + n));
+            // copied once, straight into the direct memory the client's socket is written from
+            ByteBuf bytes = alloc().directBuffer(n).writeBytes(buffer.array(), buffer.rpos(), n);
             boolean early = queuedBytes.addAndGet(n) <= EARLY_COMPLETION_LIMIT;
             // queued before completing: a listener that writes again (MINA's next packet) must come after these bytes
             fromServer.add(new Pending(bytes, early ? null : future, null));
@@ -445,19 +433,21 @@ final class SessionChannel extends AbstractChannel {
         }
     }
 
+    /** Once closed: drops what MINA wrote and nobody will read, failing the writes not yet reported done. */
     private void releaseLeftovers() {
-        if (!open) {
-            Pending pending;
-            while ((pending = fromServer.poll()) != null) {
-                if (pending.bytes != null) {
-                    pending.bytes.release();
-                }
-                if (pending.future != null) {
-                    pending.future.failed(new EOFException("The tunnel to the SSH session closed"));
-                }
-                if (pending.closed != null) {
-                    pending.closed.setClosed();
-                }
+        if (open) {
+            return;
+        }
+        IOException closed = new EOFException("The tunnel to the SSH session closed");
+        for (Pending pending; (pending = fromServer.poll()) != null; ) {
+            if (pending.bytes != null) {
+                pending.bytes.release();
+            }
+            if (pending.future != null) {
+                pending.future.failed(closed);
+            }
+            if (pending.closed != null) {
+                pending.closed.setClosed();
             }
         }
     }
