@@ -27,8 +27,13 @@ import dev.sandgate.testkit.internal.SessionRegistry;
 
 /**
  * An in-process sandbox gateway that follows gateway contract v1, for tests and demos: the REST API (sessions and
- * certificate minting), HTTP CONNECT and WebSocket tunnels, and per session a real SSH/SFTP server (MINA SSHD) rooted
- * in its own directory. Everything binds to 127.0.0.1 on free ports.
+ * certificate minting), HTTP CONNECT and WebSocket tunnels, and a real SSH/SFTP server (MINA SSHD) that serves each
+ * session in its own directory. Everything binds to 127.0.0.1 on free ports.
+ *
+ * <p>One SSH server serves all sessions: a tunnel hands its bytes to it in-process (no connection of its own, so a
+ * tunnel costs the gateway one socket, the client's), as the session the tunnel was opened for; that session's host
+ * key, logins (a certificate naming it), directory, SFTP server and processes are what the connection gets, so a
+ * certificate for another session is refused on it. Sessions stay apart as if each had a server of its own.
  *
  * <pre>{@code
  * try (LocalGateway gateway = LocalGateway.start()) {
@@ -209,7 +214,9 @@ public final class LocalGateway implements AutoCloseable {
 
     /**
      * The 127.0.0.1 port of a session's SSH server, for tests that connect to it directly, bypassing the tunnels.
-     * Clients are meant to reach it only through the gateway.
+     * Clients are meant to reach it only through the gateway. The port is the session's own listener on the gateway's
+     * one SSH server, bound when first asked for and closed with the session: a connection there is this session's,
+     * as a tunnel opened for it is.
      *
      * @param sessionId the session's id
      * @return the 127.0.0.1 port of a session's SSH server

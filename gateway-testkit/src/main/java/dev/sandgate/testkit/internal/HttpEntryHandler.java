@@ -3,16 +3,12 @@ package dev.sandgate.testkit.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -237,39 +233,35 @@ final class HttpEntryHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /**
-     * Opens a TCP connection to the session's SSH server on the client's own event loop.
+     * Opens a connection to the session's SSH server on the client's own event loop: in-process, into the gateway's
+     * one SSH server, as the session this tunnel was opened for (no socket).
      *
      * @param track whether the session tracks both connections, cutting them when it stops (a resumable tunnel's
      *              are its relay's, which the session tracks instead)
      */
     static void connectToSession(Channel client, GatewaySession session, boolean track,
             java.util.function.Consumer<Channel> onConnected, Runnable onFailure) {
-        new Bootstrap()
-                .group(client.eventLoop())
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        // the relay is added once the client side is ready
-                    }
-                })
-                .connect("127.0.0.1", session.sshPort())
-                .addListener((ChannelFutureListener) connected -> {
-                    if (!connected.isSuccess()) {
-                        onFailure.run();
-                        return;
-                    }
-                    Channel upstream = connected.channel();
-                    session.tunnelsOpened.incrementAndGet();
-                    if (track) {
-                        session.track(client);
-                        session.track(upstream);
-                        client.closeFuture().addListener(f -> upstream.close());
-                    }
-                    onConnected.accept(upstream);
-                });
+        SessionChannel upstream = session.ssh.connection(client);
+        client.eventLoop().register(upstream).addListener((ChannelFutureListener) registered -> {
+            if (!registered.isSuccess()) {
+                onFailure.run();
+                return;
+            }
+            try {
+                upstream.start();
+            } catch (Exception e) {
+                upstream.close();
+                onFailure.run();
+                return;
+            }
+            session.tunnelsOpened.incrementAndGet();
+            if (track) {
+                session.track(client);
+                session.track(upstream);
+                client.closeFuture().addListener(f -> upstream.close());
+            }
+            onConnected.accept(upstream);
+        });
     }
 
     /** A re-attachment the gateway cannot serve: unknown tunnel, wrong secret, window passed, bytes no longer kept. */

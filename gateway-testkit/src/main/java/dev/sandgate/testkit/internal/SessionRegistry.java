@@ -40,6 +40,8 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, GatewaySession> sessions = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService expiry;
     private final ExecutorService pumps;
+    /** The one SSH server of all sessions. */
+    private final SharedSshServer ssh;
 
     /** What the sessions' SSH servers present as their host key. */
     public enum HostKeys {
@@ -89,6 +91,11 @@ public final class SessionRegistry implements AutoCloseable {
         }
         this.hostPrincipals = hostKeys != HostKeys.CERTIFIED_WITHOUT_PRINCIPALS;
         this.pinsHostKeys = hostKeys == HostKeys.PINNED;
+        try {
+            this.ssh = new SharedSshServer(weakAlgorithmsOnly, sshServerHostCa != null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("The gateway's SSH server did not start", e);
+        }
         AtomicInteger threads = new AtomicInteger();
         this.pumps = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "local-gateway-exec-" + threads.incrementAndGet());
@@ -173,10 +180,11 @@ public final class SessionRegistry implements AutoCloseable {
         RANDOM.nextBytes(bytes);
         String id = "sess-" + HexFormat.of().formatHex(bytes);
         Path directory = Files.createDirectories(root.resolve(id));
-        SessionSshServer ssh = new SessionSshServer(id, USERNAME, directory, userCa.publicKey(), sshServerHostCa,
-                hostPrincipals, authorizedKey, weakAlgorithmsOnly, pumps);
+        SessionSshServer server = new SessionSshServer(ssh, id, USERNAME, directory, userCa.publicKey(),
+                sshServerHostCa, hostPrincipals, authorizedKey, pumps);
         Instant now = Instant.now();
-        GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory, ssh);
+        GatewaySession session = new GatewaySession(id, ownerToken, now, now.plus(ttl), image, metadata, directory,
+                server);
         sessions.put(id, session);
         return session;
     }
@@ -192,10 +200,10 @@ public final class SessionRegistry implements AutoCloseable {
             throw new IllegalArgumentException("There is already a session " + id);
         }
         Path directory = Files.createDirectories(root.resolve(id));
-        SessionSshServer ssh = new SessionSshServer(id, username, principal, hostKey, directory, userCa.publicKey(),
-                null, false, null, weakAlgorithmsOnly, pumps);
+        SessionSshServer server = new SessionSshServer(ssh, id, username, principal, hostKey, directory,
+                userCa.publicKey(), null, false, null, pumps);
         Instant now = Instant.now();
-        GatewaySession session = new GatewaySession(id, owner, now, now.plus(ttl), "", Map.of(), directory, ssh);
+        GatewaySession session = new GatewaySession(id, owner, now, now.plus(ttl), "", Map.of(), directory, server);
         sessions.put(id, session);
         return session;
     }
@@ -244,6 +252,15 @@ public final class SessionRegistry implements AutoCloseable {
                 } else {
                     failure.addSuppressed(e);
                 }
+            }
+        }
+        try {
+            ssh.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
             }
         }
         pumps.shutdownNow();

@@ -1,7 +1,6 @@
 package dev.sandgate.testkit.internal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -10,30 +9,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.common.mac.BuiltinMacs;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.ServerBuilder;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SSH and SFTP server of one sandbox session: MINA's {@link SshServer} on 127.0.0.1, reached by the gateway's
- * tunnels (and by tests that ask for its port).
+ * The SSH and SFTP side of one sandbox session on the gateway's one {@link SharedSshServer}: who may log in, the host
+ * key it presents, its directory, its SFTP server and its commands' processes. Its connections are the tunnels opened
+ * for it (in-process) and, for tests that ask for its port, direct logins on a listener of its own.
  *
  * <p>Login works only with a user certificate signed by the gateway's user CA whose principals include the
- * session id. MINA's server itself checks the certificate's type, validity window and CA signature; it does not check
- * which CA signed it nor its principals, so {@link #authenticate} does, as OpenSSH's {@code TrustedUserCAKeys} and
- * {@code AuthorizedPrincipalsFile} would.
+ * session's principal. MINA's server itself checks the certificate's type, validity window and CA signature; it does
+ * not check which CA signed it nor its principals, so {@link #authenticate} does, as OpenSSH's
+ * {@code TrustedUserCAKeys} and {@code AuthorizedPrincipalsFile} would. The session a connection belongs to is fixed
+ * before its first byte (by the tunnel or the listener), never by the certificate: a certificate for another session
+ * is refused here exactly as by a server of its own.
  */
 final class SessionSshServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionSshServer.class);
@@ -51,13 +45,20 @@ final class SessionSshServer implements AutoCloseable {
     private final Signer hostCa;
     private final boolean hostPrincipals;
     private volatile List<OpenSshCertificate> hostCertificates = List.of();
-    private final SshServer server;
+    private final SharedSshServer server;
     private final SftpSubsystemSwitch sftp;
+    private final Path root;
+    private final ExecutorService pumps;
+    private final java.util.Set<org.apache.sshd.common.session.Session> connections =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    /** The port of its own listener on the shared server, for tests that log in directly; 0 until asked for. */
+    private int directPort;
 
     private final ProcessGroups processGroups = new ProcessGroups();
-    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PORT_FORWARDING =
+    static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PORT_FORWARDING =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
-    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PTY =
+    static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> PERMITS_PTY =
             new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
     /** SFTP on the machine's file system starting in the session's directory (MINA would start in the JVM's own). */
@@ -81,7 +82,7 @@ final class SessionSshServer implements AutoCloseable {
     }
 
     /** Session channels that refuse a PTY to a login whose certificate lacks {@code permit-pty}, as sshd does. */
-    private static final class PermittedChannelSession extends org.apache.sshd.server.channel.ChannelSession {
+    static final class PermittedChannelSession extends org.apache.sshd.server.channel.ChannelSession {
         @Override
         protected org.apache.sshd.common.channel.RequestHandler.Result handlePtyReqParsed(String term, int columns,
                 int rows, int width, int height, java.util.Map<org.apache.sshd.common.channel.PtyMode, Integer> modes)
@@ -97,28 +98,29 @@ final class SessionSshServer implements AutoCloseable {
      * @param hostCa         signs the host certificate; null for a plain host key
      * @param hostPrincipals whether the host certificate names its hosts (else it has no principals: any host)
      * @param authorizedKey  a plain public key that may log in too (a session created with ssh_public_key), or null
-     * @param weakAlgorithmsOnly whether to offer only SHA-1 key exchange and MAC and a CBC cipher, as old servers do
      */
-    SessionSshServer(String sessionId, String username, Path root, PublicKey userCaKey, Signer hostCa,
-            boolean hostPrincipals, PublicKey authorizedKey, boolean weakAlgorithmsOnly, ExecutorService pumps)
-            throws IOException {
-        this(sessionId, username, sessionId, null, root, userCaKey, hostCa, hostPrincipals, authorizedKey,
-                weakAlgorithmsOnly, pumps);
+    SessionSshServer(SharedSshServer server, String sessionId, String username, Path root, PublicKey userCaKey,
+            Signer hostCa, boolean hostPrincipals, PublicKey authorizedKey, ExecutorService pumps) {
+        this(server, sessionId, username, sessionId, null, root, userCaKey, hostCa, hostPrincipals, authorizedKey,
+                pumps);
     }
 
     /**
      * @param principal  the principal a user certificate must name (the LocalGateway's is the session id)
      * @param sharedHost the host key to present, asked at each key exchange so that it may change; null for a key of
-     *                   this server's own, made now
+     *                   this session's own, made now
      */
-    SessionSshServer(String sessionId, String username, String principal, KeyPairProvider sharedHost, Path root,
-            PublicKey userCaKey, Signer hostCa, boolean hostPrincipals, PublicKey authorizedKey,
-            boolean weakAlgorithmsOnly, ExecutorService pumps) throws IOException {
+    SessionSshServer(SharedSshServer server, String sessionId, String username, String principal,
+            KeyPairProvider sharedHost, Path root, PublicKey userCaKey, Signer hostCa, boolean hostPrincipals,
+            PublicKey authorizedKey, ExecutorService pumps) {
+        this.server = server;
         this.sessionId = sessionId;
         this.username = username;
         this.principal = principal;
         this.userCaKey = userCaKey;
         this.authorizedKey = authorizedKey;
+        this.root = root;
+        this.pumps = pumps;
         if (sharedHost != null && hostCa != null) {
             throw new IllegalArgumentException("A shared host key is presented plain, without a host certificate");
         }
@@ -127,59 +129,45 @@ final class SessionSshServer implements AutoCloseable {
         this.hostKeys = sharedHost == null ? session -> List.of(this.ownHostKey) : sharedHost;
         this.hostCa = hostCa;
         this.hostPrincipals = hostPrincipals;
-
-        server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        CoreModuleProperties.NIO_WORKERS.set(server, 2);
-        // MINA leaves Nagle on by default; with it, every small SFTP answer waits out the peer's delayed ACK
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setKeyPairProvider(hostKeys);
         certifyHostKey();
-        if (hostCa != null) {
-            server.setHostKeyCertificateProvider(session -> hostCertificates);
-        }
-        if (weakAlgorithmsOnly) {
-            server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
-                    List.of(BuiltinDHFactories.dhg14), ServerBuilder.DH2KEX));
-            server.setCipherFactories(List.of(BuiltinCiphers.aes128cbc));
-            server.setMacFactories(List.of(BuiltinMacs.hmacsha1));
-        }
-        server.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory()));
-        server.setPasswordAuthenticator(null);
-        server.setKeyboardInteractiveAuthenticator(null);
-        server.setGSSAuthenticator(null);
-        server.setPublickeyAuthenticator(this::authenticate);
-        // the machine's own file system, as exec sees it, with the session's directory as home: an absolute path
-        // means the same file to a command and to SFTP, and a relative one starts from the home for both
-        server.setFileSystemFactory(new org.apache.sshd.common.file.nativefs.NativeFileSystemFactory() {
-            @Override
-            public Path getUserHomeDir(org.apache.sshd.common.session.SessionContext session) {
-                return root;
-            }
-        });
         this.sftp = new SftpSubsystemSwitch(new HomeSftpSubsystemFactory(root), sessionId);
-        server.setSubsystemFactories(List.of(sftp));
-        server.setCommandFactory((channel, command) -> new ShellExecCommand(command, root, pumps, processGroups));
-        server.setShellFactory(channel -> new ShellExecCommand(null, root, pumps, processGroups));
-        List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
-        for (org.apache.sshd.common.channel.ChannelFactory factory : ServerBuilder.DEFAULT_CHANNEL_FACTORIES) {
-            channels.add(factory instanceof org.apache.sshd.server.channel.ChannelSessionFactory
-                    ? new org.apache.sshd.server.channel.ChannelSessionFactory() {
-                        @Override
-                        public org.apache.sshd.common.channel.Channel createChannel(
-                                org.apache.sshd.common.session.Session session) {
-                            return new PermittedChannelSession();
-                        }
-                    } : factory);
-        }
-        server.setChannelFactories(channels);
-        server.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
-                org.apache.sshd.server.forward.AgentForwardingFilter.of(false), null, new CertificateForwardingFilter()));
-        server.start();
     }
 
-    private boolean authenticate(String user, PublicKey key, ServerSession session) {
+    /** The session's home: SFTP's start and the commands' working directory. */
+    Path root() {
+        return root;
+    }
+
+    KeyPairProvider hostKeys() {
+        return hostKeys;
+    }
+
+    List<OpenSshCertificate> hostCertificates() {
+        return hostCertificates;
+    }
+
+    SftpSubsystemSwitch sftp() {
+        return sftp;
+    }
+
+    /** A command (null: a shell) run in the session's directory, in its process group. */
+    org.apache.sshd.server.command.Command command(String command) {
+        return new ShellExecCommand(command, root, pumps, processGroups);
+    }
+
+    /** A login of this session on the shared server: counted, and closed when the session ends. */
+    void opened(org.apache.sshd.common.session.Session session) {
+        connections.add(session);
+        if (closed) {
+            session.close(true);
+        }
+    }
+
+    void closed(org.apache.sshd.common.session.Session session) {
+        connections.remove(session);
+    }
+
+    boolean authenticate(String user, PublicKey key, ServerSession session) {
         if (!(key instanceof OpenSshCertificate)) {
             if (authorizedKey != null && KeyUtils.compareKeys(authorizedKey, key) && username.equals(user)) {
                 return true;
@@ -214,7 +202,7 @@ final class SessionSshServer implements AutoCloseable {
      * TCP forwarding (local, remote, dynamic) for logins whose certificate carries {@code permit-port-forwarding}, and
      * for the session's own plain key; listening only on the loopback address.
      */
-    private static final class CertificateForwardingFilter implements org.apache.sshd.server.forward.TcpForwardingFilter {
+    static final class CertificateForwardingFilter implements org.apache.sshd.server.forward.TcpForwardingFilter {
         @Override
         public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
                 org.apache.sshd.common.session.Session session) {
@@ -269,12 +257,27 @@ final class SessionSshServer implements AutoCloseable {
         }
     }
 
-    int port() {
-        return ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+    /**
+     * The port on which this session's logins reach the shared server directly (no tunnel), bound when first asked
+     * for: a connection there is this session's, as a tunnel opened for it is.
+     */
+    synchronized int port() {
+        if (directPort == 0) {
+            if (closed) {
+                throw new IllegalStateException("Session " + sessionId + " has ended");
+            }
+            directPort = server.listen(this);
+        }
+        return directPort;
+    }
+
+    /** A new in-process connection to this session's SSH server, for a tunnel opened for it. */
+    SessionChannel connection(io.netty.channel.Channel client) {
+        return server.connection(this, client);
     }
 
     int activeConnections() {
-        return server.getActiveSessions().size();
+        return connections.size();
     }
 
     /** Serves the session's next SFTP channels with the hostile server of this plan, or with MINA's when null. */
@@ -290,7 +293,15 @@ final class SessionSshServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         // the session ends with everything its commands started, background children included
+        closed = true;
         processGroups.killAll();
-        server.stop(true);
+        synchronized (this) {
+            if (directPort != 0) {
+                server.unlisten(directPort);
+            }
+        }
+        for (org.apache.sshd.common.session.Session connection : List.copyOf(connections)) {
+            connection.close(true);
+        }
     }
 }
