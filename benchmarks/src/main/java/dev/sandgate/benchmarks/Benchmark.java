@@ -17,7 +17,8 @@ import dev.sandgate.benchmarks.Peers.Route;
  *
  * <p>Usage: {@code Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,fleet,ssh-start]
  * [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N] [--connects N] [--commands N]
- * [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE]}.
+ * [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE] [--work DIR]}: DIR (default /dev/shm/sandgate-bench) holds the run's key
+ * and files, DIR-remote its remote files.
  */
 public final class Benchmark {
     private Benchmark() {
@@ -27,7 +28,7 @@ public final class Benchmark {
         if (args.length < 1 || args[0].startsWith("--")) {
             System.err.println("usage: Benchmark PEERS_DIR [--quick] [--workloads sessions,sftp,gateway,resumption,fleet,ssh-start]"
                     + " [--routes direct,squid,tinyproxy,websockify] [--size-mib N] [--files N] [--rounds N]"
-                    + " [--connects N] [--commands N] [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE]");
+                    + " [--connects N] [--commands N] [--idle N] [--fleet N,N] [--launcher PATH] [--out FILE] [--work DIR]");
             System.exit(2);
         }
         Path peersDir = Path.of(args[0]);
@@ -47,7 +48,9 @@ public final class Benchmark {
         }
         Path out = Path.of(option(args, "--out", "benchmarks/results/latest.tsv"));
 
-        Path work = Files.createDirectories(Path.of("/dev/shm/sandgate-bench"));
+        // its own directory per concurrent run: two runs sharing one would replace each other's key and files
+        String workDir = option(args, "--work", "/dev/shm/sandgate-bench");
+        Path work = Files.createDirectories(Path.of(workDir));
         // the LocalGateway workloads need no outside peers
         boolean needsPeers = workloads.contains("sessions") || workloads.contains("sftp")
                 || workloads.contains("ssh-start");
@@ -55,7 +58,7 @@ public final class Benchmark {
         Results results = new Results();
         SftpBenchmark sftp = new SftpBenchmark(peers, results,
                 Path.of(option(args, "--scripts", "interop/proxycommands")).toAbsolutePath(), work,
-                "/dev/shm/sandgate-bench-remote");
+                workDir + "-remote");
         if (workloads.contains("sessions")) {
             SessionBenchmark sessions = new SessionBenchmark(peers, results, work);
             sessions.localGateway(connects, commands);
