@@ -20,7 +20,7 @@ import dev.sandgate.tunnel.SshConnection;
  * one route, and prints this JVM's CPU seconds per GiB and MB/s for each direction, then the medians. Run it under
  * Flight Recorder to see where the CPU goes; {@link Benchmark}'s sftp workload compares with OpenSSH.
  *
- * <p>Usage: {@code BulkCpu PEERS_DIR [--route direct] [--size-mib 512] [--rounds 5] [--warm-up 1] [--work /dev/shm/sandgate-bulkcpu]}
+ * <p>Usage: {@code BulkCpu PEERS_DIR [--route direct] [--size-mib 512] [--rounds 5] [--warm-up 1] [--only up|down] [--chunked] [--work /dev/shm/sandgate-bulkcpu]}
  */
 public final class BulkCpu {
     private BulkCpu() {
@@ -34,6 +34,9 @@ public final class BulkCpu {
         int sizeMib = Integer.parseInt(option(args, "--size-mib", "512"));
         int rounds = Integer.parseInt(option(args, "--rounds", "5"));
         int warmUp = Integer.parseInt(option(args, "--warm-up", "1"));
+        String only = option(args, "--only", "both");
+        boolean downloads = !only.equals("up");
+        boolean uploads = !only.equals("down");
         String remote = workDir + "-remote";
         Path big = work.resolve("big.bin");
         Path down = work.resolve("down.bin");
@@ -46,6 +49,8 @@ public final class BulkCpu {
         List<Double> upCpu = new ArrayList<>();
         List<Double> downRate = new ArrayList<>();
         List<Double> upRate = new ArrayList<>();
+        boolean chunked = Arrays.asList(args).contains("--chunked");
+        List<Double> chunkedUpCpu = new ArrayList<>();
         try (SandboxSsh ssh = peers.sandgate(route); SshConnection connection = ssh.connect(Peers.SESSION);
              FileSystem fs = SandboxFileSystems.open(connection)) {
             Files.createDirectories(fs.getPath(remote));
@@ -54,10 +59,22 @@ public final class BulkCpu {
         for (int round = 0; round < warmUp + rounds; round++) {
             double[] cpu = new double[2];
             double jitBefore = byThreadName().getOrDefault("C# CompilerThre", 0.0);
-            double get = Timing.seconds(() -> cpu[0] = Cpu.seconds(() -> with(peers, route, fs -> Files.copy(
-                    fs.getPath(remote, "big.bin"), down, StandardCopyOption.REPLACE_EXISTING))));
-            double put = Timing.seconds(() -> cpu[1] = Cpu.seconds(() -> with(peers, route, fs -> Files.copy(
-                    big, fs.getPath(remote, "up.bin"), StandardCopyOption.REPLACE_EXISTING))));
+            double get = !downloads ? Double.NaN : Timing.seconds(() -> cpu[0] = Cpu.seconds(() -> with(peers, route,
+                    fs -> Files.copy(fs.getPath(remote, "big.bin"), down, StandardCopyOption.REPLACE_EXISTING))));
+            double put = !uploads ? Double.NaN : Timing.seconds(() -> cpu[1] = Cpu.seconds(() -> with(peers, route,
+                    fs -> Files.copy(big, fs.getPath(remote, "up.bin"), StandardCopyOption.REPLACE_EXISTING))));
+            if (chunked) {
+                // the same upload with 256 KiB reads of the local file (TreeTransfer's chunk), where Files.copy's
+                // InputStream.transferTo reads 8 KiB (JDK 17) or 16 KiB (JDK 21+) at a time
+                double[] chunkedCpu = new double[1];
+                double chunkedPut = Timing.seconds(() -> chunkedCpu[0] = Cpu.seconds(() -> with(peers, route,
+                        fs -> copyInChunks(big, fs.getPath(remote, "up-chunked.bin")))));
+                System.out.printf(Locale.ROOT, "%s round %d: upload in 256 KiB reads %.2f s/GiB %.0f MB/s%n",
+                        round >= warmUp ? "" : "warm-up", round, chunkedCpu[0] / gib, megabytes / chunkedPut);
+                if (round >= warmUp) {
+                    chunkedUpCpu.add(chunkedCpu[0] / gib);
+                }
+            }
             double jit = byThreadName().getOrDefault("C# CompilerThre", 0.0) - jitBefore;
             boolean keep = round >= warmUp;
             System.out.printf(Locale.ROOT, "%s round %d: download %.2f s/GiB %.0f MB/s, upload %.2f s/GiB %.0f MB/s"
@@ -72,6 +89,10 @@ public final class BulkCpu {
         }
         System.out.printf(Locale.ROOT, "median: download %.2f s/GiB (%s) %.0f MB/s, upload %.2f s/GiB (%s) %.0f MB/s%n",
                 median(downCpu), range(downCpu), median(downRate), median(upCpu), range(upCpu), median(upRate));
+        if (chunked) {
+            System.out.printf(Locale.ROOT, "median: upload in 256 KiB reads %.2f s/GiB (%s)%n", median(chunkedUpCpu),
+                    range(chunkedUpCpu));
+        }
         Files.deleteIfExists(down);
         threadTimes();
     }
@@ -111,6 +132,16 @@ public final class BulkCpu {
         try (SandboxSsh ssh = peers.sandgate(route); SshConnection connection = ssh.connect(Peers.SESSION);
              FileSystem fileSystem = SandboxFileSystems.open(connection)) {
             work.run(fileSystem);
+        }
+    }
+
+    private static void copyInChunks(Path source, Path target) throws java.io.IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(256 * 1024);
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(source);
+             java.io.OutputStream out = Files.newOutputStream(target)) {
+            while (in.read(buffer.clear()) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+            }
         }
     }
 
