@@ -36,12 +36,27 @@ class JavadocTagsTest {
 
         List<JavadocTags.Finding> findings = new ArrayList<>();
         for (String module : modules) {
-            JavadocTags.Scan scan = JavadocTags.check(Path.of("..", module, "src", "main", "java"));
+            JavadocTags.Scan scan = JavadocTags.check(moduleDirectory(module).resolve(Path.of("src", "main", "java")));
             assertTrue(scan.tagsRead() > 0, module + ": no javadoc tag of an exported package was read");
             findings.addAll(scan.findings());
         }
         assertEquals(List.of(), findings, () -> findings.size() + " tags teach the reader nothing:\n"
                 + findings.stream().map(Object::toString).collect(Collectors.joining("\n")));
+    }
+
+    /** The directory of the build's module whose own pom names {@code artifactId} (micrometer: sandgate-micrometer). */
+    private static Path moduleDirectory(String artifactId) throws IOException {
+        Pattern own = Pattern.compile("</parent>(?:\\s|<!--.*?-->)*<artifactId>" + Pattern.quote(artifactId)
+                + "</artifactId>", Pattern.DOTALL);
+        try (java.util.stream.Stream<Path> directories = Files.list(Path.of(".."))) {
+            for (Path directory : directories.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted()
+                    .collect(Collectors.toList())) {
+                if (own.matcher(Files.readString(directory.resolve("pom.xml"), StandardCharsets.UTF_8)).find()) {
+                    return directory;
+                }
+            }
+        }
+        throw new IOException("no module of the build has the artifactId " + artifactId);
     }
 
     private static List<String> publishedModules() throws IOException {
