@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link LocalGateway} in a JVM of its own, for measuring a client alone: the threads and memory of the JVM that
@@ -26,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class LocalGatewayProcess implements AutoCloseable {
+    /** How long the child may take to start its gateway. */
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
     private static final List<String> PASSED_ON = List.of("jdk.net.hosts.file", "sandgate.testHosts");
 
     private final Process process;
@@ -46,7 +52,8 @@ public final class LocalGatewayProcess implements AutoCloseable {
      * @param jvmOptions options for the child JVM, e.g. {@code -Xmx2g}; this JVM's name resolution settings are passed
      *                   on too
      * @return the running gateway
-     * @throws UncheckedIOException when the child cannot start or ends before its gateway listens
+     * @throws UncheckedIOException when the child cannot start, ends before its gateway listens, or does not say where
+     *                              it listens within 60 s (it is then killed)
      */
     public static LocalGatewayProcess start(String... jvmOptions) {
         List<String> command = new ArrayList<>();
@@ -64,14 +71,31 @@ public final class LocalGatewayProcess implements AutoCloseable {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String api = lines.readLine();
-            String token = lines.readLine();
-            String session = lines.readLine();
-            if (session == null) {
+            // a child that hangs while starting must not hang the caller: its first lines have a deadline
+            CompletableFuture<String[]> announced = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String[] {lines.readLine(), lines.readLine(), lines.readLine()};
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String[] said;
+            try {
+                said = announced.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                process.destroyForcibly();
+                throw new IOException("the gateway's JVM did not say where its gateway listens within "
+                        + START_LIMIT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the gateway's JVM started", e);
+            }
+            if (said[2] == null) {
                 process.destroyForcibly();
                 throw new IOException("the gateway's JVM ended before its gateway listened");
             }
-            return new LocalGatewayProcess(process, URI.create(api), token, session);
+            return new LocalGatewayProcess(process, URI.create(said[0]), said[1], said[2]);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start a LocalGateway in a JVM of its own: " + e.getMessage(), e);
         }
